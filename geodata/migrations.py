@@ -1,0 +1,95 @@
+"""Bring a database of any older schema version up to ``SCHEMA_VERSION``.
+
+Two kinds of step run, in one transaction:
+
+1. ``STEPS[v]``: SQL for changes that cannot be derived from the schema (renames, data
+   rewrites), taking version ``v`` to ``v + 1``; run in order from the stored version.
+2. The additive sync, derived from ``geodata.schema``: create every missing table and add
+   every missing column (as nullable, so existing rows stay valid).
+
+A database with entity tables but no metadata table predates versioning: version 0.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from geodata import sql
+from geodata.errors import StoreError
+from geodata.schema import META_TABLE, SCHEMA_VERSION, TABLES
+
+STEPS: dict[int, tuple[str, ...]] = {}
+"""Hand-written steps by the version they start from; none are needed yet."""
+
+_VERSION_KEY = "schema_version"
+
+
+def existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Return {table: {column, …}} for the tables of the database's main schema."""
+    rows = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'main'"
+    ).fetchall()
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
+    return found
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """Return the stored schema version, 0 if unversioned, None for an empty database."""
+    columns = existing_columns(con)
+    if META_TABLE not in columns:
+        return 0 if columns else None
+    row = con.execute(
+        f"SELECT meta_value FROM {sql.quote_ident(META_TABLE)} WHERE meta_key = ?",
+        [_VERSION_KEY],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _sync(con: duckdb.DuckDBPyConnection) -> None:
+    columns = existing_columns(con)
+    for table in TABLES.values():
+        if table.name not in columns:
+            con.execute(sql.create_table_sql(table))
+            continue
+        wanted = list(table.columns) + (["geometry"] if table.geometry else [])
+        for column in wanted:
+            if column not in columns[table.name]:
+                con.execute(sql.add_column_sql(table, column))
+
+
+def _set_version(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    con.execute(
+        f"INSERT OR REPLACE INTO {sql.quote_ident(META_TABLE)} VALUES (?, ?)",
+        [_VERSION_KEY, str(version)],
+    )
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int | None:
+    """Create or upgrade the schema of ``con``; return the version found (None if new).
+
+    Raises:
+        StoreError: The database was written by a newer version of County Risk Map.
+    """
+    found = stored_version(con)
+    if found is not None and found > SCHEMA_VERSION:
+        raise StoreError(
+            f"数据库结构版本 {found} 比本程序 ({SCHEMA_VERSION}) 新: the database was written "
+            f"by a newer County Risk Map; upgrade the program to open it."
+        )
+    if found == SCHEMA_VERSION:
+        return found
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for version in range(found or 0, SCHEMA_VERSION):
+            for statement in STEPS.get(version, ()):
+                con.execute(statement)
+        _sync(con)
+        _set_version(con, SCHEMA_VERSION)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return found

@@ -1,0 +1,452 @@
+"""The one declaration of every table and column County Risk Map stores.
+
+Each column is declared once in ``FIELDS`` (type, unit, Chinese and English label, allowed
+values, bounds); each table lists its columns, primary key, required columns and geometry.
+DDL (``geodata.sql``), validation (``geodata.validate``) and UI labels (``label``) are
+generated from here and written nowhere else.
+
+Allowed values are stored as their Chinese form, the form county offices use; the English
+label is for display only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
+GeometryKind = Literal["point", "line", "polygon"]
+Lang = Literal["zh", "en"]
+
+SCHEMA_VERSION = 1
+"""Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
+
+STORAGE_CRS = "EPSG:4326"
+"""CRS of every stored geometry: WGS-84, equal to CGCS2000 (EPSG:4490) to centimetres."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column, declared once and shared by every table that uses it.
+
+    Attributes:
+        name: Column name (snake_case English).
+        type: Logical type, mapped to a DuckDB type by ``geodata.sql``.
+        zh: Chinese label.
+        en: English label.
+        unit: Unit of the value, empty when it has none.
+        description: What the value means, Chinese or English.
+        choices: Allowed values, canonical Chinese form mapped to an English label, in order.
+        minimum: Smallest allowed value (numbers only).
+        maximum: Largest allowed value (numbers only).
+        pattern: Regular expression a text value must match in full.
+    """
+
+    name: str
+    type: ColumnType
+    zh: str
+    en: str
+    unit: str = ""
+    description: str = ""
+    choices: Mapping[str, str] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+
+    def label(self, lang: Lang = "zh") -> str:
+        """Return the label in ``lang`` with the unit in brackets when there is one."""
+        text = self.zh if lang == "zh" else self.en
+        return f"{text} ({self.unit})" if self.unit else text
+
+    def choice_label(self, value: str, lang: Lang = "zh") -> str:
+        """Return the display label of an allowed value (the value itself in Chinese)."""
+        if self.choices is None or lang == "zh":
+            return value
+        return self.choices.get(value, value)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table: its columns (by field name), primary key, required columns and geometry.
+
+    Attributes:
+        name: Table name.
+        zh: Chinese label.
+        en: English label.
+        description: What one row is.
+        columns: Field names in storage order, geometry excluded.
+        primary_key: Columns whose values identify a row.
+        required: Columns that must not be empty, besides the primary key.
+        geometry: Geometry kind of the ``geometry`` column, None for tables without one.
+        geometry_required: Whether every row must have a geometry.
+        system: True for bookkeeping tables that are not user entities.
+    """
+
+    name: str
+    zh: str
+    en: str
+    description: str
+    columns: tuple[str, ...]
+    primary_key: tuple[str, ...]
+    required: tuple[str, ...] = ()
+    geometry: GeometryKind | None = None
+    geometry_required: bool = True
+    system: bool = False
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """Return the declared fields of the non-geometry columns, in order."""
+        return tuple(FIELDS[c] for c in self.columns)
+
+    def is_required(self, column: str) -> bool:
+        """Return whether ``column`` must hold a value in every row."""
+        return column in self.primary_key or column in self.required
+
+    def label(self, lang: Lang = "zh") -> str:
+        """Return the table's label in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+def _choices(*pairs: tuple[str, str]) -> dict[str, str]:
+    return dict(pairs)
+
+
+SIZE_CLASSES = _choices(
+    ("特大型", "extra-large"), ("大型", "large"), ("中型", "medium"), ("小型", "small")
+)
+HAZARD_TYPES = _choices(
+    ("滑坡", "landslide"),
+    ("崩塌", "rockfall"),
+    ("泥石流", "debris flow"),
+    ("地面塌陷", "ground collapse"),
+    ("地裂缝", "ground fissure"),
+    ("地面沉降", "land subsidence"),
+    ("不稳定斜坡", "unstable slope"),
+)
+READING_KIND_UNITS: dict[str, str] = {
+    "降雨量": "mm",
+    "裂缝宽度": "mm",
+    "累计位移": "mm",
+    "地下水位": "m",
+}
+"""Unit of ``monitoring_readings.value`` for each reading kind."""
+
+LEDGER_STATUSES = _choices(
+    ("待整改", "to rectify"),
+    ("整改中", "rectifying"),
+    ("待验收", "awaiting verification"),
+    ("已销号", "closed"),
+)
+LEDGER_DOMAINS = _choices(
+    ("建设", "construction & relocation sites"),
+    ("消防", "fire safety"),
+    ("道路交通", "road traffic"),
+    ("危化品", "hazardous chemicals"),
+    ("校园", "campuses"),
+    ("企业复工", "enterprise restart"),
+    ("特种设备", "special equipment"),
+    ("非煤矿山", "non-coal mines"),
+    ("食品药品", "food & drugs"),
+    ("烟花爆竹", "fireworks"),
+    ("其他", "other industries"),
+)
+
+_FIELD_LIST: tuple[Field, ...] = (
+    # --- shared identifiers -------------------------------------------------------------
+    Field("township_code", "text", "乡镇代码", "Township code",
+          description="12-digit statistical division code (统计用区划代码) of the township",
+          pattern=r"\d{12}"),
+    Field("site_id", "text", "隐患点编号", "Geohazard site ID"),
+    Field("segment_id", "text", "路段编号", "Road segment ID"),
+    Field("hazard_id", "text", "隐患编号", "Hazard ID"),
+    Field("households", "integer", "户数", "Households", unit="户", minimum=0),
+    # --- townships ----------------------------------------------------------------------
+    Field("township_name", "text", "乡镇名称", "Township"),
+    Field("population", "integer", "户籍人口", "Population", unit="人", minimum=0),
+    Field("area_km2", "real", "面积", "Area", unit="km²", minimum=0),
+    Field("forest_cover_pct", "real", "森林覆盖率", "Forest cover", unit="%",
+          minimum=0, maximum=100),
+    Field("is_county_seat", "boolean", "县城所在地", "County seat"),
+    # --- rivers (base map) --------------------------------------------------------------
+    Field("river_id", "text", "河流编号", "River ID"),
+    Field("river_name", "text", "河流名称", "River"),
+    Field("river_class", "text", "河流等级", "River class",
+          choices=_choices(("干流", "main stem"), ("支流", "tributary"))),
+    # --- geological hazard sites --------------------------------------------------------
+    Field("site_name", "text", "隐患点名称", "Site name"),
+    Field("hazard_type", "text", "灾害类型", "Hazard type", choices=HAZARD_TYPES),
+    Field("volume_10k_m3", "real", "体积", "Volume", unit="万m³", minimum=0),
+    Field("hazard_scale", "text", "规模等级", "Scale", choices=SIZE_CLASSES),
+    Field("threat_level", "text", "险情等级", "Threat level", choices=SIZE_CLASSES,
+          description="By people threatened or potential loss (国家突发地质灾害应急预案)"),
+    Field("threatened_households", "integer", "威胁户数", "Households threatened",
+          unit="户", minimum=0),
+    Field("threatened_people", "integer", "威胁人数", "People threatened", unit="人", minimum=0),
+    Field("threatened_property_wan", "real", "威胁财产", "Property threatened",
+          unit="万元", minimum=0),
+    Field("monitor_name", "text", "群测群防员", "Monitor"),
+    Field("monitor_phone", "text", "监测员电话", "Monitor phone", pattern=r"1\d{10}"),
+    Field("monitoring_method", "text", "监测方式", "Monitoring method",
+          choices=_choices(("群测群防", "community monitoring"),
+                           ("专业监测", "professional monitoring"),
+                           ("普适型监测", "low-cost automatic monitoring"),
+                           ("未监测", "not monitored"))),
+    Field("site_status", "text", "状态", "Status",
+          choices=_choices(("在册", "active"), ("已核销", "written off"))),
+    Field("last_inspection_date", "date", "最近巡查日期", "Last inspection"),
+    # --- geohazard events ---------------------------------------------------------------
+    Field("event_id", "text", "事件编号", "Event ID"),
+    Field("event_date", "date", "发生日期", "Date"),
+    Field("deaths", "integer", "死亡人数", "Deaths", unit="人", minimum=0),
+    Field("injuries", "integer", "受伤人数", "Injuries", unit="人", minimum=0),
+    Field("direct_loss_wan", "real", "直接经济损失", "Direct loss", unit="万元", minimum=0),
+    Field("trigger", "text", "诱发因素", "Trigger",
+          choices=_choices(("降雨", "rainfall"), ("地震", "earthquake"),
+                           ("人类工程活动", "human activity"), ("冻融", "freeze-thaw"),
+                           ("其他", "other"), ("不明", "unknown"))),
+    Field("event_description", "text", "灾情描述", "Description"),
+    Field("data_source", "text", "数据来源", "Source"),
+    # --- monitoring readings ------------------------------------------------------------
+    Field("reading_time", "timestamp", "监测时间", "Reading time"),
+    Field("reading_kind", "text", "监测类型", "Reading kind",
+          description="Unit follows the kind: see READING_KIND_UNITS",
+          choices=_choices(("降雨量", "rainfall"), ("裂缝宽度", "crack width"),
+                           ("累计位移", "cumulative displacement"),
+                           ("地下水位", "groundwater level"))),
+    Field("value", "real", "监测值", "Value", unit="按监测类型 (by kind)"),
+    # --- rainfall -----------------------------------------------------------------------
+    Field("rainfall_id", "text", "雨量记录编号", "Rainfall record ID"),
+    Field("window_end", "timestamp", "时段结束时间", "Window end"),
+    Field("window_hours", "integer", "时段长度", "Window length", unit="h", minimum=1,
+          maximum=720),
+    Field("rainfall_kind", "text", "实况/预报", "Observed/forecast",
+          choices=_choices(("实况", "observed"), ("预报", "forecast"))),
+    Field("rainfall_mm", "real", "雨量", "Rainfall", unit="mm", minimum=0),
+    # --- forest zones -------------------------------------------------------------------
+    Field("zone_id", "text", "林区编号", "Forest zone ID"),
+    Field("zone_name", "text", "林区名称", "Forest zone"),
+    Field("forest_type", "text", "林分类型", "Forest type",
+          choices=_choices(("针叶林", "coniferous"), ("阔叶林", "broadleaf"),
+                           ("针阔混交林", "mixed"), ("竹林", "bamboo"),
+                           ("灌木林", "shrubland"), ("经济林", "orchard"))),
+    Field("fire_risk_class", "text", "火险区划等级", "Fire-risk class",
+          description="森林火险区划等级: Ⅰ级 high, Ⅱ级 medium, Ⅲ级 low",
+          choices=_choices(("Ⅰ级", "class I (high)"), ("Ⅱ级", "class II (medium)"),
+                           ("Ⅲ级", "class III (low)"))),
+    Field("key_fire_area", "boolean", "重点防火区", "Key fire-prevention area"),
+    Field("area_ha", "real", "面积", "Area", unit="ha", minimum=0),
+    # --- fire events --------------------------------------------------------------------
+    Field("fire_id", "text", "火情编号", "Fire ID"),
+    Field("fire_time", "timestamp", "发生时间", "Time"),
+    Field("fire_source", "text", "来源", "Source",
+          choices=_choices(("上报火情", "reported fire"), ("卫星热点", "satellite hotspot"))),
+    Field("fire_cause", "text", "起火原因", "Cause",
+          choices=_choices(("祭祀用火", "ritual burning"), ("农事用火", "farm burning"),
+                           ("野外吸烟", "smoking"), ("生活用火", "domestic fire"),
+                           ("电力线路", "power line"), ("雷击", "lightning"),
+                           ("小孩玩火", "children"), ("其他", "other"), ("不明", "unknown"))),
+    Field("burned_area_ha", "real", "过火面积", "Burned area", unit="ha", minimum=0),
+    Field("confidence", "integer", "置信度", "Confidence", unit="%", minimum=0, maximum=100,
+          description="Satellite hotspot detection confidence"),
+    # --- fire weather -------------------------------------------------------------------
+    Field("weather_date", "date", "日期", "Date"),
+    Field("max_temp_c", "real", "最高气温", "Max temperature", unit="°C",
+          minimum=-40, maximum=50),
+    Field("min_rh_pct", "real", "最小相对湿度", "Min relative humidity", unit="%",
+          minimum=0, maximum=100),
+    Field("max_wind_ms", "real", "最大风速", "Max wind", unit="m/s", minimum=0, maximum=60),
+    Field("precip_mm", "real", "降水量", "Precipitation", unit="mm", minimum=0),
+    Field("days_without_rain", "integer", "连续无降水日数", "Days without rain", unit="d",
+          minimum=0),
+    # --- roads --------------------------------------------------------------------------
+    Field("road_code", "text", "路线编号", "Road code"),
+    Field("road_name", "text", "路线名称", "Road name"),
+    Field("road_class", "text", "公路等级", "Road class",
+          choices=_choices(("国道", "national"), ("省道", "provincial"), ("县道", "county"),
+                           ("乡道", "township"), ("村道", "village"))),
+    Field("length_m", "real", "长度", "Length", unit="m", minimum=0),
+    Field("along_water_cliff", "boolean", "临水临崖", "Along water or cliff"),
+    Field("sharp_curve_steep", "boolean", "急弯陡坡", "Sharp curve / steep grade"),
+    Field("long_downhill", "boolean", "长下坡", "Long downhill"),
+    Field("passenger_route", "boolean", "农村客运线路", "Rural passenger route"),
+    Field("accident_id", "text", "事故编号", "Accident ID"),
+    Field("accident_time", "timestamp", "事故时间", "Time"),
+    Field("accident_type", "text", "事故形态", "Accident type",
+          choices=_choices(("碰撞", "collision"), ("刮擦", "scrape"), ("碾压", "run-over"),
+                           ("翻车", "rollover"), ("坠车", "fall off road"),
+                           ("失火", "vehicle fire"), ("撞固定物", "hit fixed object"),
+                           ("其他", "other"))),
+    # --- relocation sites ---------------------------------------------------------------
+    Field("reloc_id", "text", "安置点编号", "Relocation site ID"),
+    Field("reloc_name", "text", "安置点名称", "Relocation site"),
+    Field("people", "integer", "人数", "People", unit="人", minimum=0),
+    Field("shops", "integer", "经营门市数", "Shops", unit="间", minimum=0),
+    Field("built_year", "integer", "建成年份", "Year built", minimum=1949, maximum=2100),
+    # --- facilities ---------------------------------------------------------------------
+    Field("facility_id", "text", "设施编号", "Facility ID"),
+    Field("facility_name", "text", "设施名称", "Facility"),
+    Field("facility_category", "text", "设施类别", "Category",
+          choices=_choices(("学校", "school"), ("医院", "hospital"),
+                           ("避难场所", "emergency shelter"), ("救援队伍", "rescue team"),
+                           ("森林消防队", "forest fire team"),
+                           ("物资储备库", "material warehouse"), ("消防站", "fire station"),
+                           ("取水点", "water source"),
+                           ("危化品单位", "hazardous-chemical unit"),
+                           ("人员密集场所", "crowded small venue"))),
+    Field("capacity", "integer", "容量", "Capacity", unit="人", minimum=0,
+          description="Students, beds, shelter places or team members, by category"),
+    Field("contact_phone", "text", "联系电话", "Phone"),
+    # --- hazard ledger ------------------------------------------------------------------
+    Field("domain", "text", "行业领域", "Domain", choices=LEDGER_DOMAINS),
+    Field("hazard_description", "text", "隐患描述", "Description"),
+    Field("lead_department", "text", "牵头单位", "Lead department"),
+    Field("responsible_unit", "text", "责任单位", "Responsible unit"),
+    Field("hazard_level", "text", "隐患等级", "Level",
+          choices=_choices(("一般", "ordinary"), ("重大", "major"))),
+    Field("found_date", "date", "排查日期", "Found"),
+    Field("deadline", "date", "整改时限", "Deadline"),
+    Field("hazard_status", "text", "整改状态", "Status", choices=LEDGER_STATUSES),
+    Field("measures", "text", "整改措施", "Measures"),
+    Field("responsible_person", "text", "整改责任人", "Responsible person"),
+    Field("evidence", "text", "销号佐证", "Evidence"),
+    Field("closed_date", "date", "销号日期", "Closed"),
+    Field("verifier", "text", "验收人", "Verifier"),
+    Field("supervising_leader", "text", "挂牌督办领导", "Supervising leader"),
+    Field("funds_wan", "real", "整改资金", "Funds", unit="万元", minimum=0),
+    Field("row_version", "integer", "版本号", "Row version", minimum=1,
+          description="Incremented on every change; guards against lost updates"),
+    # --- ledger events ------------------------------------------------------------------
+    Field("event_time", "timestamp", "时间", "Time"),
+    Field("actor", "text", "操作人", "By"),
+    Field("actor_department", "text", "操作人单位", "Department"),
+    Field("action", "text", "操作", "Action",
+          choices=_choices(("登记", "register"), ("开始整改", "start rectification"),
+                           ("申请验收", "request verification"), ("退回", "return"),
+                           ("销号", "close"), ("修改", "edit"))),
+    Field("field_name", "text", "字段", "Field"),
+    Field("old_value", "text", "原值", "Old value"),
+    Field("new_value", "text", "新值", "New value"),
+    Field("note", "text", "备注", "Note"),
+    # --- bookkeeping --------------------------------------------------------------------
+    Field("meta_key", "text", "键", "Key"),
+    Field("meta_value", "text", "值", "Value"),
+)
+
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELD_LIST}
+
+_TABLE_LIST: tuple[Table, ...] = (
+    Table("townships", "乡镇（街道）", "Townships", "One township or sub-district",
+          ("township_code", "township_name", "population", "households", "area_km2",
+           "forest_cover_pct", "is_county_seat"),
+          primary_key=("township_code",), required=("township_name",), geometry="polygon"),
+    Table("rivers", "河流", "Rivers", "A river reach drawn on the base map",
+          ("river_id", "river_name", "river_class"),
+          primary_key=("river_id",), required=("river_name",), geometry="line"),
+    Table("geohazard_sites", "地质灾害隐患点", "Geohazard sites",
+          "One registered geological hazard site (地质灾害隐患点)",
+          ("site_id", "site_name", "township_code", "hazard_type", "volume_10k_m3",
+           "hazard_scale", "threat_level", "threatened_households", "threatened_people",
+           "threatened_property_wan", "monitor_name", "monitor_phone", "monitoring_method",
+           "site_status", "last_inspection_date"),
+          primary_key=("site_id",),
+          required=("site_name", "township_code", "hazard_type", "site_status"),
+          geometry="point"),
+    Table("geohazard_events", "地质灾害灾情", "Geohazard events",
+          "One past geological disaster (灾情) with its toll",
+          ("event_id", "event_date", "hazard_type", "township_code", "site_id", "deaths",
+           "injuries", "direct_loss_wan", "trigger", "event_description", "data_source"),
+          primary_key=("event_id",), required=("event_date", "hazard_type"),
+          geometry="point"),
+    Table("monitoring_readings", "监测数据", "Monitoring readings",
+          "One reading of one instrument or observer at one site",
+          ("site_id", "reading_time", "reading_kind", "value"),
+          primary_key=("site_id", "reading_time", "reading_kind"), required=("value",)),
+    Table("rainfall", "雨量", "Rainfall",
+          "Observed or forecast rainfall over a time window, for a township, a site or a "
+          "grid point (geometry)",
+          ("rainfall_id", "township_code", "site_id", "window_end", "window_hours",
+           "rainfall_kind", "rainfall_mm"),
+          primary_key=("rainfall_id",),
+          required=("window_end", "window_hours", "rainfall_kind", "rainfall_mm"),
+          geometry="point", geometry_required=False),
+    Table("forest_zones", "林区", "Forest zones", "A forest patch of one type in one township",
+          ("zone_id", "zone_name", "township_code", "forest_type", "fire_risk_class",
+           "key_fire_area", "area_ha"),
+          primary_key=("zone_id",), required=("township_code", "forest_type"),
+          geometry="polygon"),
+    Table("fire_events", "火情与热点", "Fire events", "A reported fire or a satellite hotspot",
+          ("fire_id", "fire_time", "township_code", "fire_source", "fire_cause",
+           "burned_area_ha", "confidence"),
+          primary_key=("fire_id",), required=("fire_time", "fire_source"), geometry="point"),
+    Table("fire_weather", "森林火险气象", "Fire weather", "Daily fire weather of a township",
+          ("township_code", "weather_date", "max_temp_c", "min_rh_pct", "max_wind_ms",
+           "precip_mm", "days_without_rain"),
+          primary_key=("township_code", "weather_date")),
+    Table("road_segments", "公路路段", "Road segments", "A segment of a road in one township",
+          ("segment_id", "road_code", "road_name", "road_class", "township_code", "length_m",
+           "along_water_cliff", "sharp_curve_steep", "long_downhill", "passenger_route"),
+          primary_key=("segment_id",), required=("road_class",), geometry="line"),
+    Table("road_accidents", "道路交通事故", "Road accidents", "One road traffic accident",
+          ("accident_id", "accident_time", "township_code", "segment_id", "deaths",
+           "injuries", "accident_type"),
+          primary_key=("accident_id",), required=("accident_time",), geometry="point"),
+    Table("relocation_sites", "易地扶贫搬迁安置点", "Relocation sites",
+          "A poverty-alleviation relocation settlement",
+          ("reloc_id", "reloc_name", "township_code", "households", "people", "shops",
+           "built_year", "last_inspection_date"),
+          primary_key=("reloc_id",), required=("reloc_name", "people"), geometry="point"),
+    Table("facilities", "设施与应急资源", "Facilities",
+          "A school, hospital, shelter, rescue resource or hazardous place",
+          ("facility_id", "facility_name", "facility_category", "township_code", "capacity",
+           "contact_phone"),
+          primary_key=("facility_id",), required=("facility_name", "facility_category"),
+          geometry="point"),
+    Table("hazard_ledger", "隐患台账", "Hazard ledger", "One hidden hazard found in a sweep",
+          ("hazard_id", "domain", "hazard_description", "township_code", "lead_department",
+           "responsible_unit", "hazard_level", "found_date", "deadline", "hazard_status",
+           "measures", "responsible_person", "evidence", "closed_date", "verifier",
+           "supervising_leader", "funds_wan", "row_version"),
+          primary_key=("hazard_id",),
+          required=("domain", "hazard_description", "hazard_level", "found_date",
+                    "hazard_status", "row_version"),
+          geometry="point", geometry_required=False),
+    Table("ledger_events", "台账变更记录", "Ledger events",
+          "One change of the hazard ledger, appended and never edited",
+          ("event_id", "hazard_id", "event_time", "actor", "actor_department", "action",
+           "field_name", "old_value", "new_value", "note"),
+          primary_key=("event_id",), required=("hazard_id", "event_time", "actor", "action")),
+    Table("riskmap_meta", "元数据", "Metadata",
+          "Bookkeeping: schema version, data set label, creation time",
+          ("meta_key", "meta_value"), primary_key=("meta_key",), system=True),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
+ENTITY_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if not t.system)
+META_TABLE = "riskmap_meta"
+
+
+def get_table(name: str) -> Table:
+    """Return the declared table ``name`` or raise KeyError naming the known tables."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        known = ", ".join(ENTITY_TABLES)
+        raise KeyError(f"unknown table {name!r}; known tables: {known}") from None
+
+
+def label(table: str, column: str, lang: Lang = "zh") -> str:
+    """Return the display label of ``column`` of ``table`` (geometry included)."""
+    get_table(table)
+    if column == "geometry":
+        return "位置" if lang == "zh" else "Location"
+    return FIELDS[column].label(lang)
+
+
+def labels(table: str, lang: Lang = "zh") -> dict[str, str]:
+    """Return {column: label} for every column of ``table``, for renaming frames in the UI."""
+    spec = get_table(table)
+    out = {c: FIELDS[c].label(lang) for c in spec.columns}
+    if spec.geometry:
+        out["geometry"] = label(table, "geometry", lang)
+    return out

@@ -1,0 +1,124 @@
+"""Pure builders of SQL text from the schema; values always travel as parameters.
+
+Identifiers (table and column names) come only from ``geodata.schema``; a name that is not
+declared there is refused before any SQL is built. User values never enter SQL text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from geodata.schema import FIELDS, Table, get_table
+
+DUCKDB_TYPES: dict[str, str] = {
+    "text": "VARCHAR",
+    "integer": "BIGINT",
+    "real": "DOUBLE",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "boolean": "BOOLEAN",
+}
+
+
+def quote_ident(name: str) -> str:
+    """Return ``name`` as a double-quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def column_ddl(column: str, *, not_null: bool) -> str:
+    """Return the column definition of a declared field."""
+    ddl = f"{quote_ident(column)} {DUCKDB_TYPES[FIELDS[column].type]}"
+    return ddl + " NOT NULL" if not_null else ddl
+
+
+def create_table_sql(table: Table) -> str:
+    """Return ``CREATE TABLE IF NOT EXISTS`` for a declared table."""
+    parts = [column_ddl(c, not_null=table.is_required(c)) for c in table.columns]
+    if table.geometry:
+        parts.append('"geometry" GEOMETRY' + (" NOT NULL" if table.geometry_required else ""))
+    key = ", ".join(quote_ident(c) for c in table.primary_key)
+    parts.append(f"PRIMARY KEY ({key})")
+    body = ",\n  ".join(parts)
+    return f"CREATE TABLE IF NOT EXISTS {quote_ident(table.name)} (\n  {body}\n)"
+
+
+def add_column_sql(table: Table, column: str) -> str:
+    """Return ``ALTER TABLE … ADD COLUMN`` for a declared column missing from a database."""
+    if column == "geometry":
+        return f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN \"geometry\" GEOMETRY"
+    return f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {column_ddl(column, not_null=False)}"
+
+
+def select_sql(table: Table, where_sql: str = "", *, order_by_key: bool = True) -> str:
+    """Return a SELECT of every column, with geometry as WKB, optionally filtered."""
+    cols = [quote_ident(c) for c in table.columns]
+    if table.geometry:
+        cols.append('ST_AsWKB("geometry") AS "geometry"')
+    sql = f"SELECT {', '.join(cols)} FROM {quote_ident(table.name)}"
+    if where_sql:
+        sql += f" WHERE {where_sql}"
+    if order_by_key:
+        sql += " ORDER BY " + ", ".join(quote_ident(c) for c in table.primary_key)
+    return sql
+
+
+def insert_from_view_sql(table: Table, view: str) -> str:
+    """Return an INSERT copying a registered frame ``view`` (geometry given as WKB)."""
+    cols = [quote_ident(c) for c in table.columns]
+    values = [f"CAST({quote_ident(c)} AS {DUCKDB_TYPES[FIELDS[c].type]})" for c in table.columns]
+    if table.geometry:
+        cols.append('"geometry"')
+        values.append('ST_GeomFromWKB("geometry")')
+    return (
+        f"INSERT INTO {quote_ident(table.name)} ({', '.join(cols)}) "
+        f"SELECT {', '.join(values)} FROM {quote_ident(view)}"
+    )
+
+
+def existing_keys_sql(table: Table, view: str) -> str:
+    """Return a query of the incoming rows of ``view`` whose primary key is already stored."""
+    on = " AND ".join(f"s.{quote_ident(c)} = i.{quote_ident(c)}" for c in table.primary_key)
+    keys = ", ".join(f"i.{quote_ident(c)}" for c in table.primary_key)
+    return (
+        f"SELECT i.__row, {keys} FROM {quote_ident(view)} i "
+        f"JOIN {quote_ident(table.name)} s ON {on} ORDER BY i.__row"
+    )
+
+
+def build_where(table_name: str, filters: Mapping[str, Any] | None) -> tuple[str, list[Any]]:
+    """Turn ``{column: value}`` filters into ``(where_sql, params)``.
+
+    A scalar means equality, a list/tuple/set means IN, None means IS NULL. Filters are
+    AND-ed in the order given. Columns must be declared on the table.
+
+    Args:
+        table_name: Declared table the filters apply to.
+        filters: Column → value mapping; None or empty means no filter.
+
+    Returns:
+        The WHERE clause without the keyword ("" when there is no filter) and its parameters.
+
+    Raises:
+        KeyError: A column is not declared on the table.
+    """
+    table = get_table(table_name)
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (filters or {}).items():
+        if column not in table.columns:
+            raise KeyError(f"{table_name} has no column {column!r}")
+        ident = quote_ident(column)
+        if value is None:
+            clauses.append(f"{ident} IS NULL")
+        elif isinstance(value, list | tuple | set | frozenset):
+            values: Sequence[Any] = sorted(value) if isinstance(value, set | frozenset) else value
+            if not values:
+                clauses.append("FALSE")
+                continue
+            clauses.append(f"{ident} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+        else:
+            clauses.append(f"{ident} = ?")
+            params.append(value)
+    return " AND ".join(clauses), params

@@ -1,0 +1,204 @@
+"""The store: the only owner of the DuckDB connection.
+
+Every read returns frames typed by the schema (GeoDataFrames in EPSG:4326 for tables with
+geometry, geometry carried as WKB); every write is validated against the schema first and runs
+in one transaction, so a write either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geodata import sql
+from geodata.duckdb_spatial import OFFLINE_CONFIG, load_spatial
+from geodata.errors import Problem, StoreError, ValidationError
+from geodata.migrations import migrate, stored_version
+from geodata.schema import ENTITY_TABLES, META_TABLE, SCHEMA_VERSION, STORAGE_CRS, get_table
+from geodata.validate import validate
+
+DB_ENV = "RISKMAP_DB"
+DEFAULT_DB = Path("data") / "riskmap.duckdb"
+_VIEW = "riskmap_incoming"
+_PANDAS_TYPES = {"integer": "Int64", "real": "float64", "boolean": "boolean"}
+
+WriteMode = Literal["append", "replace"]
+
+
+def default_db_path() -> Path:
+    """Return the database path: ``$RISKMAP_DB`` if set, else ``data/riskmap.duckdb``."""
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+class Store:
+    """A County Risk Map database file, opened with the spatial extension loaded.
+
+    Use as a context manager, or call ``close()``.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        """Open (creating or migrating when writable) the database at ``path``.
+
+        Args:
+            path: Database file; defaults to ``default_db_path()``.
+            read_only: Open without write access; the schema must then be current.
+
+        Raises:
+            StoreError: The file cannot be opened, the spatial extension cannot be loaded,
+                or a read-only database has an older schema.
+        """
+        self.path = Path(path) if path is not None else default_db_path()
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only, config=OFFLINE_CONFIG)
+        except duckdb.Error as exc:
+            raise StoreError(f"无法打开数据库 cannot open database {self.path}: {exc}") from exc
+        try:
+            load_spatial(self._con)
+            self.migrated_from = None if read_only else migrate(self._con)
+            if read_only and stored_version(self._con) != SCHEMA_VERSION:
+                raise StoreError(f"{self.path} has an older schema; open it writable once "
+                                 "to migrate it")
+        except BaseException:
+            self._con.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    def __enter__(self) -> Self:
+        """Return the open store."""
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Close the store."""
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run the body in one transaction: commit on success, roll back on any error."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield self._con
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    # --- writing --------------------------------------------------------------------------
+
+    def write(self, table: str, frame: pd.DataFrame, *, mode: WriteMode = "append") -> int:
+        """Validate and store the rows of ``frame`` in ``table``; return the row count.
+
+        Raises:
+            ValidationError: Any row breaks the schema or reuses a stored key; nothing is
+                written.
+        """
+        return self.write_many({table: frame}, mode=mode)[table]
+
+    def write_many(self, frames: Mapping[str, pd.DataFrame], *,
+                   mode: WriteMode = "append") -> dict[str, int]:
+        """Validate every frame, then store them all in one transaction.
+
+        With ``mode="replace"`` the named tables are emptied first, inside the same
+        transaction, so a failure leaves them as they were.
+        """
+        checked: dict[str, pd.DataFrame] = {}
+        problems: list[Problem] = []
+        for name, frame in frames.items():
+            checked[name], found = validate(name, frame)
+            problems += [p for p in found if p.severity == "error"]
+        if problems:
+            raise ValidationError(problems)
+        with self.transaction() as con:
+            for name, frame in checked.items():
+                self._insert(con, name, frame, mode=mode)
+        return {name: len(frame) for name, frame in checked.items()}
+
+    def _insert(self, con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, *,
+                mode: WriteMode) -> None:
+        table = get_table(name)
+        if mode == "replace":
+            con.execute(f"DELETE FROM {sql.quote_ident(table.name)}")
+        flat = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+        if table.geometry:
+            flat["geometry"] = shapely.to_wkb(frame.geometry.values)
+        flat["__row"] = range(len(flat))
+        con.register(_VIEW, flat)
+        try:
+            clashes = con.execute(sql.existing_keys_sql(table, _VIEW)).fetchall()
+            if clashes:
+                raise ValidationError([
+                    Problem(name, int(r[0]), table.primary_key[0], r[1:],
+                            "主键已存在 key already stored") for r in clashes
+                ])
+            con.execute(sql.insert_from_view_sql(table, _VIEW))
+        finally:
+            con.unregister(_VIEW)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def read(self, table: str, filters: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Return the rows of ``table`` matching ``filters`` (see ``sql.build_where``).
+
+        Tables with geometry come back as GeoDataFrames in EPSG:4326.
+        """
+        spec = get_table(table)
+        where, params = sql.build_where(table, filters)
+        frame = self._con.execute(sql.select_sql(spec, where), params).df()
+        for field in spec.fields:
+            if field.type in _PANDAS_TYPES:
+                frame[field.name] = frame[field.name].astype(_PANDAS_TYPES[field.type])
+        if not spec.geometry:
+            return frame
+        wkb = frame.pop("geometry").map(lambda b: None if b is None else bytes(b))
+        return gpd.GeoDataFrame(frame, geometry=shapely.from_wkb(wkb.to_numpy()),
+                                crs=STORAGE_CRS)
+
+    def count(self, table: str, filters: Mapping[str, Any] | None = None) -> int:
+        """Return the number of rows of ``table`` matching ``filters``."""
+        where, params = sql.build_where(table, filters)
+        query = f"SELECT count(*) FROM {sql.quote_ident(get_table(table).name)}"
+        row = self._con.execute(query + (f" WHERE {where}" if where else ""), params).fetchone()
+        return int(row[0]) if row else 0
+
+    def counts(self) -> dict[str, int]:
+        """Return the row count of every entity table."""
+        return {name: self.count(name) for name in ENTITY_TABLES}
+
+    # --- metadata -------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        """Return the metadata (schema version, data set label, …) as a dict."""
+        frame = self.read(META_TABLE)
+        return dict(zip(frame["meta_key"], frame["meta_value"], strict=True))
+
+    def set_meta(self, values: Mapping[str, str]) -> None:
+        """Insert or replace metadata entries, in one transaction."""
+        with self.transaction() as con:
+            for key, value in values.items():
+                con.execute(
+                    f"INSERT OR REPLACE INTO {sql.quote_ident(META_TABLE)} VALUES (?, ?)",
+                    [key, str(value)],
+                )
+
+    @property
+    def schema_version(self) -> int:
+        """Return the schema version recorded in the database."""
+        return stored_version(self._con) or 0
+
+    def is_demo(self) -> bool:
+        """Return whether the database holds the fictional demo county."""
+        return self.meta().get("dataset") == "demo"

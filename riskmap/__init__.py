@@ -1,0 +1,1 @@
+"""County Risk Map command line (the `riskmap` console command)."""
