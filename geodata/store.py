@@ -8,6 +8,7 @@ in one transaction, so a write either lands whole or not at all.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,12 +25,11 @@ from geodata.duckdb_spatial import OFFLINE_CONFIG, load_spatial
 from geodata.errors import Problem, StoreError, ValidationError
 from geodata.migrations import migrate, stored_version
 from geodata.schema import ENTITY_TABLES, META_TABLE, SCHEMA_VERSION, STORAGE_CRS, get_table
-from geodata.validate import validate
+from geodata.validate import PANDAS_DTYPES, validate
 
 DB_ENV = "RISKMAP_DB"
 DEFAULT_DB = Path("data") / "riskmap.duckdb"
 _VIEW = "riskmap_incoming"
-_PANDAS_TYPES = {"integer": "Int64", "real": "float64", "boolean": "boolean"}
 
 WriteMode = Literal["append", "replace"]
 
@@ -57,6 +57,7 @@ class Store:
                 or a read-only database has an older schema.
         """
         self.path = Path(path) if path is not None else default_db_path()
+        self._lock = threading.RLock()
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -88,14 +89,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run the body in one transaction: commit on success, roll back on any error."""
-        self._con.execute("BEGIN TRANSACTION")
-        try:
-            yield self._con
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        self._con.execute("COMMIT")
+        """Run the body in one transaction: commit on success, roll back on any error.
+
+        The store's lock is held throughout, so threads (Streamlit sessions) sharing one
+        store never interleave statements.
+        """
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                yield self._con
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
 
     # --- writing --------------------------------------------------------------------------
 
@@ -157,13 +163,13 @@ class Store:
         """
         spec = get_table(table)
         where, params = sql.build_where(table, filters)
-        frame = self._con.execute(sql.select_sql(spec, where), params).df()
+        with self._lock:
+            frame = self._con.execute(sql.select_sql(spec, where), params).df()
         for field in spec.fields:
-            if field.type in _PANDAS_TYPES:
-                frame[field.name] = frame[field.name].astype(_PANDAS_TYPES[field.type])
+            frame[field.name] = frame[field.name].astype(PANDAS_DTYPES[field.type])
         if not spec.geometry:
             return frame
-        wkb = frame.pop("geometry").map(lambda b: None if b is None else bytes(b))
+        wkb = frame.pop("geometry").map(lambda b: None if pd.isna(b) else bytes(b))
         return gpd.GeoDataFrame(frame, geometry=shapely.from_wkb(wkb.to_numpy()),
                                 crs=STORAGE_CRS)
 
@@ -171,7 +177,9 @@ class Store:
         """Return the number of rows of ``table`` matching ``filters``."""
         where, params = sql.build_where(table, filters)
         query = f"SELECT count(*) FROM {sql.quote_ident(get_table(table).name)}"
-        row = self._con.execute(query + (f" WHERE {where}" if where else ""), params).fetchone()
+        with self._lock:
+            row = self._con.execute(query + (f" WHERE {where}" if where else ""),
+                                    params).fetchone()
         return int(row[0]) if row else 0
 
     def counts(self) -> dict[str, int]:
@@ -197,7 +205,8 @@ class Store:
     @property
     def schema_version(self) -> int:
         """Return the schema version recorded in the database."""
-        return stored_version(self._con) or 0
+        with self._lock:
+            return stored_version(self._con) or 0
 
     def is_demo(self) -> bool:
         """Return whether the database holds the fictional demo county."""

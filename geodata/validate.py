@@ -20,6 +20,15 @@ GEOMETRY_TYPES: dict[str, set[str]] = {
     "line": {"LineString", "MultiLineString"},
     "polygon": {"Polygon", "MultiPolygon"},
 }
+PANDAS_DTYPES: dict[str, str] = {
+    "text": "str",
+    "integer": "Int64",
+    "real": "float64",
+    "date": "datetime64[us]",
+    "timestamp": "datetime64[us]",
+    "boolean": "boolean",
+}
+"""The pandas dtype of each column type, in validated frames and in frames read back."""
 _TRUE = {"true", "1", "是", "y", "yes", "t", "√"}
 _FALSE = {"false", "0", "否", "n", "no", "f", "×", ""}
 
@@ -28,12 +37,17 @@ def _problems(table: str, column: str | None, values: pd.Series, mask: pd.Series
               reason: str) -> list[Problem]:
     """Return one error per row of ``values`` where ``mask`` holds."""
     rows = np.flatnonzero(np.asarray(mask, dtype=bool))
-    return [Problem(table, int(r), column, values.iloc[r], reason) for r in rows]
+    return [Problem(table, int(r), column, _plain(values.iloc[r]), reason) for r in rows]
+
+
+def _plain(value: object) -> object:
+    """Return None for any kind of missing value (NaN, NA, NaT), the value otherwise."""
+    return None if pd.api.types.is_scalar(value) and pd.isna(value) else value
 
 
 def _as_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = s.map(lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
-    return out.astype("string"), pd.Series(False, index=s.index)
+    return out.astype(PANDAS_DTYPES["text"]), pd.Series(False, index=s.index)
 
 
 def _as_number(s: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:
@@ -42,12 +56,12 @@ def _as_number(s: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:
     if integer:
         bad |= num.notna() & (num != np.round(num))
         num = num.where(~bad)
-        return num.astype("Int64"), bad
-    return num.astype("Float64"), bad
+        return num.astype(PANDAS_DTYPES["integer"]), bad
+    return num.astype(PANDAS_DTYPES["real"]), bad
 
 
 def _as_datetime(s: pd.Series, *, date_only: bool) -> tuple[pd.Series, pd.Series]:
-    out = pd.to_datetime(s, errors="coerce")
+    out = pd.to_datetime(s, errors="coerce").astype(PANDAS_DTYPES["timestamp"])
     bad = s.notna() & out.isna()
     return (out.dt.normalize() if date_only else out), bad
 
@@ -65,7 +79,7 @@ def _as_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     parsed = s.map(lambda v: pd.NA if pd.isna(v) else parse(v))
     bad = s.notna() & parsed.isna()
-    return parsed.astype("boolean"), bad
+    return parsed.astype(PANDAS_DTYPES["boolean"]), bad
 
 
 _COERCE: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
@@ -171,12 +185,13 @@ def validate(table_name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[P
     problems = _check_columns(table, frame)
     out = pd.DataFrame(index=frame.index)
     for field in table.fields:
-        raw = frame[field.name] if field.name in frame.columns else pd.Series(
-            pd.NA, index=frame.index, dtype="object")
+        given = field.name in frame.columns
+        raw = frame[field.name] if given else pd.Series(None, index=frame.index, dtype=object)
         col, bad = _COERCE[field.type](raw)
-        problems += _problems(table.name, field.name, raw, bad, _TYPE_REASON[field.type])
-        problems += _check_rules(table, field, raw, col, bad)
         out[field.name] = col
+        if given:
+            problems += _problems(table.name, field.name, raw, bad, _TYPE_REASON[field.type])
+            problems += _check_rules(table, field, raw, col, bad)
     problems += _check_keys(table, out)
     if table.geometry:
         geom, found = _geometry(table, frame)

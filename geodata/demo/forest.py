@@ -42,7 +42,7 @@ def make_zones(rng: np.random.Generator, terrain: Terrain, labels: np.ndarray,
     combined = np.where(kinds >= 0, labels * 10 + kinds, -1)
     cells = polygonize(combined)
     keys = sorted(cells)
-    shapes = shapely.coverage_simplify(np.array([cells[k] for k in keys]), CELL * 0.8)
+    shapes = shapely.coverage_simplify(np.array([cells[k] for k in keys]), CELL * 2.0)
     rows = []
     for key, shape in zip(keys, shapes, strict=True):
         town = towns.iloc[key // 10]

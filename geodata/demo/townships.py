@@ -102,7 +102,7 @@ def make_townships(rng: np.random.Generator, terrain: Terrain) -> tuple[gpd.GeoD
     seats = _seats(rng, terrain, n)
     labels = _merge_fragments(_labels(rng, terrain, seats), terrain)
     cells = polygonize(labels)
-    shapes = shapely.coverage_simplify(np.array([cells[i] for i in range(n)]), CELL * 1.2)
+    shapes = shapely.coverage_simplify(np.array([cells[i] for i in range(n)]), CELL * 2.2)
     frame = gpd.GeoDataFrame({
         "township_code": township_codes(),
         "township_name": [name for name, _ in TOWNSHIP_NAMES],

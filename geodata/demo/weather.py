@@ -86,7 +86,7 @@ def fire_weather_rows(rng: np.random.Generator, rain: np.ndarray, towns: gpd.Geo
     """Return daily fire weather per township derived from its rain."""
     n_days, n_towns = rain.shape
     dry = days_without_rain(rain, rng.integers(0, 5, n_towns))
-    doy = days.dayofyear.to_numpy()[:, None]
+    doy = days.day_of_year.to_numpy()[:, None]
     month = days.month.to_numpy()[:, None]
     temp = (18 + 10 * np.sin(2 * np.pi * (doy - 105) / 365)
             - 0.006 * (seat_elevation[None, :] - 900)

@@ -1,0 +1,1 @@
+"""Streamlit pages and the chrome they share (UI only)."""

@@ -1,0 +1,37 @@
+"""Shared fixtures: a demo database built once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geodata.demo import build_demo_database, generate
+from geodata.store import Store
+
+
+@pytest.fixture(scope="session")
+def demo_frames() -> dict[str, pd.DataFrame]:
+    return generate(42)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo_database(path, seed=42)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo(demo_db: Path) -> Iterator[dict[str, pd.DataFrame]]:
+    """Every table of the demo database, read back through the store."""
+    with Store(demo_db, read_only=True) as store:
+        yield {name: store.read(name) for name in store.counts()}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "test.duckdb") as s:
+        yield s
