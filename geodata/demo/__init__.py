@@ -109,7 +109,24 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         "hazard_ledger": hazards,
         "ledger_events": history,
     }
-    return {name: _to_schema(name, frame) for name, frame in frames.items()}
+    out = {name: _to_schema(name, frame) for name, frame in frames.items()}
+    for name in ("road_segments", "forest_zones"):
+        out[name] = _clip_to_townships(out[name], out["townships"])
+    return out
+
+
+def _clip_to_townships(frame: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Clip each shape to its township again in the storage CRS.
+
+    Shapes were cut at township borders in metres; reprojection can leave their ends a few
+    centimetres over the border, which this removes, keeping only the declared geometry kind.
+    """
+    shapes = towns.set_index("township_code").geometry.loc[frame["township_code"]].values
+    clipped = shapely.intersection(frame.geometry.values, shapes)
+    dim = shapely.get_dimensions(frame.geometry.values[0])
+    keep = [shapely.union_all([p for p in shapely.get_parts(g)
+                               if shapely.get_dimensions(p) == dim]) for g in clipped]
+    return frame.set_geometry(gpd.array.from_shapely(keep, crs=frame.crs))
 
 
 def _forest_cover(towns: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> np.ndarray:

@@ -174,7 +174,8 @@ def monitoring_rows(rng: np.random.Generator, sites: gpd.GeoDataFrame, rain: np.
 def _creep(rng: np.random.Generator, rain: np.ndarray, *, start: float,
            scale: float = 1.0) -> np.ndarray:
     antecedent = np.convolve(rain, np.ones(3), mode="full")[: len(rain)]
-    sensitivity = rng.uniform(0.05, 0.9) * scale
+    fragile = rng.random() < 0.2
+    sensitivity = (rng.uniform(0.5, 1.2) if fragile else rng.uniform(0.02, 0.2)) * scale
     growth = (rng.uniform(0.003, 0.02) * scale
               + sensitivity * np.maximum(antecedent - 60, 0) / 40
               + np.abs(rng.normal(0, 0.01 * scale, len(rain))))

@@ -17,7 +17,7 @@ WORK_CRS = "EPSG:32648"
 """UTM zone 48N: the projected CRS the demo is built in (metres)."""
 
 ORIGIN = (560_000.0, 2_950_000.0)
-"""South-west corner of the grid in WORK_CRS (about 107.6°E, 26.7°N)."""
+"""South-west corner of the grid in WORK_CRS (about 105.6°E, 26.7°N)."""
 
 CELL = 250.0
 NX, NY = 260, 190

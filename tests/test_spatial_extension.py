@@ -1,0 +1,69 @@
+"""The spatial extension loads from the installed package, with no network at all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from geodata import duckdb_spatial
+from geodata.errors import StoreError
+from geodata.store import Store
+
+PROBE = textwrap.dedent("""
+    import sys
+    from geodata.store import Store
+    with Store(sys.argv[1]) as store:
+        con = store._con
+        area = con.execute("SELECT ST_Area(ST_GeomFromText("
+                           "'POLYGON((0 0, 2 0, 2 2, 0 2, 0 0))'))").fetchone()[0]
+        loaded = con.execute("SELECT loaded FROM duckdb_extensions() "
+                             "WHERE extension_name = 'spatial'").fetchone()[0]
+    print(area, loaded)
+""")
+
+
+def _offline_command(tmp_path: Path) -> list[str]:
+    """Return the probe command, inside a network namespace with no interfaces when root."""
+    cmd = [sys.executable, "-c", PROBE, str(tmp_path / "offline.duckdb")]
+    if os.geteuid() == 0:
+        unshare = shutil.which("unshare")
+        assert unshare, "util-linux unshare is needed to cut the network in this test"
+        return [unshare, "--net", *cmd]
+    return cmd
+
+
+def test_extension_loads_with_network_unreachable(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "http_proxy": "http://127.0.0.1:9",
+           "https_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
+           "HTTPS_PROXY": "http://127.0.0.1:9", "PYTHONPATH": str(Path.cwd())}
+    result = subprocess.run(_offline_command(tmp_path), env=env, capture_output=True,
+                            text=True, timeout=120, cwd=Path.cwd(), check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["4.0", "True"]
+    assert not (home / ".duckdb").exists(), "nothing may be installed into ~/.duckdb"
+
+
+def test_missing_package_is_one_clear_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(duckdb_spatial.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(StoreError) as err:
+        duckdb_spatial.extension_file()
+    message = str(err.value)
+    assert f"pip install duckdb-extension-spatial=={duckdb.__version__}" in message
+    assert message.count("\n") == 0
+
+
+def test_version_mismatch_names_the_version(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    monkeypatch.setattr(duckdb_spatial.importlib.metadata, "version", lambda name: "0.0.1")
+    with pytest.raises(StoreError, match=rf"0\.0\.1 does not match duckdb "
+                                         rf"{duckdb.__version__}.*=={duckdb.__version__}"):
+        Store(tmp_path / "x.duckdb")
