@@ -45,7 +45,8 @@ def test_every_table_filled_and_sizes_as_asked(demo: dict) -> None:
     teams = (demo["facilities"]["facility_category"] == "救援队伍").sum()
     assert 15 <= teams <= 25
     assert set(demo["facilities"]["facility_category"]) >= {
-        "学校", "医院", "避难场所", "救援队伍", "物资储备库", "消防站", "危化品单位", "人员密集场所"}
+        "学校", "医院", "避难场所", "救援队伍", "物资储备库", "消防站", "危化品单位",
+        "人员密集场所"}
     assert set(demo["road_segments"]["road_class"]) == {"国道", "省道", "县道", "乡道", "村道"}
 
 

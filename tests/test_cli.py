@@ -1,0 +1,65 @@
+"""The riskmap command: demo creates a labelled database, info counts every table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geodata.schema import ENTITY_TABLES, TABLES
+from riskmap.cli import main
+
+
+def test_info_shows_every_table_non_empty(demo_db: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "演示" in out and "demo" in out
+    for name in ENTITY_TABLES:
+        line = next(ln for ln in out.splitlines() if ln.split()[:1] == [name])
+        count = int(line.split()[1].replace(",", ""))
+        assert count > 0, name
+        assert TABLES[name].zh in line
+
+
+def test_demo_never_overwrites_without_force(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.duckdb"
+    path.write_bytes(b"not a database")
+    assert main(["demo", "--db", str(path)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["demo", "--db", str(path), "--if-missing"]) == 0
+    assert path.read_bytes() == b"not a database"
+
+
+def test_info_on_missing_database_says_what_to_do(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "riskmap demo" in capsys.readouterr().err
+
+
+def test_unreadable_database_is_a_clear_error(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.duckdb"
+    path.write_bytes(b"not a database")
+    assert main(["info", "--db", str(path)]) == 2
+    assert "cannot open database" in capsys.readouterr().err
+
+
+def test_force_replaces_the_data(tmp_path: Path, demo_db: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geodata.store import Store
+
+    path = tmp_path / "x.duckdb"
+    with Store(path) as store:
+        store.write("townships", gpd.GeoDataFrame(
+            {"township_code": ["111111111111"], "township_name": ["旧乡"]},
+            geometry=[box(0, 0, 1, 1)], crs=4326))
+    assert main(["demo", "--db", str(path), "--force", "--seed", "42"]) == 0
+    with Store(path, read_only=True) as new, Store(demo_db, read_only=True) as ref:
+        assert new.counts() == ref.counts()
+        assert "旧乡" not in set(new.read("townships")["township_name"])
+        assert new.is_demo()
