@@ -7,8 +7,12 @@ PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraint
 
 .PHONY: run test install install-test demo lint clean
 
+# Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
+TEST_SYSTEM_PACKAGES := unshare:util-linux
+
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || scripts/ensure-system-packages.sh python3-venv
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
@@ -17,6 +21,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) -e '.[test]'
+	scripts/ensure-system-packages.sh $(TEST_SYSTEM_PACKAGES)
 	@touch $@
 
 install: $(VENV)/.installed
