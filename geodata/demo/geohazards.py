@@ -66,8 +66,8 @@ def _add_size(rng: np.random.Generator, sites: gpd.GeoDataFrame, seat_km: np.nda
                              for t, v in zip(sites["hazard_type"], sites["volume_10k_m3"],
                                              strict=True)]
     people = np.round(rng.lognormal(np.log(22), 1.0, n) * (1 + 2 * np.exp(-seat_km / 3000)))
-    big = np.argsort(seat_km)[:2]
-    people[big] = rng.integers(600, 1500, size=2)
+    big = np.argsort(seat_km)[:6]  # the slopes above town seats threaten the most people
+    people[big] = [1200, 1050, 800, 650, 560, 520]
     sites["threatened_people"] = people.astype(int)
     sites["threatened_households"] = np.maximum(
         1, np.ceil(people / rng.uniform(3.0, 4.5, n))).astype(int)
@@ -121,7 +121,7 @@ def make_events(rng: np.random.Generator, terrain: Terrain, sites: gpd.GeoDataFr
                      for y, m in zip(years_back, month, strict=True)])
     trigger = rng.choice(["降雨", "人类工程活动", "地震", "不明"], size=N_EVENTS,
                          p=[0.84, 0.1, 0.02, 0.04])
-    deaths = rng.choice([0, 1, 2, 3], size=N_EVENTS, p=[0.9, 0.05, 0.03, 0.02])
+    deaths = rng.choice([0, 1, 2, 3], size=N_EVENTS, p=[0.93, 0.04, 0.02, 0.01])
     events = gpd.GeoDataFrame({
         "event_date": pd.to_datetime(days),
         "hazard_type": np.concatenate([chosen["hazard_type"].to_numpy(), kinds_new]),

@@ -172,8 +172,8 @@ def _accident_rows(rng: np.random.Generator, roads: gpd.GeoDataFrame, seg_idx: n
     times = [t.replace(hour=int(h), minute=int(rng.integers(0, 60)), second=0, microsecond=0)
              for t, h in zip(times, hours, strict=True)]
     on_spot = np.isin(seg_idx, list(spots))
-    deaths = rng.choice([0, 1, 2, 3], size=n, p=[0.86, 0.11, 0.02, 0.01])
-    deaths = np.where(on_spot & (rng.random(n) < 0.2), deaths + 1, deaths)
+    deaths = rng.choice([0, 1, 2, 3], size=n, p=[0.93, 0.06, 0.007, 0.003])
+    deaths = np.where(on_spot & (rng.random(n) < 0.15), deaths + 1, deaths)
     kinds = np.where(seg["along_water_cliff"], "坠车",
                      np.where(seg["sharp_curve_steep"], "翻车", "碰撞"))
     other = rng.choice(["碰撞", "刮擦", "碾压", "撞固定物", "失火", "其他"], size=n,
