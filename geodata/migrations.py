@@ -41,11 +41,9 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
     columns = existing_columns(con)
     if META_TABLE not in columns:
         return 0 if columns else None
-    row = con.execute(
-        f"SELECT meta_value FROM {sql.quote_ident(META_TABLE)} WHERE meta_key = ?",
-        [_VERSION_KEY],
-    ).fetchone()
-    return int(row[0]) if row else 0
+    where, params = sql.build_where(META_TABLE, {"meta_key": _VERSION_KEY})
+    row = con.execute(sql.select_sql(TABLES[META_TABLE], where), params).fetchone()
+    return int(row[1]) if row else 0
 
 
 def _sync(con: duckdb.DuckDBPyConnection) -> None:
@@ -61,10 +59,7 @@ def _sync(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _set_version(con: duckdb.DuckDBPyConnection, version: int) -> None:
-    con.execute(
-        f"INSERT OR REPLACE INTO {sql.quote_ident(META_TABLE)} VALUES (?, ?)",
-        [_VERSION_KEY, str(version)],
-    )
+    con.execute(sql.upsert_sql(TABLES[META_TABLE]), [_VERSION_KEY, str(version)])
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int | None:

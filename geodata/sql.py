@@ -63,6 +63,24 @@ def select_sql(table: Table, where_sql: str = "", *, order_by_key: bool = True) 
     return sql
 
 
+def count_sql(table: Table, where_sql: str = "") -> str:
+    """Return a row count of a declared table, optionally filtered."""
+    sql = f"SELECT count(*) FROM {quote_ident(table.name)}"
+    return f"{sql} WHERE {where_sql}" if where_sql else sql
+
+
+def delete_all_sql(table: Table) -> str:
+    """Return a DELETE of every row of a declared table."""
+    return f"DELETE FROM {quote_ident(table.name)}"
+
+
+def upsert_sql(table: Table) -> str:
+    """Return an INSERT OR REPLACE of one row given as parameters (tables without geometry)."""
+    cols = ", ".join(quote_ident(c) for c in table.columns)
+    marks = ", ".join("?" for _ in table.columns)
+    return f"INSERT OR REPLACE INTO {quote_ident(table.name)} ({cols}) VALUES ({marks})"
+
+
 def insert_from_view_sql(table: Table, view: str) -> str:
     """Return an INSERT copying a registered frame ``view`` (geometry given as WKB)."""
     cols = [quote_ident(c) for c in table.columns]

@@ -137,7 +137,7 @@ class Store:
                 mode: WriteMode) -> None:
         table = get_table(name)
         if mode == "replace":
-            con.execute(f"DELETE FROM {sql.quote_ident(table.name)}")
+            con.execute(sql.delete_all_sql(table))
         flat = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
         if table.geometry:
             flat["geometry"] = shapely.to_wkb(frame.geometry.values)
@@ -176,10 +176,8 @@ class Store:
     def count(self, table: str, filters: Mapping[str, Any] | None = None) -> int:
         """Return the number of rows of ``table`` matching ``filters``."""
         where, params = sql.build_where(table, filters)
-        query = f"SELECT count(*) FROM {sql.quote_ident(get_table(table).name)}"
         with self._lock:
-            row = self._con.execute(query + (f" WHERE {where}" if where else ""),
-                                    params).fetchone()
+            row = self._con.execute(sql.count_sql(get_table(table), where), params).fetchone()
         return int(row[0]) if row else 0
 
     def counts(self) -> dict[str, int]:
@@ -197,10 +195,7 @@ class Store:
         """Insert or replace metadata entries, in one transaction."""
         with self.transaction() as con:
             for key, value in values.items():
-                con.execute(
-                    f"INSERT OR REPLACE INTO {sql.quote_ident(META_TABLE)} VALUES (?, ?)",
-                    [key, str(value)],
-                )
+                con.execute(sql.upsert_sql(get_table(META_TABLE)), [key, str(value)])
 
     @property
     def schema_version(self) -> int:

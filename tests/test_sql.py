@@ -50,3 +50,12 @@ def test_select_sql_returns_wkb() -> None:
     text = sql.select_sql(TABLES["townships"], '"township_code" = ?')
     assert 'ST_AsWKB("geometry") AS "geometry"' in text
     assert text.endswith('WHERE "township_code" = ? ORDER BY "township_code"')
+
+
+def test_count_delete_and_upsert_sql() -> None:
+    meta = TABLES["riskmap_meta"]
+    assert sql.count_sql(meta) == 'SELECT count(*) FROM "riskmap_meta"'
+    assert sql.count_sql(meta, '"meta_key" = ?').endswith('WHERE "meta_key" = ?')
+    assert sql.delete_all_sql(meta) == 'DELETE FROM "riskmap_meta"'
+    assert sql.upsert_sql(meta) == (
+        'INSERT OR REPLACE INTO "riskmap_meta" ("meta_key", "meta_value") VALUES (?, ?)')
