@@ -12,7 +12,7 @@ label is for display only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
@@ -41,6 +41,9 @@ class Field:
         minimum: Smallest allowed value (numbers only).
         maximum: Largest allowed value (numbers only).
         pattern: Regular expression a text value must match in full.
+        aliases: Other column headers that mean this field in files from county offices
+            (matched ignoring case, width and white space).
+        choice_aliases: Other spellings of allowed values, mapped to the allowed value.
     """
 
     name: str
@@ -53,6 +56,8 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     pattern: str | None = None
+    aliases: tuple[str, ...] = ()
+    choice_aliases: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, lang: Lang = "zh") -> str:
         """Return the label in ``lang`` with the unit in brackets when there is one."""
@@ -81,6 +86,8 @@ class Table:
         geometry: Geometry kind of the ``geometry`` column, None for tables without one.
         geometry_required: Whether every row must have a geometry.
         system: True for bookkeeping tables that are not user entities.
+        natural_key: Columns that identify a row when a file carries no ID (an ID is then
+            made from them, so re-importing an edited row updates it); empty means all.
     """
 
     name: str
@@ -93,6 +100,7 @@ class Table:
     geometry: GeometryKind | None = None
     geometry_required: bool = True
     system: bool = False
+    natural_key: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -333,7 +341,89 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("meta_value", "text", "值", "Value"),
 )
 
-FIELDS: dict[str, Field] = {f.name: f for f in _FIELD_LIST}
+_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "township_code": ("乡镇", "所属乡镇", "乡镇街道", "乡（镇）", "乡镇名称", "区划代码",
+                      "行政区划代码", "乡镇编码", "township"),
+    "township_name": ("名称", "乡镇名称", "乡镇", "name"),
+    "population": ("人口", "总人口", "常住人口"),
+    "site_id": ("统一编号", "编号", "隐患点编号", "灾害点编号", "野外编号", "id"),
+    "site_name": ("名称", "隐患点名称", "灾害点名称", "name"),
+    "hazard_type": ("灾害类型", "灾种", "类型", "type"),
+    "volume_10k_m3": ("体积", "规模（万m³）", "方量"),
+    "hazard_scale": ("规模", "规模等级", "scale"),
+    "threat_level": ("险情", "险情等级"),
+    "threatened_households": ("威胁户数", "受威胁户数"),
+    "threatened_people": ("威胁人口", "威胁人数", "受威胁人数", "受威胁人口"),
+    "threatened_property_wan": ("威胁财产", "潜在经济损失", "威胁资产"),
+    "monitor_name": ("监测人", "监测员", "监测责任人", "群测群防员"),
+    "monitor_phone": ("监测人电话", "监测员电话", "监测人联系电话"),
+    "site_status": ("状态", "核销状态"),
+    "last_inspection_date": ("巡查日期", "最近巡查", "最后巡查日期"),
+    "event_date": ("日期", "发生日期", "灾害发生时间", "date"),
+    "deaths": ("死亡", "死亡人数", "死亡（人）"),
+    "injuries": ("受伤", "受伤人数"),
+    "direct_loss_wan": ("直接损失", "直接经济损失", "经济损失"),
+    "trigger": ("诱因", "诱发因素", "引发因素"),
+    "reading_time": ("时间", "监测时间", "采集时间", "time"),
+    "reading_kind": ("监测类型", "监测项目", "类型"),
+    "value": ("监测值", "数值", "读数"),
+    "window_end": ("时间", "截止时间", "时段结束"),
+    "window_hours": ("时段", "时段长度", "时段（小时）"),
+    "rainfall_mm": ("雨量", "降雨量", "累计雨量", "降水量"),
+    "forest_type": ("林分类型", "森林类型", "林种"),
+    "fire_risk_class": ("火险等级", "火险区划等级"),
+    "area_ha": ("面积", "面积（公顷）"),
+    "fire_time": ("时间", "发生时间", "起火时间"),
+    "fire_cause": ("原因", "起火原因", "火因"),
+    "burned_area_ha": ("过火面积", "受害面积"),
+    "weather_date": ("日期", "date"),
+    "road_code": ("路线编号", "路线代码", "路线"),
+    "road_name": ("路线名称", "道路名称", "路名"),
+    "road_class": ("公路等级", "道路等级", "技术等级", "行政等级"),
+    "length_m": ("长度", "里程", "路段长度"),
+    "accident_time": ("时间", "事故时间", "发生时间"),
+    "accident_type": ("事故形态", "事故类型"),
+    "reloc_name": ("名称", "安置点名称", "安置点"),
+    "people": ("人数", "安置人数", "搬迁人数"),
+    "households": ("户数", "安置户数", "搬迁户数"),
+    "shops": ("门市", "经营门市", "商铺数"),
+    "facility_name": ("名称", "单位名称", "设施名称"),
+    "facility_category": ("类别", "类型", "设施类型"),
+    "contact_phone": ("电话", "联系电话", "联系方式"),
+    "hazard_id": ("编号", "隐患编号", "台账编号"),
+    "domain": ("行业", "领域", "行业领域", "行业类别", "所属行业"),
+    "hazard_description": ("隐患描述", "隐患内容", "存在问题", "隐患问题", "问题描述"),
+    "lead_department": ("牵头单位", "牵头部门", "主管部门", "行业主管部门"),
+    "responsible_unit": ("责任单位", "企业名称", "单位名称", "被检查单位"),
+    "hazard_level": ("隐患等级", "隐患级别", "等级", "级别"),
+    "found_date": ("排查日期", "发现日期", "检查日期", "排查时间"),
+    "deadline": ("整改时限", "整改期限", "完成时限", "整改期限（时限）"),
+    "hazard_status": ("整改状态", "状态", "整改情况", "是否整改"),
+    "measures": ("整改措施", "措施"),
+    "responsible_person": ("整改责任人", "责任人"),
+    "evidence": ("佐证", "销号佐证", "佐证材料"),
+    "closed_date": ("销号日期", "销号时间", "完成日期"),
+    "supervising_leader": ("督办领导", "挂牌督办领导", "包保领导"),
+}
+"""Headers county offices use for each field, beyond its name and labels."""
+
+_CHOICE_ALIASES: dict[str, dict[str, str]] = {
+    "hazard_level": {"一般隐患": "一般", "重大隐患": "重大", "较大": "重大"},
+    "fire_risk_class": {"1级": "Ⅰ级", "一级": "Ⅰ级", "2级": "Ⅱ级", "二级": "Ⅱ级",
+                        "3级": "Ⅲ级", "三级": "Ⅲ级"},
+    "hazard_status": {"未整改": "待整改", "正在整改": "整改中", "已整改": "待验收",
+                      "已销号": "已销号", "销号": "已销号", "已完成": "已销号"},
+    "hazard_type": {"不稳定斜坡（潜在滑坡）": "不稳定斜坡", "塌陷": "地面塌陷",
+                    "mudslide": "泥石流", "rock fall": "崩塌", "rock_fall": "崩塌"},
+    "site_status": {"正常": "在册", "核销": "已核销"},
+}
+"""Other spellings of allowed values (an English label is always accepted as well)."""
+
+FIELDS: dict[str, Field] = {
+    f.name: replace(f, aliases=_HEADER_ALIASES.get(f.name, ()),
+                    choice_aliases=_CHOICE_ALIASES.get(f.name, {}))
+    for f in _FIELD_LIST
+}
 
 _TABLE_LIST: tuple[Table, ...] = (
     Table("townships", "乡镇（街道）", "Townships", "One township or sub-district",
@@ -351,13 +441,14 @@ _TABLE_LIST: tuple[Table, ...] = (
            "site_status", "last_inspection_date"),
           primary_key=("site_id",),
           required=("site_name", "township_code", "hazard_type", "site_status"),
-          geometry="point"),
+          geometry="point", natural_key=("site_name", "township_code", "hazard_type")),
     Table("geohazard_events", "地质灾害灾情", "Geohazard events",
           "One past geological disaster (灾情) with its toll",
           ("event_id", "event_date", "hazard_type", "township_code", "site_id", "deaths",
            "injuries", "direct_loss_wan", "trigger", "event_description", "data_source"),
           primary_key=("event_id",), required=("event_date", "hazard_type"),
-          geometry="point"),
+          geometry="point", natural_key=("event_date", "hazard_type", "township_code",
+                                         "site_id", "event_description")),
     Table("monitoring_readings", "监测数据", "Monitoring readings",
           "One reading of one instrument or observer at one site",
           ("site_id", "reading_time", "reading_kind", "value"),
@@ -410,7 +501,9 @@ _TABLE_LIST: tuple[Table, ...] = (
           primary_key=("hazard_id",),
           required=("domain", "hazard_description", "hazard_level", "found_date",
                     "hazard_status", "row_version"),
-          geometry="point", geometry_required=False),
+          geometry="point", geometry_required=False,
+          natural_key=("domain", "hazard_description", "township_code", "responsible_unit",
+                       "found_date")),
     Table("ledger_events", "台账变更记录", "Ledger events",
           "One change of the hazard ledger, appended and never edited",
           ("event_id", "hazard_id", "event_time", "actor", "actor_department", "action",

@@ -74,6 +74,23 @@ def delete_all_sql(table: Table) -> str:
     return f"DELETE FROM {quote_ident(table.name)}"
 
 
+def delete_keys_sql(table: Table, view: str) -> str:
+    """Return a DELETE of the stored rows whose primary key appears in ``view``."""
+    on = " AND ".join(f"{quote_ident(table.name)}.{quote_ident(c)} = v.{quote_ident(c)}"
+                      for c in table.primary_key)
+    return f"DELETE FROM {quote_ident(table.name)} USING {quote_ident(view)} v WHERE {on}"
+
+
+def select_by_keys_sql(table: Table, view: str) -> str:
+    """Return a SELECT (geometry as WKB) of the stored rows whose key appears in ``view``."""
+    cols = [f"s.{quote_ident(c)}" for c in table.columns]
+    if table.geometry:
+        cols.append('ST_AsWKB(s."geometry") AS "geometry"')
+    on = " AND ".join(f"s.{quote_ident(c)} = v.{quote_ident(c)}" for c in table.primary_key)
+    return (f"SELECT {', '.join(cols)} FROM {quote_ident(table.name)} s "
+            f"JOIN {quote_ident(view)} v ON {on}")
+
+
 def upsert_sql(table: Table) -> str:
     """Return an INSERT OR REPLACE of one row given as parameters (tables without geometry)."""
     cols = ", ".join(quote_ident(c) for c in table.columns)

@@ -24,14 +24,22 @@ from geodata import sql
 from geodata.duckdb_spatial import OFFLINE_CONFIG, load_spatial
 from geodata.errors import Problem, StoreError, ValidationError
 from geodata.migrations import migrate, stored_version
-from geodata.schema import ENTITY_TABLES, META_TABLE, SCHEMA_VERSION, STORAGE_CRS, get_table
+from geodata.schema import (
+    ENTITY_TABLES,
+    META_TABLE,
+    SCHEMA_VERSION,
+    STORAGE_CRS,
+    Table,
+    get_table,
+)
 from geodata.validate import PANDAS_DTYPES, validate
 
 DB_ENV = "RISKMAP_DB"
 DEFAULT_DB = Path("data") / "riskmap.duckdb"
 _VIEW = "riskmap_incoming"
 
-WriteMode = Literal["append", "replace"]
+WriteMode = Literal["append", "replace", "upsert"]
+"""append: keys must be new; replace: empty the table first; upsert: replace rows by key."""
 
 
 def default_db_path() -> Path:
@@ -118,8 +126,9 @@ class Store:
                    mode: WriteMode = "append") -> dict[str, int]:
         """Validate every frame, then store them all in one transaction.
 
-        With ``mode="replace"`` the named tables are emptied first, inside the same
-        transaction, so a failure leaves them as they were.
+        With ``mode="replace"`` the named tables are emptied first, and with ``"upsert"`` the
+        stored rows sharing a key with an incoming row are, inside the same transaction, so a
+        failure leaves them as they were.
         """
         checked: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
@@ -144,6 +153,8 @@ class Store:
         flat["__row"] = range(len(flat))
         con.register(_VIEW, flat)
         try:
+            if mode == "upsert":
+                con.execute(sql.delete_keys_sql(table, _VIEW))
             clashes = con.execute(sql.existing_keys_sql(table, _VIEW)).fetchall()
             if clashes:
                 raise ValidationError([
@@ -165,6 +176,11 @@ class Store:
         where, params = sql.build_where(table, filters)
         with self._lock:
             frame = self._con.execute(sql.select_sql(spec, where), params).df()
+        return self._typed(spec, frame)
+
+    @staticmethod
+    def _typed(spec: Table, frame: pd.DataFrame) -> pd.DataFrame:
+        """Give a fetched frame the schema's dtypes and, with geometry, a GeoDataFrame."""
         for field in spec.fields:
             frame[field.name] = frame[field.name].astype(PANDAS_DTYPES[field.type])
         if not spec.geometry:
@@ -172,6 +188,18 @@ class Store:
         wkb = frame.pop("geometry").map(lambda b: None if pd.isna(b) else bytes(b))
         return gpd.GeoDataFrame(frame, geometry=shapely.from_wkb(wkb.to_numpy()),
                                 crs=STORAGE_CRS)
+
+    def read_keys(self, table: str, keys: pd.DataFrame) -> pd.DataFrame:
+        """Return the stored rows of ``table`` whose primary key is in ``keys``, typed."""
+        spec = get_table(table)
+        view = pd.DataFrame(keys[list(spec.primary_key)]).drop_duplicates()
+        with self._lock:
+            self._con.register(_VIEW, view)
+            try:
+                frame = self._con.execute(sql.select_by_keys_sql(spec, _VIEW)).df()
+            finally:
+                self._con.unregister(_VIEW)
+        return self._typed(spec, frame)
 
     def count(self, table: str, filters: Mapping[str, Any] | None = None) -> int:
         """Return the number of rows of ``table`` matching ``filters``."""

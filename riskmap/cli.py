@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geodata.errors import RiskMapError
-from geodata.schema import TABLES
+from geodata.schema import ENTITY_TABLES, TABLES
 from geodata.store import Store, default_db_path
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from geodata.demo import DEFAULT_SEED, build_demo_database
 
-    path = Path(args.db) if args.db else default_db_path()
+    path = _db(args)
     if path.exists() and args.if_missing:
         print(f"{path} 已存在 exists; 保留现有数据 keeping it.")
         return 0
@@ -37,7 +37,7 @@ def _print_counts(counts: dict[str, int]) -> None:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    path = Path(args.db) if args.db else default_db_path()
+    path = _db(args)
     if not path.exists():
         print(f"{path} 不存在 does not exist: run `riskmap demo` first.", file=sys.stderr)
         return 1
@@ -49,13 +49,103 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from geodata.importer import ImportOptions, import_file, load_mapping
+
+    mapping = load_mapping(args.mapping) if args.mapping else {}
+    options = ImportOptions(crs=args.crs or mapping.get("crs"),
+                            columns=mapping.get("columns", {}), values=mapping.get("values", {}),
+                            sheet=args.sheet or mapping.get("sheet"), encoding=args.encoding,
+                            dry_run=args.dry_run, skip_bad_rows=args.skip_bad_rows)
+    with Store(_db(args)) as store:
+        report = import_file(store, args.entity, args.file, options)
+    print(report.summary(limit=args.show))
+    if args.report:
+        report.save(args.report)
+        print(f"报告 report → {args.report}")
+    blocked = report.blocked and not (args.skip_bad_rows and not report.table_errors())
+    return 1 if blocked else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geodata.exporter import export_table
+
+    with Store(_db(args), read_only=True) as store:
+        path = export_table(store, args.entity, args.file, lang=args.lang)
+    print(f"{args.entity} → {path}")
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from geodata.exporter import backup
+
+    with Store(_db(args), read_only=True) as store:
+        counts = backup(store, args.file)
+    print(f"备份 backup → {args.file}: {sum(counts.values()):,} 行 rows")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from geodata.exporter import restore
+
+    with Store(_db(args)) as store:
+        if any(store.counts().values()) and not args.force:
+            print(f"{store.path} 中已有数据 already holds data: 用 --force 以备份替换 "
+                  "(replaces ALL of it).", file=sys.stderr)
+            return 1
+        counts = restore(store, args.file)
+    print(f"已恢复 restored {args.file} → {_db(args)}")
+    _print_counts(counts)
+    return 0
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file (default: $RISKMAP_DB or data/riskmap.duckdb)")
+
+
+def _add_transfer(sub: argparse._SubParsersAction) -> None:
+    imp = sub.add_parser("import", help="import a file into a table (all or nothing)")
+    imp.add_argument("entity", choices=ENTITY_TABLES, metavar="ENTITY")
+    imp.add_argument("file")
+    imp.add_argument("--crs", help="coordinates in: EPSG:xxxx (e.g. Gauss–Krüger), gcj02, bd09")
+    imp.add_argument("--mapping", help="TOML file: [columns], [values.FIELD], crs, sheet")
+    imp.add_argument("--sheet", help="only this sheet of a workbook")
+    imp.add_argument("--encoding", help="text encoding, when detection should be skipped")
+    imp.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
+    imp.add_argument("--skip-bad-rows", action="store_true",
+                     help="write the good rows, report the bad ones")
+    imp.add_argument("--report", help="save the problem list as .xlsx or .csv")
+    imp.add_argument("--show", type=int, default=30, help="problems to print (default 30)")
+    _add_db(imp)
+    imp.set_defaults(func=_cmd_import)
+    exp = sub.add_parser("export", help="export a table: .gpkg .geojson .shp .xlsx .csv")
+    exp.add_argument("entity", choices=ENTITY_TABLES, metavar="ENTITY")
+    exp.add_argument("file")
+    exp.add_argument("--lang", choices=["zh", "en"], default="zh", help="header language")
+    _add_db(exp)
+    exp.set_defaults(func=_cmd_export)
+    bak = sub.add_parser("backup", help="write the whole database to one file")
+    bak.add_argument("file")
+    _add_db(bak)
+    bak.set_defaults(func=_cmd_backup)
+    res = sub.add_parser("restore", help="replace the database content with a backup")
+    res.add_argument("file")
+    res.add_argument("--force", action="store_true", help="replace existing data")
+    _add_db(res)
+    res.set_defaults(func=_cmd_restore)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``riskmap`` command."""
     parser = argparse.ArgumentParser(prog="riskmap",
                                      description="县域安全风险一张图 County Risk Map")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="create the fictional demo county 演示县")
-    demo.add_argument("--db", help="database file (default: $RISKMAP_DB or data/riskmap.duckdb)")
+    _add_db(demo)
     demo.add_argument("--seed", type=int, help="random seed (default 42)")
     group = demo.add_mutually_exclusive_group()
     group.add_argument("--force", action="store_true", help="replace an existing database")
@@ -63,8 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="do nothing when the database exists")
     demo.set_defaults(func=_cmd_demo)
     info = sub.add_parser("info", help="print the row count of every table")
-    info.add_argument("--db", help="database file (default: $RISKMAP_DB or data/riskmap.duckdb)")
+    _add_db(info)
     info.set_defaults(func=_cmd_info)
+    _add_transfer(sub)
     return parser
 
 

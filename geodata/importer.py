@@ -1,0 +1,302 @@
+"""The one import function: any office file into any table, validated, all or nothing.
+
+``import_file`` reads the file, recognises public products (FIRMS, the Global Landslide
+Catalog), matches headers, parses values and coordinates, fills townships from locations,
+validates against the schema, compares with what is stored (new / changed / unchanged) and
+upserts by primary key in one transaction. Nothing is written when an error blocks the
+import, unless ``skip_bad_rows`` asks to write the good rows and report the rest. The command
+line and the data page both call it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geodata import locate, profiles, readers
+from geodata.errors import Problem, RiskMapError
+from geodata.headers import HeaderMatch, header_score, match_headers
+from geodata.ledger_events import import_events
+from geodata.report import ImportReport
+from geodata.schema import FIELDS, STORAGE_CRS, Table, get_table
+from geodata.store import Store
+from geodata.validate import validate
+from geodata.values import choice_lookup, fold, parse_choices, parse_datetimes, parse_numbers
+
+COUNTY_MARGIN_M = 1000.0
+"""A point farther than this outside every township is reported as outside the county."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read a file.
+
+    Attributes:
+        crs: What coordinates are in: an EPSG code or WKT (projected Gauss–Krüger included),
+            ``gcj02`` or ``bd09``; None means WGS-84/CGCS2000 degrees (or the file's own CRS).
+        columns: {header: field} overriding header matching (``lon``/``lat``/``wkt`` too).
+        values: {field: {given value: allowed value}} overriding value matching.
+        sheet: Read only this sheet of a workbook.
+        encoding: Text encoding, when detection should be skipped.
+        dry_run: Report what would change; write nothing.
+        skip_bad_rows: Write the rows without errors; report the others.
+        actor: Who is importing, recorded in the ledger history.
+    """
+
+    crs: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    sheet: str | None = None
+    encoding: str | None = None
+    dry_run: bool = False
+    skip_bad_rows: bool = False
+    actor: str = "导入 import"
+
+
+def load_mapping(path: str | Path) -> dict[str, Any]:
+    """Read a mapping TOML: ``[columns]``, ``[values.FIELD]`` and optional ``crs``/``sheet``.
+
+    Example::
+
+        crs = "EPSG:4545"
+        [columns]
+        "隐患点" = "site_name"
+        [values.hazard_status]
+        "完成" = "已销号"
+    """
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    unknown = set(data) - {"columns", "values", "crs", "sheet"}
+    if unknown:
+        raise RiskMapError(f"映射文件中有未知项 unknown keys in mapping file: {sorted(unknown)}")
+    return data
+
+
+@dataclass
+class Prepared:
+    """Rows ready to store (validated) and everything found on the way."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    header: HeaderMatch | None
+    profile: str | None
+    notes: list[str]
+
+
+def _text(raw: pd.Series) -> pd.Series:
+    return raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+
+
+def _parse_column(table: Table, name: str, raw: pd.Series,
+                  overrides: Mapping[str, str]) -> pd.Series:
+    """Parse one column by its field's type; unparsed values stay as given for validation."""
+    spec = FIELDS[name]
+    if spec.choices is not None:
+        lookup = choice_lookup(spec) | {fold(k): v for k, v in overrides.items()}
+        parsed, _ = parse_choices(_text(raw), lookup)
+        return parsed
+    if spec.type in ("integer", "real"):
+        parsed, bad = parse_numbers(raw, spec.unit)
+    elif spec.type in ("date", "timestamp"):
+        parsed, bad = parse_datetimes(raw)
+    else:
+        return _text(raw)
+    return parsed.astype(object).where(~bad, raw)
+
+
+def _township_codes(raw: pd.Series, towns: pd.DataFrame) -> pd.Series:
+    """Accept township names (城关镇, 城关) where codes are expected."""
+    lookup: dict[str, str] = {}
+    for code, name in zip(towns["township_code"], towns["township_name"], strict=True):
+        lookup[fold(name)] = code
+        lookup[fold(name).removesuffix("街道").rstrip("镇乡")] = code
+    text = _text(raw).astype(object)
+    is_code = text.astype(str).str.fullmatch(r"\d{12}")
+    named = text.map(lambda v: lookup.get(fold(v)) if isinstance(v, str) else None)
+    return text.where(is_code | named.isna(), named)
+
+
+def _location(table: Table, frame: pd.DataFrame, raw: readers.RawTable, header: HeaderMatch,
+              crs: str | None) -> tuple[gpd.GeoSeries | None, list[Problem]]:
+    if table.geometry is None:
+        return None, []
+    if raw.geometry is not None:
+        return locate.from_geometry(table, raw.geometry, crs)
+    if "lon" in frame and "lat" in frame:
+        return locate.from_lon_lat(table, frame["lon"], frame["lat"], crs,
+                                   (header.fields.get("lon", "lon"),
+                                    header.fields.get("lat", "lat")))
+    if "wkt" in frame:
+        return locate.from_wkt(table, frame["wkt"], crs, header.fields.get("wkt", "wkt"))
+    return None, []
+
+
+def _make_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
+    """Return stable IDs from a row's natural key, for files without an ID column."""
+    key = table.primary_key[0]
+    cols = [c for c in (table.natural_key or frame.columns) if c in frame and c != key]
+    content = frame[cols].astype(str).agg("|".join, axis=1)
+    prefix = "".join(w[0] for w in table.name.split("_")).upper()
+    return content.map(lambda s: f"{prefix}-{hashlib.sha1(s.encode()).hexdigest()[:12]}")
+
+
+def _defaults(table: Table, frame: pd.DataFrame, header: HeaderMatch) -> list[Problem]:
+    """Fill what a file may leave out: an ID, a ledger status."""
+    problems: list[Problem] = []
+    key = table.primary_key[0]
+    if len(table.primary_key) == 1 and key not in frame and FIELDS[key].type == "text":
+        frame[key] = _make_ids(table, frame)
+        problems.append(Problem(table.name, None, key, None,
+                                "文件无编号列，已按内容生成 no ID column: IDs made from content",
+                                "warning"))
+    if "row_version" in table.columns and "row_version" not in frame:
+        frame["row_version"] = 1
+    if table.name == "hazard_ledger" and "hazard_status" not in frame:
+        frame["hazard_status"] = "待整改"
+        problems.append(Problem(table.name, None, "hazard_status", None,
+                                "文件无整改状态列，按“待整改”登记 no status column: 待整改",
+                                "warning"))
+    return problems
+
+
+def _check_townships(table: Table, frame: gpd.GeoDataFrame,
+                     towns: gpd.GeoDataFrame) -> list[Problem]:
+    """Fill missing township codes from locations; report disagreements and outsiders."""
+    if "township_code" not in table.columns or table.geometry != "point" or towns.empty:
+        return []
+    located = frame.geometry.notna() & ~frame.geometry.is_empty
+    pts = gpd.GeoDataFrame(geometry=frame.geometry[located], crs=STORAGE_CRS)
+    hit = gpd.sjoin(pts, towns[["township_code", "geometry"]], predicate="within", how="left")
+    found = hit[~hit.index.duplicated()]["township_code"].reindex(frame.index)
+    stated = frame["township_code"] if "township_code" in frame else pd.Series(
+        None, index=frame.index, dtype=object)
+    name = dict(zip(towns["township_code"], towns["township_name"], strict=True))
+    problems = [Problem(table.name, int(i), "township_code", stated[i],
+                        f"坐标位于 {name[found[i]]}（{found[i]}），与所填乡镇不一致 "
+                        f"the location is in {found[i]}", "warning")
+                for i in frame.index[stated.notna() & found.notna() & (stated != found)]]
+    frame["township_code"] = stated.where(stated.notna(), found)
+    problems += _outside(table, frame, towns, located & found.isna())
+    return problems
+
+
+def _outside(table: Table, frame: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
+             candidates: pd.Series) -> list[Problem]:
+    if not candidates.any():
+        return []
+    metric = towns.estimate_utm_crs()
+    county = towns.to_crs(metric).union_all().buffer(COUNTY_MARGIN_M)
+    pts = frame.geometry[candidates].to_crs(metric)
+    far = pts[~pts.within(county)]
+    return [Problem(table.name, int(i), "geometry", frame.geometry[i].wkt,
+                    "位置在本县之外 outside the county", "warning") for i in far.index]
+
+
+def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
+            towns: gpd.GeoDataFrame) -> Prepared:
+    """Turn a raw table into validated rows of ``table_name`` plus every problem found."""
+    table = get_table(table_name)
+    profile = profiles.detect(table_name, list(raw.frame.columns))
+    source = profiles.apply(profile, raw.frame) if profile else raw.frame
+    header = match_headers(table_name, source.columns, mapping=options.columns,
+                           location=table.geometry is not None and raw.geometry is None)
+    frame = source[list(header.fields.values())].rename(columns=header.rename())
+    problems: list[Problem] = []
+    for name in [c for c in frame.columns if c in FIELDS]:
+        frame[name] = _parse_column(table, name, frame[name], options.values.get(name, {}))
+    if "township_code" in frame and not towns.empty and table_name != "townships":
+        frame["township_code"] = _township_codes(frame["township_code"], towns)
+    geometry, found = _location(table, frame, raw, header, options.crs)
+    problems += found
+    frame = frame.drop(columns=[c for c in ("lon", "lat", "wkt") if c in frame])
+    problems += _defaults(table, frame, header)
+    if geometry is not None:
+        geometry, found = locate.repair(table, geometry.reset_index(drop=True))
+        problems += found
+        frame = gpd.GeoDataFrame(frame, geometry=geometry.values, crs=STORAGE_CRS)
+        problems += _check_townships(table, frame, towns)
+        if table_name == "townships":
+            problems += locate.coverage_problems(table, frame.geometry,
+                                                 frame.geometry.estimate_utm_crs())
+    checked, found = validate(table_name, frame)
+    return Prepared(checked, problems + found, header, profile.name if profile else None,
+                    list(raw.notes))
+
+
+def diff_status(incoming: pd.DataFrame, stored: pd.DataFrame, table: Table) -> pd.Series:
+    """Return "new", "changed" or "unchanged" for each incoming row against stored rows."""
+    key = list(table.primary_key)
+    status = pd.Series("new", index=incoming.index, dtype=object)
+    if stored.empty:
+        return status
+    old = stored.set_index(key)
+    keys = pd.MultiIndex.from_frame(incoming[key]) if len(key) > 1 else pd.Index(incoming[key[0]])
+    present = keys.isin(old.index)
+    if not present.any():
+        return status
+    old = old.reindex(keys[present])
+    new = incoming[present].set_index(key)
+    same = np.ones(int(present.sum()), dtype=bool)
+    for col in [c for c in table.columns if c not in key and c != "row_version"]:
+        a, b = new[col], old[col]
+        same &= ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy()
+    if table.geometry:
+        a, b = new.geometry.values, old.geometry.values
+        same &= (a.geom_equals_exact(b, 1e-9) | (a.isna() & b.isna()))
+    status[present] = np.where(same, "unchanged", "changed")
+    return status
+
+
+def with_shapefile_fields(options: ImportOptions, path: Path) -> ImportOptions:
+    """Add the short-name mapping an export wrote beside a shapefile (explicit ones win)."""
+    fields = path.with_suffix(".fields.csv")
+    if path.suffix.lower() not in {".shp", ".dbf"} or not fields.exists():
+        return options
+    mapping = pd.read_csv(fields, dtype=str, encoding="utf-8-sig")
+    columns = dict(zip(mapping["short"], mapping["field"], strict=True)) | dict(options.columns)
+    return replace(options, columns=columns)
+
+
+def import_file(store: Store, table_name: str, path: str | Path,
+                options: ImportOptions | None = None) -> ImportReport:
+    """Import ``path`` into ``table_name`` of ``store``; return the report (see module doc)."""
+    options = with_shapefile_fields(options or ImportOptions(), Path(path))
+    table = get_table(table_name)
+    raw = readers.read_any(path, header_score(table_name), sheet=options.sheet,
+                           encoding=options.encoding)
+    towns = store.read("townships") if table_name != "townships" else gpd.GeoDataFrame(
+        geometry=[], crs=STORAGE_CRS)
+    prepared = prepare(table_name, raw, options, towns)
+    header = prepared.header
+    report = ImportReport(table_name, str(path), len(raw.frame), raw.rows, prepared.problems,
+                          profile=prepared.profile, notes=prepared.notes,
+                          ignored_columns=header.ignored if header else [],
+                          headers=header.fields if header else {})
+    frame = prepared.frame
+    if report.blocked and not options.skip_bad_rows:
+        return report
+    frame = frame.drop(index=report.error_rows()).reset_index(drop=True) \
+        if options.skip_bad_rows else frame
+    report.skipped = len(prepared.frame) - len(frame)
+    if report.table_errors():
+        return report
+    stored = store.read_keys(table_name, frame)
+    status = diff_status(frame, stored, table)
+    report.count_changes(status)
+    if options.dry_run or (status == "unchanged").all():
+        return report
+    writes: dict[str, pd.DataFrame] = {table_name: frame[(status != "unchanged").to_numpy()]}
+    if table_name == "hazard_ledger":
+        writes = import_events(writes[table_name], stored, status[status != "unchanged"],
+                               actor=options.actor, source=Path(path).name)
+    store.write_many(writes, mode="upsert")
+    report.written = True
+    return report

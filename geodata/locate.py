@@ -1,0 +1,151 @@
+"""Turn what a file says about location into WGS-84 geometry, reporting what it had to fix.
+
+Sources: a vector file's own geometry (its CRS, or ``crs`` when given to override a wrong
+one, e.g. GCJ-02 coordinates labelled WGS-84), longitude/latitude columns (decimal or DMS),
+or a WKT column. Swapped axes are detected and fixed with a warning; invalid polygons are
+repaired with a warning; multi-part shapes are kept.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata import coords
+from geodata.errors import Problem
+from geodata.schema import STORAGE_CRS, Table
+
+
+def _warn(table: str, row: int | None, column: str | None, value: object,
+          reason: str) -> Problem:
+    return Problem(table, row, column, value, reason, "warning")
+
+
+def _transform(geoms: np.ndarray, crs: str) -> np.ndarray:
+    """Apply a coordinate conversion (any CRS, gcj02, bd09) to every vertex of ``geoms``."""
+
+    def convert(xy: np.ndarray) -> np.ndarray:
+        lon, lat = coords.to_wgs84(xy[:, 0], xy[:, 1], crs)
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(geoms, convert)
+
+
+def from_geometry(table: Table, geometry: gpd.GeoSeries, crs: str | None
+                  ) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Return a vector file's geometry in WGS-84; ``crs`` overrides the file's own CRS."""
+    problems: list[Problem] = []
+    geoms = shapely.force_2d(geometry.values)
+    if crs is not None:
+        if geometry.crs is not None:
+            problems.append(_warn(table.name, None, "geometry", str(geometry.crs.name),
+                                  f"按 --crs {crs} 解释坐标 coordinates read as {crs}, not "
+                                  "as the file's declared CRS"))
+        return gpd.GeoSeries(_transform(np.asarray(geoms), crs), crs=STORAGE_CRS), problems
+    if geometry.crs is None:
+        problems.append(_warn(table.name, None, "geometry", None,
+                              "文件未声明坐标系，按 WGS-84 读取 no CRS in file: read as WGS-84"))
+        return gpd.GeoSeries(geoms, crs=STORAGE_CRS), problems
+    return gpd.GeoSeries(geoms, crs=geometry.crs).to_crs(STORAGE_CRS), problems
+
+
+def from_lon_lat(table: Table, lon_raw: pd.Series, lat_raw: pd.Series, crs: str | None,
+                 headers: tuple[str, str]) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Build points from two coordinate columns (decimal, DMS, or projected with ``crs``)."""
+    lon, bad_lon = coords.parse_angles(lon_raw)
+    lat, bad_lat = coords.parse_angles(lat_raw)
+    problems = [Problem(table.name, int(i), headers[0], lon_raw.iloc[i],
+                        "无法识别的坐标 coordinate not understood")
+                for i in np.flatnonzero(bad_lon)]
+    problems += [Problem(table.name, int(i), headers[1], lat_raw.iloc[i],
+                         "无法识别的坐标 coordinate not understood")
+                 for i in np.flatnonzero(bad_lat)]
+    x, y = lon.to_numpy(float), lat.to_numpy(float)
+    half = np.isfinite(x) ^ np.isfinite(y)
+    problems += [Problem(table.name, int(i), headers[0] if np.isnan(x[i]) else headers[1],
+                         None, "只有一个坐标 only one coordinate given")
+                 for i in np.flatnonzero(half)]
+    x, y, swap_notes = _unswap(table, x, y, crs, headers)
+    problems += swap_notes
+    projected = crs is None and np.nanmax(np.abs(np.concatenate([x, y])), initial=0) > 360
+    if projected:
+        problems.append(Problem(table.name, None, headers[0], None,
+                                "坐标像是投影坐标（米），请用 --crs 指定，如 EPSG:4545 "
+                                "coordinates look projected (metres): give --crs"))
+        return gpd.GeoSeries([None] * len(x), crs=STORAGE_CRS), problems
+    lon_w, lat_w = coords.to_wgs84(x, y, crs)
+    ok = np.isfinite(lon_w) & np.isfinite(lat_w)
+    points = np.where(ok, shapely.points(np.nan_to_num(lon_w), np.nan_to_num(lat_w)), None)
+    return gpd.GeoSeries(points, crs=STORAGE_CRS), problems
+
+
+def _unswap(table: Table, x: np.ndarray, y: np.ndarray, crs: str | None,
+            headers: tuple[str, str]) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """Exchange the coordinates of rows whose axes are the wrong way round, with a warning."""
+    degrees = crs is None or crs.lower() in coords.OFFSET_CRS
+    swap = coords.swapped_rows(x, y) if degrees else coords.projected_swapped_rows(x, y)
+    reason = ("经纬度互换，已自动纠正 longitude and latitude swapped; corrected" if degrees
+              else "X 为北坐标（测量习惯），已按东、北坐标读取 X was the northing (surveying "
+              "order); read as easting/northing")
+    problems = [_warn(table.name, int(i), headers[0], f"{x[i]}, {y[i]}", reason)
+                for i in np.flatnonzero(swap)]
+    return np.where(swap, y, x), np.where(swap, x, y), problems
+
+
+def from_wkt(table: Table, raw: pd.Series, crs: str | None,
+             header: str) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Parse a WKT column; ``crs`` says what its coordinates are in (WGS-84 by default)."""
+    text = raw.where(raw.notna(), None).map(lambda v: v.strip() if isinstance(v, str) else v)
+    geoms = shapely.from_wkt(text.to_numpy(dtype=object), on_invalid="ignore")
+    bad = text.notna().to_numpy() & pd.isna(geoms)
+    problems = [Problem(table.name, int(i), header, raw.iloc[i], "无法识别的 WKT not valid WKT")
+                for i in np.flatnonzero(bad)]
+    if crs is not None:
+        geoms = _transform(geoms, crs)
+    return gpd.GeoSeries(geoms, crs=STORAGE_CRS), problems
+
+
+def repair(table: Table, geometry: gpd.GeoSeries) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Make invalid shapes valid (keeping their kind) and unwrap single-part multipoints."""
+    values = np.asarray(geometry.values, dtype=object).copy()
+    present = ~pd.isna(values)
+    problems: list[Problem] = []
+    invalid = present & ~shapely.is_valid(values)
+    for i in np.flatnonzero(invalid):
+        fixed = _same_kind(shapely.make_valid(values[i]), table.geometry)
+        problems.append(_warn(table.name, int(i), "geometry", shapely.is_valid_reason(values[i]),
+                              "几何无效，已修复 invalid geometry repaired"))
+        values[i] = fixed
+    if table.geometry == "point":
+        multi = present & (shapely.get_type_id(values) == 4) & (shapely.get_num_geometries(
+            values) == 1)
+        values[multi] = shapely.get_geometry(values[multi], 0)
+    return gpd.GeoSeries(values, crs=geometry.crs), problems
+
+
+def _same_kind(geom: shapely.Geometry, kind: str | None) -> shapely.Geometry:
+    dim = {"point": 0, "line": 1, "polygon": 2}.get(kind or "", 2)
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_dimensions(p) == dim]
+    return shapely.union_all(parts) if parts else geom
+
+
+def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str
+                      ) -> list[Problem]:
+    """Report overlaps between polygons and holes (gaps) in their union, with areas in m²."""
+    metric = geometry.to_crs(metric_crs)
+    frame = gpd.GeoDataFrame(geometry=metric.values, crs=metric_crs)
+    pairs = gpd.sjoin(frame, frame, predicate="overlaps")
+    pairs = pairs[pairs.index < pairs["index_right"]]
+    problems = []
+    for i, j in zip(pairs.index, pairs["index_right"], strict=True):
+        area = metric.iloc[i].intersection(metric.iloc[j]).area
+        problems.append(_warn(table.name, int(i), "geometry", f"与第 {j + 1} 行重叠 overlaps row "
+                              f"{j + 1}", f"乡镇重叠 townships overlap: {area:,.0f} m²"))
+    union = shapely.union_all(metric.values)
+    for hole in (h for p in shapely.get_parts(union) for h in p.interiors):
+        area = shapely.Polygon(hole).area
+        problems.append(_warn(table.name, None, "geometry", shapely.Polygon(hole).centroid.wkt,
+                              f"乡镇之间有空隙 gap between townships: {area:,.0f} m²"))
+    return problems

@@ -1,0 +1,141 @@
+"""The validation report of an import: every problem with row, column, value and reason.
+
+Readable in the terminal (``summary``), exportable as XLSX or CSV (``save``), and a plain
+DataFrame for the UI (``to_frame``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geodata.errors import Problem
+from geodata.schema import FIELDS, Lang
+
+_COLUMNS = {"zh": ("行", "列", "值", "级别", "原因"),
+            "en": ("row", "column", "value", "severity", "reason")}
+_SEVERITY = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error",
+                                                               "warning": "warning"}}
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did.
+
+    Attributes:
+        table: Target table.
+        source: File imported.
+        rows_read: Data rows in the file.
+        row_labels: Where each row came from in the file (``5``, ``城关镇!7``).
+        problems: Every problem, errors and warnings.
+        profile: A public product recognised (FIRMS, Global Landslide Catalog), if any.
+        notes: What the reader noticed (sheets skipped).
+        ignored_columns: File columns matching no field.
+        headers: {field: header in the file}.
+        new: Rows whose key is not stored yet.
+        changed: Rows whose key is stored with other values.
+        unchanged: Rows identical to what is stored.
+        written: Whether anything was written.
+        skipped: Rows left out by ``skip_bad_rows``.
+    """
+
+    table: str
+    source: str
+    rows_read: int
+    row_labels: list[str]
+    problems: list[Problem]
+    profile: str | None = None
+    notes: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    written: bool = False
+    skipped: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that block an import."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Return the problems that do not block an import."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def blocked(self) -> bool:
+        """Return whether errors stop the import (without ``skip_bad_rows``)."""
+        return bool(self.errors)
+
+    def error_rows(self) -> list[int]:
+        """Return the positions of rows with at least one error."""
+        return sorted({p.row for p in self.errors if p.row is not None})
+
+    def table_errors(self) -> list[Problem]:
+        """Return errors about the whole file (no row), which no skipping can get past."""
+        return [p for p in self.errors if p.row is None]
+
+    def count_changes(self, status: pd.Series) -> None:
+        """Record the new / changed / unchanged counts."""
+        counts = status.value_counts()
+        self.new, self.changed, self.unchanged = (int(counts.get(k, 0))
+                                                  for k in ("new", "changed", "unchanged"))
+
+    def _column(self, column: str | None, lang: Lang) -> str:
+        if column is None:
+            return ""
+        if column in self.headers:
+            return self.headers[column]
+        return FIELDS[column].label(lang) if column in FIELDS else column
+
+    def _row(self, row: int | None) -> str:
+        if row is None:
+            return ""
+        return self.row_labels[row] if row < len(self.row_labels) else str(row + 1)
+
+    def to_frame(self, lang: Lang = "zh") -> pd.DataFrame:
+        """Return one line per problem: row (as in the file), column, value, severity, reason."""
+        names = _COLUMNS[lang]
+        return pd.DataFrame(
+            [(self._row(p.row), self._column(p.column, lang),
+              "" if p.value is None else str(p.value), _SEVERITY[lang][p.severity], p.reason)
+             for p in self.problems],
+            columns=list(names),
+        )
+
+    def summary(self, *, limit: int = 30) -> str:
+        """Return a terminal-readable account of the import and its first problems."""
+        state = ("已写入 written" if self.written else "未写入 nothing written")
+        lines = [
+            f"{self.source} → {self.table}: {self.rows_read} 行 rows read; {state}",
+            f"  新增 new {self.new} · 变更 changed {self.changed} · 未变 unchanged "
+            f"{self.unchanged} · 跳过 skipped {self.skipped}",
+            f"  错误 errors {len(self.errors)} · 警告 warnings {len(self.warnings)}",
+        ]
+        if self.profile:
+            lines.append(f"  识别为 recognised as: {self.profile}")
+        if self.ignored_columns:
+            lines.append(f"  未使用的列 columns not used: {', '.join(self.ignored_columns)}")
+        lines += [f"  {note}" for note in self.notes]
+        frame = self.to_frame()
+        for _, p in frame.head(limit).iterrows():
+            where = f"行 {p['行']} " if p["行"] else ""
+            col = f"列 {p['列']} " if p["列"] else ""
+            value = f"值 {p['值']!r} " if p["值"] else ""
+            lines.append(f"  [{p['级别']}] {where}{col}{value}— {p['原因']}")
+        if len(frame) > limit:
+            lines.append(f"  … 另有 {len(frame) - limit} 条 more (use --report FILE)")
+        return "\n".join(lines)
+
+    def save(self, path: str | Path, lang: Lang = "zh") -> None:
+        """Write the problem list as XLSX or CSV (UTF-8 with BOM, for Excel)."""
+        path = Path(path)
+        frame = self.to_frame(lang)
+        if path.suffix.lower() == ".xlsx":
+            frame.to_excel(path, index=False)
+        else:
+            frame.to_csv(path, index=False, encoding="utf-8-sig")
