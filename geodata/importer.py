@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,14 @@ from geodata.report import ImportReport
 from geodata.schema import FIELDS, STORAGE_CRS, Table, get_table
 from geodata.store import Store
 from geodata.validate import validate
-from geodata.values import choice_lookup, fold, parse_choices, parse_datetimes, parse_numbers
+from geodata.values import (
+    choice_lookup,
+    fold,
+    parse_choices,
+    parse_datetimes,
+    parse_numbers,
+    per_unique,
+)
 
 COUNTY_MARGIN_M = 1000.0
 """A point farther than this outside every township is reported as outside the county."""
@@ -44,6 +51,8 @@ class ImportOptions:
             ``gcj02`` or ``bd09``; None means WGS-84/CGCS2000 degrees (or the file's own CRS).
         columns: {header: field} overriding header matching (``lon``/``lat``/``wkt`` too).
         values: {field: {given value: allowed value}} overriding value matching.
+        defaults: {field: value} for columns the file lacks (e.g. every row of a KML of
+            shelters is a 避难场所).
         sheet: Read only this sheet of a workbook.
         encoding: Text encoding, when detection should be skipped.
         dry_run: Report what would change; write nothing.
@@ -54,6 +63,7 @@ class ImportOptions:
     crs: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
     sheet: str | None = None
     encoding: str | None = None
     dry_run: bool = False
@@ -62,7 +72,7 @@ class ImportOptions:
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Read a mapping TOML: ``[columns]``, ``[values.FIELD]`` and optional ``crs``/``sheet``.
+    """Read a mapping TOML: ``[columns]``, ``[values.FIELD]``, ``[defaults]``, ``crs``, ``sheet``.
 
     Example::
 
@@ -71,10 +81,12 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
         "隐患点" = "site_name"
         [values.hazard_status]
         "完成" = "已销号"
+        [defaults]
+        facility_category = "避难场所"
     """
     with open(path, "rb") as handle:
         data = tomllib.load(handle)
-    unknown = set(data) - {"columns", "values", "crs", "sheet"}
+    unknown = set(data) - {"columns", "values", "defaults", "crs", "sheet"}
     if unknown:
         raise RiskMapError(f"映射文件中有未知项 unknown keys in mapping file: {sorted(unknown)}")
     return data
@@ -92,6 +104,8 @@ class Prepared:
 
 
 def _text(raw: pd.Series) -> pd.Series:
+    if raw.dtype != object:
+        return raw.str.strip()
     return raw.map(lambda v: v.strip() if isinstance(v, str) else v)
 
 
@@ -101,15 +115,15 @@ def _parse_column(table: Table, name: str, raw: pd.Series,
     spec = FIELDS[name]
     if spec.choices is not None:
         lookup = choice_lookup(spec) | {fold(k): v for k, v in overrides.items()}
-        parsed, _ = parse_choices(_text(raw), lookup)
+        parsed, _ = per_unique(_text(raw), lambda s: parse_choices(s, lookup))
         return parsed
     if spec.type in ("integer", "real"):
-        parsed, bad = parse_numbers(raw, spec.unit)
+        parsed, bad = per_unique(raw, lambda s: parse_numbers(s, spec.unit))
     elif spec.type in ("date", "timestamp"):
-        parsed, bad = parse_datetimes(raw)
+        parsed, bad = per_unique(raw, parse_datetimes)
     else:
         return _text(raw)
-    return parsed.astype(object).where(~bad, raw)
+    return parsed.astype(object).where(~bad, raw) if bad.any() else parsed
 
 
 def _township_codes(raw: pd.Series, towns: pd.DataFrame) -> pd.Series:
@@ -118,10 +132,12 @@ def _township_codes(raw: pd.Series, towns: pd.DataFrame) -> pd.Series:
     for code, name in zip(towns["township_code"], towns["township_name"], strict=True):
         lookup[fold(name)] = code
         lookup[fold(name).removesuffix("街道").rstrip("镇乡")] = code
-    text = _text(raw).astype(object)
-    is_code = text.astype(str).str.fullmatch(r"\d{12}")
-    named = text.map(lambda v: lookup.get(fold(v)) if isinstance(v, str) else None)
-    return text.where(is_code | named.isna(), named)
+    def by_name(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+        is_code = text.astype(str).str.fullmatch(r"\d{12}")
+        named = text.map(lambda v: lookup.get(fold(v)) if isinstance(v, str) else None)
+        return text.where(is_code | named.isna(), named), pd.Series(False, index=text.index)
+
+    return per_unique(_text(raw).astype(object), by_name)[0]
 
 
 def _location(table: Table, frame: pd.DataFrame, raw: readers.RawTable, header: HeaderMatch,
@@ -209,6 +225,11 @@ def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
     header = match_headers(table_name, source.columns, mapping=options.columns,
                            location=table.geometry is not None and raw.geometry is None)
     frame = source[list(header.fields.values())].rename(columns=header.rename())
+    for name, value in options.defaults.items():
+        if name not in table.columns:
+            raise RiskMapError(f"{table_name} 没有字段 has no field {name!r} (defaults)")
+        if name not in frame:
+            frame[name] = value
     problems: list[Problem] = []
     for name in [c for c in frame.columns if c in FIELDS]:
         frame[name] = _parse_column(table, name, frame[name], options.values.get(name, {}))
@@ -229,6 +250,19 @@ def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
     checked, found = validate(table_name, frame)
     return Prepared(checked, problems + found, header, profile.name if profile else None,
                     list(raw.notes))
+
+
+def _as_given(problems: list[Problem], raw: pd.DataFrame, header: HeaderMatch
+              ) -> list[Problem]:
+    """Show each cell problem with the value as written in the file, not as parsed."""
+    out = []
+    for p in problems:
+        column = header.fields.get(p.column or "")
+        if p.row is not None and column is not None and p.row < len(raw):
+            value = raw[column].iloc[p.row]
+            p = replace(p, value=None if pd.isna(value) else value)
+        out.append(p)
+    return out
 
 
 def diff_status(incoming: pd.DataFrame, stored: pd.DataFrame, table: Table) -> pd.Series:
@@ -266,16 +300,25 @@ def with_shapefile_fields(options: ImportOptions, path: Path) -> ImportOptions:
 
 
 def import_file(store: Store, table_name: str, path: str | Path,
-                options: ImportOptions | None = None) -> ImportReport:
-    """Import ``path`` into ``table_name`` of ``store``; return the report (see module doc)."""
+                options: ImportOptions | None = None, *,
+                progress: Callable[[str], None] | None = None) -> ImportReport:
+    """Import ``path`` into ``table_name`` of ``store``; return the report (see module doc).
+
+    ``progress`` is told each stage as it starts (reading, checking, writing).
+    """
+    say = progress or (lambda _message: None)
     options = with_shapefile_fields(options or ImportOptions(), Path(path))
     table = get_table(table_name)
+    say(f"读取 reading {path}")
     raw = readers.read_any(path, header_score(table_name), sheet=options.sheet,
                            encoding=options.encoding)
     towns = store.read("townships") if table_name != "townships" else gpd.GeoDataFrame(
         geometry=[], crs=STORAGE_CRS)
+    say(f"校验 checking {len(raw.frame):,} rows")
     prepared = prepare(table_name, raw, options, towns)
     header = prepared.header
+    if header and not prepared.profile:
+        prepared.problems = _as_given(prepared.problems, raw.frame, header)
     report = ImportReport(table_name, str(path), len(raw.frame), raw.rows, prepared.problems,
                           profile=prepared.profile, notes=prepared.notes,
                           ignored_columns=header.ignored if header else [],
@@ -297,6 +340,7 @@ def import_file(store: Store, table_name: str, path: str | Path,
     if table_name == "hazard_ledger":
         writes = import_events(writes[table_name], stored, status[status != "unchanged"],
                                actor=options.actor, source=Path(path).name)
+    say(f"写入 writing {sum(len(f) for f in writes.values()):,} rows")
     store.write_many(writes, mode="upsert")
     report.written = True
     return report

@@ -7,6 +7,7 @@ import pandas as pd
 from geodata.schema import TABLES
 
 _TRACKED = [c for c in TABLES["hazard_ledger"].columns if c not in ("hazard_id", "row_version")]
+_EVENT_COLUMNS = list(TABLES["ledger_events"].columns)
 
 
 def _text(value: object) -> str | None:
@@ -27,31 +28,34 @@ def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *
     stored version raised by one.
     """
     when = (now or pd.Timestamp.now()).floor("s")
-    old = stored.set_index("hazard_id") if not stored.empty else stored
-    rows = rows.copy()
-    events: list[dict] = []
-    versions = []
-    for i, row in enumerate(rows.itertuples(index=False)):
-        hid = row.hazard_id
-        if status.iloc[i] == "new":
-            version = int(row.row_version)
-            events.append(_event(hid, version, 1, when, actor, "登记", "hazard_status", None,
-                                 row.hazard_status, source))
-        else:
-            prev = old.loc[hid]
-            version = int(prev["row_version"]) + 1
-            changed = [c for c in _TRACKED if _text(getattr(row, c)) != _text(prev[c])]
-            events += [_event(hid, version, k + 1, when, actor, "修改", c, _text(prev[c]),
-                              _text(getattr(row, c)), source) for k, c in enumerate(changed)]
-        versions.append(version)
-    rows["row_version"] = versions
-    return {"hazard_ledger": rows, "ledger_events": pd.DataFrame(
-        events, columns=list(TABLES["ledger_events"].columns))}
+    rows = rows.reset_index(drop=True).copy()
+    new = (status == "new").to_numpy()
+    note = f"导入自 imported from {source}"
+    created = pd.DataFrame({
+        "event_id": rows.loc[new, "hazard_id"] + "-v" + rows.loc[new, "row_version"].astype(
+            str) + "-01",
+        "hazard_id": rows.loc[new, "hazard_id"], "event_time": when, "actor": actor,
+        "actor_department": None, "action": "登记", "field_name": "hazard_status",
+        "old_value": None, "new_value": rows.loc[new, "hazard_status"], "note": note,
+    }, columns=_EVENT_COLUMNS)
+    edits = _edit_events(rows, stored, ~new, when=when, actor=actor, note=note)
+    events = pd.concat([created, edits], ignore_index=True) if len(edits) else created
+    return {"hazard_ledger": rows, "ledger_events": events}
 
 
-def _event(hazard_id: str, version: int, k: int, when: pd.Timestamp, actor: str, action: str,
-           field: str, old: object, new: object, source: str) -> dict:
-    return {"event_id": f"{hazard_id}-v{version}-{k:02d}", "hazard_id": hazard_id,
-            "event_time": when, "actor": actor, "actor_department": None, "action": action,
-            "field_name": field, "old_value": old, "new_value": _text(new),
-            "note": f"导入自 imported from {source}"}
+def _edit_events(rows: pd.DataFrame, stored: pd.DataFrame, changed: object, *,
+                 when: pd.Timestamp, actor: str, note: str) -> pd.DataFrame:
+    """Return a 修改 event per changed field of each changed row; raise their versions."""
+    old = stored.set_index("hazard_id")
+    events = []
+    for i in rows.index[changed]:
+        row, prev = rows.loc[i], old.loc[rows.at[i, "hazard_id"]]
+        version = int(prev["row_version"]) + 1
+        rows.at[i, "row_version"] = version
+        fields = [c for c in _TRACKED if _text(row[c]) != _text(prev[c])]
+        events += [{"event_id": f"{row['hazard_id']}-v{version}-{k + 1:02d}",
+                    "hazard_id": row["hazard_id"], "event_time": when, "actor": actor,
+                    "actor_department": None, "action": "修改", "field_name": c,
+                    "old_value": _text(prev[c]), "new_value": _text(row[c]), "note": note}
+                   for k, c in enumerate(fields)]
+    return pd.DataFrame(events, columns=_EVENT_COLUMNS)

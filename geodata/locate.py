@@ -131,21 +131,33 @@ def _same_kind(geom: shapely.Geometry, kind: str | None) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else geom
 
 
-def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str
-                      ) -> list[Problem]:
-    """Report overlaps between polygons and holes (gaps) in their union, with areas in m²."""
-    metric = geometry.to_crs(metric_crs)
-    frame = gpd.GeoDataFrame(geometry=metric.values, crs=metric_crs)
+def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str, *,
+                      min_area_m2: float = 1.0) -> list[Problem]:
+    """Report overlaps between polygons and holes (gaps) in their union, with areas in m².
+
+    Shapes are compared as given (shared borders stay exactly shared) and only the pieces
+    found are projected to ``metric_crs`` to measure them; slivers under ``min_area_m2`` are
+    floating-point noise and are not reported.
+    """
+    frame = gpd.GeoDataFrame(geometry=geometry.values, crs=geometry.crs)
     pairs = gpd.sjoin(frame, frame, predicate="overlaps")
     pairs = pairs[pairs.index < pairs["index_right"]]
     problems = []
     for i, j in zip(pairs.index, pairs["index_right"], strict=True):
-        area = metric.iloc[i].intersection(metric.iloc[j]).area
-        problems.append(_warn(table.name, int(i), "geometry", f"与第 {j + 1} 行重叠 overlaps row "
-                              f"{j + 1}", f"乡镇重叠 townships overlap: {area:,.0f} m²"))
-    union = shapely.union_all(metric.values)
-    for hole in (h for p in shapely.get_parts(union) for h in p.interiors):
-        area = shapely.Polygon(hole).area
-        problems.append(_warn(table.name, None, "geometry", shapely.Polygon(hole).centroid.wkt,
-                              f"乡镇之间有空隙 gap between townships: {area:,.0f} m²"))
+        area = _area_m2(geometry.iloc[i].intersection(geometry.iloc[j]), geometry.crs,
+                        metric_crs)
+        if area >= min_area_m2:
+            problems.append(_warn(table.name, int(i), "geometry", f"与第 {j + 1} 个重叠 "
+                                  f"overlaps shape {j + 1}",
+                                  f"乡镇重叠 townships overlap: {area:,.0f} m²"))
+    union = shapely.union_all(geometry.values)
+    for hole in (shapely.Polygon(h) for p in shapely.get_parts(union) for h in p.interiors):
+        area = _area_m2(hole, geometry.crs, metric_crs)
+        if area >= min_area_m2:
+            problems.append(_warn(table.name, None, "geometry", hole.centroid.wkt,
+                                  f"乡镇之间有空隙 gap between townships: {area:,.0f} m²"))
     return problems
+
+
+def _area_m2(shape: shapely.Geometry, crs: object, metric_crs: str) -> float:
+    return float(gpd.GeoSeries([shape], crs=crs).to_crs(metric_crs).area.iloc[0])

@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 
 from geodata.errors import RiskMapError
@@ -71,11 +72,15 @@ def read_csv(path: Path, *, encoding: str | None = None) -> RawTable:
     """Read a CSV as text, detecting its encoding unless given."""
     data = path.read_bytes()
     enc = encoding or detect_encoding(data)
+    options = {"encoding": enc, "dtype": str, "keep_default_na": False, "na_values": [""]}
     try:
-        frame = pd.read_csv(io.BytesIO(data), encoding=enc, dtype=str, keep_default_na=False,
-                            na_values=[""], skipinitialspace=True)
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ReadError(f"无法读取 CSV cannot read {path.name}: {exc}") from exc
+        # Arrow's reader is three times faster; the C parser copes with ragged rows.
+        frame = pd.read_csv(io.BytesIO(data), engine="pyarrow", **options)
+    except (pa.ArrowInvalid, ValueError):
+        try:
+            frame = pd.read_csv(io.BytesIO(data), **options)
+        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise ReadError(f"无法读取 CSV cannot read {path.name}: {exc}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     rows = [str(i + 2) for i in range(len(frame))]
     return RawTable(frame, rows, encoding=enc)
@@ -139,12 +144,20 @@ def read_xlsx(path: Path, score: Callable[[list[str]], int], *,
     return RawTable(pd.concat(frames, ignore_index=True), labels, notes=tuple(notes))
 
 
+def dbf_text(data: bytes) -> bytes:
+    """Return the text a .dbf holds (field names, then records), without its binary header."""
+    header_len = int.from_bytes(data[8:10], "little")
+    names = [data[i:i + 11].split(b"\x00")[0] for i in range(32, header_len - 1, 32)
+             if data[i:i + 1] != b"\r"]
+    return b" ".join(names) + b" " + data[header_len:]
+
+
 def _dbf_encoding(path: Path) -> str | None:
     """Return the encoding of a shapefile's .dbf when it has no .cpg (GBK is common)."""
     if path.with_suffix(".cpg").exists() or not path.with_suffix(".dbf").exists():
         return None
-    return "utf-8" if detect_encoding(path.with_suffix(".dbf").read_bytes()) != "gb18030" \
-        else "gb18030"
+    found = detect_encoding(dbf_text(path.with_suffix(".dbf").read_bytes()))
+    return "gb18030" if found == "gb18030" else "utf-8"
 
 
 def read_vector(path: Path, *, encoding: str | None = None) -> RawTable:

@@ -17,7 +17,9 @@ from typing import Any, Literal, Self
 
 import duckdb
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from geodata import sql
@@ -150,8 +152,9 @@ class Store:
         flat = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
         if table.geometry:
             flat["geometry"] = shapely.to_wkb(frame.geometry.values)
-        flat["__row"] = range(len(flat))
-        con.register(_VIEW, flat)
+        flat["__row"] = np.arange(len(flat))
+        # Arrow hands DuckDB the columns without a copy per value.
+        con.register(_VIEW, pa.Table.from_pandas(flat, preserve_index=False))
         try:
             if mode == "upsert":
                 con.execute(sql.delete_keys_sql(table, _VIEW))

@@ -46,8 +46,7 @@ def _plain(value: object) -> object:
 
 
 def _as_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    out = s.map(lambda v: v if isinstance(v, str) or pd.isna(v) else str(v))
-    return out.astype(PANDAS_DTYPES["text"]), pd.Series(False, index=s.index)
+    return s.astype(PANDAS_DTYPES["text"]), pd.Series(False, index=s.index)
 
 
 def _as_number(s: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import numpy as np
@@ -46,6 +46,25 @@ UNIT_FACTORS: dict[str, dict[str, float]] = {
 """For each field unit, the units accepted in input and the factor to the field unit."""
 
 
+def per_unique(raw: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+               ) -> tuple[pd.Series, pd.Series]:
+    """Apply a column parser to the distinct values only, then spread the result back.
+
+    Office columns repeat few values (dates, levels, townships) over many rows, so parsing
+    the distinct ones is what makes a million-row import take seconds.
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    if len(uniques) * 2 > len(raw):
+        return parse(raw)
+    parsed, bad = parse(pd.Series(uniques, dtype=object))
+    take = np.where(codes >= 0, codes, 0)
+    missing = codes < 0
+    values = pd.Series(parsed.to_numpy()[take], index=raw.index, dtype=parsed.dtype)
+    values[missing] = None
+    flags = pd.Series(np.where(missing, False, bad.to_numpy()[take]), index=raw.index)
+    return values, flags
+
+
 def fold(text: str) -> str:
     """Return ``text`` folded for matching: NFKC, lower case, no white space."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
@@ -66,7 +85,10 @@ def parse_datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
     given = raw.notna() & (raw.astype(str).str.strip() != "")
-    is_dt = raw.map(lambda v: isinstance(v, date | np.datetime64))
+    if pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object:
+        is_dt = pd.Series(False, index=raw.index)
+    else:
+        is_dt = raw.map(lambda v: isinstance(v, date | np.datetime64))
     if is_dt.any():
         out[is_dt] = pd.to_datetime(raw[is_dt].astype(object)).astype("datetime64[us]")
     number = pd.to_numeric(raw.where(~is_dt), errors="coerce")
@@ -80,6 +102,9 @@ def parse_datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _parse_date_text(text: pd.Series) -> pd.Series:
+    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    if iso.notna().all():
+        return iso.astype("datetime64[us]")
     parts = text.str.extract(_DATE)
     compact = text.str.extract(_COMPACT_DATE)
     for col in ("y", "m", "d"):
@@ -90,7 +115,7 @@ def _parse_date_text(text: pd.Series) -> pd.Series:
     stamp = pd.to_datetime(
         {"year": nums["y"], "month": nums["m"], "day": nums["d"], "hour": nums["H"],
          "minute": nums["M"], "second": nums["S"]}, errors="coerce")
-    return stamp.astype("datetime64[us]")
+    return iso.fillna(stamp).astype("datetime64[us]")
 
 
 def parse_numbers(raw: pd.Series, unit: str = "") -> tuple[pd.Series, pd.Series]:

@@ -59,10 +59,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     mapping = load_mapping(args.mapping) if args.mapping else {}
     options = ImportOptions(crs=args.crs or mapping.get("crs"),
                             columns=mapping.get("columns", {}), values=mapping.get("values", {}),
+                            defaults=mapping.get("defaults", {}),
                             sheet=args.sheet or mapping.get("sheet"), encoding=args.encoding,
                             dry_run=args.dry_run, skip_bad_rows=args.skip_bad_rows)
     with Store(_db(args)) as store:
-        report = import_file(store, args.entity, args.file, options)
+        report = import_file(store, args.entity, args.file, options,
+                             progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(report.summary(limit=args.show))
     if args.report:
         report.save(args.report)

@@ -1,0 +1,64 @@
+"""Import speed: write N hazard-ledger rows to CSV, import them, print rows per second.
+
+Usage: ``python bench/import_ledger.py [--rows 1000000] [--repeat 3]`` (run by
+``make bench-import``). The rows are the demo ledger repeated with fresh IDs and
+descriptions, Chinese dates and township names included, so every parser does real work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from geodata.demo import generate
+from geodata.exporter import export_frame
+from geodata.importer import import_file
+from geodata.store import Store
+
+
+def ledger_csv(rows: int, path: Path) -> None:
+    """Write ``rows`` ledger rows built from the demo ledger to ``path`` (Excel-style CSV)."""
+    base = generate()["hazard_ledger"]
+    reps = -(-rows // len(base))
+    big = pd.concat([base] * reps, ignore_index=True).head(rows)
+    big["hazard_id"] = [f"B{i:08d}" for i in range(rows)]
+    big["hazard_description"] = big["hazard_description"] + "（" + (big.index % 997).astype(
+        str) + "）"
+    export_frame("hazard_ledger", big, path)
+
+
+def run(rows: int, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "ledger.csv"
+        t0 = time.perf_counter()
+        ledger_csv(rows, csv)
+        print(f"wrote {rows:,} rows ({csv.stat().st_size / 1e6:.0f} MB) in "
+              f"{time.perf_counter() - t0:.1f} s")
+        towns = generate()["townships"]
+        times = []
+        for k in range(repeat):
+            with Store(Path(tmp) / f"bench{k}.duckdb") as store:
+                store.write("townships", towns)
+                t0 = time.perf_counter()
+                report = import_file(store, "hazard_ledger", csv)
+                times.append(time.perf_counter() - t0)
+                assert report.written and report.new == rows, report.summary()
+            print(f"run {k + 1}: {times[-1]:.1f} s, {rows / times[-1]:,.0f} rows/s")
+    median = statistics.median(times)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"import {rows:,} ledger rows: median {median:.1f} s = {rows / median:,.0f} rows/s; "
+          f"peak RSS {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    run(args.rows, args.repeat)

@@ -1,0 +1,173 @@
+"""Regenerate the sample files of this folder: ``python tests/samples/make_samples.py``.
+
+Each file holds one problem real offices send; README.md lists them and the tests in
+``tests/test_import_samples.py`` state the exact outcome of importing each.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pyproj
+from shapely.geometry import MultiPolygon, Point, Polygon, box
+
+from geodata.coords import gcj02_to_bd09, wgs84_to_gcj02
+
+HERE = Path(__file__).resolve().parent
+TOWNS = [("529901100000", "城关镇", box(105.90, 26.85, 105.95, 26.90), 80000),
+         ("529901104000", "双河镇", box(105.95, 26.85, 106.00, 26.90), 20000),
+         ("529901102000", "白岩镇", box(105.90, 26.80, 106.00, 26.85), 15000)]
+LEDGER_HEADER = ["序号", "隐患描述", "乡镇", "牵头单位", "责任单位", "隐患等级", "排查日期",
+                 "整改时限", "整改状态", "整改资金", "经度", "纬度", "行业领域"]
+LEDGER_ROWS = [
+    [1, "疏散通道堵塞", "城关镇", "县消防救援大队", "城关镇幸福小餐馆", "一般隐患", "2026年9月1日",
+     "2026.9.30", "未整改", "", "105.921", "26.871", "消防"],
+    [2, "临水临崖路段缺少护栏", "双河镇", "县交通运输局", "县道X003", "重大隐患", "2026/9/2",
+     "2026-12-31", "整改中", "35万元", "105.975", "26.862", "道路交通"],
+    [3, "校舍墙体开裂", "白岩", "县教育局", "白岩镇中心小学", "一般", "2026-09-03", "2026年10月1日",
+     "已整改", "3,500元", "105.95", "26.82", "校园"],
+]
+
+
+def towns() -> None:
+    gpd.GeoDataFrame({"乡镇代码": [t[0] for t in TOWNS], "乡镇名称": [t[1] for t in TOWNS],
+                      "户籍人口": [t[3] for t in TOWNS]},
+                     geometry=[t[2] for t in TOWNS], crs=4326).to_file(
+        HERE / "townships.geojson", driver="GeoJSON")
+    bowtie = Polygon([(105.90, 26.85), (105.95, 26.90), (105.95, 26.85), (105.90, 26.90)])
+    overlap = box(105.949, 26.85, 106.00, 26.90)  # 0.001° over its western neighbour
+    ring = box(105.90, 26.80, 106.00, 26.85).difference(box(105.94, 26.82, 105.96, 26.84))
+    islands = MultiPolygon([box(106.00, 26.80, 106.02, 26.90), box(106.03, 26.80, 106.05, 26.82)])
+    gpd.GeoDataFrame({"township_code": ["529901100000", "529901104000", "529901102000",
+                                        "529901105000"],
+                      "township_name": ["城关镇", "双河镇", "白岩镇", "三江镇"]},
+                     geometry=[bowtie, overlap, ring, islands], crs=4326).to_file(
+        HERE / "townships_problems.geojson", driver="GeoJSON")
+
+
+def ledgers() -> None:
+    frame = pd.DataFrame(LEDGER_ROWS, columns=LEDGER_HEADER)
+    frame.to_csv(HERE / "ledger_utf8.csv", index=False, encoding="utf-8")
+    frame.to_csv(HERE / "ledger_utf8_bom.csv", index=False, encoding="utf-8-sig")
+    frame.to_csv(HERE / "ledger_gbk.csv", index=False, encoding="gbk")
+    book = openpyxl.Workbook()
+    note = book.active
+    note.title = "填表说明"
+    note["A1"] = "本表由各乡镇每月5日前报县安委办。"
+    for name, rows in (("城关镇", LEDGER_ROWS[:1]), ("双河镇", LEDGER_ROWS[1:])):
+        sheet = book.create_sheet(name)
+        sheet["A1"] = "演示县2026年安全隐患排查整治台账"
+        sheet.merge_cells("A1:M1")
+        sheet["A2"] = f"填报单位：{name}人民政府（盖章）"
+        sheet.merge_cells("A2:F2")
+        sheet.append(LEDGER_HEADER)
+        for row in rows:
+            sheet.append(row)
+    book["双河镇"]["G4"] = 46267  # Excel serial for 2026-09-02
+    book["双河镇"]["H5"] = pd.Timestamp("2026-10-01 08:30").to_pydatetime()
+    book.save(HERE / "ledger_title_rows.xlsx")
+    odd = frame.rename(columns={"隐患描述": "存在的主要问题", "整改状态": "进度"})
+    odd["进度"] = ["没动", "在改", "完成"]
+    odd.to_csv(HERE / "ledger_odd_headers.csv", index=False, encoding="utf-8")
+
+
+def sites() -> None:
+    base = {"统一编号": ["S1", "S2", "S3"], "名称": ["张家湾滑坡", "岩头崩塌", "老寨沟泥石流"],
+            "灾害类型": ["滑坡", "rockfall", "Debris Flow"], "威胁人数": ["1,200人", "35", "8"],
+            "威胁财产": ["35万元", "1200000元", "0.5亿元"], "状态": ["在册", "在册", "在册"]}
+    truth = [(105.925, 26.875), (105.975, 26.865), (105.95, 26.825)]
+    pd.DataFrame(base | {"经度": ["105°55'30\"", "105度58分30秒", "26.825"],
+                         "纬度": ["26°52'30\"", "26度51分54秒", "105.95"]}).to_csv(
+        HERE / "sites_dms.csv", index=False)
+    gk = pyproj.Transformer.from_crs(4326, "EPSG:4523", always_xy=True)  # 3° zone 35, prefixed
+    east, north = gk.transform([p[0] for p in truth], [p[1] for p in truth])
+    pd.DataFrame(base | {"X": [f"{n:.3f}" for n in north], "Y": [f"{e:.3f}" for e in east]}).to_csv(
+        HERE / "sites_gk3_surveying_xy.csv", index=False)
+    glon, glat = wgs84_to_gcj02([p[0] for p in truth], [p[1] for p in truth])
+    pd.DataFrame(base | {"lng": glon, "lat": glat}).to_csv(HERE / "sites_gcj02.csv", index=False)
+    blon, blat = gcj02_to_bd09(glon, glat)
+    pd.DataFrame(base | {"lng": blon, "lat": blat}).to_csv(HERE / "sites_bd09.csv", index=False)
+    pd.DataFrame({
+        "统一编号": ["B1", "B2", "B3", "B4", "B5", "B6"],
+        "名称": ["好点", "", "火山口", "负数坡", "电话坡", "北京滑坡"],
+        "乡镇": ["城关镇", "城关镇", "城关镇", "城关镇", "城关镇", ""],
+        "灾害类型": ["滑坡", "滑坡", "火山", "滑坡", "滑坡", "滑坡"],
+        "威胁人数": ["10", "10", "10", "-3", "10", "10"],
+        "监测人电话": ["13912345678", "", "", "", "12345", ""],
+        "最近巡查日期": ["2026-10-01", "", "", "", "", "明天"],
+        "状态": ["在册"] * 6,
+        "经度": ["105.91", "105.91", "105.91", "105.91", "105.91", "116.39"],
+        "纬度": ["26.86", "26.86", "26.86", "26.86", "26.86", "39.90"],
+    }).to_csv(HERE / "sites_bad.csv", index=False)
+    pd.DataFrame({"统一编号": ["M1"], "名称": ["错乡坡"], "乡镇": ["城关镇"], "灾害类型": ["滑坡"],
+                  "状态": ["在册"], "经度": [105.98], "纬度": [26.88]}).to_csv(
+        HERE / "sites_township_mismatch.csv", index=False)
+
+
+def zones() -> None:
+    frame = gpd.GeoDataFrame({"zone_id": ["Z1", "Z2"], "zone_name": ["城关镇松林", "双河镇竹海"],
+                              "乡镇": ["城关镇", "双河镇"], "林分类型": ["针叶林", "竹林"],
+                              "火险等级": ["I级", "三级"]},
+                             geometry=[box(105.91, 26.86, 105.92, 26.87),
+                                       box(105.96, 26.86, 105.97, 26.87)], crs=4326)
+    frame.to_file(HERE / "zones_gbk.shp", driver="ESRI Shapefile", encoding="GBK")
+    HERE.joinpath("zones_gbk.cpg").unlink(missing_ok=True)
+    # DBF names hold 10 bytes: three Chinese characters in UTF-8, five in GBK.
+    short = frame.rename(columns={"林分类型": "林种", "火险等级": "火险"})
+    short.to_file(HERE / "zones_utf8.shp", driver="ESRI Shapefile", encoding="UTF-8")
+
+
+def facilities() -> None:
+    frame = gpd.GeoDataFrame({"facility_id": ["F1", "F2"], "facility_name": ["城关镇中心小学",
+                                                                           "双河镇卫生院"],
+                              "facility_category": ["学校", "hospital"], "capacity": [900, 40]},
+                             geometry=[Point(105.92, 26.87), Point(105.97, 26.87)], crs=4326)
+    frame.to_file(HERE / "facilities.gpkg", driver="GPKG", layer="facilities")
+    kml = frame.rename(columns={"facility_name": "Name"})[["Name", "geometry"]]
+    kml.to_file(HERE / "facilities.kml", driver="KML")
+
+
+def products() -> None:
+    pd.DataFrame({
+        "latitude": [26.8712, 26.8623, 39.9], "longitude": [105.9211, 105.9734, 116.4],
+        "bright_ti4": [330.1, 341.5, 300.0], "scan": [0.39, 0.4, 0.4], "track": [0.36, 0.37, 0.4],
+        "acq_date": ["2026-03-05", "2026-04-04", "2026-04-04"], "acq_time": ["0542", "612", "0600"],
+        "satellite": ["N", "N", "N"], "instrument": ["VIIRS"] * 3, "confidence": ["n", "h", "l"],
+        "version": ["2.0NRT"] * 3, "bright_ti5": [290.2, 295.0, 280.0], "frp": [3.2, 8.9, 1.0],
+        "daynight": ["D", "D", "D"],
+    }).to_csv(HERE / "firms_viirs.csv", index=False)
+    pd.DataFrame({
+        "source_name": ["Xinhua", "CCTV"], "event_id": [101, 102],
+        "event_date": ["2017/06/24 05:38:00", "2019/07/23 21:20:00"],
+        "event_title": ["Landslide near town", "Mudslide"],
+        "event_description": ["Heavy rain triggered a landslide", "Debris flow after storm"],
+        "landslide_category": ["landslide", "mudslide"], "landslide_trigger": ["downpour", "rain"],
+        "landslide_size": ["large", "medium"], "fatality_count": [10, ""],
+        "injury_count": [3, 0], "country_name": ["China", "China"],
+        "longitude": [105.93, 105.98], "latitude": [26.88, 26.86],
+    }).to_csv(HERE / "glc_events.csv", index=False)
+
+
+def roads() -> None:
+    pd.DataFrame({"路段编号": ["R1", "R2"], "公路等级": ["国道", "village"],
+                  "临水临崖": ["是", "否"], "几何": [
+                      "LINESTRING (105.91 26.86, 105.94 26.88)",
+                      "MULTILINESTRING ((105.96 26.86, 105.97 26.87), (105.97 26.87, 105.98 26.88))"]}
+                 ).to_csv(HERE / "roads_wkt.csv", index=False)
+
+
+if __name__ == "__main__":
+    for old in HERE.glob("zones_*"):
+        old.unlink()
+    towns()
+    ledgers()
+    sites()
+    zones()
+    facilities()
+    products()
+    roads()
+    shutil.rmtree(HERE / "__pycache__", ignore_errors=True)
