@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test install install-test demo lint clean
+.PHONY: run test install install-test demo lint bench-import clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux
@@ -41,6 +41,10 @@ test: install-test
 
 demo: install
 	$(BIN)/riskmap demo --force
+
+## make bench-import: import 1,000,000 ledger rows from CSV and print rows per second
+bench-import: install
+	$(BIN)/python bench/import_ledger.py --rows 1000000 --repeat 3
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -14,9 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from geodata.demo import generate
+from geodata.demo.scale import repeat_ledger
 from geodata.exporter import export_frame
 from geodata.importer import import_file
 from geodata.store import Store
@@ -24,16 +23,11 @@ from geodata.store import Store
 
 def ledger_csv(rows: int, path: Path) -> None:
     """Write ``rows`` ledger rows built from the demo ledger to ``path`` (Excel-style CSV)."""
-    base = generate()["hazard_ledger"]
-    reps = -(-rows // len(base))
-    big = pd.concat([base] * reps, ignore_index=True).head(rows)
-    big["hazard_id"] = [f"B{i:08d}" for i in range(rows)]
-    big["hazard_description"] = big["hazard_description"] + "（" + (big.index % 997).astype(
-        str) + "）"
-    export_frame("hazard_ledger", big, path)
+    export_frame("hazard_ledger", repeat_ledger(generate()["hazard_ledger"], rows), path)
 
 
 def run(rows: int, repeat: int) -> None:
+    """Import ``rows`` ledger rows ``repeat`` times into fresh databases; print the figures."""
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "ledger.csv"
         t0 = time.perf_counter()

@@ -104,9 +104,10 @@ class Prepared:
 
 
 def _text(raw: pd.Series) -> pd.Series:
-    if raw.dtype != object:
-        return raw.str.strip()
-    return raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+    """Strip white space from text values; leave typed columns (GPKG, Excel) alone."""
+    if raw.dtype == object:
+        return raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+    return raw.str.strip() if pd.api.types.is_string_dtype(raw.dtype) else raw
 
 
 def _parse_column(table: Table, name: str, raw: pd.Series,

@@ -64,7 +64,7 @@ class Timeline:
     def add(self, when: datetime, action: str, new: str) -> None:
         """Append an event moving the status to ``new``."""
         old = self.events[-1][3] if self.events else None
-        self.events.append((when, action, old, new))
+        self.events.append((when.replace(microsecond=0), action, old, new))
 
     @property
     def status(self) -> str:

@@ -156,8 +156,8 @@ def roads() -> None:
     pd.DataFrame({"路段编号": ["R1", "R2"], "公路等级": ["国道", "village"],
                   "临水临崖": ["是", "否"], "几何": [
                       "LINESTRING (105.91 26.86, 105.94 26.88)",
-                      "MULTILINESTRING ((105.96 26.86, 105.97 26.87), (105.97 26.87, 105.98 26.88))"]}
-                 ).to_csv(HERE / "roads_wkt.csv", index=False)
+                      "MULTILINESTRING ((105.96 26.86, 105.97 26.87), "
+                      "(105.97 26.87, 105.98 26.88))"]}).to_csv(HERE / "roads_wkt.csv", index=False)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,272 @@
+"""Each sample file in tests/samples and the exact outcome of importing it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+
+from geodata.errors import RiskMapError
+from geodata.importer import ImportOptions, import_file, load_mapping
+from geodata.report import ImportReport
+from geodata.store import Store
+
+SAMPLES = Path(__file__).parent / "samples"
+CHENGGUAN, SHUANGHE, BAIYAN = "529901100000", "529901104000", "529901102000"
+TRUTH = np.array([(105.925, 26.875), (105.975, 26.865), (105.95, 26.825)])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A database holding the three sample townships."""
+    with Store(tmp_path / "samples.duckdb") as s:
+        report = import_file(s, "townships", SAMPLES / "townships.geojson")
+        assert report.written and report.problems == []
+        yield s
+
+
+def _run(store: Store, table: str, name: str, **options: object) -> ImportReport:
+    return import_file(store, table, SAMPLES / name, ImportOptions(**options))
+
+
+def _problems(report: ImportReport) -> set[tuple[str, str, str, str]]:
+    frame = report.to_frame()
+    return {tuple(r) for r in frame[["行", "列", "值", "级别"]].itertuples(index=False)}
+
+
+def test_townships_geojson_with_chinese_headers(store: Store) -> None:
+    towns = store.read("townships")
+    assert towns["township_name"].tolist() == ["城关镇", "白岩镇", "双河镇"]
+    assert towns["population"].tolist() == [80000, 15000, 20000]
+
+
+@pytest.mark.parametrize("name", ["ledger_utf8.csv", "ledger_utf8_bom.csv", "ledger_gbk.csv",
+                                  "ledger_title_rows.xlsx"])
+def test_ledger_files_give_the_same_rows(store: Store, name: str) -> None:
+    report = _run(store, "hazard_ledger", name)
+    assert report.written and report.new == 3 and not report.errors
+    assert report.ignored_columns == ["序号"]
+    ledger = store.read("hazard_ledger").sort_values("hazard_description")
+    rows = ledger.set_index("hazard_description")
+    assert rows.loc["疏散通道堵塞", "found_date"] == pd.Timestamp("2026-09-01")
+    assert rows.loc["疏散通道堵塞", "deadline"] == pd.Timestamp("2026-09-30")
+    assert rows.loc["疏散通道堵塞", "hazard_level"] == "一般"
+    assert rows.loc["疏散通道堵塞", "hazard_status"] == "待整改"
+    assert rows.loc["临水临崖路段缺少护栏", "hazard_level"] == "重大"
+    assert rows.loc["临水临崖路段缺少护栏", "found_date"] == pd.Timestamp("2026-09-02")
+    assert rows.loc["临水临崖路段缺少护栏", "funds_wan"] == 35.0
+    assert rows.loc["校舍墙体开裂", "funds_wan"] == pytest.approx(0.35)
+    assert rows.loc["校舍墙体开裂", "township_code"] == BAIYAN, "白岩 names 白岩镇"
+    assert rows.loc["校舍墙体开裂", "hazard_status"] == "待验收", "已整改 awaits verification"
+    assert rows.loc["校舍墙体开裂", "deadline"] == pd.Timestamp("2026-10-01")
+    assert set(ledger["township_code"]) == {CHENGGUAN, SHUANGHE, BAIYAN}
+    events = store.read("ledger_events")
+    assert len(events) == 3 and set(events["action"]) == {"登记"}
+    again = _run(store, "hazard_ledger", name)
+    assert (again.new, again.changed, again.unchanged, again.written) == (0, 0, 3, False)
+
+
+def test_workbook_reports_sheets_and_excel_rows(store: Store) -> None:
+    report = _run(store, "hazard_ledger", "ledger_title_rows.xlsx")
+    assert report.notes == ["跳过工作表 sheet skipped: 填表说明"]
+    assert report.row_labels == ["城关镇!4", "双河镇!4", "双河镇!5"]
+
+
+def test_mapping_file_renames_headers_and_values(store: Store) -> None:
+    mapping = load_mapping(SAMPLES / "mapping.toml")
+    report = _run(store, "hazard_ledger", "ledger_odd_headers.csv",
+                  columns=mapping["columns"], values=mapping["values"])
+    assert report.written and not report.errors
+    status = store.read("hazard_ledger").set_index("hazard_description")["hazard_status"]
+    assert status.to_dict() == {"疏散通道堵塞": "待整改", "临水临崖路段缺少护栏": "整改中",
+                                "校舍墙体开裂": "已销号"}
+
+
+def test_mapping_file_rejects_unknown_sections(tmp_path: Path) -> None:
+    bad = tmp_path / "m.toml"
+    bad.write_text('[colums]\n"a" = "b"\n', encoding="utf-8")
+    with pytest.raises(RiskMapError, match="colums"):
+        load_mapping(bad)
+
+
+def _sites_close_to_truth(store: Store, tolerance_m: float) -> None:
+    sites = store.read("geohazard_sites").set_index("site_id").loc[["S1", "S2", "S3"]]
+    _, _, dist = pyproj.Geod(ellps="WGS84").inv(sites.geometry.x, sites.geometry.y,
+                                                TRUTH[:, 0], TRUTH[:, 1])
+    assert np.abs(dist).max() < tolerance_m
+
+
+def test_dms_coordinates_units_and_english_labels(store: Store) -> None:
+    report = _run(store, "geohazard_sites", "sites_dms.csv")
+    assert report.written and not report.errors
+    assert _problems(report) == {("4", "经度", "26.825, 105.95", "警告")}
+    assert "swapped" in report.warnings[0].reason
+    sites = store.read("geohazard_sites").set_index("site_id")
+    assert sites["hazard_type"].tolist() == ["滑坡", "崩塌", "泥石流"]
+    assert sites["threatened_people"].tolist() == [1200, 35, 8]
+    assert sites["threatened_property_wan"].tolist() == [35.0, 120.0, 5000.0]
+    assert sites["township_code"].tolist() == [CHENGGUAN, SHUANGHE, BAIYAN], "from location"
+    _sites_close_to_truth(store, 0.01)
+
+
+def test_gauss_kruger_in_surveying_order_with_zone_prefix(store: Store) -> None:
+    report = _run(store, "geohazard_sites", "sites_gk3_surveying_xy.csv", crs="EPSG:4544")
+    assert report.written and not report.errors
+    assert {p.row for p in report.warnings} == {0, 1, 2}
+    assert all("northing" in p.reason for p in report.warnings)
+    _sites_close_to_truth(store, 0.01)
+
+
+@pytest.mark.parametrize(("name", "crs"), [("sites_gcj02.csv", "gcj02"),
+                                           ("sites_bd09.csv", "bd09")])
+def test_offset_coordinates_are_undone(store: Store, name: str, crs: str) -> None:
+    report = _run(store, "geohazard_sites", name, crs=crs)
+    assert report.written and report.problems == []
+    _sites_close_to_truth(store, 0.5)
+
+
+def test_gcj02_read_as_wgs84_is_hundreds_of_metres_off(store: Store) -> None:
+    _run(store, "geohazard_sites", "sites_gcj02.csv")
+    with pytest.raises(AssertionError):
+        _sites_close_to_truth(store, 100)
+
+
+def test_bad_rows_block_everything_and_are_all_named(store: Store) -> None:
+    report = _run(store, "geohazard_sites", "sites_bad.csv")
+    assert not report.written and store.count("geohazard_sites") == 0
+    assert _problems(report) == {
+        ("3", "名称", "", "错误"),
+        ("4", "灾害类型", "火山", "错误"),
+        ("5", "威胁人数", "-3", "错误"),
+        ("6", "监测人电话", "12345", "错误"),
+        ("7", "最近巡查日期", "明天", "错误"),
+        ("7", "乡镇", "", "错误"),
+        ("7", "geometry", "POINT (116.39 39.9)", "警告"),
+    }
+    reasons = {p.reason for p in report.problems}
+    assert any("outside the county" in r for r in reasons)
+
+
+def test_skip_bad_rows_writes_the_good_one(store: Store) -> None:
+    report = _run(store, "geohazard_sites", "sites_bad.csv", skip_bad_rows=True)
+    assert report.written and report.skipped == 5
+    assert store.read("geohazard_sites")["site_id"].tolist() == ["B1"]
+
+
+def test_dry_run_counts_and_writes_nothing(store: Store) -> None:
+    _run(store, "geohazard_sites", "sites_dms.csv")
+    changed = pd.read_csv(SAMPLES / "sites_dms.csv", dtype=str)
+    changed.loc[0, "威胁人数"] = "1300"
+    path = store.path.parent / "changed.csv"
+    changed.iloc[:2].assign(统一编号=["S1", "S9"]).to_csv(path, index=False)
+    report = import_file(store, "geohazard_sites", path, ImportOptions(dry_run=True))
+    assert (report.new, report.changed, report.unchanged, report.written) == (1, 1, 0, False)
+    assert store.read("geohazard_sites", {"site_id": "S1"})["threatened_people"].iloc[0] == 1200
+
+
+def test_stated_township_disagreeing_with_location_is_reported(store: Store) -> None:
+    report = _run(store, "geohazard_sites", "sites_township_mismatch.csv")
+    assert report.written
+    assert _problems(report) == {("2", "乡镇", "城关镇", "警告")}
+    assert "双河镇" in report.warnings[0].reason
+    assert store.read("geohazard_sites")["township_code"].iloc[0] == CHENGGUAN, "kept as stated"
+
+
+@pytest.mark.parametrize("name", ["zones_gbk.shp", "zones_utf8.shp"])
+def test_shapefiles_in_gbk_without_cpg_and_in_utf8(store: Store, name: str) -> None:
+    report = _run(store, "forest_zones", name)
+    assert report.written and report.problems == []
+    zones = store.read("forest_zones").set_index("zone_id")
+    assert zones["zone_name"].tolist() == ["城关镇松林", "双河镇竹海"]
+    assert zones["forest_type"].tolist() == ["针叶林", "竹林"]
+    assert zones["fire_risk_class"].tolist() == ["Ⅰ级", "Ⅲ级"]
+    assert zones["township_code"].tolist() == [CHENGGUAN, SHUANGHE]
+
+
+def test_geopackage(store: Store) -> None:
+    report = _run(store, "facilities", "facilities.gpkg")
+    assert report.written and report.problems == []
+    facilities = store.read("facilities")
+    assert facilities["facility_category"].tolist() == ["学校", "医院"]
+    assert facilities["township_code"].tolist() == [CHENGGUAN, SHUANGHE]
+
+
+def test_kml_with_a_default_category(store: Store) -> None:
+    blocked = _run(store, "facilities", "facilities.kml")
+    assert not blocked.written
+    assert [p.column for p in blocked.errors] == ["facility_category"]
+    report = _run(store, "facilities", "facilities.kml",
+                  defaults={"facility_category": "避难场所"})
+    assert report.written and not report.errors
+    shelters = store.read("facilities")
+    assert sorted(shelters["facility_name"]) == ["双河镇卫生院", "城关镇中心小学"]
+    assert shelters.geometry.has_z.sum() == 0, "KML heights are dropped"
+
+
+def test_firms_hotspots(store: Store) -> None:
+    report = _run(store, "fire_events", "firms_viirs.csv")
+    assert report.profile == "NASA FIRMS" and report.written
+    assert _problems(report) == {("4", "geometry", "POINT (116.4 39.9)", "警告")}
+    fires = store.read("fire_events").sort_values("confidence", ignore_index=True)
+    assert fires["fire_source"].unique().tolist() == ["卫星热点"]
+    assert fires["confidence"].tolist() == [30, 60, 90], "VIIRS l / n / h"
+    assert fires["fire_time"].tolist() == [pd.Timestamp("2026-04-04 14:00"),
+                                           pd.Timestamp("2026-03-05 13:42"),
+                                           pd.Timestamp("2026-04-04 14:12")], "UTC + 8 h"
+    assert fires["township_code"].tolist()[1:] == [CHENGGUAN, SHUANGHE]
+    assert pd.isna(fires["township_code"].iloc[0]), "the Beijing hotspot is in no township"
+
+
+def test_global_landslide_catalog(store: Store) -> None:
+    report = _run(store, "geohazard_events", "glc_events.csv")
+    assert report.profile == "NASA Global Landslide Catalog" and report.written
+    events = store.read("geohazard_events").set_index("event_id")
+    assert events.loc["GLC-101", "hazard_type"] == "滑坡"
+    assert events.loc["GLC-102", "hazard_type"] == "泥石流"
+    assert events.loc["GLC-101", "deaths"] == 10 and pd.isna(events.loc["GLC-102", "deaths"])
+    assert events.loc["GLC-101", "trigger"] == "降雨"
+    assert events.loc["GLC-101", "event_date"] == pd.Timestamp("2017-06-24")
+
+
+def test_wkt_lines_and_multipart(store: Store) -> None:
+    report = _run(store, "road_segments", "roads_wkt.csv")
+    assert report.written and report.problems == []
+    roads = store.read("road_segments").set_index("segment_id")
+    assert roads.geometry.geom_type.tolist() == ["LineString", "MultiLineString"]
+    assert roads["road_class"].tolist() == ["国道", "村道"]
+    assert roads["along_water_cliff"].tolist() == [True, False]
+
+
+def test_township_problems_reported_with_areas(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.duckdb") as store:
+        report = import_file(store, "townships", SAMPLES / "townships_problems.geojson")
+        towns = store.read("townships").set_index("township_code")
+    assert report.written and not report.errors
+    found = report.to_frame()
+    repaired = found[found["原因"].str.contains("repaired")]
+    assert repaired["行"].tolist() == ["1"]
+    overlap = found[found["原因"].str.contains("overlap")]
+    assert len(overlap) == 1 and "m²" in overlap["原因"].iloc[0]
+    area = float(overlap["原因"].iloc[0].split(": ")[1].split(" ")[0].replace(",", ""))
+    assert 500_000 < area < 600_000, "0.001° × 0.05° strip ≈ 100 m × 5.5 km"
+    gaps = found[found["原因"].str.contains("gap")]
+    assert len(gaps) == 1 and "4,4" in gaps["原因"].iloc[0], "the 2 × 2.2 km hole"
+    assert towns.loc["529901105000"].geometry.geom_type == "MultiPolygon", "multipart kept"
+    assert towns.geometry.is_valid.all()
+
+
+def test_report_saves_as_xlsx_and_csv(store: Store, tmp_path: Path) -> None:
+    report = _run(store, "geohazard_sites", "sites_bad.csv")
+    report.save(tmp_path / "r.xlsx")
+    report.save(tmp_path / "r.csv")
+    xlsx = pd.read_excel(tmp_path / "r.xlsx", dtype=str)
+    csv = pd.read_csv(tmp_path / "r.csv", dtype=str, encoding="utf-8-sig")
+    assert list(csv.columns) == ["行", "列", "值", "级别", "原因"]
+    assert len(xlsx) == len(csv) == len(report.problems) == 7
+    assert "火山" in set(csv["值"])
+    assert report.to_frame("en").columns.tolist() == ["row", "column", "value", "severity",
+                                                       "reason"]
