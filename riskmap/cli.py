@@ -1,4 +1,4 @@
-"""The ``riskmap`` command: create the demo database and report what a database holds."""
+"""The ``riskmap`` command: demo database, table counts, import, export, backup, restore."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from pathlib import Path
 from geodata.errors import RiskMapError
 from geodata.schema import ENTITY_TABLES, TABLES
 from geodata.store import Store, default_db_path
+
+
+def _db(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else default_db_path()
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -47,10 +51,6 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"{path}  schema v{meta.get('schema_version')}  {meta.get('dataset_label', '')}")
     _print_counts(counts)
     return 0
-
-
-def _db(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else default_db_path()
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
