@@ -1,0 +1,76 @@
+"""How stable is each township's rank when the weights and the method change?
+
+Monte-Carlo: every run multiplies each layer weight and each indicator weight by a uniform
+draw in [1 − jitter, 1 + jitter] (renormalised), optionally draws the composite method, scores
+again from the fixed normalised indicators, and ranks. A township's rank interval is the
+configured percentiles of its ranks. Seeded, so the same configuration gives the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analytics.config import LAYERS, RiskConfig
+from analytics.scoring import composite, ranks
+
+
+def _layer_draws(norm: pd.DataFrame, weights: np.ndarray, min_cov: float) -> np.ndarray:
+    """Return (townships × runs) layer scores for (runs × indicators) weight draws."""
+    present = norm.notna().to_numpy(float)
+    filled = norm.fillna(0).to_numpy(float)
+    used = present @ weights.T
+    coverage = used / weights.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = (filled @ weights.T) / used
+    return np.where(coverage >= min_cov, score, np.nan)
+
+
+def rank_intervals(norm: Mapping[str, pd.DataFrame], config: RiskConfig) -> pd.DataFrame:
+    """Return ``rank_low``, ``rank_median``, ``rank_high`` per township.
+
+    ``norm`` holds each layer's normalised indicators; they do not depend on the weights, so
+    every run only re-weights them.
+    """
+    settings = config.section("robustness")
+    rng = np.random.default_rng(int(settings["seed"]))
+    runs, jitter = int(settings["runs"]), float(settings["weight_jitter"])
+    min_cov = float(config.general.get("min_coverage", 0.0))
+    index = next(iter(norm.values())).index
+    layer_draws = {}
+    for layer in LAYERS:
+        base = np.array([s.weight for s in config.layer_indicators(layer)])
+        draws = base * rng.uniform(1 - jitter, 1 + jitter, (runs, len(base)))
+        layer_draws[layer] = _layer_draws(norm[layer], draws, min_cov)
+    lw = np.array([config.layer_weights[layer] for layer in LAYERS])
+    lw = lw * rng.uniform(1 - jitter, 1 + jitter, (runs, len(lw)))
+    method = config.general.get("composite_method", "geometric")
+    geometric = (rng.random(runs) < 0.5) if settings.get("vary_method") else np.full(
+        runs, method == "geometric")
+    ranks_ = np.empty((runs, len(index)))
+    for run in range(runs):
+        layers = pd.DataFrame({lay: layer_draws[lay][:, run] for lay in LAYERS}, index=index)
+        weights = dict(zip(LAYERS, lw[run], strict=True))
+        score, _ = composite(layers, weights, "geometric" if geometric[run] else "arithmetic")
+        ranks_[run] = ranks(score).to_numpy()
+    low, high = settings.get("interval", [5, 95])
+    return pd.DataFrame({
+        "rank_low": np.nanpercentile(ranks_, low, axis=0),
+        "rank_median": np.nanmedian(ranks_, axis=0),
+        "rank_high": np.nanpercentile(ranks_, high, axis=0),
+    }, index=index)
+
+
+def dominance_pairs(layers: pd.DataFrame) -> pd.DataFrame:
+    """Return (worse, better) pairs: worse is at least as risky on every layer, riskier on one.
+
+    Their order holds under any weights and any monotone aggregation.
+    """
+    values = layers.to_numpy(float)
+    ok = ~np.isnan(values).any(axis=1)
+    ge = (values[:, None, :] >= values[None, :, :]).all(axis=2)
+    gt = (values[:, None, :] > values[None, :, :]).any(axis=2)
+    worse, better = np.nonzero(ge & gt & ok[:, None] & ok[None, :])
+    return pd.DataFrame({"worse": layers.index[worse], "better": layers.index[better]})

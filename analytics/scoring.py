@@ -1,0 +1,121 @@
+"""From raw indicators to 0–10 scores, four-colour classes and overrides.
+
+- Normalise: transform (none / log(1+x) / cube root), divide by the goalpost (the highest
+  township, or a fixed value), × 10, capped at 10. Zero stays zero.
+- Layer score: the weighted sum of normalised indicators, weights renormalised over the
+  indicators that have data; ``coverage`` is the weight share that had data, and below
+  ``min_coverage`` the score is not given (NaN). Contributions (weight × normalised value) add
+  up to the score exactly.
+- Composite: geometric, ``exp(Σ wᵢ ln(1 + Lᵢ)) − 1`` (zeros allowed, 0–10), or arithmetic
+  ``Σ wᵢ Lᵢ``; layers without a score are left out and the weights renormalised. Each layer's
+  share is its weighted term (ln(1 + Lᵢ) or Lᵢ) over their sum, times the composite.
+- Class: breaks cut the score into 低 / 一般 / 较大 / 重大; an override raises the class to its
+  floor when its fact is present, and is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analytics.config import CLASSES, LAYERS, IndicatorSpec, RiskConfig
+
+
+def transform(values: pd.Series, kind: str) -> pd.Series:
+    """Apply an indicator transform; every transform keeps 0 at 0 and keeps order."""
+    if kind == "log":
+        return np.log1p(values.clip(lower=0))
+    if kind == "cbrt":
+        return np.cbrt(values)
+    return values
+
+
+def normalise(values: pd.Series, spec: IndicatorSpec) -> pd.Series:
+    """Return 0–10 values: transformed, over the transformed goalpost, capped at 10."""
+    t = transform(values.astype(float), spec.transform)
+    goal = t.max(skipna=True) if spec.goalpost is None else transform(
+        pd.Series([spec.goalpost]), spec.transform).iloc[0]
+    if not np.isfinite(goal) or goal <= 0:
+        return t.where(t.isna(), 0.0)
+    return (10 * t / goal).clip(0, 10)
+
+
+def layer_scores(raw: pd.DataFrame, specs: tuple[IndicatorSpec, ...], *,
+                 min_coverage: float, weights: Mapping[str, float] | None = None
+                 ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Return (normalised indicators, score, coverage) of one layer per township.
+
+    ``weights`` overrides the configured indicator weights (used by the robustness runs).
+    """
+    norm = pd.DataFrame({s.key: normalise(raw[s.key], s) for s in specs}, index=raw.index)
+    w = pd.Series({s.key: (weights or {}).get(s.key, s.weight) for s in specs})
+    present = norm.notna()
+    coverage = present.astype(float) @ w / w.sum()
+    used = present.astype(float) * w
+    score = (norm.fillna(0) * used).sum(axis=1) / used.sum(axis=1).replace(0, np.nan)
+    return norm, score.where(coverage >= min_coverage), coverage
+
+
+def contributions(norm: pd.DataFrame, specs: tuple[IndicatorSpec, ...]) -> pd.DataFrame:
+    """Return weight × normalised value per indicator; rows add up to the layer score."""
+    w = pd.Series({s.key: s.weight for s in specs})
+    used = norm.notna().astype(float) * w
+    share = used.div(used.sum(axis=1).replace(0, np.nan), axis=0)
+    return norm.fillna(0) * share
+
+
+def composite(layers: pd.DataFrame, weights: Mapping[str, float],
+              method: str) -> tuple[pd.Series, pd.DataFrame]:
+    """Return the composite score and each layer's share of it (shares add up to it)."""
+    w = pd.Series(weights, dtype=float).reindex(layers.columns).fillna(0)
+    have = layers.notna().astype(float) * w
+    w_norm = have.div(have.sum(axis=1).replace(0, np.nan), axis=0)
+    if method == "geometric":
+        terms = w_norm * np.log1p(layers.fillna(0))
+        score = np.expm1(terms.sum(axis=1))
+    else:
+        terms = w_norm * layers.fillna(0)
+        score = terms.sum(axis=1)
+    total = terms.sum(axis=1).replace(0, np.nan)
+    shares = terms.div(total, axis=0).mul(score, axis=0).fillna(0)
+    return score.where(w_norm.notna().any(axis=1)), shares
+
+
+def classify(score: pd.Series, breaks: tuple[float, float, float]) -> pd.Series:
+    """Return 低 / 一般 / 较大 / 重大 for each score (None where there is no score)."""
+    idx = np.searchsorted(np.asarray(breaks), score.to_numpy(float), side="right")
+    labels = np.asarray(CLASSES, dtype=object)[np.clip(idx, 0, 3)]
+    return pd.Series(np.where(score.isna(), None, labels), index=score.index, dtype=object)
+
+
+def apply_overrides(classes: pd.Series, facts: pd.DataFrame, layer: str,
+                    config: RiskConfig) -> tuple[pd.Series, pd.Series]:
+    """Raise classes to the floor of every override that fires; return (classes, fired).
+
+    ``fired`` holds, per township, the labels of the overrides that raised or held the class.
+    """
+    rank = {c: i for i, c in enumerate(CLASSES)}
+    out = classes.copy()
+    fired = pd.Series([[] for _ in classes.index], index=classes.index, dtype=object)
+    for rule in config.overrides:
+        if layer not in rule.layers or rule.fact not in facts:
+            continue
+        hit = facts[rule.fact].reindex(classes.index).fillna(0) >= rule.minimum
+        for code in classes.index[hit]:
+            current = out[code]
+            if current is None or rank[current] < rank[rule.at_least]:
+                out[code] = rule.at_least
+            fired[code] = [*fired[code], rule.label]
+    return out, fired
+
+
+def ranks(score: pd.Series) -> pd.Series:
+    """Return 1 for the riskiest township; ties share the better rank."""
+    return score.rank(ascending=False, method="min")
+
+
+def all_layers(results: Mapping[str, pd.Series]) -> pd.DataFrame:
+    """Return a frame of layer scores in the standard layer order."""
+    return pd.DataFrame({layer: results[layer] for layer in LAYERS})
