@@ -146,8 +146,8 @@ def score_county(tables: dict[str, pd.DataFrame], config: RiskConfig, *,
     layers = pd.DataFrame({lay: scores[f"{lay}_score"] for lay in LAYERS})
     score, shares = composite(layers, config.layer_weights,
                               config.general.get("composite_method", "geometric"))
-    cov = layers.notna().astype(float) @ pd.Series(config.layer_weights) / sum(
-        config.layer_weights.values())
+    cov = (layers.notna().astype(float) @ pd.Series(config.layer_weights) / sum(
+        config.layer_weights.values())).clip(0.0, 1.0)
     _add_layer(scores, "composite", score, cov, facts, config)
     for lay in LAYERS:
         scores[f"composite_share_{lay}"] = shares[lay]

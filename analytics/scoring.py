@@ -52,7 +52,7 @@ def layer_scores(raw: pd.DataFrame, specs: tuple[IndicatorSpec, ...], *,
     norm = pd.DataFrame({s.key: normalise(raw[s.key], s) for s in specs}, index=raw.index)
     w = pd.Series({s.key: (weights or {}).get(s.key, s.weight) for s in specs})
     present = norm.notna()
-    coverage = present.astype(float) @ w / w.sum()
+    coverage = (present.astype(float) @ w / w.sum()).clip(0.0, 1.0)
     used = present.astype(float) * w
     score = (norm.fillna(0) * used).sum(axis=1) / used.sum(axis=1).replace(0, np.nan)
     return norm, score.where(coverage >= min_coverage), coverage

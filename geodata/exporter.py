@@ -26,7 +26,17 @@ import shapely
 
 from geodata.errors import RiskMapError
 from geodata.fingerprint import content_hash
-from geodata.schema import ENTITY_TABLES, FIELDS, SCHEMA_VERSION, Lang, Table, get_table
+from geodata.schema import (
+    ENTITY_TABLES,
+    FIELDS,
+    RESULT_TABLES,
+    SCHEMA_VERSION,
+    Lang,
+    Table,
+    get_table,
+)
+
+BACKED_UP = (*ENTITY_TABLES, *RESULT_TABLES)
 from geodata.store import Store
 
 FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON",
@@ -126,7 +136,7 @@ def export_table(store: Store, table_name: str, path: str | Path, *,
 def backup(store: Store, path: str | Path) -> dict[str, int]:
     """Write every table of ``store`` to one zip of GeoParquet files; return the row counts."""
     path = Path(path)
-    frames = {name: store.read(name) for name in ENTITY_TABLES}
+    frames = {name: store.read(name) for name in BACKED_UP}
     manifest = {"schema_version": SCHEMA_VERSION, "meta": store.meta(),
                 "counts": {k: len(v) for k, v in frames.items()},
                 "content_hash": content_hash(frames)}
@@ -154,7 +164,7 @@ def restore(store: Store, path: str | Path) -> dict[str, int]:
                 archive.extractall(tmp)
                 frames = {name: _read_part(Path(tmp) / f"{name}.parquet", name)
                           if name in manifest["counts"] else _empty(name)
-                          for name in ENTITY_TABLES}
+                          for name in BACKED_UP}
     except (zipfile.BadZipFile, KeyError) as exc:
         raise RiskMapError(f"不是有效的备份文件 not a backup file: {path}") from exc
     counts = store.write_many(frames, mode="replace")

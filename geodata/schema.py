@@ -19,7 +19,7 @@ ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 STORAGE_CRS = "EPSG:4326"
@@ -85,7 +85,8 @@ class Table:
         required: Columns that must not be empty, besides the primary key.
         geometry: Geometry kind of the ``geometry`` column, None for tables without one.
         geometry_required: Whether every row must have a geometry.
-        system: True for bookkeeping tables that are not user entities.
+        kind: ``entity`` for what users enter and import, ``result`` for what the engine
+            computes and keeps (kept in backups, not imported), ``system`` for bookkeeping.
         natural_key: Columns that identify a row when a file carries no ID (an ID is then
             made from them, so re-importing an edited row updates it); empty means all.
     """
@@ -99,7 +100,7 @@ class Table:
     required: tuple[str, ...] = ()
     geometry: GeometryKind | None = None
     geometry_required: bool = True
-    system: bool = False
+    kind: Literal["entity", "result", "system"] = "entity"
     natural_key: tuple[str, ...] = ()
 
     @property
@@ -336,6 +337,25 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("old_value", "text", "原值", "Old value"),
     Field("new_value", "text", "新值", "New value"),
     Field("note", "text", "备注", "Note"),
+    # --- risk results -------------------------------------------------------------------
+    Field("run_id", "text", "评估批次", "Run ID"),
+    Field("computed_at", "timestamp", "计算时间", "Computed at"),
+    Field("as_of", "timestamp", "评估基准时间", "As of"),
+    Field("layer", "text", "图层", "Layer",
+          choices=_choices(("geohazard", "geological hazard"), ("forest_fire", "forest fire"),
+                           ("road", "road"), ("ledger", "hazard ledger"),
+                           ("composite", "composite"))),
+    Field("score", "real", "风险分值", "Score", minimum=0, maximum=10),
+    Field("risk_class", "text", "风险等级", "Risk class",
+          choices=_choices(("低", "low"), ("一般", "moderate"), ("较大", "high"),
+                           ("重大", "very high"))),
+    Field("coverage", "real", "数据覆盖", "Data coverage", minimum=0, maximum=1),
+    Field("overrides", "text", "升级规则", "Overrides applied"),
+    Field("rank", "real", "排名", "Rank", minimum=1),
+    Field("rank_low", "real", "排名区间下限", "Rank interval low", minimum=1),
+    Field("rank_high", "real", "排名区间上限", "Rank interval high", minimum=1),
+    Field("method_version", "text", "方法版本", "Method version"),
+    Field("config_hash", "text", "配置指纹", "Configuration hash"),
     # --- bookkeeping --------------------------------------------------------------------
     Field("meta_key", "text", "键", "Key"),
     Field("meta_value", "text", "值", "Value"),
@@ -509,13 +529,21 @@ _TABLE_LIST: tuple[Table, ...] = (
           ("event_id", "hazard_id", "event_time", "actor", "actor_department", "action",
            "field_name", "old_value", "new_value", "note"),
           primary_key=("event_id",), required=("hazard_id", "event_time", "actor", "action")),
+    Table("risk_scores", "风险评估结果", "Risk scores",
+          "One township's score on one layer (or the composite) in one engine run",
+          ("run_id", "computed_at", "as_of", "township_code", "layer", "score", "risk_class",
+           "coverage", "overrides", "rank", "rank_low", "rank_high", "method_version",
+           "config_hash"),
+          primary_key=("run_id", "township_code", "layer"),
+          required=("computed_at", "as_of", "method_version", "config_hash"), kind="result"),
     Table("riskmap_meta", "元数据", "Metadata",
           "Bookkeeping: schema version, data set label, creation time",
-          ("meta_key", "meta_value"), primary_key=("meta_key",), system=True),
+          ("meta_key", "meta_value"), primary_key=("meta_key",), kind="system"),
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
-ENTITY_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if not t.system)
+ENTITY_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "entity")
+RESULT_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "result")
 META_TABLE = "riskmap_meta"
 
 

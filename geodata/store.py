@@ -29,6 +29,7 @@ from geodata.migrations import migrate, stored_version
 from geodata.schema import (
     ENTITY_TABLES,
     META_TABLE,
+    RESULT_TABLES,
     SCHEMA_VERSION,
     STORAGE_CRS,
     Table,
@@ -211,9 +212,10 @@ class Store:
             row = self._con.execute(sql.count_sql(get_table(table), where), params).fetchone()
         return int(row[0]) if row else 0
 
-    def counts(self) -> dict[str, int]:
-        """Return the row count of every entity table."""
-        return {name: self.count(name) for name in ENTITY_TABLES}
+    def counts(self, *, results: bool = False) -> dict[str, int]:
+        """Return the row count of every entity table (and result table, if asked)."""
+        names = (*ENTITY_TABLES, *RESULT_TABLES) if results else ENTITY_TABLES
+        return {name: self.count(name) for name in names}
 
     # --- metadata -------------------------------------------------------------------------
 

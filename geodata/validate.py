@@ -130,6 +130,8 @@ def _check_columns(table: Table, frame: pd.DataFrame) -> list[Problem]:
     known = set(table.columns) | ({"geometry"} if table.geometry else set())
     found = [Problem(table.name, None, c, None, "表结构中没有此列 unknown column")
              for c in frame.columns if c not in known]
+    if frame.empty:
+        return found  # no rows: nothing can be missing from them
     found += [Problem(table.name, None, c, None, "缺少必填列 required column missing")
               for c in table.columns if table.is_required(c) and c not in frame.columns]
     return found
@@ -145,7 +147,7 @@ def _check_keys(table: Table, out: pd.DataFrame) -> list[Problem]:
 def _geometry(table: Table, frame: pd.DataFrame) -> tuple[gpd.GeoSeries, list[Problem]]:
     """Return the geometry in the storage CRS and the problems found in it."""
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name != "geometry":
-        if table.geometry_required:
+        if table.geometry_required and not frame.empty:
             return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=STORAGE_CRS), [
                 Problem(table.name, None, "geometry", None, "缺少位置 geometry missing")
             ]

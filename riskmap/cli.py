@@ -1,4 +1,8 @@
-"""The ``riskmap`` command: demo database, table counts, import, export, backup, restore."""
+"""The ``riskmap`` command: demo, info, import, export, backup, restore, score.
+
+Every command opens the database writable, so that a database of an older schema is migrated
+on first use (DuckDB lets one process write at a time; a reader would be locked out as well).
+"""
 
 from __future__ import annotations
 
@@ -45,9 +49,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"{path} 不存在 does not exist: run `riskmap demo` first.", file=sys.stderr)
         return 1
-    with Store(path, read_only=True) as store:
+    with Store(path) as store:
         meta = store.meta()
-        counts = store.counts()
+        counts = store.counts(results=True)
     print(f"{path}  schema v{meta.get('schema_version')}  {meta.get('dataset_label', '')}")
     _print_counts(counts)
     return 0
@@ -76,7 +80,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from geodata.exporter import export_table
 
-    with Store(_db(args), read_only=True) as store:
+    with Store(_db(args)) as store:
         path = export_table(store, args.entity, args.file, lang=args.lang)
     print(f"{args.entity} → {path}")
     return 0
@@ -85,7 +89,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from geodata.exporter import backup
 
-    with Store(_db(args), read_only=True) as store:
+    with Store(_db(args)) as store:
         counts = backup(store, args.file)
     print(f"备份 backup → {args.file}: {sum(counts.values()):,} 行 rows")
     return 0
@@ -103,6 +107,26 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     print(f"已恢复 restored {args.file} → {_db(args)}")
     _print_counts(counts)
     return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from riskmap.scoring import run_score
+
+    with Store(_db(args)) as store:
+        return run_score(store, args)
+
+
+def _add_score(sub: argparse._SubParsersAction) -> None:
+    score = sub.add_parser("score", help="score every township; print the ranked table")
+    score.add_argument("--config", help="risk configuration (default config/risk.toml)")
+    score.add_argument("--as-of", help="date the scores are for (default: now)")
+    score.add_argument("--json", help="write the results with explanations as JSON")
+    score.add_argument("--csv", help="write the ranked table as CSV (UTF-8 with BOM)")
+    score.add_argument("--save", action="store_true", help="keep the results in the database")
+    score.add_argument("--no-robustness", action="store_true",
+                       help="skip the Monte-Carlo rank intervals")
+    _add_db(score)
+    score.set_defaults(func=_cmd_score)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -158,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(info)
     info.set_defaults(func=_cmd_info)
     _add_transfer(sub)
+    _add_score(sub)
     return parser
 
 

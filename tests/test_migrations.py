@@ -58,3 +58,14 @@ def test_fresh_database_records_version(tmp_path: Path) -> None:
     with Store(tmp_path / "fresh.duckdb") as store:
         assert store.migrated_from is None
         assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
+
+
+def test_version_1_database_gains_the_results_table(tmp_path: Path) -> None:
+    path = tmp_path / "v1.duckdb"
+    with Store(path) as store:
+        store._con.execute("DROP TABLE risk_scores")
+        store.set_meta({"schema_version": "1"})
+    with Store(path) as store:
+        assert store.migrated_from == 1
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.count("risk_scores") == 0

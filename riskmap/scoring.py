@@ -1,0 +1,84 @@
+"""``riskmap score``: run the risk engine on a database and report the ranking."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.config import LAYERS, parse_config
+from analytics.engine import RiskResult, score_county
+from geodata.config import read_toml
+from geodata.results import load_tables, save_scores
+from geodata.store import Store
+
+LAYER_ZH = {"geohazard": "地灾", "forest_fire": "森林火灾", "road": "道路", "ledger": "隐患",
+            "composite": "综合"}
+
+
+def ranked_table(result: RiskResult) -> pd.DataFrame:
+    """Return the ranking as a flat table: rank, interval, township, layer scores, class."""
+    table = result.ranked()
+    out = pd.DataFrame({
+        "排名 rank": table["composite_rank"].astype(int),
+        "区间 interval": [f"{lo:.0f}–{hi:.0f}" for lo, hi in
+                        zip(table["composite_rank_low"], table["composite_rank_high"],
+                            strict=True)],
+        "乡镇 township": table["township_name"],
+        "代码 code": table.index,
+    })
+    for layer in (*LAYERS, "composite"):
+        out[LAYER_ZH[layer]] = table[f"{layer}_score"].round(2)
+    out["等级 class"] = table["composite_class"]
+    out["升级 overrides"] = table["composite_overrides"].map(lambda v: "；".join(v))
+    return out.reset_index(drop=True)
+
+
+def as_json(result: RiskResult) -> dict:
+    """Return the results, with each township's explanation, as plain data."""
+    towns = []
+    for code in result.ranked().index:
+        row = result.scores.loc[code]
+        layers = {layer: {"score": _num(row[f"{layer}_score"]),
+                          "class": row[f"{layer}_class"],
+                          "coverage": _num(row[f"{layer}_coverage"]),
+                          "overrides": list(row[f"{layer}_overrides"])}
+                  for layer in (*LAYERS, "composite")}
+        towns.append({"township_code": code, "township_name": row["township_name"],
+                      "rank": int(row["composite_rank"]),
+                      "rank_interval": [_num(row["composite_rank_low"]),
+                                        _num(row["composite_rank_high"])],
+                      "layers": layers, "why": result.explain(code).facts})
+    return {"as_of": result.as_of.isoformat(), "method_version": result.method_version,
+            "config_hash": result.config_hash, "townships": towns,
+            "black_spots": int(len(result.black_spots)),
+            "dominance_pairs": result.dominance.to_dict("records")}
+
+
+def _num(value: object) -> float | None:
+    return None if pd.isna(value) else round(float(value), 4)
+
+
+def run_score(store: Store, args: argparse.Namespace) -> int:
+    """Score the database as the command line asks; return the exit code."""
+    config = parse_config(read_toml(args.config))
+    as_of = pd.Timestamp(args.as_of) if args.as_of else pd.Timestamp.now().floor("s")
+    result = score_county(load_tables(store), config, as_of=as_of,
+                          robustness=not args.no_robustness)
+    table = ranked_table(result)
+    print(f"风险评估 risk scores · as of {as_of:%Y-%m-%d %H:%M} · method "
+          f"{result.method_version} · config {result.config_hash}")
+    print(table.to_string(index=False))
+    if args.csv:
+        table.to_csv(args.csv, index=False, encoding="utf-8-sig")
+    if args.json:
+        Path(args.json).write_text(json.dumps(as_json(result), ensure_ascii=False, indent=2),
+                                   encoding="utf-8")
+    if args.save:
+        run = save_scores(store, result.long(), as_of=as_of,
+                          method_version=result.method_version,
+                          config_hash=result.config_hash)
+        print(f"已保存 saved as run {run}")
+    return 0

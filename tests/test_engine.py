@@ -1,0 +1,274 @@
+"""The risk engine on hand-built tiny townships, where the right answer is known by hand."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, Point, box
+
+from analytics.blackspots import find_black_spots
+from analytics.config import ConfigError, parse_config
+from analytics.engine import score_county
+from analytics.firedanger import danger_levels, fwi_index
+from analytics.robustness import dominance_pairs, rank_intervals
+from analytics.scoring import composite, layer_scores, normalise
+from geodata.config import read_toml
+from geodata.schema import ENTITY_TABLES
+from geodata.validate import validate
+
+AS_OF = pd.Timestamp("2026-10-31")
+CODES = ["529901100000", "529901101000", "529901102000"]
+DEG_PER_M = 1 / 111_320  # latitude degrees per metre, near enough for placing test points
+
+
+@pytest.fixture(scope="module")
+def config():
+    return parse_config(read_toml())
+
+
+def _square(i: int) -> box:
+    """Township i: a 0.02° square (about 2 km) side by side along the 26.8° parallel."""
+    return box(105.90 + 0.02 * i, 26.80, 105.92 + 0.02 * i, 26.82)
+
+
+def _centre(i: int, dy_m: float = 0.0) -> Point:
+    return Point(105.91 + 0.02 * i, 26.81 + dy_m * DEG_PER_M)
+
+
+def _table(name: str, rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    if "geometry" in frame:
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
+    out, problems = validate(name, frame)
+    assert not [p for p in problems if p.severity == "error"], problems
+    return out
+
+
+def _site(i: int, sid: str, *, people: int = 50, level: str = "小型", monitor: str | None = "王",
+          dy_m: float = 0.0) -> dict:
+    return {"site_id": sid, "site_name": sid, "township_code": CODES[i], "hazard_type": "滑坡",
+            "threat_level": level, "threatened_people": people, "site_status": "在册",
+            "monitor_name": monitor, "last_inspection_date": AS_OF,
+            "geometry": _centre(i, dy_m)}
+
+
+def _tables(sites: list[dict] | None = None, **extra: list[dict]) -> dict[str, pd.DataFrame]:
+    towns = _table("townships", [{"township_code": c, "township_name": f"T{i}",
+                                  "population": 1000, "geometry": _square(i)}
+                                 for i, c in enumerate(CODES)])
+    tables = {name: _table(name, []) for name in ENTITY_TABLES}
+    tables["townships"] = towns
+    tables["geohazard_sites"] = _table("geohazard_sites", sites if sites is not None else [
+        _site(0, "S1", people=200, level="中型"), _site(1, "S2")])
+    tables["facilities"] = _table("facilities", [
+        {"facility_id": "R1", "facility_name": "队", "facility_category": "救援队伍",
+         "township_code": CODES[0], "geometry": _centre(0, 2000)}])
+    for name, rows in extra.items():
+        tables[name] = _table(name, rows)
+    return tables
+
+
+def _score(tables: dict, config, **kw):
+    return score_county(tables, config, as_of=AS_OF, robustness=False, **kw)
+
+
+def test_township_without_hazards_scores_zero(config) -> None:
+    result = _score(_tables(), config)
+    geo = result.scores["geohazard_score"]
+    assert geo[CODES[2]] == 0.0
+    assert geo[CODES[0]] > geo[CODES[1]] > 0
+
+
+def test_adding_a_site_raises_its_score_and_no_other_layer(config) -> None:
+    before = _score(_tables(), config).scores
+    more = [_site(0, "S1", people=200, level="中型"), _site(1, "S2"), _site(1, "S3",
+                                                                          dy_m=300)]
+    after = _score(_tables(more), config).scores
+    assert after.loc[CODES[1], "geohazard_score"] > before.loc[CODES[1], "geohazard_score"]
+    for layer in ("forest_fire", "road", "ledger"):
+        pd.testing.assert_series_equal(after[f"{layer}_score"], before[f"{layer}_score"])
+
+
+def test_contributions_add_up_to_the_score(config) -> None:
+    result = _score(_tables(), config)
+    sums = result.indicators.groupby(["township_code", "layer"])["contribution"].sum()
+    for (code, layer), total in sums.items():
+        score = result.scores.loc[code, f"{layer}_score"]
+        assert total == pytest.approx(0.0 if np.isnan(score) else score, abs=1e-9)
+    shares = result.scores[[f"composite_share_{lay}" for lay in
+                            ("geohazard", "forest_fire", "road", "ledger")]].sum(axis=1)
+    assert np.allclose(shares, result.scores["composite_score"].fillna(0))
+
+
+def _ledger_row(status: str, level: str = "重大") -> dict:
+    return {"hazard_id": "H1", "domain": "消防", "hazard_description": "x",
+            "township_code": CODES[2], "hazard_level": level, "found_date": "2026-09-01",
+            "deadline": "2026-12-01", "hazard_status": status, "row_version": 1,
+            "geometry": _centre(2)}
+
+
+@pytest.mark.parametrize(("status", "level", "fires"), [
+    ("整改中", "重大", True), ("已销号", "重大", False), ("整改中", "一般", False)])
+def test_override_fires_exactly_for_an_open_major_hazard(config, status: str, level: str,
+                                                         fires: bool) -> None:
+    result = _score(_tables(hazard_ledger=[_ledger_row(status, level)]), config)
+    row = result.scores.loc[CODES[2]]
+    label = "存在未销号的重大隐患 an unrectified major hazard"
+    assert (label in row["ledger_overrides"]) is fires
+    assert (label in row["composite_overrides"]) is fires
+    if fires:
+        assert row["composite_class"] in ("较大", "重大")
+    assert label not in result.scores.loc[CODES[0], "composite_overrides"]
+
+
+def test_large_threat_site_override(config) -> None:
+    result = _score(_tables([_site(1, "S9", people=600, level="大型")]), config)
+    assert result.scores.loc[CODES[1], "geohazard_overrides"] == [
+        "有特大型或大型险情的地灾隐患点 a site of large or extra-large threat"]
+    assert result.explain(CODES[1], "geohazard").overrides == result.scores.loc[
+        CODES[1], "geohazard_overrides"]
+
+
+def test_distances_are_metres_in_a_projected_crs(config) -> None:
+    near = {"facility_id": "F1", "facility_name": "近校", "facility_category": "学校",
+            "township_code": CODES[1], "capacity": 300, "geometry": _centre(1, 400)}
+    far = {**near, "facility_id": "F2", "facility_name": "远校", "capacity": 7000,
+           "geometry": _centre(1, 600)}
+    tables = _tables()
+    tables["facilities"] = pd.concat([tables["facilities"], _table("facilities", [near, far])],
+                                     ignore_index=True)
+    result = _score(tables, config)
+    raw = result.indicators.set_index(["township_code", "indicator"])["raw"]
+    assert raw[(CODES[1], "exposed_people")] == 300, "only the school 400 m away (limit 500 m)"
+    # S1 lies 2,000 m from the rescue team and threatens 200 people: 400 person-km.
+    assert raw[(CODES[0], "rescue_distance")] == pytest.approx(400, rel=0.01)
+
+
+def test_black_spot_windows_find_the_planted_cluster_only() -> None:
+    road = gpd.GeoDataFrame({"segment_id": ["A"], "road_code": ["X1"],
+                             "township_code": [CODES[0]]},
+                            geometry=[LineString([(0, 0), (5000, 0)])], crs=32648)
+    cluster = [100 + 40 * k for k in range(6)]          # six within 200 m
+    scattered = [1500, 2700, 3900, 4800]                # far apart
+    xs = cluster + scattered
+    acc = gpd.GeoDataFrame({"accident_time": pd.Timestamp("2026-01-01"),
+                            "segment_id": [None] * len(xs), "deaths": 0, "injuries": 1},
+                           geometry=[Point(x, 10) for x in xs], crs=32648)
+    settings_ = {"window_m": 500, "period_years": 3, "min_accidents": 5, "min_deaths": 3}
+    spots = find_black_spots(acc, road, as_of=AS_OF, settings=settings_, snap_m=50)
+    assert len(spots) == 1
+    spot = spots.iloc[0]
+    assert spot["accidents"] == 6 and spot["start_m"] <= 100 and spot["end_m"] >= 300
+    old = acc.assign(accident_time=pd.Timestamp("2020-01-01"))
+    assert find_black_spots(old, road, as_of=AS_OF, settings=settings_, snap_m=50).empty
+
+
+def _weather(**values: float) -> pd.DataFrame:
+    row = {"township_code": "t", "weather_date": pd.Timestamp("2026-01-15"), "max_temp_c": 10,
+           "min_rh_pct": 80, "max_wind_ms": 1, "precip_mm": 0, "days_without_rain": 0}
+    return pd.DataFrame([row | values])
+
+
+@pytest.mark.parametrize(("values", "index", "level"), [
+    ({"max_temp_c": 26, "min_rh_pct": 25, "max_wind_ms": 6, "days_without_rain": 6}, 63.0, 5),
+    ({"max_temp_c": 12, "min_rh_pct": 65, "weather_date": pd.Timestamp("2026-07-15")},
+     12 * 0.6, 1),
+    ({"max_temp_c": 18, "min_rh_pct": 45, "max_wind_ms": 4, "days_without_rain": 2,
+      "precip_mm": 6.0}, (8 + 10 + 10 + 10) * 0.4, 2),
+    ({"max_temp_c": 22, "min_rh_pct": 35, "max_wind_ms": 2, "days_without_rain": 3},
+     10 + 12 + 5 + 15, 3),
+])
+def test_fire_danger_matches_hand_computed_days(config, values: dict, index: float,
+                                                level: int) -> None:
+    out = danger_levels(_weather(**values), config.section("forest_fire"))
+    assert out["index"].iloc[0] == pytest.approx(index)
+    assert out["level"].iloc[0] == level
+
+
+def test_fwi_matches_the_published_start_up_day() -> None:
+    """Van Wagner & Pickett (1985) test day: 17 °C, 42 %, 25 km/h, no rain → FWI 10.1."""
+    day = _weather(max_temp_c=17, min_rh_pct=42, max_wind_ms=25 / 3.6,
+                   weather_date=pd.Timestamp("2026-04-13"))
+    assert fwi_index(day)[0] == pytest.approx(10.1, abs=0.05)
+
+
+def test_monte_carlo_is_seeded_and_reproducible(config) -> None:
+    norms = {layer: pd.DataFrame({s.key: np.linspace(0, 10, 5) * (k + 1) % 10
+                                  for k, s in enumerate(config.layer_indicators(layer))},
+                                 index=list("abcde")) for layer in
+             ("geohazard", "forest_fire", "road", "ledger")}
+    first = rank_intervals(norms, config)
+    assert first.equals(rank_intervals(norms, config))
+    other = config.with_changes({"robustness": {"seed": 7, "runs": 50}})
+    assert (rank_intervals(norms, other)["rank_low"] <= first["rank_high"]).all()
+
+
+def test_dominance_pairs() -> None:
+    layers = pd.DataFrame({"a": [5.0, 4.0, 6.0], "b": [5.0, 3.0, 1.0]}, index=["x", "y", "z"])
+    pairs = set(map(tuple, dominance_pairs(layers).to_numpy()))
+    assert pairs == {("x", "y")}
+
+
+def test_missing_inputs_are_marked_not_zero(config) -> None:
+    tables = _tables()
+    result = _score(tables, config)
+    # No fire-weather rows and no fire records: those two indicators (0.2 + 0.2) are missing.
+    assert np.allclose(result.scores["forest_fire_coverage"], 0.6)
+    raw = result.indicators.set_index(["township_code", "indicator"])["raw"]
+    assert np.isnan(raw[(CODES[0], "fire_danger")]) and np.isnan(raw[(CODES[0], "past_fires")])
+    assert raw[(CODES[0], "forest_area")] == 0, "no forest zones is a true zero"
+    strict = config.with_changes({"general": {"min_coverage": 0.7}})
+    assert _score(tables, strict).scores["forest_fire_score"].isna().all()
+    tables["geohazard_sites"] = tables["geohazard_sites"].iloc[0:0]
+    assert _score(tables, config).scores["geohazard_score"].isna().all()
+
+
+def test_config_errors_name_the_entry() -> None:
+    raw = read_toml()
+    raw["indicators"]["road"]["black_spots"]["transform"] = "square"
+    with pytest.raises(ConfigError, match=r"indicators\.road\.black_spots"):
+        parse_config(raw)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 1e6), min_size=2, max_size=8), st.integers(0, 7),
+       st.floats(0, 1e6))
+def test_normalise_is_bounded_and_monotone(values: list[float], pick: int, extra: float) -> None:
+    spec = parse_config(read_toml()).layer_indicators("geohazard")[0]
+    base = pd.Series(values)
+    pick %= len(values)
+    norm = normalise(base, spec)
+    assert ((norm >= 0) & (norm <= 10)).all()
+    raised = base.copy()
+    raised[pick] += extra
+    assert normalise(raised, spec)[pick] >= norm[pick] - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 10), min_size=4, max_size=4), st.integers(0, 3),
+       st.floats(0, 10), st.sampled_from(["geometric", "arithmetic"]))
+def test_composite_is_bounded_and_monotone(scores: list[float], pick: int, bump: float,
+                                           method: str) -> None:
+    weights = {"geohazard": 0.3, "forest_fire": 0.2, "road": 0.2, "ledger": 0.3}
+    layers = pd.DataFrame([scores], columns=list(weights))
+    score, shares = composite(layers, weights, method)
+    assert 0 <= score[0] <= 10 + 1e-9
+    assert shares.sum(axis=1)[0] == pytest.approx(score[0])
+    higher = layers.copy()
+    col = list(weights)[pick]
+    higher[col] = min(10.0, higher[col][0] + bump)
+    assert composite(higher, weights, method)[0][0] >= score[0] - 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 1e4), min_size=7, max_size=7))
+def test_layer_score_is_between_0_and_10(values: list[float]) -> None:
+    specs = parse_config(read_toml()).layer_indicators("geohazard")
+    raw = pd.DataFrame([values, [0.0] * 7], columns=[s.key for s in specs])
+    norm, score, coverage = layer_scores(raw, specs, min_coverage=0.5)
+    assert ((score >= 0) & (score <= 10 + 1e-9)).all()
+    assert score[1] == 0 and (coverage == 1).all()
