@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test install install-test demo lint bench-import clean
+.PHONY: run test install install-test demo lint bench-import bench-score clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux
@@ -45,6 +45,10 @@ demo: install
 ## make bench-import: import 1,000,000 ledger rows from CSV and print rows per second
 bench-import: install
 	$(BIN)/python bench/import_ledger.py --rows 1000000 --repeat 3
+
+## make bench-score: score the demo county and a province-sized synthetic set
+bench-score: install
+	$(BIN)/python bench/score.py --repeat 3
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -41,9 +41,19 @@ def snap_accidents(accidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     return accidents[known]
 
 
-def _merged(lines: gpd.GeoSeries) -> list[shapely.LineString]:
-    merged = shapely.line_merge(shapely.union_all(lines.values))
+def _merged(lines: np.ndarray) -> list[shapely.LineString]:
+    merged = shapely.line_merge(shapely.union_all(lines))
     return [p for p in shapely.get_parts(merged) if p.length > 0]
+
+
+def _nearest_part(points: np.ndarray, parts: list[shapely.LineString]) -> np.ndarray:
+    """Return, per point, the index of the nearest part of a road."""
+    if len(parts) == 1:
+        return np.zeros(len(points), dtype=int)
+    found = np.zeros(len(points), dtype=int)
+    source, target = shapely.STRtree(parts).query_nearest(points, all_matches=False)
+    found[source] = target
+    return found
 
 
 def _windows(chain: np.ndarray, deaths: np.ndarray, window_m: float, min_accidents: int,
@@ -83,32 +93,37 @@ def find_black_spots(accidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, *,
                        & (accidents["accident_time"] <= as_of)]
     snapped = snap_accidents(recent, segments, snap_m)
     road_of = segments.set_index("segment_id")["road_code"]
-    snapped = snapped.assign(road_code=snapped["segment_id"].map(road_of).to_numpy())
+    roads = snapped["segment_id"].map(road_of).to_numpy()
+    points = np.asarray(snapped.geometry.values, dtype=object)
+    deaths = snapped["deaths"].fillna(0).to_numpy(float)
+    injuries = snapped["injuries"].fillna(0).to_numpy(float)
+    lines_of = segments.groupby("road_code").indices
+    seg_geoms = np.asarray(segments.geometry.values, dtype=object)
+    rule = (float(settings["window_m"]), int(settings["min_accidents"]),
+            int(settings["min_deaths"]))
     rows = []
-    for road, group in snapped.groupby("road_code"):
-        for line in _merged(segments.loc[segments["road_code"] == road, "geometry"]):
-            near = group[group.distance(line) <= snap_m]
-            if len(near) == 0:
-                continue
-            chain = shapely.line_locate_point(line, near.geometry.values)
-            spans = _windows(chain, near["deaths"].fillna(0).to_numpy(float),
-                             float(settings["window_m"]), int(settings["min_accidents"]),
-                             int(settings["min_deaths"]))
-            rows += [_spot(road, line, near, chain, a, b, float(settings["window_m"]))
-                     for a, b in spans]
+    for road, pos in pd.Series(roads).groupby(roads).indices.items():
+        if len(pos) < rule[1] and deaths[pos].sum() < rule[2]:
+            continue  # too few accidents on the whole road for any window to qualify
+        parts = _merged(seg_geoms[lines_of[road]])
+        nearest = _nearest_part(points[pos], parts)
+        for j, line in enumerate(parts):
+            sel = pos[nearest == j]
+            chain = shapely.line_locate_point(line, points[sel])
+            for a, b in _windows(chain, deaths[sel], *rule):
+                inside = (chain >= a) & (chain <= b)
+                rows.append(_spot(road, line, a, b, rule[0], int(inside.sum()),
+                                  deaths[sel][inside].sum(), injuries[sel][inside].sum()))
     return _spots_frame(rows, segments)
 
 
-def _spot(road: str, line: shapely.LineString, near: gpd.GeoDataFrame, chain: np.ndarray,
-          start: float, end: float, window_m: float) -> dict[str, Any]:
-    inside = (chain >= start) & (chain <= end)
+def _spot(road: str, line: shapely.LineString, start: float, end: float, window_m: float,
+          count: int, deaths: float, injuries: float) -> dict[str, Any]:
     pad = max(0.0, (window_m - (end - start)) / 2)  # show at least one window of road
     a, b = max(0.0, start - pad), min(line.length, end + pad)
-    return {"road_code": road, "accidents": int(inside.sum()),
-            "deaths": int(near.loc[inside, "deaths"].fillna(0).sum()),
-            "injuries": int(near.loc[inside, "injuries"].fillna(0).sum()),
-            "start_m": round(a, 1), "end_m": round(b, 1), "length_m": round(b - a, 1),
-            "geometry": ops.substring(line, a, b)}
+    return {"road_code": road, "accidents": count, "deaths": int(deaths),
+            "injuries": int(injuries), "start_m": round(a, 1), "end_m": round(b, 1),
+            "length_m": round(b - a, 1), "geometry": ops.substring(line, a, b)}
 
 
 def _spots_frame(rows: list[dict[str, Any]], segments: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -35,9 +35,9 @@ from geodata.schema import (
     Table,
     get_table,
 )
+from geodata.store import Store
 
 BACKED_UP = (*ENTITY_TABLES, *RESULT_TABLES)
-from geodata.store import Store
 
 FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON",
            ".shp": "ESRI Shapefile", ".xlsx": "XLSX", ".csv": "CSV"}

@@ -53,7 +53,7 @@ def as_json(result: RiskResult) -> dict:
                       "layers": layers, "why": result.explain(code).facts})
     return {"as_of": result.as_of.isoformat(), "method_version": result.method_version,
             "config_hash": result.config_hash, "townships": towns,
-            "black_spots": int(len(result.black_spots)),
+            "black_spots": len(result.black_spots),
             "dominance_pairs": result.dominance.to_dict("records")}
 
 

@@ -269,6 +269,6 @@ def test_composite_is_bounded_and_monotone(scores: list[float], pick: int, bump:
 def test_layer_score_is_between_0_and_10(values: list[float]) -> None:
     specs = parse_config(read_toml()).layer_indicators("geohazard")
     raw = pd.DataFrame([values, [0.0] * 7], columns=[s.key for s in specs])
-    norm, score, coverage = layer_scores(raw, specs, min_coverage=0.5)
+    _, score, coverage = layer_scores(raw, specs, min_coverage=0.5)
     assert ((score >= 0) & (score <= 10 + 1e-9)).all()
     assert score[1] == 0 and (coverage == 1).all()

@@ -1,0 +1,53 @@
+"""Scoring speed: the demo county and a province-sized synthetic set.
+
+Usage: ``python bench/score.py [--repeat 3]`` (run by ``make bench-score``). Prints the median
+time of the whole engine (indicators, scores, classes, overrides, black spots, fire danger)
+with and without the 500-run Monte-Carlo, and the peak memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import time
+
+import pandas as pd
+
+from analytics.config import parse_config
+from analytics.engine import score_county
+from geodata.config import read_toml
+from geodata.demo import AS_OF, generate
+from geodata.demo.scale import province
+
+
+def _median_seconds(tables: dict, robustness: bool, repeat: int) -> float:
+    config = parse_config(read_toml())
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        score_county(tables, config, as_of=pd.Timestamp(AS_OF), robustness=robustness)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run(repeat: int) -> None:
+    """Print the figures for the county and the province."""
+    county = generate()
+    sizes = {"county": county, "province": province(county)}
+    for label, tables in sizes.items():
+        n = {k: len(tables[k]) for k in ("townships", "geohazard_sites", "hazard_ledger",
+                                         "road_accidents", "road_segments")}
+        plain = _median_seconds(tables, False, repeat)
+        full = _median_seconds(tables, True, repeat)
+        print(f"{label}: {n}")
+        print(f"  scoring {plain:.2f} s; with Monte-Carlo rank intervals {full:.2f} s "
+              f"(median of {repeat})")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    run(parser.parse_args().repeat)
