@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,14 @@ def demo_frames() -> dict[str, pd.DataFrame]:
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo_database(path, seed=42)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A copy of the demo database that a test may open writable."""
+    path = tmp_path / "demo_copy.duckdb"
+    shutil.copyfile(demo_db, path)
     return path
 
 

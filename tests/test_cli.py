@@ -10,9 +10,9 @@ from geodata.schema import ENTITY_TABLES, TABLES
 from riskmap.cli import main
 
 
-def test_info_shows_every_table_non_empty(demo_db: Path,
+def test_info_shows_every_table_non_empty(demo_copy: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["info", "--db", str(demo_db)]) == 0
+    assert main(["info", "--db", str(demo_copy)]) == 0
     out = capsys.readouterr().out
     assert "演示" in out and "demo" in out
     for name in ENTITY_TABLES:
@@ -63,3 +63,24 @@ def test_force_replaces_the_data(tmp_path: Path, demo_db: Path,
         assert new.counts() == ref.counts()
         assert "旧乡" not in set(new.read("townships")["township_name"])
         assert new.is_demo()
+
+
+def test_score_prints_ranking_writes_json_and_saves(demo_copy: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    out_json, out_csv = tmp_path / "s.json", tmp_path / "s.csv"
+    assert main(["score", "--db", str(demo_copy), "--as-of", "2026-10-31", "--json",
+                 str(out_json), "--csv", str(out_csv), "--save", "--no-robustness"]) == 0
+    printed = capsys.readouterr().out
+    assert "城关镇" in printed and "saved as run" in printed
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert len(data["townships"]) == 20 and data["method_version"] == "1.0"
+    assert [t["rank"] for t in data["townships"]] == sorted(t["rank"] for t in data["townships"])
+    assert all(t["why"] for t in data["townships"])
+    from geodata.store import Store
+
+    with Store(demo_copy) as store:
+        saved = store.read("risk_scores")
+    assert len(saved) == 20 * 5 and saved["config_hash"].nunique() == 1
+    assert set(saved["layer"]) == {"geohazard", "forest_fire", "road", "ledger", "composite"}

@@ -72,15 +72,15 @@ def test_dry_run_writes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) ->
     assert _snapshot(db) == before
 
 
-def test_export_backup_restore_commands(demo_db: Path, tmp_path: Path) -> None:
+def test_export_backup_restore_commands(demo_copy: Path, tmp_path: Path) -> None:
     assert main(["export", "geohazard_sites", str(tmp_path / "s.gpkg"), "--db",
-                 str(demo_db)]) == 0
+                 str(demo_copy)]) == 0
     assert (tmp_path / "s.gpkg").stat().st_size > 0
-    assert main(["backup", str(tmp_path / "b.zip"), "--db", str(demo_db)]) == 0
+    assert main(["backup", str(tmp_path / "b.zip"), "--db", str(demo_copy)]) == 0
     target = tmp_path / "r.duckdb"
     assert main(["restore", str(tmp_path / "b.zip"), "--db", str(target)]) == 0
     assert main(["restore", str(tmp_path / "b.zip"), "--db", str(target)]) == 1, "not empty"
-    assert _snapshot(target) == _snapshot(demo_db)
+    assert _snapshot(target) == _snapshot(demo_copy)
 
 
 def test_large_ledger_imports(db: Path, tmp_path: Path, demo_frames: dict) -> None:
