@@ -8,7 +8,7 @@ PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraint
 .PHONY: run test install install-test demo lint bench-import bench-score clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
-TEST_SYSTEM_PACKAGES := unshare:util-linux
+TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'

@@ -1,19 +1,20 @@
-"""Chrome shared by every page: language choice, the store, the demo-data banner."""
+"""Chrome shared by every page: language, the store, cached data, the demo-data banner."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from analytics.config import parse_config
+from analytics.engine import RiskResult, score_county
+from geodata.config import read_toml
 from geodata.errors import RiskMapError
+from geodata.results import load_tables
 from geodata.schema import Lang
 from geodata.store import Store, default_db_path
+from pages.i18n import t
 
 LANG_KEY = "lang"
-
-
-def text(zh: str, en: str, lang: Lang | None = None) -> str:
-    """Return the Chinese or English text for the chosen language."""
-    return en if (lang or current_lang()) == "en" else zh
 
 
 def current_lang() -> Lang:
@@ -21,14 +22,23 @@ def current_lang() -> Lang:
     return "en" if st.session_state.get(LANG_KEY) == "English" else "zh"
 
 
+def tr(key: str, **values: object) -> str:
+    """Return the text for ``key`` in the current language."""
+    return t(key, current_lang(), **values)
+
+
+def text(zh: str, en: str, lang: Lang | None = None) -> str:
+    """Return the Chinese or English text for the chosen language."""
+    return en if (lang or current_lang()) == "en" else zh
+
+
 def sidebar() -> Lang:
     """Draw the shared sidebar (language switch, data set) and return the language."""
-    st.sidebar.radio("语言 Language", ["中文", "English"], key=LANG_KEY, horizontal=True)
-    lang = current_lang()
+    st.sidebar.radio(t("language", "zh"), ["中文", "English"], key=LANG_KEY, horizontal=True)
     store = open_store()
     if store is not None:
-        st.sidebar.caption(text("数据库", "Database", lang) + f": `{store.path}`")
-    return lang
+        st.sidebar.caption(f"{tr('database')}: `{store.path}`")
+    return current_lang()
 
 
 @st.cache_resource
@@ -40,8 +50,7 @@ def open_store() -> Store | None:
     """Return the app's store, or None (after showing why) when it cannot be opened."""
     path = default_db_path()
     if not path.exists():
-        st.error(text(f"数据库 {path} 不存在：请先运行 `make run` 或 `riskmap demo`。",
-                      f"Database {path} does not exist: run `make run` or `riskmap demo`."))
+        st.error(tr("db_missing", path=path))
         return None
     try:
         return _store(str(path))
@@ -50,10 +59,45 @@ def open_store() -> Store | None:
         return None
 
 
+def data_version(store: Store) -> str:
+    """Return a cheap signature of the stored data: row counts and metadata."""
+    return repr((sorted(store.counts().items()), sorted(store.meta().items())))
+
+
+@st.cache_data(show_spinner=False)
+def _tables(path: str, version: str) -> dict[str, pd.DataFrame]:
+    del version  # part of the cache key only
+    return load_tables(_store(path))
+
+
+@st.cache_data(show_spinner=False)
+def _scores(path: str, version: str, as_of: pd.Timestamp) -> RiskResult:
+    return score_county(_tables(path, version), parse_config(read_toml()), as_of=as_of)
+
+
+def tables(store: Store) -> dict[str, pd.DataFrame]:
+    """Return every entity table, cached until the data changes."""
+    return _tables(str(store.path), data_version(store))
+
+
+def as_of(store: Store) -> pd.Timestamp:
+    """Return the date the data speaks for: the demo's own date, else today."""
+    stamp = store.meta().get("demo_as_of")
+    return pd.Timestamp(stamp) if stamp else pd.Timestamp.now().normalize()
+
+
+def risk(store: Store) -> RiskResult:
+    """Return the risk engine's result for the stored data, cached until it changes."""
+    return _scores(str(store.path), data_version(store), as_of(store))
+
+
+def demo_label(store: Store) -> str | None:
+    """Return the demo notice for maps, or None for real data."""
+    return tr("demo") if store.is_demo() else None
+
+
 def demo_banner(store: Store) -> None:
     """Say plainly that the data is fictional demo data, when it is."""
     if store.is_demo():
         label = store.meta().get("dataset_label", "")
-        st.warning(text(f"演示数据：{label}。县名、乡镇、人员与数字均为虚构。",
-                        f"Demo data: {label}. Names, places, people and numbers are "
-                        "fictional."), icon="⚠️")
+        st.warning(tr("demo_banner", label=label), icon="⚠️")

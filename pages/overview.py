@@ -1,24 +1,111 @@
-"""总览 Overview — for now: what the database holds, table by table."""
+"""总览 Overview — the county in four colours, headline figures, ranking, and why."""
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from geodata.schema import ENTITY_TABLES, TABLES
-from pages.chrome import current_lang, demo_banner, open_store, text
+from analytics.config import LAYERS
+from analytics.kpi import county_kpis
+from maps.overview import MapText, overview_map
+from pages.assets import asset_urls
+from pages.chrome import as_of, current_lang, demo_banner, demo_label, open_store, risk, tables, tr
 
-lang = current_lang()
-st.title(text("县域安全风险一张图", "County Risk Map"))
+LAYER_KEYS = ("composite", *LAYERS)
+CLASSES = ("重大", "较大", "一般", "低")
+
+
+def _kpis(store) -> None:
+    figures = county_kpis(tables(store), as_of(store))
+    keys = ["hazards_found", "rectification_rate", "hazards_overdue", "major_open",
+            "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people"]
+    cols = st.columns(len(keys))
+    for col, key in zip(cols, keys, strict=True):
+        value = figures[key]
+        shown = f"{value:.1f}%" if key == "rectification_rate" else f"{value:,}"
+        delta = None
+        if key == "major_open":
+            delta = f"{tr('kpi.major_supervised')} {figures['major_supervised']}"
+        col.metric(tr(f"kpi.{key}"), shown, delta, delta_color="off")
+
+
+def _map_text(store, result, layer: str) -> MapText:
+    lang = current_lang()
+    labels = {c: c if lang == "zh" else {"重大": "very high", "较大": "high", "一般": "moderate",
+                                         "低": "low"}[c] for c in CLASSES}
+    lines = (tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"),
+             tr("method", version=result.method_version, hash=result.config_hash))
+    return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(store),
+                   tr("score"), tr("no_data"))
+
+
+def _map(store, result, layer: str) -> str | None:
+    data = tables(store)
+    towns = data["townships"][["township_code", "township_name", "geometry"]].copy()
+    towns["score"] = towns["township_code"].map(result.scores[f"{layer}_score"])
+    towns["risk_class"] = towns["township_code"].map(result.scores[f"{layer}_class"])
+    roads = data["road_segments"]
+    main_roads = roads[roads["road_class"].isin(["国道", "省道", "县道"])]
+    m = overview_map(towns, asset_urls(), _map_text(store, result, layer),
+                     rivers=data["rivers"], roads=main_roads)
+    state = st_folium(m, height=620, use_container_width=True, key=f"overview-{layer}",
+                      returned_objects=["last_active_drawing"])
+    clicked = (state or {}).get("last_active_drawing") or {}
+    return (clicked.get("properties") or {}).get("township_code")
+
+
+def _ranking(result, layer: str) -> str | None:
+    table = result.ranked()
+    shown = pd.DataFrame({
+        tr("rank"): table["composite_rank"].astype(int),
+        tr("rank_interval"): [f"{lo:.0f}–{hi:.0f}" for lo, hi in
+                              zip(table["composite_rank_low"], table["composite_rank_high"],
+                                  strict=True)],
+        tr("township"): table["township_name"],
+        tr("score"): table[f"{layer}_score"].round(2),
+        tr("class"): table[f"{layer}_class"],
+        tr("overrides"): table[f"{layer}_overrides"].map("；".join),
+    })
+    picked = st.dataframe(shown, hide_index=True, on_select="rerun",
+                          selection_mode="single-row", key=f"ranking-{layer}")
+    rows = picked.selection.rows if picked else []
+    return table.index[rows[0]] if rows else None
+
+
+def _explain(result, code: str, layer: str) -> None:
+    why = result.explain(code, layer)
+    name = result.names.get(code, code)
+    st.subheader(f"{name} · {tr(f'layer.{layer}')} · {why.score:.2f} · {why.risk_class}")
+    for fact in why.facts:
+        st.markdown(f"- {fact}")
+    for rule in why.overrides:
+        st.warning(f"{tr('overrides')}: {rule}")
+    cols = ["layer", "label_zh" if current_lang() == "zh" else "label_en", "raw", "normalised",
+            "weight", "contribution"]
+    frame = why.indicators[cols].rename(columns={
+        cols[1]: tr("indicator"), "raw": tr("raw"), "normalised": tr("normalised"),
+        "weight": tr("weight"), "contribution": tr("contribution")})
+    frame["layer"] = frame["layer"].map(lambda v: tr(f"layer.{v}"))
+    st.dataframe(frame.rename(columns={"layer": tr("layer")}).round(3), hide_index=True)
+
+
+st.title(tr("app_title"))
 store = open_store()
 if store is not None:
     demo_banner(store)
-    counts = store.counts()
-    st.subheader(text("数据概况", "What the database holds"))
-    st.dataframe(
-        pd.DataFrame({
-            text("数据表", "Table"): [TABLES[name].label(lang) for name in ENTITY_TABLES],
-            text("记录数", "Rows"): [counts[name] for name in ENTITY_TABLES],
-        }),
-        hide_index=True,
-    )
-    st.caption(text("风险地图与评分将在后续版本提供。",
-                    "Risk maps and scores come in later versions."))
+    result = risk(store)
+    layer = st.segmented_control(tr("layer"), LAYER_KEYS, default="composite",
+                                 format_func=lambda k: tr(f"layer.{k}"), key="layer") \
+        or "composite"
+    _kpis(store)
+    left, right = st.columns([3, 2])
+    with left:
+        clicked = _map(store, result, layer)
+    with right:
+        st.subheader(tr("ranking"))
+        selected = _ranking(result, layer)
+    st.subheader(tr("why"))
+    chosen = selected or clicked
+    if chosen:
+        _explain(result, chosen, layer)
+    else:
+        st.info(tr("pick_township"))

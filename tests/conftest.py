@@ -11,6 +11,7 @@ import pytest
 
 from geodata.demo import build_demo_database, generate
 from geodata.store import Store
+from tests.server import running_app
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +32,15 @@ def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
     path = tmp_path / "demo_copy.duckdb"
     shutil.copyfile(demo_db, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by `streamlit run` on a copy of the demo database."""
+    path = tmp_path_factory.mktemp("served") / "served.duckdb"
+    shutil.copyfile(demo_db, path)
+    with running_app(path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

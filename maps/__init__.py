@@ -1,0 +1,5 @@
+"""Folium maps built from GeoDataFrames: pure functions, no Streamlit, no I/O.
+
+Every map loads Leaflet from the app's own server (``maps.offline``), draws no web tiles
+unless configured, and escapes every user-entered text it shows.
+"""

@@ -1,0 +1,106 @@
+"""The county overview map: townships in the four risk colours, names, legend, caption."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from maps.geometry import display_lines, display_polygons
+from maps.offline import AssetUrls, make_offline
+from maps.style import NO_DATA_COLOUR, RISK_COLOURS, add_overlay, caption_html, legend_html
+
+
+@dataclass(frozen=True)
+class MapText:
+    """The words a map shows, already in the user's language."""
+
+    title: str
+    legend_title: str
+    class_labels: dict[str, str]
+    caption_lines: tuple[str, ...]
+    demo_label: str | None
+    score_label: str
+    no_data: str
+
+
+def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *, tiles: str | None = None,
+             attribution: str = "") -> folium.Map:
+    """Return a map fitted to the townships, with no web tiles unless ``tiles`` is given."""
+    minx, miny, maxx, maxy = towns.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
+                   control_scale=True, zoom_snap=0.25)
+    if tiles:
+        folium.TileLayer(tiles=tiles, attr=attribution or "tiles", control=False).add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return make_offline(m, urls)
+
+
+def _tooltip(row: pd.Series, text: MapText) -> str:
+    score = "—" if pd.isna(row["score"]) else f"{row['score']:.2f}"
+    klass = text.class_labels.get(row["risk_class"], text.no_data) if row["risk_class"] else \
+        text.no_data
+    return (f"<b>{escape(str(row['township_name']))}</b><br>{escape(text.score_label)}: "
+            f"{score} · {escape(klass)}")
+
+
+def township_layer(towns: gpd.GeoDataFrame, text: MapText) -> folium.GeoJson:
+    """Return the township polygons coloured by ``risk_class`` with escaped tooltips.
+
+    ``towns`` needs ``township_code``, ``township_name``, ``score`` and ``risk_class``.
+    """
+    shown = display_polygons(towns)[["township_code", "township_name", "score",
+                                     "risk_class", "geometry"]].copy()
+    shown["tip"] = shown.apply(lambda r: _tooltip(r, text), axis=1)
+    shown["score"] = shown["score"].round(2)
+    shown["colour"] = shown["risk_class"].map(RISK_COLOURS).fillna(NO_DATA_COLOUR)
+    return folium.GeoJson(
+        shown[["township_code", "tip", "colour", "geometry"]],
+        name="townships",
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222",
+                                  "weight": 1.5, "fillOpacity": 0.75},
+        highlight_function=lambda f: {"weight": 4, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    )
+
+
+def labels_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """Return township name labels at a point inside each township."""
+    group = folium.FeatureGroup(name="labels", control=False)
+    for point, name in zip(towns.geometry.representative_point(), towns["township_name"],
+                           strict=True):
+        folium.Marker([point.y, point.x], icon=folium.DivIcon(
+            html=f'<div class="rm-label">{escape(str(name))}</div>', icon_size=(90, 18),
+            icon_anchor=(45, 9))).add_to(group)
+    return group
+
+
+def line_layer(lines: gpd.GeoDataFrame, *, name: str, colour: str, weight: float
+               ) -> folium.GeoJson:
+    """Return a plain line layer (rivers, main roads) for the vector base map."""
+    shown = display_lines(lines[["geometry"]])
+    return folium.GeoJson(shown, name=name, control=False, interactive=False,
+                          style_function=lambda _f: {"color": colour, "weight": weight,
+                                                     "opacity": 0.8})
+
+
+def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
+                 rivers: gpd.GeoDataFrame | None = None,
+                 roads: gpd.GeoDataFrame | None = None,
+                 tiles: str | None = None) -> folium.Map:
+    """Return the overview map: coloured townships, base lines, names, legend, caption."""
+    m = base_map(towns, urls, tiles=tiles)
+    township_layer(towns, text).add_to(m)
+    if rivers is not None and len(rivers):
+        line_layer(rivers, name="rivers", colour="#2b8cbe", weight=2).add_to(m)
+    if roads is not None and len(roads):
+        line_layer(roads, name="roads", colour="#555555", weight=1.5).add_to(m)
+    labels_layer(towns).add_to(m)
+    items = [(RISK_COLOURS[c], text.class_labels[c]) for c in ("重大", "较大", "一般", "低")]
+    add_overlay(m, legend_html(text.legend_title, items))
+    add_overlay(m, caption_html(text.title, list(text.caption_lines),
+                                demo_label=text.demo_label))
+    return make_offline(m, urls)

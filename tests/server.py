@@ -1,0 +1,55 @@
+"""Start the real app with `streamlit run` and wait for its health check (no fixed sleep)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """Return a TCP port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def http_get(url: str) -> tuple[int, str]:
+    """Return (status, body) of a GET to a local URL."""
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode("utf-8", "replace")
+
+
+@contextmanager
+def running_app(db: Path, *, timeout_s: float = 90) -> Iterator[str]:
+    """Run the app on ``db``; yield its URL once /_stcore/health answers ok."""
+    port = free_port()
+    env = {**os.environ, "RISKMAP_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            try:
+                if http_get(url + "/_stcore/health") == (200, "ok"):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)  # poll interval while the server starts
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
