@@ -2,12 +2,24 @@
 
 import streamlit as st
 
-from pages import chrome
+from ui import chrome
 
-st.set_page_config(page_title="县域安全风险一张图 County Risk Map", page_icon="🗺️", layout="wide")
-lang = chrome.sidebar()
+PAGES = [  # (script, title key, icon, url path)
+    ("overview", "overview", "map", ""),
+    ("geohazards", "geohazards", "landslide", "geohazards"),
+    ("forest", "forest", "local_fire_department", "forest"),
+    ("roads", "roads", "directions_car", "roads"),
+    ("ledger", "ledger", "checklist", "ledger"),
+    ("resources", "resources", "home_work", "resources"),
+    ("data", "data", "database", "data"),
+]
+
+st.set_page_config(page_title="县域安全风险一张图 County Risk Map", page_icon="ui/favicon.png",
+                   layout="wide")
+chrome.sidebar()
 page = st.navigation([
-    st.Page("pages/overview.py", title=chrome.text("总览", "Overview", lang), icon="🗺️",
-            default=True),
+    st.Page(f"ui/pages/{script}.py", title=chrome.tr(title), icon=f":material/{icon}:",
+            url_path=path or None, default=not path)
+    for script, title, icon, path in PAGES
 ])
 page.run()

@@ -183,3 +183,21 @@ def _empty(name: str) -> pd.DataFrame:
 def _read_part(part: Path, name: str) -> pd.DataFrame:
     table = get_table(name)
     return gpd.read_parquet(part) if table.geometry else pd.read_parquet(part)
+
+
+def export_bytes(store: Store, table_name: str, suffix: str, *,
+                 lang: Lang = "zh") -> tuple[str, bytes]:
+    """Return (file name, content) of a table exported as ``suffix`` (for downloads).
+
+    A shapefile, being several files, comes zipped with its ``.cpg`` and field mapping.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = export_table(store, table_name, Path(tmp) / f"{table_name}{suffix}", lang=lang)
+        if suffix != ".shp":
+            return path.name, path.read_bytes()
+        archive = Path(tmp) / f"{table_name}.zip"
+        with zipfile.ZipFile(archive, "w") as out:
+            for part in sorted(Path(tmp).glob(f"{table_name}.*")):
+                if part != archive:
+                    out.write(part, part.name)
+        return archive.name, archive.read_bytes()

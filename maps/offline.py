@@ -16,6 +16,7 @@ class AssetUrls:
     leaflet_css: str
     cluster_js: str = ""
     cluster_css: tuple[str, ...] = ()
+    heat_js: str = ""
 
     def for_map(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """Return (default_js, default_css) for a folium Map."""
@@ -30,6 +31,8 @@ def make_offline(element: Element, urls: AssetUrls) -> Element:
         element.default_js = [("markerclusterjs", urls.cluster_js)]
         element.default_css = [(f"markercluster_{i}", href)
                                for i, href in enumerate(urls.cluster_css)]
+    elif type(element).__name__ == "HeatMap":
+        element.default_js = [("leaflet-heat.js", urls.heat_js)]
     for child in getattr(element, "_children", {}).values():
         make_offline(child, urls)
     return element

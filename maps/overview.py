@@ -33,6 +33,8 @@ def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *, tiles: str | None = No
     minx, miny, maxx, maxy = towns.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
                    control_scale=True, zoom_snap=0.25)
+    # Without tiles Leaflet has no zoom limits, which marker clustering needs.
+    m.options.update(max_zoom=18, min_zoom=6)
     if tiles:
         folium.TileLayer(tiles=tiles, attr=attribution or "tiles", control=False).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])

@@ -61,6 +61,13 @@ def _map_frame(page: Page):
     return frame
 
 
+def _shot(tab: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"{name}.png"
+    tab.screenshot(path=str(shot), full_page=False)
+    print(f"screenshot: {shot}")
+
+
 def test_overview_map_draws_offline(page: tuple[Page, list[str]], app_server: str) -> None:
     tab, outside = page
     tab.goto(app_server, wait_until="domcontentloaded")
@@ -73,8 +80,37 @@ def test_overview_map_draws_offline(page: tuple[Page, list[str]], app_server: st
     assert "演示数据" in frame.locator(".rm-caption").inner_text()
     assert frame.locator(".rm-label").count() == 20
     tab.get_by_text("排查隐患").first.wait_for()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SHOTS / "overview.png"
-    tab.screenshot(path=str(shot), full_page=True)
-    print(f"screenshot: {shot}")
+    _shot(tab, "overview")
+    assert not outside, f"requests to outside hosts were attempted: {outside}"
+
+
+@pytest.mark.parametrize("path", ["geohazards", "forest", "roads", "ledger", "resources"])
+def test_every_map_page_draws_offline(page: tuple[Page, list[str]], app_server: str,
+                                      path: str) -> None:
+    tab, outside = page
+    tab.goto(f"{app_server}/{path}", wait_until="domcontentloaded")
+    frame = _map_frame(tab)
+    frame.locator("path.leaflet-interactive").nth(19).wait_for(timeout=60_000)
+    assert frame.locator(".rm-legend").is_visible()
+    assert "演示数据" in frame.locator(".rm-caption").inner_text()
+    _shot(tab, path)
+    assert not outside, f"requests to outside hosts were attempted: {outside}"
+
+
+def test_data_page_loads_offline(page: tuple[Page, list[str]], app_server: str) -> None:
+    tab, outside = page
+    tab.goto(f"{app_server}/data", wait_until="domcontentloaded")
+    tab.get_by_text("上传文件").first.wait_for(timeout=60_000)
+    _shot(tab, "data")
+    assert not outside, f"requests to outside hosts were attempted: {outside}"
+
+
+def test_meeting_mode_full_screen_map(page: tuple[Page, list[str]], app_server: str) -> None:
+    tab, outside = page
+    tab.goto(f"{app_server}/?mode=meeting", wait_until="domcontentloaded")
+    frame = _map_frame(tab)
+    frame.locator("path.leaflet-interactive").nth(19).wait_for(timeout=60_000)
+    assert not tab.locator("[data-testid='stSidebar']").is_visible()
+    assert frame.locator(".rm-legend").is_visible()
+    _shot(tab, "meeting")
     assert not outside, f"requests to outside hosts were attempted: {outside}"

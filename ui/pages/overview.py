@@ -7,18 +7,29 @@ from streamlit_folium import st_folium
 from analytics.config import LAYERS
 from analytics.kpi import county_kpis
 from maps.overview import MapText, overview_map
-from pages.assets import asset_urls
-from pages.chrome import as_of, current_lang, demo_banner, demo_label, open_store, risk, tables, tr
+from ui.assets import asset_urls
+from ui.chrome import (
+    as_of,
+    current_lang,
+    cycle_seconds,
+    demo_banner,
+    demo_label,
+    meeting_mode,
+    open_store,
+    risk,
+    tables,
+    tr,
+)
 
 LAYER_KEYS = ("composite", *LAYERS)
 CLASSES = ("重大", "较大", "一般", "低")
 
 
-def _kpis(store) -> None:
+def _kpis(store, *, per_row: int = 8) -> None:
     figures = county_kpis(tables(store), as_of(store))
     keys = ["hazards_found", "rectification_rate", "hazards_overdue", "major_open",
             "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people"]
-    cols = st.columns(len(keys))
+    cols = [c for _ in range(len(keys) // per_row) for c in st.columns(per_row)]
     for col, key in zip(cols, keys, strict=True):
         value = figures[key]
         shown = f"{value:.1f}%" if key == "rectification_rate" else f"{value:,}"
@@ -38,7 +49,7 @@ def _map_text(store, result, layer: str) -> MapText:
                    tr("score"), tr("no_data"))
 
 
-def _map(store, result, layer: str) -> str | None:
+def _map(store, result, layer: str, height: int = 620) -> str | None:
     data = tables(store)
     towns = data["townships"][["township_code", "township_name", "geometry"]].copy()
     towns["score"] = towns["township_code"].map(result.scores[f"{layer}_score"])
@@ -47,7 +58,7 @@ def _map(store, result, layer: str) -> str | None:
     main_roads = roads[roads["road_class"].isin(["国道", "省道", "县道"])]
     m = overview_map(towns, asset_urls(), _map_text(store, result, layer),
                      rivers=data["rivers"], roads=main_roads)
-    state = st_folium(m, height=620, use_container_width=True, key=f"overview-{layer}",
+    state = st_folium(m, height=height, use_container_width=True, key=f"overview-{layer}",
                       returned_objects=["last_active_drawing"])
     clicked = (state or {}).get("last_active_drawing") or {}
     return (clicked.get("properties") or {}).get("township_code")
@@ -88,11 +99,25 @@ def _explain(result, code: str, layer: str) -> None:
     st.dataframe(frame.rename(columns={"layer": tr("layer")}).round(3), hide_index=True)
 
 
-st.title(tr("app_title"))
-store = open_store()
-if store is not None:
-    demo_banner(store)
-    result = risk(store)
+def _meeting(store, result) -> None:
+    """Big screen: KPI tiles and a full-height map, cycling through the layers if asked."""
+    period = cycle_seconds()
+
+    @st.fragment(run_every=period)
+    def board() -> None:
+        turn = st.session_state.get("cycle_turn", -1) + (1 if period else 0)
+        st.session_state["cycle_turn"] = turn
+        layer = LAYER_KEYS[turn % len(LAYER_KEYS)] if period else (
+            st.session_state.get("layer") or "composite")
+        notice = f" · {demo_label(store)}" if demo_label(store) else ""
+        st.title(f"{tr('app_title')} · {tr(f'layer.{layer}')}{notice}")
+        _kpis(store, per_row=4)
+        _map(store, result, layer, height=860)
+
+    board()
+
+
+def _desk(store, result) -> None:
     layer = st.segmented_control(tr("layer"), LAYER_KEYS, default="composite",
                                  format_func=lambda k: tr(f"layer.{k}"), key="layer") \
         or "composite"
@@ -109,3 +134,14 @@ if store is not None:
         _explain(result, chosen, layer)
     else:
         st.info(tr("pick_township"))
+
+
+store = open_store()
+if store is not None:
+    result = risk(store)
+    if meeting_mode():
+        _meeting(store, result)
+    else:
+        st.title(tr("app_title"))
+        demo_banner(store)
+        _desk(store, result)

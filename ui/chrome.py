@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from analytics.config import parse_config
 from analytics.engine import RiskResult, score_county
@@ -12,9 +13,22 @@ from geodata.errors import RiskMapError
 from geodata.results import load_tables
 from geodata.schema import Lang
 from geodata.store import Store, default_db_path
-from pages.i18n import t
+from maps.compose import BaseLayers, Caption
+from ui.i18n import t
 
 LANG_KEY = "lang"
+MEETING_KEY = "meeting"
+MEETING_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"],
+[data-testid="stSidebarCollapsedControl"], footer { display: none !important; }
+.block-container { padding: 0.8rem 1.2rem !important; max-width: 100% !important; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+h1 { font-size: 2.6rem !important; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+</style>
+"""
 
 
 def current_lang() -> Lang:
@@ -27,18 +41,28 @@ def tr(key: str, **values: object) -> str:
     return t(key, current_lang(), **values)
 
 
-def text(zh: str, en: str, lang: Lang | None = None) -> str:
-    """Return the Chinese or English text for the chosen language."""
-    return en if (lang or current_lang()) == "en" else zh
-
-
 def sidebar() -> Lang:
-    """Draw the shared sidebar (language switch, data set) and return the language."""
+    """Draw the shared sidebar (language, meeting mode, data set) and return the language."""
     st.sidebar.radio(t("language", "zh"), ["中文", "English"], key=LANG_KEY, horizontal=True)
+    st.sidebar.toggle(tr("meeting_mode"), key=MEETING_KEY,
+                      value=st.query_params.get("mode") == "meeting")
     store = open_store()
     if store is not None:
         st.sidebar.caption(f"{tr('database')}: `{store.path}`")
+    if meeting_mode():
+        st.markdown(MEETING_CSS, unsafe_allow_html=True)
     return current_lang()
+
+
+def meeting_mode() -> bool:
+    """Return whether the meeting (big-screen) mode is on: toggle or ``?mode=meeting``."""
+    return bool(st.session_state.get(MEETING_KEY))
+
+
+def cycle_seconds() -> int | None:
+    """Return the auto-cycle period of the meeting mode (``?cycle=20``), if any."""
+    value = st.query_params.get("cycle")
+    return int(value) if value and value.isdigit() and int(value) >= 5 else None
 
 
 @st.cache_resource
@@ -101,3 +125,24 @@ def demo_banner(store: Store) -> None:
     if store.is_demo():
         label = store.meta().get("dataset_label", "")
         st.warning(tr("demo_banner", label=label), icon="⚠️")
+
+
+def caption(store: Store, title: str, source: str) -> Caption:
+    """Return a map caption: title, data date, source and (for the demo) the notice."""
+    lines = (tr("data_as_of", date=f"{as_of(store):%Y-%m-%d}"), tr("source", source=source))
+    return Caption(title, lines, demo_label(store))
+
+
+def base_layers(store: Store) -> BaseLayers:
+    """Return the vector base map of the stored county (townships, rivers, main roads)."""
+    data = tables(store)
+    roads = data["road_segments"]
+    return BaseLayers(data["townships"], data["rivers"],
+                      roads[roads["road_class"].isin(["国道", "省道", "县道"])])
+
+
+def show_map(m: object, key: str, *, height: int = 560,
+             returned: list[str] | None = None) -> dict:
+    """Render a folium map; only the ``returned`` interactions come back to Python."""
+    return st_folium(m, height=height, use_container_width=True, key=key,
+                     returned_objects=returned or []) or {}

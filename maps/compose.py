@@ -1,0 +1,59 @@
+"""One map for every page, assembled the same way.
+
+Vector base (townships, rivers, roads), the page's layers, legend and caption (title, data
+date, source, demo notice); every asset local.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element
+
+from maps.layers import outline_layer
+from maps.offline import AssetUrls, make_offline
+from maps.overview import base_map, labels_layer, line_layer
+from maps.style import add_overlay, caption_html, legend_html
+
+
+@dataclass(frozen=True)
+class Caption:
+    """Title, lines (data date, source) and the demo notice printed on the map."""
+
+    title: str
+    lines: tuple[str, ...]
+    demo_label: str | None
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """The vector base map: townships and, optionally, rivers and main roads."""
+
+    towns: gpd.GeoDataFrame
+    rivers: gpd.GeoDataFrame | None = None
+    roads: gpd.GeoDataFrame | None = None
+
+
+def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
+             legend: tuple[str, list[tuple[str, str]]] | None = None,
+             layers: Sequence[Element] = (), fill: pd.Series | None = None,
+             tooltips: pd.Series | None = None, tiles: str | None = None) -> folium.Map:
+    """Return a page's map: base, ``layers`` on top, names, legend and caption."""
+    m = base_map(base.towns, urls, tiles=tiles)
+    outline_layer(base.towns, fill=fill, tooltips=tooltips).add_to(m)
+    if base.rivers is not None and len(base.rivers):
+        line_layer(base.rivers, name="rivers", colour="#2b8cbe", weight=2).add_to(m)
+    if base.roads is not None and len(base.roads):
+        line_layer(base.roads, name="roads", colour="#666666", weight=1.2).add_to(m)
+    for layer in layers:
+        layer.add_to(m)
+    labels_layer(base.towns).add_to(m)
+    if legend is not None:
+        add_overlay(m, legend_html(*legend))
+    add_overlay(m, caption_html(caption.title, list(caption.lines),
+                                demo_label=caption.demo_label))
+    return make_offline(m, urls)

@@ -1,0 +1,107 @@
+"""Reusable layers: township outlines, coloured points, lines, heat — escaped tooltips."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.plugins import HeatMap, MarkerCluster
+
+from maps.geometry import display_lines, display_polygons
+from maps.overview import labels_layer
+
+SHAPES = {"滑坡": "●", "崩塌": "▲", "泥石流": "◆", "不稳定斜坡": "■", "地面塌陷": "▼",
+          "地裂缝": "✚", "地面沉降": "⬟"}
+"""Marker symbol per geohazard type (shape encodes type, colour encodes level)."""
+
+
+def tooltip_rows(frame: pd.DataFrame, columns: dict[str, str]) -> pd.Series:
+    """Return one escaped HTML tooltip per row: ``label: value`` lines for ``columns``."""
+    def one(row: pd.Series) -> str:
+        lines = [f"<b>{escape(label)}</b>: {escape(_text(row[col]))}"
+                 for col, label in columns.items()]
+        return "<br>".join(lines)
+
+    return frame.apply(one, axis=1) if len(frame) else pd.Series(dtype=str)
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def outline_layer(towns: gpd.GeoDataFrame, *, fill: pd.Series | None = None,
+                  tooltips: pd.Series | None = None, name: str = "townships") -> folium.GeoJson:
+    """Return township borders, optionally filled with a colour per township."""
+    shown = display_polygons(towns)[["township_code", "geometry"]].copy()
+    shown["colour"] = fill.to_numpy() if fill is not None else "#ffffff"
+    shown["opacity"] = 0.7 if fill is not None else 0.0
+    shown["tip"] = tooltips.to_numpy() if tooltips is not None else towns[
+        "township_name"].map(lambda v: escape(str(v))).to_numpy()
+    return folium.GeoJson(
+        shown, name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
+                                  "weight": 1.5, "fillOpacity": f["properties"]["opacity"]},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
+
+
+def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.Series,
+                  tooltips: pd.Series, cluster: bool) -> folium.FeatureGroup:
+    """Return a marker per point drawn as a coloured symbol; clustered when asked."""
+    group: folium.FeatureGroup = MarkerCluster(name="points", disable_clustering_at_zoom=13) \
+        if cluster else folium.FeatureGroup(name="points")
+    for geom, colour, symbol, tip in zip(points.geometry, colours, symbols, tooltips,
+                                         strict=True):
+        html = (f'<div style="color:{colour};font-size:20px;line-height:20px;'
+                f'text-shadow:0 0 2px #000">{escape(symbol)}</div>')
+        folium.Marker([geom.y, geom.x], icon=folium.DivIcon(html=html, icon_size=(20, 20),
+                                                            icon_anchor=(10, 10)),
+                      tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+    return group
+
+
+def circle_points(points: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
+                  tooltips: pd.Series, radius: float = 5, name: str = "points"
+                  ) -> folium.GeoJson:
+    """Return many points as one GeoJSON layer of circle markers (cheap to draw)."""
+    shown = gpd.GeoDataFrame({"colour": colours, "tip": tooltips.to_numpy()},
+                             geometry=points.geometry.values, crs=points.crs)
+    return folium.GeoJson(
+        shown, name=name,
+        marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
+
+
+def coloured_lines(lines: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
+                   tooltips: pd.Series, weight: float = 3, name: str = "lines"
+                   ) -> folium.GeoJson:
+    """Return lines with a colour and an escaped tooltip each."""
+    shown = display_lines(gpd.GeoDataFrame({"colour": colours, "tip": tooltips.to_numpy()},
+                                           geometry=lines.geometry.values, crs=lines.crs))
+    return folium.GeoJson(
+        shown, name=name,
+        style_function=lambda f: {"color": f["properties"]["colour"], "weight": weight,
+                                  "opacity": 0.9},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
+
+
+def heat_layer(points: gpd.GeoDataFrame, weights: pd.Series | None = None) -> HeatMap:
+    """Return a heat layer of points (Leaflet.heat, served locally)."""
+    w = weights.to_numpy() if weights is not None else [1.0] * len(points)
+    data = [[g.y, g.x, float(v)] for g, v in zip(points.geometry, w, strict=True)]
+    return HeatMap(data, name="heat", radius=18, blur=15, min_opacity=0.3)
+
+
+def with_labels(m: folium.Map, towns: gpd.GeoDataFrame) -> folium.Map:
+    """Add township name labels to a map."""
+    labels_layer(towns).add_to(m)
+    return m

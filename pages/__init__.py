@@ -1,1 +1,0 @@
-"""Streamlit pages and the chrome they share (UI only)."""

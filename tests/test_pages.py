@@ -1,0 +1,112 @@
+"""Every page on the demo database (AppTest): runs, shows its key elements, maps load nothing
+from outside, and demo data is labelled."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geodata.store import DB_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "geohazards", "forest", "roads", "ledger", "resources", "data"]
+WITH_MAP = PAGES[:-1]
+
+
+@pytest.fixture(scope="module")
+def pages_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pages") / "pages.duckdb"
+    shutil.copyfile(demo_db, path)
+    return path
+
+
+def _run(page: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv(DB_ENV, str(db))
+    return AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120).run()
+
+
+def _maps(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.json_args) for e in at.main
+            if type(e).__name__ == "UnknownElement"
+            and e.proto.DESCRIPTOR.name == "ComponentInstance"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_and_labels_demo_data(page: str, pages_db: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run(page, pages_db, monkeypatch)
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+    assert any("演示数据" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", WITH_MAP)
+def test_page_map_loads_only_local_assets(page: str, pages_db: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    maps = _maps(_run(page, pages_db, monkeypatch))
+    assert len(maps) == 1
+    args = json.dumps(maps[0])
+    assert not re.findall(r"https?://", args)
+    assert all(link.startswith("../") for link in maps[0]["js_links"] + maps[0]["css_links"])
+    assert json.dumps("演示数据")[1:-1] in maps[0]["script"]
+
+
+def test_ledger_filters_narrow_the_table(pages_db: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("ledger", pages_db, monkeypatch)
+    total = len(at.dataframe[0].value)
+    level = next(m for m in at.multiselect if m.label == "等级")
+    level.set_value(["重大"]).run()
+    major = at.dataframe[0].value
+    assert 0 < len(major) < total
+    assert set(major["隐患等级"]) == {"重大"}
+
+
+def test_escaped_ledger_text_in_map(pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geodata.store import Store
+
+    path = pages_db.with_name("evil.duckdb")
+    shutil.copyfile(pages_db, path)
+    with Store(path) as store:
+        row = store.read("hazard_ledger").head(1).copy()
+        row["hazard_description"] = "<img src=x onerror=alert(1)>"
+        store.write("hazard_ledger", row, mode="upsert")
+    args = json.dumps(_maps(_run("ledger", path, monkeypatch))[0])
+    assert "<img src=x" not in args and "img src=x" in args
+
+
+def test_geohazard_site_record_and_readings(pages_db: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("geohazards", pages_db, monkeypatch)
+    assert any("选择一个隐患点" in i.value for i in at.info)
+    kinds = next(m for m in at.multiselect if m.label == "灾害类型")
+    kinds.set_value(["泥石流"]).run()
+    assert set(at.dataframe[0].value["灾害类型"]) == {"泥石流"}
+
+
+def test_forest_day_picker_and_roads_black_spots(pages_db: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    forest = _run("forest", pages_db, monkeypatch)
+    forest.date_input[0].set_value("2026-04-04").run()
+    assert not forest.exception
+    assert any("清明" in w.value for w in forest.warning)
+    roads = _run("roads", pages_db, monkeypatch)
+    assert len(roads.dataframe[0].value) >= 8, "the black-spot table"
+
+
+def test_meeting_mode(pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DB_ENV, str(pages_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["mode"] = "meeting"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value.startswith("县域安全风险一张图 · 综合风险")
+    assert "演示数据" in at.title[0].value
+    assert len(at.metric) == 8
+    css = [m.value for m in at.markdown if "stSidebar" in m.value]
+    assert css, "meeting mode hides the sidebar and chrome"

@@ -1,0 +1,91 @@
+"""数据管理 Data — import a file through the import function; download any table."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from geodata.errors import RiskMapError
+from geodata.exporter import FORMATS, export_bytes
+from geodata.importer import ImportOptions, import_file
+from geodata.report import ImportReport
+from geodata.schema import ENTITY_TABLES, TABLES
+from ui.chrome import current_lang, demo_banner, open_store, tr
+
+CRS_CHOICES = ("wgs84", "gcj02", "bd09", "other")
+
+
+def _options(dry_run: bool, skip: bool) -> ImportOptions:
+    choice = st.session_state.get("crs_choice", "wgs84")
+    crs = {"wgs84": None, "gcj02": "gcj02", "bd09": "bd09"}.get(choice)
+    if choice == "other":
+        crs = st.session_state.get("crs_other") or None
+    return ImportOptions(crs=crs, dry_run=dry_run, skip_bad_rows=skip,
+                         actor="数据管理页 data page")
+
+
+def _run(store, table: str, upload, options: ImportOptions) -> ImportReport:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / upload.name
+        path.write_bytes(upload.getvalue())
+        return import_file(store, table, path, options)
+
+
+def _show(report: ImportReport) -> None:
+    st.write(tr("summary", rows=report.rows_read, new=report.new, changed=report.changed,
+                unchanged=report.unchanged, errors=len(report.errors),
+                warnings=len(report.warnings)))
+    if report.problems:
+        st.subheader(tr("report"))
+        st.dataframe(report.to_frame(current_lang()), hide_index=True)
+
+
+def _import(store) -> None:
+    st.subheader(tr("upload"))
+    table = st.selectbox(tr("entity"), ENTITY_TABLES,
+                         format_func=lambda n: TABLES[n].label(current_lang()))
+    upload = st.file_uploader(tr("upload"), type=["csv", "xlsx", "geojson", "json", "gpkg",
+                                                  "kml", "zip"])
+    st.radio(tr("crs"), CRS_CHOICES, key="crs_choice", horizontal=True,
+             format_func=lambda k: tr(f"crs.{k}"))
+    if st.session_state.get("crs_choice") == "other":
+        st.text_input("EPSG", key="crs_other", placeholder="EPSG:4544")
+    skip = st.checkbox(tr("skip_bad"))
+    if upload is None:
+        return
+    try:
+        if st.button(tr("check")):
+            st.session_state["checked"] = _run(store, table, upload, _options(True, skip))
+        report = st.session_state.get("checked")
+        if report is not None:
+            _show(report)
+            if report.blocked and not skip:
+                st.error(tr("blocked"))
+            elif st.button(tr("confirm"), type="primary"):
+                done = _run(store, table, upload, _options(False, skip))
+                st.session_state.pop("checked")
+                st.success(tr("written")) if done.written else st.error(tr("blocked"))
+                st.cache_data.clear()
+    except RiskMapError as exc:
+        st.error(str(exc))
+
+
+def _download(store) -> None:
+    st.subheader(tr("download"))
+    cols = st.columns(2)
+    table = cols[0].selectbox(tr("entity"), ENTITY_TABLES, key="download_table",
+                              format_func=lambda n: TABLES[n].label(current_lang()))
+    suffix = cols[1].selectbox(tr("format"), sorted(set(FORMATS) - {".json"}))
+    if st.button(tr("prepare")):  # exporting a big table takes a moment: only on request
+        st.session_state["export"] = export_bytes(store, table, suffix, lang=current_lang())
+    if "export" in st.session_state:
+        name, content = st.session_state["export"]
+        st.download_button(f"{tr('download')} {name}", content, file_name=name)
+
+
+st.title(tr("data"))
+store = open_store()
+if store is not None:
+    demo_banner(store)
+    _import(store)
+    _download(store)

@@ -1,0 +1,52 @@
+"""森林防火 Forest fire — township danger level on a chosen day, forest, past fires as heat."""
+
+from html import escape
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from analytics.firedanger import LEVEL_NAMES
+from analytics.places import fire_season_notice
+from geodata.config import read_toml
+from maps.compose import page_map
+from maps.layers import heat_layer
+from ui.assets import asset_urls
+from ui.chrome import base_layers, caption, demo_banner, open_store, risk, show_map, tables, tr
+
+LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
+
+st.title(tr("forest"))
+store = open_store()
+if store is not None:
+    demo_banner(store)
+    data = tables(store)
+    result = risk(store)
+    danger = result.danger
+    days = pd.to_datetime(danger["weather_date"]) if len(danger) else pd.Series(dtype=object)
+    latest = days.max().date() if len(days) else result.as_of.date()
+    day = st.date_input(tr("danger_day"), value=latest,
+                        min_value=days.min().date() if len(days) else None, max_value=latest)
+    notice = fire_season_notice(pd.Timestamp(day), read_toml()["forest_fire"])
+    if notice:
+        st.warning(tr(f"notice.{notice}"), icon="🔥")
+    towns = data["townships"]
+    today = danger[days.dt.date == day].set_index("township_code")["level"] if len(danger) \
+        else pd.Series(dtype=float)
+    level = towns["township_code"].map(today)
+    fill = level.map(LEVEL_COLOURS).fillna("#bdbdbd")
+    tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
+        lambda v: f"{int(v)} 级 {LEVEL_NAMES[int(v)]}" if pd.notna(v) else "—")
+    zones = data["forest_zones"]
+    forest = folium.GeoJson(zones[["geometry"]], name="forest", interactive=False,
+                            style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
+                                                       "fillColor": "#66bb6a",
+                                                       "fillOpacity": 0.25})
+    fires = data["fire_events"]
+    layers = [forest, heat_layer(fires)] if len(fires) else [forest]
+    legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], f"{k} 级 {LEVEL_NAMES[k]}")
+                                    for k in sorted(LEVEL_COLOURS, reverse=True)])
+    m = page_map(base_layers(store), asset_urls(),
+                 caption(store, f"{tr('forest')} · {day:%Y-%m-%d}", tr("src.fire")),
+                 legend=legend, layers=layers, fill=fill, tooltips=tips)
+    show_map(m, "forest-map")
