@@ -20,12 +20,14 @@ SHAPES = {"滑坡": "●", "崩塌": "▲", "泥石流": "◆", "不稳定斜坡
 
 def tooltip_rows(frame: pd.DataFrame, columns: dict[str, str]) -> pd.Series:
     """Return one escaped HTML tooltip per row: ``label: value`` lines for ``columns``."""
-    def one(row: pd.Series) -> str:
-        lines = [f"<b>{escape(label)}</b>: {escape(_text(row[col]))}"
-                 for col, label in columns.items()]
-        return "<br>".join(lines)
-
-    return frame.apply(one, axis=1) if len(frame) else pd.Series(dtype=str)
+    if not len(frame):
+        return pd.Series(dtype=str)
+    parts = [f"<b>{escape(label)}</b>: " + frame[col].map(lambda v: escape(_text(v)))
+             for col, label in columns.items()]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + "<br>" + part
+    return out.astype(str)
 
 
 def _text(value: object) -> str:
