@@ -142,7 +142,11 @@ def base_layers(store: Store) -> BaseLayers:
 
 
 def show_map(m: object, key: str, *, height: int = 560,
-             returned: list[str] | None = None) -> dict:
-    """Render a folium map; only the ``returned`` interactions come back to Python."""
+             returned: list[str] | None = None, changing: object | None = None) -> dict:
+    """Render a folium map; only the ``returned`` interactions come back to Python.
+
+    ``changing`` is a feature group sent on its own (``feature_group_to_add``): when only it
+    changes, the browser keeps the map and swaps that layer instead of rebuilding everything.
+    """
     return st_folium(m, height=height, use_container_width=True, key=key,
-                     returned_objects=returned or []) or {}
+                     returned_objects=returned or [], feature_group_to_add=changing) or {}

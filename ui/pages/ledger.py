@@ -1,5 +1,6 @@
 """隐患台账 Hazard ledger — filter the ledger; see it as a table and on the map."""
 
+import folium
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +13,7 @@ from ui.chrome import (
     base_layers,
     caption,
     current_lang,
+    data_version,
     demo_banner,
     open_store,
     show_map,
@@ -20,6 +22,9 @@ from ui.chrome import (
 )
 
 COLOURS = {"open_major": "#d7191c", "open": "#f97b1d", "closed": "#9e9e9e"}
+TABLE_COLUMNS = ("hazard_id", "domain", "hazard_description", "township_code",
+                 "lead_department", "responsible_unit", "hazard_level", "found_date", "deadline",
+                 "hazard_status", "supervising_leader")
 
 
 def _filters(ledger: pd.DataFrame, names: dict[str, str], today: pd.Timestamp) -> pd.Series:
@@ -44,6 +49,19 @@ def _filters(ledger: pd.DataFrame, names: dict[str, str], today: pd.Timestamp) -
     return keep
 
 
+@st.cache_resource(show_spinner=False)
+def _cached_base(version: str, lang: str, _store: object) -> object:
+    """The ledger map without its points: built once per data version and language."""
+    del version, lang  # cache keys only
+    legend = (tr("legend.ledger"), [(COLOURS[k], tr(f"ledger.{k}")) for k in COLOURS])
+    return page_map(base_layers(_store), asset_urls(),
+                    caption(_store, tr("ledger"), tr("src.ledger")), legend=legend)
+
+
+def _base_map(store) -> object:
+    return _cached_base(data_version(store), current_lang(), store)
+
+
 def _state(ledger: pd.DataFrame) -> pd.Series:
     closed = ledger["hazard_status"] == "已销号"
     major = ledger["hazard_level"] == "重大"
@@ -62,19 +80,14 @@ if store is not None:
     shown = ledger[_filters(ledger, names, as_of(store))]
     st.caption(tr("shown", n=len(shown), total=len(ledger)))
     located = shown[shown.geometry.notna()]
-    state = _state(located)
-    tips = tooltip_rows(located, {"hazard_description": labels("hazard_ledger")[
-        "hazard_description"], "responsible_unit": labels("hazard_ledger")["responsible_unit"],
-        "hazard_status": labels("hazard_ledger")["hazard_status"],
-        "deadline": labels("hazard_ledger")["deadline"]})
-    layer = circle_points(located, colours=state.map(COLOURS).tolist(), tooltips=tips,
-                          radius=5, name="hazards")
-    legend = (tr("legend.ledger"), [(COLOURS[k], tr(f"ledger.{k}")) for k in COLOURS])
-    m = page_map(base_layers(store), asset_urls(), caption(store, tr("ledger"),
-                                                           tr("src.ledger")),
-                 legend=legend, layers=[layer])
-    show_map(m, "ledger-map")
-    table = pd.DataFrame(shown.drop(columns="geometry"))
+    field = labels("hazard_ledger", current_lang())
+    tips = tooltip_rows(located, {c: field[c] for c in (
+        "hazard_description", "responsible_unit", "hazard_status")})
+    points = folium.FeatureGroup(name="hazards")
+    circle_points(located, colours=_state(located).map(COLOURS).tolist(), tooltips=tips,
+                  radius=5, name="hazards").add_to(points)
+    show_map(_base_map(store), "ledger-map", changing=points)
+    table = pd.DataFrame(shown[list(TABLE_COLUMNS)])
     table["township_code"] = table["township_code"].map(names)
     st.dataframe(table.rename(columns=labels("hazard_ledger", current_lang())),
                  hide_index=True)
