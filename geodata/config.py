@@ -10,10 +10,14 @@ from geodata.errors import RiskMapError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 RISK_CONFIG = CONFIG_DIR / "risk.toml"
+MAP_CONFIG = CONFIG_DIR / "map.toml"
 
 
 def read_toml(path: str | Path | None = None) -> dict[str, Any]:
-    """Return the parsed TOML at ``path`` (default ``config/risk.toml``)."""
+    """Return the parsed TOML at ``path``.
+
+    The default is ``config/risk.toml``, the risk engine's; ``MAP_CONFIG`` holds map settings.
+    """
     path = Path(path) if path is not None else RISK_CONFIG
     try:
         with open(path, "rb") as handle:

@@ -18,6 +18,7 @@ from maps.layers import outline_layer
 from maps.offline import AssetUrls, make_offline
 from maps.overview import base_map, labels_layer, line_layer
 from maps.style import add_overlay, caption_html, legend_html
+from maps.tiles import TileSettings, for_display
 
 
 @dataclass(frozen=True)
@@ -41,17 +42,24 @@ class BaseLayers:
 def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
              legend: tuple[str, list[tuple[str, str]]] | None = None,
              layers: Sequence[Element] = (), fill: pd.Series | None = None,
-             tooltips: pd.Series | None = None, tiles: str | None = None) -> folium.Map:
-    """Return a page's map: base, ``layers`` on top, names, legend and caption."""
-    m = base_map(base.towns, urls, tiles=tiles)
-    outline_layer(base.towns, fill=fill, tooltips=tooltips).add_to(m)
+             tooltips: pd.Series | None = None,
+             tiles: TileSettings | None = None) -> folium.Map:
+    """Return a page's map: base, ``layers`` on top, names, legend and caption.
+
+    ``layers`` must already be in display coordinates (``maps.tiles.for_display``).
+    """
+    towns = for_display(base.towns, tiles)
+    m = base_map(towns, urls, tiles=tiles)
+    outline_layer(towns, fill=fill, tooltips=tooltips).add_to(m)
     if base.rivers is not None and len(base.rivers):
-        line_layer(base.rivers, name="rivers", colour="#2b8cbe", weight=2).add_to(m)
+        line_layer(for_display(base.rivers, tiles), name="rivers", colour="#2b8cbe",
+                   weight=2).add_to(m)
     if base.roads is not None and len(base.roads):
-        line_layer(base.roads, name="roads", colour="#666666", weight=1.2).add_to(m)
+        line_layer(for_display(base.roads, tiles), name="roads", colour="#666666",
+                   weight=1.2).add_to(m)
     for layer in layers:
         layer.add_to(m)
-    labels_layer(base.towns).add_to(m)
+    labels_layer(towns).add_to(m)
     if legend is not None:
         add_overlay(m, legend_html(*legend))
     add_overlay(m, caption_html(caption.title, list(caption.lines),

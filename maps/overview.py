@@ -12,6 +12,7 @@ import pandas as pd
 from maps.geometry import display_lines, display_polygons
 from maps.offline import AssetUrls, make_offline
 from maps.style import NO_DATA_COLOUR, RISK_COLOURS, add_overlay, caption_html, legend_html
+from maps.tiles import TileSettings, for_display
 
 
 @dataclass(frozen=True)
@@ -27,16 +28,18 @@ class MapText:
     no_data: str
 
 
-def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *, tiles: str | None = None,
-             attribution: str = "") -> folium.Map:
-    """Return a map fitted to the townships, with no web tiles unless ``tiles`` is given."""
+def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
+             tiles: TileSettings | None = None) -> folium.Map:
+    """Return a map fitted to the townships, with no tile layer unless one is configured."""
     minx, miny, maxx, maxy = towns.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
                    control_scale=True, zoom_snap=0.25)
     # Without tiles Leaflet has no zoom limits, which marker clustering needs.
     m.options.update(max_zoom=18, min_zoom=6)
-    if tiles:
-        folium.TileLayer(tiles=tiles, attr=attribution or "tiles", control=False).add_to(m)
+    if tiles is not None and tiles.url:
+        extra = {"subdomains": tiles.subdomains} if tiles.subdomains else {}
+        folium.TileLayer(tiles=tiles.url, attr=tiles.attribution or "tiles", control=False,
+                         max_zoom=18, **extra).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return make_offline(m, urls)
 
@@ -92,14 +95,17 @@ def line_layer(lines: gpd.GeoDataFrame, *, name: str, colour: str, weight: float
 def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
                  rivers: gpd.GeoDataFrame | None = None,
                  roads: gpd.GeoDataFrame | None = None,
-                 tiles: str | None = None) -> folium.Map:
+                 tiles: TileSettings | None = None) -> folium.Map:
     """Return the overview map: coloured townships, base lines, names, legend, caption."""
+    towns = for_display(towns, tiles)
     m = base_map(towns, urls, tiles=tiles)
     township_layer(towns, text).add_to(m)
     if rivers is not None and len(rivers):
-        line_layer(rivers, name="rivers", colour="#2b8cbe", weight=2).add_to(m)
+        line_layer(for_display(rivers, tiles), name="rivers", colour="#2b8cbe",
+                   weight=2).add_to(m)
     if roads is not None and len(roads):
-        line_layer(roads, name="roads", colour="#555555", weight=1.5).add_to(m)
+        line_layer(for_display(roads, tiles), name="roads", colour="#555555",
+                   weight=1.5).add_to(m)
     labels_layer(towns).add_to(m)
     items = [(RISK_COLOURS[c], text.class_labels[c]) for c in ("重大", "较大", "一般", "低")]
     add_overlay(m, legend_html(text.legend_title, items))

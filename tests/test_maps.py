@@ -83,3 +83,28 @@ def test_payload_is_small(towns: gpd.GeoDataFrame, demo_frames: dict) -> None:
     html = _html(towns, rivers=demo_frames["rivers"],
                  roads=roads[roads["road_class"].isin(["国道", "省道", "县道"])])
     assert len(html.encode()) < 1_500_000
+
+
+def test_no_tiles_by_default_and_configured_tiles_drawn(towns: gpd.GeoDataFrame) -> None:
+    from geodata.config import MAP_CONFIG, read_toml
+    from maps.tiles import TileSettings
+
+    shipped = TileSettings.from_config(read_toml(MAP_CONFIG)["tiles"])
+    assert shipped.url == "" and not shipped.gcj02
+    assert "L.tileLayer" not in _html(towns, tiles=shipped)
+    intranet = TileSettings(url="http://tiles.intranet.local/{z}/{x}/{y}.png",
+                            attribution="内网底图")
+    html = _html(towns, tiles=intranet)
+    assert "L.tileLayer" in html and "tiles.intranet.local" in html
+
+
+def test_gcj02_tiles_shift_the_vectors(towns: gpd.GeoDataFrame) -> None:
+    from pyproj import Geod
+
+    from maps.tiles import TileSettings, for_display
+
+    shifted = for_display(towns, TileSettings(url="http://x/{z}/{x}/{y}.png", gcj02=True))
+    a, b = towns.geometry.iloc[3].centroid, shifted.geometry.iloc[3].centroid
+    _, _, metres = Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)
+    assert 100 < abs(metres) < 1000, "GCJ-02 is a few hundred metres off in south-west China"
+    assert for_display(towns, TileSettings()) is towns

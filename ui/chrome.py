@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from analytics.config import parse_config
 from analytics.engine import RiskResult, score_county
-from geodata.config import read_toml
+from geodata.config import MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
 from geodata.results import load_tables
 from geodata.schema import Lang
 from geodata.store import Store, default_db_path
 from maps.compose import BaseLayers, Caption
+from maps.tiles import TileSettings, for_display
 from ui.i18n import t
 
 LANG_KEY = "lang"
@@ -150,3 +152,14 @@ def show_map(m: object, key: str, *, height: int = 560,
     """
     return st_folium(m, height=height, use_container_width=True, key=key,
                      returned_objects=returned or [], feature_group_to_add=changing) or {}
+
+
+@st.cache_resource
+def tiles() -> TileSettings:
+    """Return the tile settings of ``config/map.toml`` (no tiles by default)."""
+    return TileSettings.from_config(read_toml(MAP_CONFIG).get("tiles", {}))
+
+
+def display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a layer's features in the coordinates the configured tiles need."""
+    return for_display(frame, tiles())

@@ -12,7 +12,18 @@ from geodata.config import read_toml
 from maps.compose import page_map
 from maps.layers import heat_layer
 from ui.assets import asset_urls
-from ui.chrome import base_layers, caption, demo_banner, open_store, risk, show_map, tables, tr
+from ui.chrome import (
+    base_layers,
+    caption,
+    demo_banner,
+    display,
+    open_store,
+    risk,
+    show_map,
+    tables,
+    tiles,
+    tr,
+)
 
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
 
@@ -37,16 +48,16 @@ if store is not None:
     fill = level.map(LEVEL_COLOURS).fillna("#bdbdbd")
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
         lambda v: f"{int(v)} 级 {LEVEL_NAMES[int(v)]}" if pd.notna(v) else "—")
-    zones = data["forest_zones"]
+    zones = display(data["forest_zones"])
     forest = folium.GeoJson(zones[["geometry"]], name="forest", interactive=False,
                             style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
                                                        "fillColor": "#66bb6a",
                                                        "fillOpacity": 0.25})
-    fires = data["fire_events"]
+    fires = display(data["fire_events"])
     layers = [forest, heat_layer(fires)] if len(fires) else [forest]
     legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], f"{k} 级 {LEVEL_NAMES[k]}")
                                     for k in sorted(LEVEL_COLOURS, reverse=True)])
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, f"{tr('forest')} · {day:%Y-%m-%d}", tr("src.fire")),
-                 legend=legend, layers=layers, fill=fill, tooltips=tips)
+                 legend=legend, layers=layers, fill=fill, tooltips=tips, tiles=tiles())
     show_map(m, "forest-map")

@@ -13,9 +13,11 @@ from ui.chrome import (
     caption,
     current_lang,
     demo_banner,
+    display,
     open_store,
     show_map,
     tables,
+    tiles,
     tr,
 )
 
@@ -65,13 +67,13 @@ if store is not None:
     site_labels = labels("geohazard_sites", current_lang())
     tips = tooltip_rows(sites, {c: site_labels[c] for c in (
         "site_name", "hazard_type", "threat_level", "threatened_people", "monitor_name")})
-    layer = symbol_points(sites, colours=sites["threat_level"].map(LEVEL_COLOURS).fillna(
+    layer = symbol_points(display(sites), colours=sites["threat_level"].map(LEVEL_COLOURS).fillna(
         "#777"), symbols=sites["hazard_type"].map(SHAPES).fillna("●"), tooltips=tips,
         cluster=len(sites) > CLUSTER_ABOVE)
     legend = (tr("legend.threat"), [(c, lvl) for lvl, c in LEVEL_COLOURS.items()])
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, tr("geohazards"), tr("src.sites")), legend=legend,
-                 layers=[layer])
+                 layers=[layer], tiles=tiles())
     show_map(m, "geohazard-map")
     columns = ["site_id", "site_name", "township_code", "hazard_type", "threat_level",
                "threatened_people", "monitor_name", "last_inspection_date"]

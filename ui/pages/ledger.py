@@ -15,9 +15,11 @@ from ui.chrome import (
     current_lang,
     data_version,
     demo_banner,
+    display,
     open_store,
     show_map,
     tables,
+    tiles,
     tr,
 )
 
@@ -55,7 +57,8 @@ def _cached_base(version: str, lang: str, _store: object) -> object:
     del version, lang  # cache keys only
     legend = (tr("legend.ledger"), [(COLOURS[k], tr(f"ledger.{k}")) for k in COLOURS])
     return page_map(base_layers(_store), asset_urls(),
-                    caption(_store, tr("ledger"), tr("src.ledger")), legend=legend)
+                    caption(_store, tr("ledger"), tr("src.ledger")), legend=legend,
+                    tiles=tiles())
 
 
 def _base_map(store) -> object:
@@ -84,7 +87,7 @@ if store is not None:
     tips = tooltip_rows(located, {c: field[c] for c in (
         "hazard_description", "responsible_unit", "hazard_status")})
     points = folium.FeatureGroup(name="hazards")
-    circle_points(located, colours=_state(located).map(COLOURS).tolist(), tooltips=tips,
+    circle_points(display(located), colours=_state(located).map(COLOURS).tolist(), tooltips=tips,
                   radius=5, name="hazards").add_to(points)
     show_map(_base_map(store), "ledger-map", changing=points)
     table = pd.DataFrame(shown[list(TABLE_COLUMNS)])

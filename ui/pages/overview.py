@@ -18,6 +18,7 @@ from ui.chrome import (
     open_store,
     risk,
     tables,
+    tiles,
     tr,
 )
 
@@ -57,7 +58,7 @@ def _map(store, result, layer: str, height: int = 620) -> str | None:
     roads = data["road_segments"]
     main_roads = roads[roads["road_class"].isin(["国道", "省道", "县道"])]
     m = overview_map(towns, asset_urls(), _map_text(store, result, layer),
-                     rivers=data["rivers"], roads=main_roads)
+                     rivers=data["rivers"], roads=main_roads, tiles=tiles())
     state = st_folium(m, height=height, use_container_width=True, key=f"overview-{layer}",
                       returned_objects=["last_active_drawing"])
     clicked = (state or {}).get("last_active_drawing") or {}

@@ -13,9 +13,11 @@ from ui.chrome import (
     caption,
     current_lang,
     demo_banner,
+    display,
     open_store,
     show_map,
     tables,
+    tiles,
     tr,
 )
 
@@ -45,16 +47,16 @@ if store is not None:
         "reloc_name": rel_labels["reloc_name"], "people": rel_labels["people"],
         "hazards_near": tr("col.hazards_near")})
     layers = [
-        symbol_points(resources, colours=style.str[0], symbols=style.str[1],
+        symbol_points(display(resources), colours=style.str[0], symbols=style.str[1],
                       tooltips=res_tips, cluster=False),
-        circle_points(reloc, colours=RELOC_COLOUR, tooltips=rel_tips, radius=8,
+        circle_points(display(reloc), colours=RELOC_COLOUR, tooltips=rel_tips, radius=8,
                       name="relocation"),
     ]
     legend = (tr("resources_legend"), [(c, f"{s} {k}") for k, (c, s) in RESOURCE_STYLE.items()]
               + [(RELOC_COLOUR, rel_labels["reloc_name"])])
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, tr("resources"), tr("src.resources")), legend=legend,
-                 layers=layers)
+                 layers=layers, tiles=tiles())
     show_map(m, "resources-map")
     st.subheader(tr("reloc_table"))
     table = pd.DataFrame(reloc[["reloc_name", "households", "people"]]).join(around)

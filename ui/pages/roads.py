@@ -16,10 +16,12 @@ from ui.chrome import (
     caption,
     current_lang,
     demo_banner,
+    display,
     open_store,
     risk,
     show_map,
     tables,
+    tiles,
     tr,
 )
 
@@ -44,11 +46,11 @@ if store is not None:
                                      "accidents": tr("accidents")})
     accidents = data["road_accidents"]
     layers = [
-        coloured_lines(segments, colours=classes.map(RISK_COLOURS).tolist(), tooltips=tips,
+        coloured_lines(display(segments), colours=classes.map(RISK_COLOURS).tolist(), tooltips=tips,
                        weight=3, name="segments"),
-        coloured_lines(spots, colours=SPOT_COLOUR, tooltips=spot_tips, weight=9,
+        coloured_lines(display(spots), colours=SPOT_COLOUR, tooltips=spot_tips, weight=9,
                        name="black_spots"),
-        circle_points(accidents, colours="#333333", radius=2, name="accidents",
+        circle_points(display(accidents), colours="#333333", radius=2, name="accidents",
                       tooltips=tooltip_rows(accidents, {"accident_time": "时间 time",
                                                         "deaths": "死亡 deaths"})),
     ]
@@ -56,7 +58,8 @@ if store is not None:
     legend_items.append((SPOT_COLOUR, tr("black_spot_legend")))
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, tr("roads"), tr("src.roads")),
-                 legend=(tr("legend.segments"), legend_items), layers=layers)
+                 legend=(tr("legend.segments"), legend_items), layers=layers,
+                 tiles=tiles())
     show_map(m, "roads-map")
     st.subheader(tr("black_spots"))
     names = risk(store).names
