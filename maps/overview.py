@@ -77,9 +77,9 @@ def labels_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="labels", control=False)
     for point, name in zip(towns.geometry.representative_point(), towns["township_name"],
                            strict=True):
-        folium.Marker([point.y, point.x], icon=folium.DivIcon(
+        folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
             html=f'<div class="rm-label">{escape(str(name))}</div>', icon_size=(90, 18),
-            icon_anchor=(45, 9))).add_to(group)
+            icon_anchor=(45, 9))).add_to(group)  # labels let clicks through to townships
     return group
 
 

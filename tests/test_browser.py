@@ -114,3 +114,18 @@ def test_meeting_mode_full_screen_map(page: tuple[Page, list[str]], app_server: 
     assert frame.locator(".rm-legend").is_visible()
     _shot(tab, "meeting")
     assert not outside, f"requests to outside hosts were attempted: {outside}"
+
+
+def test_clicking_a_township_explains_it(page: tuple[Page, list[str]], app_server: str) -> None:
+    tab, outside = page
+    tab.goto(app_server, wait_until="domcontentloaded")
+    frame = _map_frame(tab)
+    polygon = frame.locator("path.leaflet-interactive").nth(5)
+    polygon.wait_for(timeout=60_000)
+    polygon.click()  # at its centre, where the name label lies: labels let clicks through
+    tab.get_by_text("主要原因").or_(tab.locator("h3", has_text=" · 综合风险 · ")).first.wait_for(
+        timeout=60_000)
+    heading = tab.locator("h3", has_text=" · 综合风险 · ").first
+    assert heading.is_visible()
+    assert tab.locator("li").count() >= 1, "the plain-Chinese facts are listed"
+    assert not outside
