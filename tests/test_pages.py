@@ -110,3 +110,14 @@ def test_meeting_mode(pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(at.metric) == 8
     css = [m.value for m in at.markdown if "stSidebar" in m.value]
     assert css, "meeting mode hides the sidebar and chrome"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_in_english(page: str, pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DB_ENV, str(pages_db))
+    at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120)
+    at.session_state["lang"] = "English"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Demo data" in w.value for w in at.warning)
+    assert not re.search(r"[\u4e00-\u9fff]", at.title[0].value), "titles are translated"

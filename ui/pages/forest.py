@@ -6,7 +6,6 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from analytics.firedanger import LEVEL_NAMES
 from analytics.places import fire_season_notice
 from geodata.config import read_toml
 from maps.compose import page_map
@@ -47,7 +46,7 @@ if store is not None:
     level = towns["township_code"].map(today)
     fill = level.map(LEVEL_COLOURS).fillna("#bdbdbd")
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
-        lambda v: f"{int(v)} 级 {LEVEL_NAMES[int(v)]}" if pd.notna(v) else "—")
+        lambda v: tr(f"danger.{int(v)}") if pd.notna(v) else "—")
     zones = display(data["forest_zones"])
     forest = folium.GeoJson(zones[["geometry"]], name="forest", interactive=False,
                             style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
@@ -55,7 +54,7 @@ if store is not None:
                                                        "fillOpacity": 0.25})
     fires = display(data["fire_events"])
     layers = [forest, heat_layer(fires)] if len(fires) else [forest]
-    legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], f"{k} 级 {LEVEL_NAMES[k]}")
+    legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], tr(f"danger.{k}"))
                                     for k in sorted(LEVEL_COLOURS, reverse=True)])
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, f"{tr('forest')} · {day:%Y-%m-%d}", tr("src.fire")),

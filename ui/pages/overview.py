@@ -41,9 +41,7 @@ def _kpis(store, *, per_row: int = 8) -> None:
 
 
 def _map_text(store, result, layer: str) -> MapText:
-    lang = current_lang()
-    labels = {c: c if lang == "zh" else {"重大": "very high", "较大": "high", "一般": "moderate",
-                                         "低": "low"}[c] for c in CLASSES}
+    labels = {c: tr(f"class.{c}") for c in CLASSES}
     lines = (tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"),
              tr("method", version=result.method_version, hash=result.config_hash))
     return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(store),

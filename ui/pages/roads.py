@@ -51,10 +51,11 @@ if store is not None:
         coloured_lines(display(spots), colours=SPOT_COLOUR, tooltips=spot_tips, weight=9,
                        name="black_spots"),
         circle_points(display(accidents), colours="#333333", radius=2, name="accidents",
-                      tooltips=tooltip_rows(accidents, {"accident_time": "时间 time",
-                                                        "deaths": "死亡 deaths"})),
+                      tooltips=tooltip_rows(accidents, {
+                          c: labels("road_accidents", current_lang())[c]
+                          for c in ("accident_time", "deaths", "accident_type")})),
     ]
-    legend_items = [(RISK_COLOURS[c], c) for c in ("重大", "较大", "一般", "低")]
+    legend_items = [(RISK_COLOURS[c], tr(f"class.{c}")) for c in ("重大", "较大", "一般", "低")]
     legend_items.append((SPOT_COLOUR, tr("black_spot_legend")))
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, tr("roads"), tr("src.roads")),
