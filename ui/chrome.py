@@ -163,3 +163,12 @@ def tiles() -> TileSettings:
 def display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return a layer's features in the coordinates the configured tiles need."""
     return for_display(frame, tiles())
+
+
+def start_page(title_key: str) -> Store | None:
+    """Draw a page's title and demo notice; return the store (None if it cannot open)."""
+    st.title(tr(title_key))
+    store = open_store()
+    if store is not None:
+        demo_banner(store)
+    return store

@@ -10,7 +10,7 @@ from geodata.exporter import FORMATS, export_bytes
 from geodata.importer import ImportOptions, import_file
 from geodata.report import ImportReport
 from geodata.schema import ENTITY_TABLES, TABLES
-from ui.chrome import current_lang, demo_banner, open_store, tr
+from ui.chrome import current_lang, start_page, tr
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09", "other")
 
@@ -83,9 +83,7 @@ def _download(store) -> None:
         st.download_button(f"{tr('download')} {name}", content, file_name=name)
 
 
-st.title(tr("data"))
-store = open_store()
+store = start_page("data")
 if store is not None:
-    demo_banner(store)
     _import(store)
     _download(store)

@@ -14,11 +14,10 @@ from ui.assets import asset_urls
 from ui.chrome import (
     base_layers,
     caption,
-    demo_banner,
     display,
-    open_store,
     risk,
     show_map,
+    start_page,
     tables,
     tiles,
     tr,
@@ -26,10 +25,8 @@ from ui.chrome import (
 
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
 
-st.title(tr("forest"))
-store = open_store()
+store = start_page("forest")
 if store is not None:
-    demo_banner(store)
     data = tables(store)
     result = risk(store)
     danger = result.danger

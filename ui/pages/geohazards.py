@@ -12,10 +12,9 @@ from ui.chrome import (
     base_layers,
     caption,
     current_lang,
-    demo_banner,
     display,
-    open_store,
     show_map,
+    start_page,
     tables,
     tiles,
     tr,
@@ -55,10 +54,8 @@ def _record(site: pd.Series, readings: pd.DataFrame) -> None:
         st.line_chart(rows.set_index("reading_time")["value"], height=180)
 
 
-st.title(tr("geohazards"))
-store = open_store()
+store = start_page("geohazards")
 if store is not None:
-    demo_banner(store)
     data = tables(store)
     names = dict(zip(data["townships"]["township_code"], data["townships"]["township_name"],
                      strict=True))

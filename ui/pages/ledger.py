@@ -14,10 +14,9 @@ from ui.chrome import (
     caption,
     current_lang,
     data_version,
-    demo_banner,
     display,
-    open_store,
     show_map,
+    start_page,
     tables,
     tiles,
     tr,
@@ -72,10 +71,8 @@ def _state(ledger: pd.DataFrame) -> pd.Series:
                       for c, m in zip(closed, major, strict=True)], index=ledger.index)
 
 
-st.title(tr("ledger"))
-store = open_store()
+store = start_page("ledger")
 if store is not None:
-    demo_banner(store)
     data = tables(store)
     ledger = data["hazard_ledger"]
     names = dict(zip(data["townships"]["township_code"], data["townships"]["township_name"],

@@ -12,10 +12,9 @@ from ui.chrome import (
     base_layers,
     caption,
     current_lang,
-    demo_banner,
     display,
-    open_store,
     show_map,
+    start_page,
     tables,
     tiles,
     tr,
@@ -26,10 +25,8 @@ RESOURCE_STYLE = {"避难场所": ("#1a9641", "⌂"), "救援队伍": ("#d7191c"
                   "森林消防队": ("#2e7d32", "▲"), "医院": ("#2c7bb6", "✚")}
 RELOC_COLOUR = "#000000"
 
-st.title(tr("resources"))
-store = open_store()
+store = start_page("resources")
 if store is not None:
-    demo_banner(store)
     data = tables(store)
     distance = st.slider(tr("distance_m"), 100, 3000, 500, step=100)
     reloc = data["relocation_sites"]

@@ -15,11 +15,10 @@ from ui.chrome import (
     base_layers,
     caption,
     current_lang,
-    demo_banner,
     display,
-    open_store,
     risk,
     show_map,
+    start_page,
     tables,
     tiles,
     tr,
@@ -27,10 +26,8 @@ from ui.chrome import (
 
 SPOT_COLOUR = "#7b00b4"
 
-st.title(tr("roads"))
-store = open_store()
+store = start_page("roads")
 if store is not None:
-    demo_banner(store)
     data = tables(store)
     settings = read_toml()["road"]
     segments = data["road_segments"]
