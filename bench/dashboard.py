@@ -2,7 +2,7 @@
 
 Usage: ``python bench/dashboard.py [--db data/riskmap.duckdb]`` (run by ``make bench-ui``).
 - payload: bytes of the arguments the overview map component receives (AppTest);
-- rerender: server time of a rerun after a filter change on the ledger page (AppTest);
+- rerender: server time of a rerun after a filter change on each filtered page (AppTest);
 - first paint: seconds from opening the overview in headless Chromium until all township
   polygons are drawn, after /_stcore/health answered (outside requests blocked).
 """
@@ -32,22 +32,42 @@ def _payload(at: AppTest) -> int:
                and e.proto.DESCRIPTOR.name == "ComponentInstance")
 
 
-def server_figures(db: Path) -> None:
-    """Print the overview payload and the ledger rerender time."""
-    os.environ["RISKMAP_DB"] = str(db)
-    overview = AppTest.from_file(str(ROOT / "ui" / "pages" / "overview.py"),
-                                 default_timeout=300).run()
-    print(f"overview map payload: {_payload(overview) / 1e6:.2f} MB")
-    ledger = AppTest.from_file(str(ROOT / "ui" / "pages" / "ledger.py"),
-                               default_timeout=300).run()
-    level = next(m for m in ledger.multiselect if m.label == "等级")
+def _median_rerun(at: AppTest, steps: list) -> float:
+    """Return the median server time of reruns, each after applying one step."""
     times = []
-    for choice in (["重大"], ["一般"], ["重大"], [], ["一般"]):
+    for step in steps:
         t0 = time.perf_counter()
-        level.set_value(choice).run()
+        step(at).run()
         times.append(time.perf_counter() - t0)
-    print(f"ledger filter change rerender: median {statistics.median(times):.2f} s "
-          f"(of {len(times)})")
+    return statistics.median(times)
+
+
+def _page(name: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / "ui" / "pages" / f"{name}.py"),
+                             default_timeout=300).run()
+
+
+def _pick(label: str, value: list[str]):
+    return lambda at: next(m for m in at.multiselect if m.label == label).set_value(value)
+
+
+def server_figures(db: Path) -> None:
+    """Print the overview payload and the rerender time after a filter change, per page."""
+    os.environ["RISKMAP_DB"] = str(db)
+    print(f"overview map payload: {_payload(_page('overview')) / 1e6:.2f} MB")
+    cases = {
+        "ledger (level filter)": ("ledger", [_pick("等级", v) for v in
+                                             (["重大"], ["一般"], ["重大"], [], ["一般"])]),
+        "geohazards (type filter)": ("geohazards", [_pick("灾害类型", v) for v in
+                                                    (["滑坡"], ["崩塌"], [], ["泥石流"])]),
+        "forest (day)": ("forest", [lambda at, d=d: at.date_input[0].set_value(d) for d in
+                                    ("2026-04-04", "2026-01-10", "2026-07-01")]),
+        "resources (distance)": ("resources", [lambda at, d=d: at.slider[0].set_value(d)
+                                               for d in (700, 900, 1100)]),
+    }
+    for label, (page, steps) in cases.items():
+        print(f"rerender after a filter change, {label}: median "
+              f"{_median_rerun(_page(page), steps):.2f} s")
 
 
 def first_paint(db: Path) -> None:

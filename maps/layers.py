@@ -7,10 +7,12 @@ from html import escape
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from folium.plugins import HeatMap, MarkerCluster
 
-from maps.geometry import display_lines, display_polygons
+from maps.geometry import DISPLAY_GRID_DEG, display_lines, display_polygons
 from maps.overview import labels_layer
 
 SHAPES = {"滑坡": "●", "崩塌": "▲", "泥石流": "◆", "不稳定斜坡": "■", "地面塌陷": "▼",
@@ -55,18 +57,28 @@ def outline_layer(towns: gpd.GeoDataFrame, *, fill: pd.Series | None = None,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
 
 
+_SYMBOL_MARKER = folium.JsCode(
+    "function (feature, latlng) { return L.marker(latlng, {icon: L.divIcon({"
+    "html: feature.properties.icon, className: 'rm-symbol', iconSize: [20, 20],"
+    " iconAnchor: [10, 10]})}); }")
+
+
 def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.Series,
                   tooltips: pd.Series, cluster: bool) -> folium.FeatureGroup:
-    """Return a marker per point drawn as a coloured symbol; clustered when asked."""
+    """Return the points drawn as coloured symbols (one GeoJSON layer); clustered if asked.
+
+    Colours and symbols come from the app's own tables, tooltips are escaped already.
+    """
     group: folium.FeatureGroup = MarkerCluster(name="points", disable_clustering_at_zoom=13) \
         if cluster else folium.FeatureGroup(name="points")
-    for geom, colour, symbol, tip in zip(points.geometry, colours, symbols, tooltips,
-                                         strict=True):
-        html = (f'<div style="color:{colour};font-size:20px;line-height:20px;'
-                f'text-shadow:0 0 2px #000">{escape(symbol)}</div>')
-        folium.Marker([geom.y, geom.x], icon=folium.DivIcon(html=html, icon_size=(20, 20),
-                                                            icon_anchor=(10, 10)),
-                      tooltip=folium.Tooltip(tip, sticky=True)).add_to(group)
+    icons = [f'<div style="color:{c};font-size:20px;line-height:20px;'
+             f'text-shadow:0 0 2px #000">{escape(str(sym))}</div>'
+             for c, sym in zip(colours, symbols, strict=True)]
+    shown = gpd.GeoDataFrame({"icon": icons, "tip": tooltips.to_numpy()},
+                             geometry=points.geometry.values, crs=points.crs)
+    folium.GeoJson(shown, name="symbols", pointToLayer=_SYMBOL_MARKER,
+                   tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)
+                   ).add_to(group)
     return group
 
 
@@ -74,8 +86,10 @@ def circle_points(points: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
                   tooltips: pd.Series, radius: float = 5, name: str = "points"
                   ) -> folium.GeoJson:
     """Return many points as one GeoJSON layer of circle markers (cheap to draw)."""
+    geoms = shapely.set_precision(np.asarray(points.geometry.values, dtype=object),
+                                  DISPLAY_GRID_DEG)
     shown = gpd.GeoDataFrame({"colour": colours, "tip": tooltips.to_numpy()},
-                             geometry=points.geometry.values, crs=points.crs)
+                             geometry=gpd.array.from_shapely(geoms, crs=points.crs))
     return folium.GeoJson(
         shown, name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),

@@ -121,3 +121,16 @@ def test_page_in_english(page: str, pages_db: Path, monkeypatch: pytest.MonkeyPa
     assert not at.exception, at.exception
     assert any("Demo data" in w.value for w in at.warning)
     assert not re.search(r"[\u4e00-\u9fff]", at.title[0].value), "titles are translated"
+
+
+def test_meeting_mode_cycles_through_layers(pages_db: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DB_ENV, str(pages_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["mode"] = "meeting"
+    at.query_params["cycle"] = "20"
+    at.run()
+    first = at.title[0].value
+    at.run()
+    second = at.title[0].value
+    assert "综合风险" in first and "地质灾害" in second, (first, second)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.places import relocation_surroundings
-from geodata.schema import labels
+from geodata.schema import TABLES, labels
 from maps.compose import page_map
 from maps.layers import circle_points, symbol_points, tooltip_rows
 from ui.assets import asset_urls
@@ -50,7 +50,7 @@ if store is not None:
                       name="relocation"),
     ]
     legend = (tr("resources_legend"), [(c, f"{s} {k}") for k, (c, s) in RESOURCE_STYLE.items()]
-              + [(RELOC_COLOUR, rel_labels["reloc_name"])])
+              + [(RELOC_COLOUR, TABLES["relocation_sites"].label(current_lang()))])
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, tr("resources"), tr("src.resources")), legend=legend,
                  layers=layers, tiles=tiles())
