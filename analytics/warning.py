@@ -1,0 +1,139 @@
+"""Rain-triggered geohazard warning levels per site, rolled up to townships.
+
+Levels follow 地质灾害气象风险预警: 4 蓝 (一般), 3 黄 (较高), 2 橙 (高), 1 红 (很高); a lower number
+is more severe. Effective rainfall ``R_eff = F24 + Σ_{k<N} decay^k · R_k`` (``R_0`` the last
+24 h observed, ``R_k`` the day ``k`` days earlier, ``F24`` the forecast for the next 24 h) is
+compared with the site's thresholds: the site's own, else its township's, else its hazard
+type's, else the default. Monitoring growth over the last day past its thresholds raises the
+level on its own. A site with no observed rain for the last 24 h is ``unknown``, not level 4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+LEVEL_NAMES = {4: "蓝色（一般）", 3: "黄色（较高）", 2: "橙色（高）", 1: "红色（很高）"}
+
+
+def thresholds_for(sites: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return the four thresholds of each site and where they came from."""
+    table = settings["thresholds"]
+    rows, sources = [], []
+    for site_id, code, kind in zip(sites["site_id"], sites["township_code"],
+                                   sites["hazard_type"], strict=True):
+        for source, key, part in (("site", site_id, "site"), ("township", code, "township"),
+                                  ("type", kind, "type")):
+            if key in table.get(part, {}):
+                rows.append(table[part][key])
+                sources.append(source)
+                break
+        else:
+            rows.append(table["default"]["mm"])
+            sources.append("default")
+    out = pd.DataFrame(rows, columns=["t4", "t3", "t2", "t1"], index=sites.index, dtype=float)
+    out["threshold_source"] = sources
+    return out
+
+
+def level_from(values: pd.Series, limits: pd.DataFrame | Sequence[float]) -> pd.Series:
+    """Return 4..1 where ``values`` reach the thresholds (ascending), NA below the first."""
+    grid = (np.tile(np.asarray(limits, dtype=float), (len(values), 1))
+            if not isinstance(limits, pd.DataFrame) else limits[["t4", "t3", "t2", "t1"]]
+            .to_numpy(float))
+    reached = (values.to_numpy(float)[:, None] >= grid).sum(axis=1)
+    level = pd.Series(5 - reached, index=values.index, dtype="Int64")
+    return level.where(reached > 0)
+
+
+def effective_rain(daily: pd.DataFrame, forecast: pd.Series, *, as_of: pd.Timestamp,
+                   decay: float, days: int) -> pd.DataFrame:
+    """Return ``last24``, ``antecedent``, ``forecast24`` and ``effective`` per key.
+
+    ``daily`` has ``key, day, mm`` (observed 24-h totals, ``day`` = the date the window ends);
+    ``forecast`` maps key → next-24-h forecast (mm).
+    """
+    age = (as_of.normalize() - pd.to_datetime(daily["day"]).dt.normalize()).dt.days
+    recent = daily[(age >= 0) & (age < days)].assign(age=age)
+    weighted = recent["mm"] * decay ** recent["age"]
+    out = pd.DataFrame({
+        "last24": recent[recent["age"] == 0].groupby("key")["mm"].sum(),
+        "antecedent": weighted.groupby(recent["key"]).sum(),
+    })
+    out["forecast24"] = forecast.reindex(out.index).fillna(0.0)
+    out["effective"] = out["antecedent"] + out["forecast24"]
+    return out
+
+
+def monitoring_levels(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Series:
+    """Return, per site, the most severe level its last day of growth reaches (NA if none)."""
+    limits = settings["monitoring"]
+    watched = readings[readings["reading_kind"].isin(list(limits))].sort_values("reading_time")
+    worst: dict[str, int] = {}
+    for (site, kind), rows in watched.groupby(["site_id", "reading_kind"]):
+        if len(rows) < 2:
+            continue
+        last, before = rows.iloc[-1], rows.iloc[-2]
+        days = max((last["reading_time"] - before["reading_time"]).total_seconds() / 86400,
+                   1e-9)
+        rate = (last["value"] - before["value"]) / days
+        level = level_from(pd.Series([rate]), limits[kind]).iloc[0]
+        if pd.notna(level):
+            worst[site] = min(worst.get(site, 5), int(level))
+    return pd.Series(worst, dtype="Int64")
+
+
+def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame, *,
+                as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return each active site's warning: rain figures, level, state and reason.
+
+    ``rain`` holds rainfall rows (``site_id`` or ``township_code``, ``window_end``,
+    ``window_hours``, ``rainfall_kind``, ``rainfall_mm``); site rows beat township rows.
+    """
+    active = sites[sites["site_status"] == "在册"].reset_index(drop=True)
+    keyed = _per_site(active, rain)
+    day = keyed[(keyed["rainfall_kind"] == "实况") & (keyed["window_hours"] == 24)]
+    daily = pd.DataFrame({"key": day["site_id"], "day": day["window_end"] - pd.Timedelta(
+        hours=1), "mm": day["rainfall_mm"]})
+    fc = keyed[(keyed["rainfall_kind"] == "预报") & (keyed["window_hours"] == 24)]
+    forecast = fc.groupby("site_id")["rainfall_mm"].max()
+    r = settings["rain"]
+    eff = effective_rain(daily, forecast, as_of=as_of, decay=float(r["decay"]),
+                         days=int(r["antecedent_days"])).reindex(active["site_id"])
+    eff.index = active.index
+    limits = thresholds_for(active, settings)
+    rain_level = level_from(eff["effective"].fillna(-1), limits)
+    mon = active["site_id"].map(monitoring_levels(readings, settings)).astype("Int64")
+    level = pd.concat([rain_level, mon], axis=1).min(axis=1).astype("Int64")
+    known = eff["last24"].notna()
+    state = np.where(~known & mon.isna(), "unknown", np.where(level.notna(), "warning", "none"))
+    reason = np.where(mon.notna() & (mon <= rain_level.fillna(5)).fillna(False),
+                      "monitoring", np.where(level.notna(), "rain", ""))
+    return pd.concat([active[["site_id", "site_name", "township_code", "hazard_type",
+                              "threatened_households", "threatened_people"]], eff, limits,
+                      pd.DataFrame({"level": level.where(known | mon.notna()),
+                                    "state": state, "reason": reason})], axis=1)
+
+
+def _per_site(sites: pd.DataFrame, rain: pd.DataFrame) -> pd.DataFrame:
+    """Give every rain row the sites it applies to: its own site, else its township's."""
+    own = rain[rain["site_id"].isin(sites["site_id"])]
+    by_town = rain[rain["site_id"].isna() & rain["township_code"].notna()].merge(
+        sites[["site_id", "township_code"]], on="township_code", suffixes=("_x", ""))
+    by_town = by_town[~by_town["site_id"].isin(own["site_id"])]
+    cols = ["site_id", "window_end", "window_hours", "rainfall_kind", "rainfall_mm"]
+    return pd.concat([own[cols], by_town[cols]], ignore_index=True)
+
+
+def township_rollup(levels: pd.DataFrame) -> pd.DataFrame:
+    """Return per township: the most severe site level and the count of sites per level."""
+    counts = pd.crosstab(levels["township_code"], levels["level"].fillna(0).astype(int))
+    counts = counts.reindex(columns=[1, 2, 3, 4], fill_value=0)
+    counts.columns = [f"level_{c}" for c in counts.columns]
+    counts["level"] = levels.groupby("township_code")["level"].min().astype("Int64")
+    counts["unknown"] = levels.groupby("township_code")["state"].apply(
+        lambda s: int((s == "unknown").sum()))
+    return counts
