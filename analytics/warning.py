@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from analytics.spatial import metric_crs
 
 LEVEL_NAMES = {4: "蓝色（一般）", 3: "黄色（较高）", 2: "橙色（高）", 1: "红色（很高）"}
 
@@ -137,3 +140,31 @@ def township_rollup(levels: pd.DataFrame) -> pd.DataFrame:
     counts["unknown"] = levels.groupby("township_code")["state"].apply(
         lambda s: int((s == "unknown").sum()))
     return counts
+
+
+def evacuation_list(levels: pd.DataFrame, sites: pd.DataFrame, facilities: pd.DataFrame, *,
+                    worst: int = 2) -> pd.DataFrame:
+    """Return every site at level ``worst`` or more severe, with whom to move and call.
+
+    Threatened households and people, the monitor's name and phone, and the nearest
+    emergency shelter with its distance (metres, in a projected CRS) and capacity.
+    """
+    hit = levels[levels["level"].notna() & (levels["level"] <= worst)]
+    located = sites.set_index("site_id").loc[hit["site_id"]]
+    out = hit[["site_id", "site_name", "township_code", "level", "threatened_households",
+               "threatened_people"]].reset_index(drop=True)
+    out["monitor_name"] = located["monitor_name"].to_numpy()
+    out["monitor_phone"] = located["monitor_phone"].to_numpy()
+    shelters = facilities[facilities["facility_category"] == "避难场所"]
+    if len(out) and len(shelters):
+        points = gpd.GeoDataFrame(geometry=located.geometry.values, crs=sites.crs)
+        crs = metric_crs(points)
+        near = gpd.sjoin_nearest(points.to_crs(crs), shelters[["facility_name", "capacity",
+                                                               "geometry"]].to_crs(crs),
+                                 distance_col="shelter_m")
+        near = near[~near.index.duplicated()]
+        out["shelter"] = near["facility_name"].to_numpy()
+        out["shelter_capacity"] = near["capacity"].to_numpy()
+        out["shelter_m"] = near["shelter_m"].round(0).to_numpy()
+    return out.sort_values(["level", "threatened_people"], ascending=[True, False],
+                           ignore_index=True)

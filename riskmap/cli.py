@@ -1,4 +1,4 @@
-"""The ``riskmap`` command: demo, info, import, export, backup, restore, score.
+"""The ``riskmap`` command: demo, info, import, export, backup, restore, score, warn.
 
 Every command opens the database writable, so that a database of an older schema is migrated
 on first use (DuckDB lets one process write at a time; a reader would be locked out as well).
@@ -129,6 +129,22 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     score.set_defaults(func=_cmd_score)
 
 
+def _cmd_warn(args: argparse.Namespace) -> int:
+    from riskmap.warn import run_warn
+
+    with Store(_db(args)) as store:
+        return run_warn(store, args)
+
+
+def _add_warn(sub: argparse._SubParsersAction) -> None:
+    warn = sub.add_parser("warn", help="geohazard warning levels and the evacuation list")
+    warn.add_argument("--rain", help="rainfall file (CSV/XLSX) to add to the stored rainfall")
+    warn.add_argument("--as-of", help="time the warning is for (default: now)")
+    warn.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_db(warn)
+    warn.set_defaults(func=_cmd_warn)
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database file (default: $RISKMAP_DB or data/riskmap.duckdb)")
 
@@ -183,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(func=_cmd_info)
     _add_transfer(sub)
     _add_score(sub)
+    _add_warn(sub)
     return parser
 
 

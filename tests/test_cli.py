@@ -84,3 +84,29 @@ def test_score_prints_ranking_writes_json_and_saves(demo_copy: Path, tmp_path: P
         saved = store.read("risk_scores")
     assert len(saved) == 20 * 5 and saved["config_hash"].nunique() == 1
     assert set(saved["layer"]) == {"geohazard", "forest_fire", "road", "ledger", "composite"}
+
+
+def test_warn_heavy_rain_scenario_raises_the_wet_township(
+        demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    args = ["warn", "--db", str(demo_copy), "--as-of", "2026-11-01 09:00", "--json"]
+    assert main(args) == 0
+    dry = json.loads(capsys.readouterr().out)
+    heavy = tmp_path / "heavy.csv"
+    heavy.write_text("乡镇,时段结束时间,时段长度,实况/预报,雨量\n"
+                     "城关镇,2026-11-01 08:00,24,实况,95\n"
+                     "城关镇,2026-11-02 08:00,24,预报,60\n", encoding="utf-8")
+    assert main([*args, "--rain", str(heavy)]) == 0
+    wet = json.loads(capsys.readouterr().out)
+    town = {t["township_code"]: t for t in wet["townships"]}["529901100000"]
+    assert town["level"] == 1 and town["level_1"] > 0
+    assert len(wet["evacuation"]) > len(dry["evacuation"])
+    from geodata.store import Store
+
+    people = sum(row["threatened_people"] for row in wet["evacuation"])
+    with Store(demo_copy) as store:
+        sites = store.read("geohazard_sites").set_index("site_id")
+    listed = [row["site_id"] for row in wet["evacuation"]]
+    assert people == sites.loc[listed, "threatened_people"].sum() > 0
+    assert all(row["level"] <= 2 for row in wet["evacuation"])

@@ -101,3 +101,23 @@ def test_rollup_takes_the_most_severe_and_counts() -> None:
 
 def test_level_from_a_plain_list() -> None:
     assert level_from(pd.Series([0.5, 1.0, 12.0]), [1, 2, 5, 10]).tolist() == [pd.NA, 4, 1]
+
+
+def test_evacuation_list_people_total_and_nearest_shelter() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from analytics.warning import evacuation_list
+
+    sites = gpd.GeoDataFrame(_sites(("S1", "T", "泥石流"), ("S2", "T", "滑坡")).assign(
+        monitor_name=["王", None], monitor_phone=["13900000000", None]),
+        geometry=[Point(105.9, 26.8), Point(105.95, 26.85)], crs=4326)
+    shelters = gpd.GeoDataFrame({"facility_name": ["近", "远"],
+                                 "facility_category": ["避难场所"] * 2, "capacity": [500, 900]},
+                                geometry=[Point(105.9, 26.801), Point(106.2, 27.0)], crs=4326)
+    levels = site_levels(sites, pd.DataFrame([_rain("T", 100)]), NO_READINGS, as_of=AS_OF,
+                         settings=SETTINGS)
+    out = evacuation_list(levels, sites, shelters)
+    assert out["site_id"].tolist() == ["S1"], "debris flow at 100 mm is orange; landslide yellow"
+    assert out["threatened_people"].sum() == 10
+    assert out.loc[0, "shelter"] == "近" and 100 < out.loc[0, "shelter_m"] < 120
