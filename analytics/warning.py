@@ -168,3 +168,24 @@ def evacuation_list(levels: pd.DataFrame, sites: pd.DataFrame, facilities: pd.Da
         out["shelter_m"] = near["shelter_m"].round(0).to_numpy()
     return out.sort_values(["level", "threatened_people"], ascending=[True, False],
                            ignore_index=True)
+
+
+def silent_sites(sites: pd.DataFrame, readings: pd.DataFrame, *, as_of: pd.Timestamp,
+                 days: int) -> pd.DataFrame:
+    """Return active sites not inspected, or (if instrumented) not reporting, for ``days``.
+
+    Columns: ``site_id``, ``township_code``, ``days_since_inspection``,
+    ``days_since_reading`` (NA for sites without instruments), ``why``.
+    """
+    active = sites[sites["site_status"] == "在册"]
+    last_reading = readings.groupby("site_id")["reading_time"].max()
+    since_inspection = (as_of - active["last_inspection_date"]).dt.days
+    since_reading = (as_of - active["site_id"].map(last_reading)).dt.days
+    quiet_inspection = since_inspection.isna() | (since_inspection > days)
+    quiet_reading = since_reading.notna() & (since_reading > days)
+    out = pd.DataFrame({"site_id": active["site_id"], "township_code": active["township_code"],
+                        "days_since_inspection": since_inspection.astype("Int64"),
+                        "days_since_reading": since_reading.astype("Int64")})
+    out["why"] = np.where(quiet_inspection & quiet_reading, "both",
+                          np.where(quiet_inspection, "inspection", "reading"))
+    return out[(quiet_inspection | quiet_reading).to_numpy()].reset_index(drop=True)

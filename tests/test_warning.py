@@ -121,3 +121,17 @@ def test_evacuation_list_people_total_and_nearest_shelter() -> None:
     assert out["site_id"].tolist() == ["S1"], "debris flow at 100 mm is orange; landslide yellow"
     assert out["threatened_people"].sum() == 10
     assert out.loc[0, "shelter"] == "近" and 100 < out.loc[0, "shelter_m"] < 120
+
+
+def test_silent_sites_by_inspection_and_reporting() -> None:
+    from analytics.warning import silent_sites
+
+    sites = _sites(("A", "T", "滑坡"), ("B", "T", "滑坡"), ("C", "U", "滑坡"), ("D", "U", "滑坡"))
+    sites["last_inspection_date"] = [AS_OF - pd.Timedelta(days=d) for d in (5, 40, 5, 5)]
+    sites.loc[3, "last_inspection_date"] = pd.NaT
+    readings = pd.DataFrame({"site_id": ["A", "C"], "reading_kind": ["降雨量"] * 2,
+                             "reading_time": [AS_OF - pd.Timedelta(days=1),
+                                              AS_OF - pd.Timedelta(days=20)], "value": [1, 1]})
+    out = silent_sites(sites, readings, as_of=AS_OF, days=15).set_index("site_id")
+    assert out["why"].to_dict() == {"B": "inspection", "C": "reading", "D": "inspection"}
+    assert out.loc["C", "days_since_reading"] == 20
