@@ -131,10 +131,6 @@ class Inputs:
         """Return per-township counts of rows where ``mask`` holds."""
         return self.sums(mask.astype(float), codes).astype(int)
 
-    def missing_unless(self, *names: str) -> bool:
-        """Return whether any source table is empty (the indicator is then missing)."""
-        return any(self.table(n).empty for n in names)
-
 
 def prepare_inputs(tables: Tables, config: RiskConfig, as_of: pd.Timestamp) -> Inputs:
     """Project every table with geometry to the metric CRS once."""

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.config import CLASSES, LAYERS, IndicatorSpec, RiskConfig
+from analytics.config import CLASSES, IndicatorSpec, RiskConfig
 
 
 def transform(values: pd.Series, kind: str) -> pd.Series:
@@ -114,8 +114,3 @@ def apply_overrides(classes: pd.Series, facts: pd.DataFrame, layer: str,
 def ranks(score: pd.Series) -> pd.Series:
     """Return 1 for the riskiest township; ties share the better rank."""
     return score.rank(ascending=False, method="min")
-
-
-def all_layers(results: Mapping[str, pd.Series]) -> pd.DataFrame:
-    """Return a frame of layer scores in the standard layer order."""
-    return pd.DataFrame({layer: results[layer] for layer in LAYERS})

@@ -110,7 +110,7 @@ def _text(raw: pd.Series) -> pd.Series:
     return raw.str.strip() if pd.api.types.is_string_dtype(raw.dtype) else raw
 
 
-def _parse_column(table: Table, name: str, raw: pd.Series,
+def _parse_column(name: str, raw: pd.Series,
                   overrides: Mapping[str, str]) -> pd.Series:
     """Parse one column by its field's type; unparsed values stay as given for validation."""
     spec = FIELDS[name]
@@ -165,7 +165,7 @@ def _make_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
     return content.map(lambda s: f"{prefix}-{hashlib.sha1(s.encode()).hexdigest()[:12]}")
 
 
-def _defaults(table: Table, frame: pd.DataFrame, header: HeaderMatch) -> list[Problem]:
+def _defaults(table: Table, frame: pd.DataFrame) -> list[Problem]:
     """Fill what a file may leave out: an ID, a ledger status."""
     problems: list[Problem] = []
     key = table.primary_key[0]
@@ -233,13 +233,13 @@ def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
             frame[name] = value
     problems: list[Problem] = []
     for name in [c for c in frame.columns if c in FIELDS]:
-        frame[name] = _parse_column(table, name, frame[name], options.values.get(name, {}))
+        frame[name] = _parse_column(name, frame[name], options.values.get(name, {}))
     if "township_code" in frame and not towns.empty and table_name != "townships":
         frame["township_code"] = _township_codes(frame["township_code"], towns)
     geometry, found = _location(table, frame, raw, header, options.crs)
     problems += found
     frame = frame.drop(columns=[c for c in ("lon", "lat", "wkt") if c in frame])
-    problems += _defaults(table, frame, header)
+    problems += _defaults(table, frame)
     if geometry is not None:
         geometry, found = locate.repair(table, geometry.reset_index(drop=True))
         problems += found

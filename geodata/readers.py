@@ -100,7 +100,7 @@ def _header_row(rows: list[tuple], score: Callable[[list[str]], int]) -> tuple[i
 def _sheet_frame(name: str, rows: list[tuple], header: int) -> tuple[pd.DataFrame, list[str]]:
     heads = [str(c).strip() if c is not None else "" for c in rows[header]]
     keep = [i for i, h in enumerate(heads) if h]
-    body = [r for r in rows[header + 1:]]
+    body = rows[header + 1:]
     labels = [f"{name}!{header + 2 + i}" for i in range(len(body))]
     frame = pd.DataFrame([[r[i] if i < len(r) else None for i in keep] for r in body],
                          columns=[heads[i] for i in keep], dtype=object)

@@ -13,7 +13,6 @@ import shapely
 from folium.plugins import HeatMap, MarkerCluster
 
 from maps.geometry import DISPLAY_GRID_DEG, display_lines, display_polygons
-from maps.overview import labels_layer
 
 SHAPES = {"滑坡": "●", "崩塌": "▲", "泥石流": "◆", "不稳定斜坡": "■", "地面塌陷": "▼",
           "地裂缝": "✚", "地面沉降": "⬟"}
@@ -115,9 +114,3 @@ def heat_layer(points: gpd.GeoDataFrame, weights: pd.Series | None = None) -> He
     w = weights.to_numpy() if weights is not None else [1.0] * len(points)
     data = [[g.y, g.x, float(v)] for g, v in zip(points.geometry, w, strict=True)]
     return HeatMap(data, name="heat", radius=18, blur=15, min_opacity=0.3)
-
-
-def with_labels(m: folium.Map, towns: gpd.GeoDataFrame) -> folium.Map:
-    """Add township name labels to a map."""
-    labels_layer(towns).add_to(m)
-    return m

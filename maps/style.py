@@ -45,7 +45,6 @@ class _Html(MacroElement):
     """Raw HTML placed over the map (legend, caption); the text in it is escaped already."""
 
     _template = Template(
-        "{% macro html(this, kwargs) %}{{ this.body }}{% endmacro %}"
         "{% macro script(this, kwargs) %}"
         "{{ this._parent.get_name() }}.getContainer()"
         ".insertAdjacentHTML('beforeend', {{ this.body_js }});"
@@ -54,7 +53,6 @@ class _Html(MacroElement):
     def __init__(self, body: str):
         super().__init__()
         self._name = "RiskMapHtml"
-        self.body = ""
         self.body_js = json.dumps(_BOX_CSS + body)
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analytics.config import parse_config
+from analytics.config import RiskConfig, parse_config
 from analytics.engine import RiskResult, score_county
 from geodata.config import MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
@@ -96,9 +96,15 @@ def _tables(path: str, version: str) -> dict[str, pd.DataFrame]:
     return load_tables(_store(path))
 
 
+@st.cache_resource
+def risk_config() -> RiskConfig:
+    """Return the risk engine's configuration (``config/risk.toml``), read once."""
+    return parse_config(read_toml())
+
+
 @st.cache_data(show_spinner=False)
 def _scores(path: str, version: str, as_of: pd.Timestamp) -> RiskResult:
-    return score_county(_tables(path, version), parse_config(read_toml()), as_of=as_of)
+    return score_county(_tables(path, version), risk_config(), as_of=as_of)
 
 
 def tables(store: Store) -> dict[str, pd.DataFrame]:

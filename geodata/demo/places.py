@@ -104,14 +104,13 @@ def make_facilities(rng: np.random.Generator, towns: gpd.GeoDataFrame,
     for i in rng.choice(np.arange(1, len(towns)), size=2, replace=False):
         town = towns.iloc[i]
         rows.append(_facility(rng, town, "消防站", f"{town['township_name']}专职消防队", 20, 300))
-    rows += _chemical_units(rng, towns, roads)
+    rows += _chemical_units(rng, roads)
     frame = gpd.GeoDataFrame(rows, crs=WORK_CRS)
     frame.insert(0, "facility_id", [f"SS{k + 1:04d}" for k in range(len(frame))])
     return frame
 
 
-def _chemical_units(rng: np.random.Generator, towns: gpd.GeoDataFrame,
-                    roads: gpd.GeoDataFrame) -> list[dict]:
+def _chemical_units(rng: np.random.Generator, roads: gpd.GeoDataFrame) -> list[dict]:
     """Return filling stations along main roads and a few gas depots."""
     main = roads[roads["road_class"].isin(["国道", "省道"])].reset_index(drop=True)
     rows = []

@@ -60,7 +60,7 @@ def _routes(rng: np.random.Generator, terrain: Terrain,
     for i, j in _extra_links(rng, seats, 4):
         routes.append((f"Y{len(routes):03d}", f"乡道Y{len(routes):03d}", "乡道",
                        _wiggly(rng, seats[i], seats[j], amplitude=900)))
-    return routes + _village_roads(rng, terrain, seats)
+    return routes + _village_roads(rng, seats)
 
 
 def _extra_links(rng: np.random.Generator, seats: np.ndarray, n: int) -> list[tuple[int, int]]:
@@ -71,7 +71,7 @@ def _extra_links(rng: np.random.Generator, seats: np.ndarray, n: int) -> list[tu
     return [pairs[k] for k in picks]
 
 
-def _village_roads(rng: np.random.Generator, terrain: Terrain,
+def _village_roads(rng: np.random.Generator,
                    seats: np.ndarray) -> list[tuple[str, str, str, LineString]]:
     roads = []
     for i, seat in enumerate(seats):

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics.places import fire_season_notice
-from geodata.config import read_toml
 from maps.compose import page_map
 from maps.layers import heat_layer
 from ui.assets import asset_urls
@@ -16,6 +15,7 @@ from ui.chrome import (
     caption,
     display,
     risk,
+    risk_config,
     show_map,
     start_page,
     tables,
@@ -34,7 +34,7 @@ if store is not None:
     latest = days.max().date() if len(days) else result.as_of.date()
     day = st.date_input(tr("danger_day"), value=latest,
                         min_value=days.min().date() if len(days) else None, max_value=latest)
-    notice = fire_season_notice(pd.Timestamp(day), read_toml()["forest_fire"])
+    notice = fire_season_notice(pd.Timestamp(day), risk_config().section("forest_fire"))
     if notice:
         st.warning(tr(f"notice.{notice}"), icon="🔥")
     towns = data["townships"]

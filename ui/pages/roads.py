@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from analytics.places import classes_from_breaks, segment_severity
-from geodata.config import read_toml
 from geodata.schema import labels
 from maps.compose import page_map
 from maps.layers import circle_points, coloured_lines, tooltip_rows
@@ -17,6 +16,7 @@ from ui.chrome import (
     current_lang,
     display,
     risk,
+    risk_config,
     show_map,
     start_page,
     tables,
@@ -29,7 +29,7 @@ SPOT_COLOUR = "#7b00b4"
 store = start_page("roads")
 if store is not None:
     data = tables(store)
-    settings = read_toml()["road"]
+    settings = risk_config().section("road")
     segments = data["road_segments"]
     severity = segment_severity(segments, data["road_accidents"], as_of=as_of(store),
                                 settings=settings)
