@@ -11,13 +11,15 @@ level on its own. A site with no observed rain for the last 24 h is ``unknown``,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analytics.spatial import metric_crs
+from analytics.evacuation import evacuation_list
+from analytics.rainfall import daily_observed, forecast_in_force, per_site
 
 LEVEL_NAMES = {4: "蓝色（一般）", 3: "黄色（较高）", 2: "橙色（高）", 1: "红色（很高）"}
 
@@ -93,19 +95,16 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame,
                 as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.DataFrame:
     """Return each active site's warning: rain figures, level, state and reason.
 
-    ``rain`` holds rainfall rows (``site_id`` or ``township_code``, ``window_end``,
-    ``window_hours``, ``rainfall_kind``, ``rainfall_mm``); site rows beat township rows.
+    ``rain`` holds rainfall rows (``site_id``, ``township_code``, optional point
+    ``geometry``, ``window_end``, ``window_hours``, ``rainfall_kind``, ``rainfall_mm``, and
+    an optional ``scenario`` flag); see ``analytics.rainfall`` for which row a site takes.
     """
     active = sites[sites["site_status"] == "在册"].reset_index(drop=True)
-    keyed = _per_site(active, rain)
-    day = keyed[(keyed["rainfall_kind"] == "实况") & (keyed["window_hours"] == 24)]
-    daily = pd.DataFrame({"key": day["site_id"], "day": day["window_end"] - pd.Timedelta(
-        hours=1), "mm": day["rainfall_mm"]})
-    fc = keyed[(keyed["rainfall_kind"] == "预报") & (keyed["window_hours"] == 24)]
-    forecast = fc.groupby("site_id")["rainfall_mm"].max()
+    keyed = per_site(active, rain, grid_settings=settings["grid"])
     r = settings["rain"]
-    eff = effective_rain(daily, forecast, as_of=as_of, decay=float(r["decay"]),
-                         days=int(r["antecedent_days"])).reindex(active["site_id"])
+    eff = effective_rain(daily_observed(keyed), forecast_in_force(keyed, as_of), as_of=as_of,
+                         decay=float(r["decay"]), days=int(r["antecedent_days"]))
+    eff = eff.reindex(active["site_id"])
     eff.index = active.index
     limits = thresholds_for(active, settings)
     rain_level = level_from(eff["effective"].fillna(-1), limits)
@@ -121,16 +120,6 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame,
                                     "state": state, "reason": reason})], axis=1)
 
 
-def _per_site(sites: pd.DataFrame, rain: pd.DataFrame) -> pd.DataFrame:
-    """Give every rain row the sites it applies to: its own site, else its township's."""
-    own = rain[rain["site_id"].isin(sites["site_id"])]
-    by_town = rain[rain["site_id"].isna() & rain["township_code"].notna()].merge(
-        sites[["site_id", "township_code"]], on="township_code", suffixes=("_x", ""))
-    by_town = by_town[~by_town["site_id"].isin(own["site_id"])]
-    cols = ["site_id", "window_end", "window_hours", "rainfall_kind", "rainfall_mm"]
-    return pd.concat([own[cols], by_town[cols]], ignore_index=True)
-
-
 def township_rollup(levels: pd.DataFrame) -> pd.DataFrame:
     """Return per township: the most severe site level and the count of sites per level."""
     counts = pd.crosstab(levels["township_code"], levels["level"].fillna(0).astype(int))
@@ -142,32 +131,60 @@ def township_rollup(levels: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def evacuation_list(levels: pd.DataFrame, sites: pd.DataFrame, facilities: pd.DataFrame, *,
-                    worst: int = 2) -> pd.DataFrame:
-    """Return every site at level ``worst`` or more severe, with whom to move and call.
+def level_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Return the sites whose level differs between two runs, most severe change first.
 
-    Threatened households and people, the monitor's name and phone, and the nearest
-    emergency shelter with its distance (metres, in a projected CRS) and capacity.
+    Columns ``site_id``, ``site_name``, ``township_code``, ``before``, ``after`` (levels,
+    NA = no warning) and ``change``: ``raised`` or ``lowered``.
     """
-    hit = levels[levels["level"].notna() & (levels["level"] <= worst)]
-    located = sites.set_index("site_id").loc[hit["site_id"]]
-    out = hit[["site_id", "site_name", "township_code", "level", "threatened_households",
-               "threatened_people"]].reset_index(drop=True)
-    out["monitor_name"] = located["monitor_name"].to_numpy()
-    out["monitor_phone"] = located["monitor_phone"].to_numpy()
-    shelters = facilities[facilities["facility_category"] == "避难场所"]
-    if len(out) and len(shelters):
-        points = gpd.GeoDataFrame(geometry=located.geometry.values, crs=sites.crs)
-        crs = metric_crs(points)
-        near = gpd.sjoin_nearest(points.to_crs(crs), shelters[["facility_name", "capacity",
-                                                               "geometry"]].to_crs(crs),
-                                 distance_col="shelter_m")
-        near = near[~near.index.duplicated()]
-        out["shelter"] = near["facility_name"].to_numpy()
-        out["shelter_capacity"] = near["capacity"].to_numpy()
-        out["shelter_m"] = near["shelter_m"].round(0).to_numpy()
-    return out.sort_values(["level", "threatened_people"], ascending=[True, False],
-                           ignore_index=True)
+    keys = ["site_id", "site_name", "township_code"]
+    both = before[[*keys, "level"]].merge(after[[*keys, "level"]], on=keys, how="outer",
+                                          suffixes=("_before", "_after"))
+    old = both["level_before"].fillna(5).astype(int)
+    new = both["level_after"].fillna(5).astype(int)
+    out = both[(old != new).to_numpy()].rename(columns={"level_before": "before",
+                                                        "level_after": "after"})
+    out["change"] = np.where(new[old != new] < old[old != new], "raised", "lowered")
+    out["_order"] = new[old != new]
+    return out.sort_values(["_order", "site_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class WarningRun:
+    """One warning run: per-site levels, the township roll-up and the evacuation list."""
+
+    as_of: pd.Timestamp
+    levels: pd.DataFrame
+    townships: pd.DataFrame
+    evacuation: pd.DataFrame
+    method_version: str
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of sites per level (``1``..``4``), ``unknown`` and ``people``."""
+        by_level = self.levels["level"].value_counts()
+        out = {str(k): int(by_level.get(k, 0)) for k in (1, 2, 3, 4)}
+        out["unknown"] = int((self.levels["state"] == "unknown").sum())
+        out["people"] = int(self.evacuation["threatened_people"].fillna(0).sum())
+        return out
+
+
+def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
+                settings: Mapping[str, Any], extra_rain: pd.DataFrame | None = None
+                ) -> WarningRun:
+    """Return the warning for the stored rain plus ``extra_rain`` (a file or a scenario)."""
+    rain = tables["rainfall"]
+    if extra_rain is not None and len(extra_rain):
+        rain = pd.concat([rain, extra_rain], ignore_index=True)
+    sites = tables["geohazard_sites"]
+    levels = site_levels(sites, rain, tables["monitoring_readings"], as_of=as_of,
+                         settings=settings)
+    towns = tables["townships"].set_index("township_code")
+    roll = township_rollup(levels).reindex(towns.index)
+    roll = roll.fillna({c: 0 for c in roll.columns if c != "level"})
+    roll.insert(0, "township_name", towns["township_name"])
+    evacuation = evacuation_list(levels, gpd.GeoDataFrame(sites), tables["facilities"],
+                                 tables["townships"], worst=int(settings.get("evacuate_at", 2)))
+    return WarningRun(as_of, levels, roll, evacuation, str(settings["method_version"]))
 
 
 def silent_sites(sites: pd.DataFrame, readings: pd.DataFrame, *, as_of: pd.Timestamp,

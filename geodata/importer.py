@@ -300,6 +300,40 @@ def with_shapefile_fields(options: ImportOptions, path: Path) -> ImportOptions:
     return replace(options, columns=columns)
 
 
+def _read_and_check(table_name: str, path: str | Path, options: ImportOptions,
+                    towns: gpd.GeoDataFrame, say: Callable[[str], None]
+                    ) -> tuple[Prepared, ImportReport]:
+    """Read ``path`` and check it as rows of ``table_name``; nothing is stored."""
+    say(f"读取 reading {path}")
+    raw = readers.read_any(path, header_score(table_name), sheet=options.sheet,
+                           encoding=options.encoding)
+    say(f"校验 checking {len(raw.frame):,} rows")
+    prepared = prepare(table_name, raw, options, towns)
+    header = prepared.header
+    if header and not prepared.profile:
+        prepared.problems = _as_given(prepared.problems, raw.frame, header)
+    report = ImportReport(table_name, str(path), len(raw.frame), raw.rows, prepared.problems,
+                          profile=prepared.profile, notes=prepared.notes,
+                          ignored_columns=header.ignored if header else [],
+                          headers=header.fields if header else {})
+    return prepared, report
+
+
+def read_checked(table_name: str, path: str | Path, towns: gpd.GeoDataFrame,
+                 options: ImportOptions | None = None) -> pd.DataFrame:
+    """Return the rows of ``path`` as valid rows of ``table_name``, without storing them.
+
+    For data used once (a rainfall scenario file): the same reading and checks as an
+    import. Raises ``RiskMapError`` with the report (row as in the file, column as headed,
+    value as written) when any row is bad.
+    """
+    prepared, report = _read_and_check(table_name, path, options or ImportOptions(), towns,
+                                       lambda _message: None)
+    if report.blocked:
+        raise RiskMapError(report.summary(limit=20))
+    return prepared.frame
+
+
 def import_file(store: Store, table_name: str, path: str | Path,
                 options: ImportOptions | None = None, *,
                 progress: Callable[[str], None] | None = None) -> ImportReport:
@@ -310,20 +344,9 @@ def import_file(store: Store, table_name: str, path: str | Path,
     say = progress or (lambda _message: None)
     options = with_shapefile_fields(options or ImportOptions(), Path(path))
     table = get_table(table_name)
-    say(f"读取 reading {path}")
-    raw = readers.read_any(path, header_score(table_name), sheet=options.sheet,
-                           encoding=options.encoding)
     towns = store.read("townships") if table_name != "townships" else gpd.GeoDataFrame(
         geometry=[], crs=STORAGE_CRS)
-    say(f"校验 checking {len(raw.frame):,} rows")
-    prepared = prepare(table_name, raw, options, towns)
-    header = prepared.header
-    if header and not prepared.profile:
-        prepared.problems = _as_given(prepared.problems, raw.frame, header)
-    report = ImportReport(table_name, str(path), len(raw.frame), raw.rows, prepared.problems,
-                          profile=prepared.profile, notes=prepared.notes,
-                          ignored_columns=header.ignored if header else [],
-                          headers=header.fields if header else {})
+    prepared, report = _read_and_check(table_name, path, options, towns, say)
     frame = prepared.frame
     if report.blocked and not options.skip_bad_rows:
         return report

@@ -15,6 +15,12 @@ def load_tables(store: Store) -> dict[str, pd.DataFrame]:
     return {name: store.read(name) for name in ENTITY_TABLES}
 
 
+def reference_time(store: Store) -> pd.Timestamp:
+    """Return the time the data speaks for: the demo's own 'now', else the present minute."""
+    stamp = store.meta().get("demo_as_of")
+    return pd.Timestamp(stamp) if stamp else pd.Timestamp.now().floor("min")
+
+
 def save_scores(store: Store, long: pd.DataFrame, *, as_of: pd.Timestamp,
                 method_version: str, config_hash: str,
                 computed_at: pd.Timestamp | None = None) -> str:

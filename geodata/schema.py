@@ -19,7 +19,7 @@ ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 STORAGE_CRS = "EPSG:4326"
@@ -177,6 +177,10 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("forest_cover_pct", "real", "森林覆盖率", "Forest cover", unit="%",
           minimum=0, maximum=100),
     Field("is_county_seat", "boolean", "县城所在地", "County seat"),
+    Field("lead_name", "text", "乡镇责任领导", "Township lead",
+          description="The township leader answerable for geohazard prevention and "
+                      "evacuation (地质灾害防治责任领导)"),
+    Field("lead_phone", "text", "责任领导电话", "Township lead phone", pattern=r"1\d{10}"),
     # --- rivers (base map) --------------------------------------------------------------
     Field("river_id", "text", "河流编号", "River ID"),
     Field("river_name", "text", "河流名称", "River"),
@@ -306,6 +310,8 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("capacity", "integer", "容量", "Capacity", unit="人", minimum=0,
           description="Students, beds, shelter places or team members, by category"),
     Field("contact_phone", "text", "联系电话", "Phone"),
+    Field("occupants", "integer", "已安置人数", "Current occupants", unit="人", minimum=0,
+          description="People a shelter already holds; remaining capacity = capacity − this"),
     # --- hazard ledger ------------------------------------------------------------------
     Field("domain", "text", "行业领域", "Domain", choices=LEDGER_DOMAINS),
     Field("hazard_description", "text", "隐患描述", "Description"),
@@ -366,6 +372,8 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                       "行政区划代码", "乡镇编码", "township"),
     "township_name": ("名称", "乡镇名称", "乡镇", "name"),
     "population": ("人口", "总人口", "常住人口"),
+    "lead_name": ("责任领导", "分管领导", "地灾防治责任领导", "乡镇负责人"),
+    "lead_phone": ("领导电话", "责任领导电话", "分管领导电话"),
     "site_id": ("统一编号", "编号", "隐患点编号", "灾害点编号", "野外编号", "id"),
     "site_name": ("名称", "隐患点名称", "灾害点名称", "name"),
     "hazard_type": ("灾害类型", "灾种", "类型", "type"),
@@ -410,6 +418,7 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "facility_name": ("名称", "单位名称", "设施名称", "name"),
     "facility_category": ("类别", "类型", "设施类型"),
     "contact_phone": ("电话", "联系电话", "联系方式"),
+    "occupants": ("已安置人数", "在用人数", "已安置"),
     "hazard_id": ("编号", "隐患编号", "台账编号"),
     "domain": ("行业", "领域", "行业领域", "行业类别", "所属行业"),
     "hazard_description": ("隐患描述", "隐患内容", "存在问题", "隐患问题", "问题描述"),
@@ -448,7 +457,7 @@ FIELDS: dict[str, Field] = {
 _TABLE_LIST: tuple[Table, ...] = (
     Table("townships", "乡镇（街道）", "Townships", "One township or sub-district",
           ("township_code", "township_name", "population", "households", "area_km2",
-           "forest_cover_pct", "is_county_seat"),
+           "forest_cover_pct", "is_county_seat", "lead_name", "lead_phone"),
           primary_key=("township_code",), required=("township_name",), geometry="polygon"),
     Table("rivers", "河流", "Rivers", "A river reach drawn on the base map",
           ("river_id", "river_name", "river_class"),
@@ -510,7 +519,7 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table("facilities", "设施与应急资源", "Facilities",
           "A school, hospital, shelter, rescue resource or hazardous place",
           ("facility_id", "facility_name", "facility_category", "township_code", "capacity",
-           "contact_phone"),
+           "contact_phone", "occupants"),
           primary_key=("facility_id",), required=("facility_name", "facility_category"),
           geometry="point"),
     Table("hazard_ledger", "隐患台账", "Hazard ledger", "One hidden hazard found in a sweep",

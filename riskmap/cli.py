@@ -20,19 +20,29 @@ def _db(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else default_db_path()
 
 
+def _is_empty(path: Path) -> bool:
+    """Return whether ``path`` is a database with no entity rows (False if unreadable)."""
+    try:
+        with Store(path) as store:
+            return not any(store.counts().values())
+    except RiskMapError:
+        return False
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from geodata.demo import DEFAULT_SEED, build_demo_database
 
     path = _db(args)
-    if path.exists() and args.if_missing:
+    empty = path.exists() and not args.force and _is_empty(path)
+    if path.exists() and args.if_missing and not empty:
         print(f"{path} 已存在 exists; 保留现有数据 keeping it.")
         return 0
-    if path.exists() and not args.force:
+    if path.exists() and not args.force and not empty:
         print(f"{path} 已存在 already exists: 用 --force 覆盖 (replaces ALL its data), "
               "或 --if-missing 保留 keep it.", file=sys.stderr)
         return 1
     counts = build_demo_database(path, seed=args.seed if args.seed is not None else DEFAULT_SEED,
-                                 replace=args.force)
+                                 replace=args.force or empty)
     print(f"演示县 demo county → {path}")
     _print_counts(counts)
     return 0
@@ -138,8 +148,17 @@ def _cmd_warn(args: argparse.Namespace) -> int:
 
 def _add_warn(sub: argparse._SubParsersAction) -> None:
     warn = sub.add_parser("warn", help="geohazard warning levels and the evacuation list")
-    warn.add_argument("--rain", help="rainfall file (CSV/XLSX) to add to the stored rainfall")
-    warn.add_argument("--as-of", help="time the warning is for (default: now)")
+    warn.add_argument("--rain", help="rainfall file (CSV/XLSX/GeoJSON; per township, site or "
+                                     "grid point) used with the stored rainfall, not stored")
+    warn.add_argument("--scenario-mm", type=float,
+                      help="hand-entered scenario: this much rain (mm) over the next hours")
+    warn.add_argument("--scenario-hours", type=int, default=24, choices=(24, 48, 72),
+                      help="the scenario's window (default 24)")
+    warn.add_argument("--region", default="all",
+                      choices=("all", "north", "south", "east", "west"),
+                      help="townships the scenario covers (default: all)")
+    warn.add_argument("--as-of", help="time the warning is for (default: now; the demo's own "
+                                      "date for the demo database)")
     warn.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _add_db(warn)
     warn.set_defaults(func=_cmd_warn)

@@ -32,6 +32,16 @@ def test_demo_never_overwrites_without_force(tmp_path: Path,
     assert path.read_bytes() == b"not a database"
 
 
+def test_demo_if_missing_fills_an_empty_database(tmp_path: Path) -> None:
+    from geodata.store import Store
+
+    path = tmp_path / "empty.duckdb"
+    Store(path).close()
+    assert main(["demo", "--db", str(path), "--if-missing"]) == 0
+    with Store(path) as store:
+        assert store.count("townships") == 20 and store.is_demo()
+
+
 def test_info_on_missing_database_says_what_to_do(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["info", "--db", str(tmp_path / "none.duckdb")]) == 1
@@ -110,3 +120,38 @@ def test_warn_heavy_rain_scenario_raises_the_wet_township(
     listed = [row["site_id"] for row in wet["evacuation"]]
     assert people == sites.loc[listed, "threatened_people"].sum() > 0
     assert all(row["level"] <= 2 for row in wet["evacuation"])
+
+
+def test_warn_scenario_over_the_north_raises_only_northern_sites(
+        demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from analytics.rainfall import region_townships
+    from geodata.store import Store
+
+    base = ["warn", "--db", str(demo_copy), "--json"]
+    assert main(base) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry["as_of"].startswith("2026-10-31T18:00"), "the demo's own 'now'"
+    assert main([*base, "--scenario-mm", "150", "--scenario-hours", "72", "--region",
+                 "north"]) == 0
+    wet = json.loads(capsys.readouterr().out)
+    with Store(demo_copy) as store:
+        north = set(region_townships(store.read("townships"), "north"))
+    raised = {t["township_code"] for t, d in zip(wet["townships"], dry["townships"],
+                                                  strict=True)
+              if (t["level"] or 5) < (d["level"] or 5)}
+    assert raised and raised <= north
+    assert {row["township_code"] for row in wet["evacuation"]} <= north
+    assert wet["counts"]["people"] == sum(r["threatened_people"] for r in wet["evacuation"])
+
+
+def test_warn_with_a_bad_rain_file_names_the_row_and_stops(
+        demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("乡镇,时段结束时间,时段长度,实况/预报,雨量\n"
+                   "城关镇,2026-10-31 08:00,24,实况,95\n"
+                   "城关镇,2026-10-31 08:00,24,实况,-3\n", encoding="utf-8")
+    assert main(["warn", "--db", str(demo_copy), "--rain", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "-3" in out and "雨量" in out and "3" in out

@@ -217,8 +217,7 @@ def test_weather_is_one_consistent_series(demo: dict) -> None:
     rain = demo["rainfall"]
     observed = rain[rain["rainfall_kind"] == "实况"]
     weather = demo["fire_weather"]
-    key = observed.assign(weather_date=observed["window_end"].dt.normalize()
-                          - pd.Timedelta(days=1))
+    key = observed.assign(weather_date=observed["window_end"].dt.normalize())
     merged = weather.merge(key, on=["township_code", "weather_date"])
     assert len(merged) == len(weather)
     assert np.allclose(merged["precip_mm"], merged["rainfall_mm"])

@@ -69,3 +69,17 @@ def test_version_1_database_gains_the_results_table(tmp_path: Path) -> None:
         assert store.migrated_from == 1
         assert store.schema_version == SCHEMA_VERSION
         assert store.count("risk_scores") == 0
+
+
+def test_version_2_database_gains_the_lead_and_occupancy_columns(tmp_path: Path) -> None:
+    path = tmp_path / "v2.duckdb"
+    with Store(path) as store:
+        store.set_meta({"schema_version": "2"})
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE townships DROP COLUMN lead_name")
+    con.execute("ALTER TABLE facilities DROP COLUMN occupants")
+    con.close()
+    with Store(path) as store:
+        assert store.migrated_from == 2
+        assert {"lead_name", "lead_phone"} <= set(store.read("townships").columns)
+        assert "occupants" in store.read("facilities").columns

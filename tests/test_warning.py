@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import copy
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+from shapely.geometry import Point
 
-from analytics.warning import level_from, site_levels, township_rollup
+from analytics.evacuation import evacuation_list
+from analytics.rainfall import idw, region_townships, scenario_rows
+from analytics.warning import level_changes, level_from, site_levels, township_rollup
 from geodata.config import CONFIG_DIR, read_toml
 
 AS_OF = pd.Timestamp("2026-07-10 09:00")
@@ -103,24 +108,121 @@ def test_level_from_a_plain_list() -> None:
     assert level_from(pd.Series([0.5, 1.0, 12.0]), [1, 2, 5, 10]).tolist() == [pd.NA, 4, 1]
 
 
-def test_evacuation_list_people_total_and_nearest_shelter() -> None:
-    import geopandas as gpd
-    from shapely.geometry import Point
-
-    from analytics.warning import evacuation_list
-
-    sites = gpd.GeoDataFrame(_sites(("S1", "T", "泥石流"), ("S2", "T", "滑坡")).assign(
+def _geo_sites() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(_sites(("S1", "T", "泥石流"), ("S2", "T", "滑坡")).assign(
         monitor_name=["王", None], monitor_phone=["13900000000", None]),
         geometry=[Point(105.9, 26.8), Point(105.95, 26.85)], crs=4326)
-    shelters = gpd.GeoDataFrame({"facility_name": ["近", "远"],
-                                 "facility_category": ["避难场所"] * 2, "capacity": [500, 900]},
-                                geometry=[Point(105.9, 26.801), Point(106.2, 27.0)], crs=4326)
+
+
+TOWNS = pd.DataFrame({"township_code": ["T"], "township_name": ["甲镇"], "lead_name": ["李镇长"],
+                      "lead_phone": ["13800000000"]})
+
+
+def _shelters(capacity: list[int], occupants: list[int | None]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"facility_name": ["近", "远"], "facility_category": ["避难场所"] * 2,
+                             "capacity": capacity, "occupants": occupants},
+                            geometry=[Point(105.9, 26.801), Point(106.2, 27.0)], crs=4326)
+
+
+def test_evacuation_list_people_total_nearest_shelter_and_lead() -> None:
+    sites = _geo_sites()
     levels = site_levels(sites, pd.DataFrame([_rain("T", 100)]), NO_READINGS, as_of=AS_OF,
                          settings=SETTINGS)
-    out = evacuation_list(levels, sites, shelters)
+    out = evacuation_list(levels, sites, _shelters([500, 900], [None, None]), TOWNS)
     assert out["site_id"].tolist() == ["S1"], "debris flow at 100 mm is orange; landslide yellow"
     assert out["threatened_people"].sum() == 10
     assert out.loc[0, "shelter"] == "近" and 100 < out.loc[0, "shelter_m"] < 120
+    assert (out.loc[0, "lead_name"], out.loc[0, "lead_phone"]) == ("李镇长", "13800000000")
+    assert out.loc[0, "shelter_remaining"] == 500 and not out.loc[0, "short"]
+
+
+def test_a_full_shelter_sends_people_to_the_next_one() -> None:
+    sites = _geo_sites()
+    levels = site_levels(sites, pd.DataFrame([_rain("T", 200)]), NO_READINGS, as_of=AS_OF,
+                         settings=SETTINGS)
+    out = evacuation_list(levels, sites, _shelters([500, 900], [495, 0]), TOWNS)
+    assert len(out) == 2 and set(out["shelter"]) == {"远"}, "5 places left < 10 people"
+    assert out["shelter_remaining"].tolist() == [900, 890], "the second site finds 10 fewer"
+    nothing = evacuation_list(levels, sites, _shelters([12, 0], [0, 0]), TOWNS)
+    assert nothing["shelter"].tolist() == ["近", "近"]
+    assert nothing["short"].tolist() == [False, True], "12 places: the second site is short"
+
+
+def test_level_changes_between_two_runs() -> None:
+    sites = _sites(("A", "T", "滑坡"), ("B", "T", "滑坡"), ("C", "U", "滑坡"))
+    before = site_levels(sites, pd.DataFrame([_rain("T", 60), _rain("U", 90)]), NO_READINGS,
+                         as_of=AS_OF, settings=SETTINGS)
+    after = site_levels(sites, pd.DataFrame([_rain("T", 130), _rain("U", 10)]), NO_READINGS,
+                        as_of=AS_OF, settings=SETTINGS)
+    out = level_changes(before, after).set_index("site_id")
+    assert out["change"].to_dict() == {"A": "raised", "B": "raised", "C": "lowered"}
+    assert (out.loc["A", "before"], out.loc["A", "after"]) == (4, 2)
+    assert pd.isna(out.loc["C", "after"])
+    assert level_changes(after, after).empty
+
+
+def _grid(values: list[tuple[float, float, float]], *, kind: str = "实况") -> gpd.GeoDataFrame:
+    end = AS_OF.normalize() + pd.Timedelta(hours=8)
+    return gpd.GeoDataFrame({"site_id": None, "township_code": None, "window_end": end,
+                             "window_hours": 24, "rainfall_kind": kind,
+                             "rainfall_mm": [v for _, _, v in values]},
+                            geometry=[Point(x, y) for x, y, _ in values], crs=4326)
+
+
+def test_grid_rain_is_interpolated_to_sites_by_inverse_distance() -> None:
+    sites = gpd.GeoDataFrame(_sites(("ON", "T", "滑坡"), ("MID", "T", "滑坡"),
+                                    ("FAR", "T", "滑坡")),
+                             geometry=[Point(106.0, 27.0), Point(106.05, 27.0),
+                                       Point(107.0, 27.0)], crs=4326)
+    grid = _grid([(106.0, 27.0, 100.0), (106.1, 27.0, 60.0)])
+    rain = pd.concat([grid, pd.DataFrame([_rain("T", 5)])], ignore_index=True)
+    out = site_levels(sites, rain, NO_READINGS, as_of=AS_OF, settings=SETTINGS)
+    got = out.set_index("site_id")["last24"]
+    assert got["ON"] == 100.0, "a site on a grid point takes its value"
+    assert got["MID"] == pytest.approx(80.0, abs=0.1), "half-way: equal weights"
+    assert got["FAR"] == 5.0, "no grid point within 15 km: the township's figure"
+
+
+def test_idw_weights_by_inverse_square_distance() -> None:
+    xy = np.array([[0.0, 0.0], [3.0, 0.0]])
+    got = idw(xy, np.array([10.0, 40.0]), np.array([[1.0, 0.0]]), power=2, neighbours=8,
+              max_distance=100)
+    assert got[0] == pytest.approx((10 / 1 + 40 / 4) / (1 + 1 / 4))
+
+
+def test_a_72_hour_observation_is_spread_over_its_days() -> None:
+    end = AS_OF.normalize() + pd.Timedelta(hours=8)
+    row = {"site_id": None, "township_code": "T", "window_end": end, "window_hours": 72,
+           "rainfall_kind": "实况", "rainfall_mm": 90.0}
+    got = site_levels(_sites(("S", "T", "滑坡")), pd.DataFrame([row]), NO_READINGS,
+                      as_of=AS_OF, settings=SETTINGS).iloc[0]
+    assert got["last24"] == 30.0
+    assert got["effective"] == pytest.approx(30 * (1 + 0.84 + 0.84 ** 2))
+
+
+def test_a_stale_forecast_does_not_count_and_a_scenario_replaces_the_forecast() -> None:
+    stale = {**_rain("T", 300, kind="预报"), "window_end": AS_OF - pd.Timedelta(hours=2)}
+    sites = _sites(("S", "T", "泥石流"))
+    got = _levels(sites, [_rain("T", 10), stale])
+    assert pd.isna(got["S"]), "a forecast whose window has passed is ignored"
+    scenario = scenario_rows(["T"], hours=72, mm=20, as_of=AS_OF)
+    rain = pd.concat([pd.DataFrame([_rain("T", 10), _rain("T", 100, kind="预报")]), scenario])
+    out = site_levels(sites, rain, NO_READINGS, as_of=AS_OF, settings=SETTINGS).iloc[0]
+    assert out["forecast24"] == 20.0, "the scenario, not the stored 100 mm forecast"
+    assert out["level"] == 4, "10 + 20 = 30 ≥ 30 for debris flows"
+
+
+def test_region_townships_split_at_the_county_centre() -> None:
+    towns = gpd.GeoDataFrame({"township_code": ["N1", "N2", "S1", "S2"]},
+                             geometry=[Point(106.0, 27.2).buffer(0.01),
+                                       Point(106.2, 27.1).buffer(0.01),
+                                       Point(106.0, 26.8).buffer(0.01),
+                                       Point(106.3, 26.9).buffer(0.01)], crs=4326)
+    assert region_townships(towns, "north") == ["N1", "N2"]
+    assert region_townships(towns, "east") == ["N2", "S2"]
+    assert len(region_townships(towns, "all")) == 4
+    with pytest.raises(ValueError, match="unknown region"):
+        region_townships(towns, "up")
 
 
 def test_silent_sites_by_inspection_and_reporting() -> None:

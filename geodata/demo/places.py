@@ -106,8 +106,18 @@ def make_facilities(rng: np.random.Generator, towns: gpd.GeoDataFrame,
         rows.append(_facility(rng, town, "消防站", f"{town['township_name']}专职消防队", 20, 300))
     rows += _chemical_units(rng, roads)
     frame = gpd.GeoDataFrame(rows, crs=WORK_CRS)
+    frame["occupants"] = _shelter_occupants(rng, frame)
     frame.insert(0, "facility_id", [f"SS{k + 1:04d}" for k in range(len(frame))])
     return frame
+
+
+def _shelter_occupants(rng: np.random.Generator, frame: pd.DataFrame) -> pd.Series:
+    """Return people already in each shelter (most empty, some partly used); NA elsewhere."""
+    shelter = frame["facility_category"] == "避难场所"
+    used = rng.random(len(frame)) < 0.25
+    share = rng.uniform(0.2, 0.9, len(frame))
+    taken = np.where(used, np.round(frame["capacity"].fillna(0) * share), 0)
+    return pd.Series(taken, index=frame.index).where(shelter).astype("Int64")
 
 
 def _chemical_units(rng: np.random.Generator, roads: gpd.GeoDataFrame) -> list[dict]:

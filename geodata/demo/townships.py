@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.demo import names
 from geodata.demo.terrain import CELL, ORIGIN, WORK_CRS, Terrain, smooth_noise
 
 COUNTY_CODE = "529901"
@@ -112,6 +113,8 @@ def make_townships(rng: np.random.Generator, terrain: Terrain) -> tuple[gpd.GeoD
     frame["area_km2"] = frame.area / 1e6
     frame["population"] = _populations(rng, frame)
     frame["households"] = np.round(frame["population"] / rng.uniform(3.1, 3.7, n)).astype(int)
+    frame["lead_name"] = names.people(rng, n)
+    frame["lead_phone"] = [names.phone(rng) for _ in range(n)]
     return frame, labels
 
 

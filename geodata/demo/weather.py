@@ -16,7 +16,8 @@ import pandas as pd
 RAIN_DAY_PROBABILITY = np.array([.35, .35, .45, .55, .6, .65, .55, .5, .45, .5, .4, .35])
 RAIN_MEAN_MM = np.array([4, 5, 7, 10, 16, 22, 20, 16, 12, 9, 6, 4], dtype=float)
 WINDOW_END_HOUR = 8
-"""Daily rainfall is the 24 h ending at 08:00, as Chinese weather services report it."""
+"""Daily rainfall is the 24 h ending at 08:00 of its day, as Chinese weather services report it
+(so the last observation, 08:00 on the demo's as-of day, precedes its 18:00 'now')."""
 
 
 def days_of_year(as_of: date) -> pd.DatetimeIndex:
@@ -47,7 +48,7 @@ def rainfall_rows(rain: np.ndarray, towns: gpd.GeoDataFrame, days: pd.DatetimeIn
                   rng: np.random.Generator) -> pd.DataFrame:
     """Return observed 24 h rain per township and day, plus 24 h and 72 h forecasts."""
     codes = towns["township_code"].to_numpy()
-    ends = days + pd.Timedelta(days=1, hours=WINDOW_END_HOUR)
+    ends = days + pd.Timedelta(hours=WINDOW_END_HOUR)
     observed = pd.DataFrame({
         "rainfall_id": [f"SK{c}{d:%Y%m%d}" for d in days for c in codes],
         "township_code": np.tile(codes, len(days)),
