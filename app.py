@@ -7,6 +7,7 @@ from ui import chrome
 PAGES = [  # (script, title key, icon, url path)
     ("overview", "overview", "map", ""),
     ("geohazards", "geohazards", "landslide", "geohazards"),
+    ("warning", "warning", "thunderstorm", "warning"),
     ("forest", "forest", "local_fire_department", "forest"),
     ("roads", "roads", "directions_car", "roads"),
     ("ledger", "ledger", "checklist", "ledger"),

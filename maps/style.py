@@ -12,6 +12,10 @@ RISK_COLOURS: dict[str, str] = {"重大": "#d7191c", "较大": "#f97b1d", "一�
                                 "低": "#2c7bb6"}
 """The four risk colours (安全风险四色图): red, orange, yellow, blue."""
 NO_DATA_COLOUR = "#bdbdbd"
+WARNING_COLOURS: dict[int, str] = {1: "#d7191c", 2: "#f97b1d", 3: "#f5d10f", 4: "#2c7bb6"}
+"""Geohazard warning levels 1 红 .. 4 蓝."""
+NO_WARNING_COLOUR = "#ffffff"
+UNKNOWN_COLOUR = "#8c8c8c"
 CLASS_LABELS_EN = {"重大": "very high", "较大": "high", "一般": "moderate", "低": "low"}
 
 

@@ -84,7 +84,8 @@ def test_overview_map_draws_offline(page: tuple[Page, list[str]], app_server: st
     assert not outside, f"requests to outside hosts were attempted: {outside}"
 
 
-@pytest.mark.parametrize("path", ["geohazards", "forest", "roads", "ledger", "resources"])
+@pytest.mark.parametrize("path", ["geohazards", "warning", "forest", "roads", "ledger",
+                                  "resources"])
 def test_every_map_page_draws_offline(page: tuple[Page, list[str]], app_server: str,
                                       path: str) -> None:
     tab, outside = page

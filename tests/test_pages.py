@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from geodata.store import DB_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "geohazards", "forest", "roads", "ledger", "resources", "data"]
+PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
 WITH_MAP = PAGES[:-1]
 
 
@@ -134,3 +134,30 @@ def test_meeting_mode_cycles_through_layers(pages_db: Path,
     at.run()
     second = at.title[0].value
     assert "综合风险" in first and "地质灾害" in second, (first, second)
+
+
+def _evacuation_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "威胁人数 (人)" in d.value.columns
+                and "安置避难场所" in d.value.columns)
+
+
+def test_warning_scenario_drives_the_evacuation_list(pages_db: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("warning", pages_db, monkeypatch)
+    at.selectbox(key="warn_region").set_value("north").run()
+    at.selectbox(key="warn_hours").set_value(72).run()
+    at.number_input(key="warn_mm").set_value(150.0).run()
+    assert not at.exception, at.exception
+    table = _evacuation_table(at)
+    people = {m.label: m.value for m in at.metric}["需转移人数"]
+    assert len(table) > 0
+    assert int(people.replace(",", "")) == table["威胁人数 (人)"].sum()
+    assert set(table["预警等级"]) <= {"红色（很高）", "橙色（高）"}
+    assert table["乡镇责任领导"].notna().all() and table["安置避难场所"].notna().all()
+    assert [b.label for b in at.get("download_button")] == [
+        "下载转移名单（XLSX，可打印）", "打印版（HTML）"]
+    at.number_input(key="warn_mm").set_value(30.0).run()
+    assert not at.exception, at.exception
+    summary = [m.value for m in at.markdown if "降级" in m.value]
+    assert summary and "150" in summary[0], "the change is stated against the 150 mm scenario"
+    assert 0 < len(_evacuation_table(at)) < len(table)

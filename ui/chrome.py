@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from analytics.config import RiskConfig, parse_config
 from analytics.engine import RiskResult, score_county
-from geodata.config import MAP_CONFIG, read_toml
+from geodata.config import CONFIG_DIR, MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
 from geodata.results import load_tables
 from geodata.schema import Lang
@@ -100,6 +100,12 @@ def _tables(path: str, version: str) -> dict[str, pd.DataFrame]:
 def risk_config() -> RiskConfig:
     """Return the risk engine's configuration (``config/risk.toml``), read once."""
     return parse_config(read_toml())
+
+
+@st.cache_resource
+def warning_settings() -> dict:
+    """Return the geohazard warning configuration (``config/warning.toml``), read once."""
+    return read_toml(CONFIG_DIR / "warning.toml")
 
 
 @st.cache_data(show_spinner=False)

@@ -1,0 +1,194 @@
+"""地质灾害预警 Geohazard warning — a rain scenario, site levels, who must move, what changed."""
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics.rainfall import REGIONS, region_townships, scenario_rows
+from analytics.warning import WarningRun, level_changes, warn_county
+from geodata.errors import RiskMapError
+from geodata.importer import read_checked
+from geodata.printable import printable_html, printable_xlsx
+from geodata.results import reference_time
+from geodata.schema import labels
+from maps.compose import page_map
+from maps.layers import circle_points, tooltip_rows
+from maps.style import NO_WARNING_COLOUR, UNKNOWN_COLOUR, WARNING_COLOURS
+from ui.assets import asset_urls
+from ui.chrome import (
+    base_layers,
+    caption,
+    current_lang,
+    data_version,
+    demo_label,
+    display,
+    show_map,
+    start_page,
+    tables,
+    tiles,
+    tr,
+    warning_settings,
+)
+
+EVAC_COLUMNS = ["level", "site_name", "township_name", "threatened_households",
+                "threatened_people", "monitor_name", "monitor_phone", "lead_name", "lead_phone",
+                "shelter", "shelter_m", "shelter_remaining", "short"]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _run(path: str, version: str, as_of: pd.Timestamp, key: tuple,
+         _data: dict[str, pd.DataFrame], _extra: pd.DataFrame | None) -> WarningRun:
+    """Return the warning for the rain source ``key``, cached until the data changes."""
+    del path, version, key  # the cache key: the data and the rain source
+    return warn_county(_data, as_of=as_of, settings=warning_settings(), extra_rain=_extra)
+
+
+def _level(value: object) -> str:
+    return tr(f"level.{int(value)}") if pd.notna(value) else tr("level.none")
+
+
+def _scenario(towns: pd.DataFrame, as_of: pd.Timestamp) -> tuple[tuple, pd.DataFrame | None,
+                                                                str]:
+    cols = st.columns([1, 2, 1, 1])
+    region = cols[0].selectbox(tr("warn.region"), REGIONS, format_func=lambda r:
+                               tr(f"region.{r}"), index=1, key="warn_region")
+    names = dict(zip(towns["township_code"], towns["township_name"], strict=True))
+    chosen = cols[1].multiselect(tr("warn.townships"), list(names), format_func=names.get,
+                                 default=region_townships(towns, region),
+                                 key=f"warn_towns_{region}")
+    hours = cols[2].selectbox(tr("warn.hours"), [24, 72], index=1, key="warn_hours")
+    mm = cols[3].number_input(tr("warn.mm"), 0.0, 1000.0, 150.0, step=10.0, key="warn_mm")
+    label = tr("warn.scenario_line", hours=hours, mm=mm, n=len(chosen))
+    return (("scenario", tuple(sorted(chosen)), hours, mm),
+            scenario_rows(chosen, hours=hours, mm=mm, as_of=as_of), label)
+
+
+def _upload(towns: pd.DataFrame) -> tuple[tuple, pd.DataFrame | None, str]:
+    upload = st.file_uploader(tr("warn.source.file"), type=["csv", "xlsx", "geojson", "json"],
+                              help=tr("warn.file_help"), key="warn_file")
+    if upload is None:
+        return ("stored",), None, tr("warn.source.stored")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / upload.name
+        path.write_bytes(upload.getvalue())
+        try:
+            rain = read_checked("rainfall", path, towns)
+        except RiskMapError as exc:
+            st.error(str(exc))
+            return ("stored",), None, tr("warn.source.stored")
+    return ("file", upload.name, upload.size, upload.file_id), rain, upload.name
+
+
+def _counts(run: WarningRun) -> None:
+    counts = run.counts()
+    cols = st.columns(6)
+    for col, level in zip(cols, (1, 2, 3, 4), strict=False):
+        col.metric(tr(f"level.{level}"), f"{counts[str(level)]:,}")
+    cols[4].metric(tr("level.unknown"), f"{counts['unknown']:,}")
+    cols[5].metric(tr("kpi.evacuate"), f"{counts['people']:,}")
+
+
+def _map(store, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFrame, line: str) -> None:
+    roll = run.townships.reindex(towns["township_code"])
+    fill = roll["level"].map(WARNING_COLOURS).fillna(NO_WARNING_COLOUR)
+    town_tips = tooltip_rows(roll.reset_index(), {"township_name": tr("township"),
+                                                  "level": tr("col.level"),
+                                                  **{f"level_{k}": tr(f"level.{k}")
+                                                     for k in (1, 2, 3, 4)}})
+    levels = run.levels.set_index("site_id")
+    shown = sites.set_index("site_id").loc[levels.index].reset_index()
+    colours = levels["level"].map(WARNING_COLOURS).where(levels["state"] != "unknown",
+                                                         UNKNOWN_COLOUR).fillna("#ffffff")
+    site_tips = tooltip_rows(levels.reset_index(), {"site_name": tr("site_record"),
+                                                    "level": tr("col.level"),
+                                                    "effective": tr("col.effective")})
+    legend = (tr("legend.warning"), [(WARNING_COLOURS[k], tr(f"level.{k}")) for k in (1, 2, 3, 4)]
+              + [(NO_WARNING_COLOUR, tr("level.none")), (UNKNOWN_COLOUR, tr("level.unknown"))])
+    cap = caption(store, tr("warning"), tr("src.warning"))
+    cap = replace(cap, lines=(tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
+                              *cap.lines[1:]))
+    layer = circle_points(display(shown), colours=colours.to_numpy(), tooltips=site_tips,
+                          radius=5, name="warning-sites")
+    m = page_map(base_layers(store), asset_urls(), cap, legend=legend, layers=[layer],
+                 fill=fill, tooltips=town_tips, tiles=tiles())
+    show_map(m, "warning-map")
+
+
+def _evacuation(store, run: WarningRun, names: dict[str, str], line: str) -> None:
+    st.subheader(tr("evac.title"))
+    if run.evacuation.empty:
+        st.success(tr("evac.none"))
+        return
+    site_labels = labels("geohazard_sites", current_lang())
+    table = run.evacuation.assign(
+        township_name=run.evacuation["township_code"].map(names),
+        level=run.evacuation["level"].map(_level),
+        short=run.evacuation["short"].map(lambda v: tr("evac.short") if v is True else ""))
+    heads = {**site_labels, "township_name": tr("township"), "level": tr("col.level"),
+             "shelter_m": tr("col.shelter_m"),
+             **{c: tr(f"col.{c}") for c in ("lead_name", "lead_phone", "shelter",
+                                            "shelter_remaining", "short")}}
+    shown = table[EVAC_COLUMNS].rename(columns=heads)
+    st.dataframe(shown, hide_index=True)
+    title = tr("evac.title")
+    lines = [tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
+             *([demo_label(store)] if demo_label(store) else [])]
+    cols = st.columns(2)
+    cols[0].download_button(tr("evac.xlsx"), printable_xlsx(shown, title, lines),
+                            file_name=f"evacuation-{run.as_of:%Y%m%d%H%M}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument."
+                                 "spreadsheetml.sheet", key="evac_xlsx")
+    cols[1].download_button(tr("evac.html"), printable_html(shown, title, lines),
+                            file_name=f"evacuation-{run.as_of:%Y%m%d%H%M}.html",
+                            mime="text/html", key="evac_html")
+
+
+def _changes(key: tuple, run: WarningRun, names: dict[str, str], line: str) -> None:
+    st.subheader(tr("changes"))
+    history = st.session_state.setdefault("warn_history", {"current": None, "previous": None})
+    if history["current"] is None or history["current"][0] != key:
+        history["previous"] = history["current"]
+        history["current"] = (key, run.levels, line)
+    if history["previous"] is None:
+        st.info(tr("changes.first"))
+        return
+    moved = level_changes(history["previous"][1], run.levels)
+    if moved.empty:
+        st.info(tr("changes.none"))
+        return
+    up = int((moved["change"] == "raised").sum())
+    st.write(tr("changes.summary", up=up, down=len(moved) - up, prev=history["previous"][2]))
+    st.dataframe(pd.DataFrame({
+        tr("site_record"): moved["site_name"], tr("township"): moved["township_code"].map(names),
+        tr("col.before"): moved["before"].map(_level), tr("col.after"): moved["after"].map(_level),
+        tr("col.change"): moved["change"].map(lambda c: tr(f"change.{c}"))}), hide_index=True)
+
+
+store = start_page("warning")
+if store is not None:
+    data = tables(store)
+    towns = data["townships"]
+    names = dict(zip(towns["township_code"], towns["township_name"], strict=True))
+    as_of = reference_time(store)
+    source = st.radio(tr("warn.source"), ["scenario", "stored", "file"], horizontal=True,
+                      format_func=lambda s: tr(f"warn.source.{s}"), key="warn_source")
+    if source == "scenario":
+        key, extra, line = _scenario(towns, as_of)
+    elif source == "file":
+        key, extra, line = _upload(towns)
+    else:
+        key, extra, line = ("stored",), None, tr("warn.source.stored")
+    run = _run(str(store.path), data_version(store), as_of, key, data, extra)
+    _counts(run)
+    _map(store, run, towns, data["geohazard_sites"], line)
+    _evacuation(store, run, names, line)
+    _changes(key, run, names, line)
+    st.subheader(tr("rollup"))
+    roll = run.townships.rename(columns={"township_name": tr("township"),
+                                         "level": tr("col.level"),
+                                         "unknown": tr("level.unknown"),
+                                         **{f"level_{k}": tr(f"level.{k}") for k in (1, 2, 3, 4)}})
+    st.dataframe(roll, hide_index=True)
