@@ -80,6 +80,20 @@ def idw(xy: np.ndarray, values: np.ndarray, targets: np.ndarray, *, power: float
     return out
 
 
+def gauge_rows(readings: pd.DataFrame) -> pd.DataFrame:
+    """Return site rain gauges' readings (``降雨量``) as observed 24-h rain rows per site.
+
+    Readings are summed per site over each day ending at 08:00 (a reading at 08:00 closes
+    its day), whether a gauge reports hourly or daily totals.
+    """
+    gauge = readings[readings["reading_kind"] == "降雨量"]
+    end = (gauge["reading_time"] - pd.Timedelta(hours=8, seconds=1)).dt.normalize() + \
+        pd.Timedelta(days=1, hours=8)
+    days = gauge.groupby([gauge["site_id"], end.rename("window_end")])["value"].sum()
+    return days.rename("rainfall_mm").reset_index().assign(
+        township_code=None, window_hours=24, rainfall_kind="实况")
+
+
 def per_site(sites: pd.DataFrame, rain: pd.DataFrame, *,
              grid_settings: Mapping[str, Any]) -> pd.DataFrame:
     """Return the rain rows that apply to each site, each with its source's ``rank``."""

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.evacuation import evacuation_list
-from analytics.rainfall import daily_observed, forecast_in_force, per_site
+from analytics.rainfall import daily_observed, forecast_in_force, gauge_rows, per_site
 
 LEVEL_NAMES = {4: "蓝色（一般）", 3: "黄色（较高）", 2: "橙色（高）", 1: "红色（很高）"}
 
@@ -73,19 +73,40 @@ def effective_rain(daily: pd.DataFrame, forecast: pd.Series, *, as_of: pd.Timest
     return out
 
 
+def growth(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the change per day between consecutive readings of one site and kind.
+
+    Columns ``reading_time`` (of the later reading) and ``rate`` (value units per day).
+    """
+    rows = rows.sort_values("reading_time")
+    days = rows["reading_time"].diff().dt.total_seconds() / 86400
+    rate = rows["value"].diff() / days.clip(lower=1e-9)
+    return pd.DataFrame({"reading_time": rows["reading_time"], "rate": rate}).iloc[1:]
+
+
+def effective_series(daily: pd.Series, *, decay: float, days: int) -> pd.Series:
+    """Return effective rainfall on each day of ``daily`` (mm per day, days as index).
+
+    ``R_eff(t) = Σ_{k<days} decay^k · R(t−k)``; days missing from ``daily`` count as dry.
+    """
+    if daily.empty:
+        return daily.astype(float)
+    full = daily.groupby(daily.index).sum().asfreq("D", fill_value=0.0)
+    weights = decay ** np.arange(days)
+    values = np.convolve(full.to_numpy(float), weights)[:len(full)]
+    return pd.Series(values, index=full.index)
+
+
 def monitoring_levels(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Series:
     """Return, per site, the most severe level its last day of growth reaches (NA if none)."""
     limits = settings["monitoring"]
-    watched = readings[readings["reading_kind"].isin(list(limits))].sort_values("reading_time")
+    watched = readings[readings["reading_kind"].isin(list(limits))]
     worst: dict[str, int] = {}
     for (site, kind), rows in watched.groupby(["site_id", "reading_kind"]):
-        if len(rows) < 2:
+        rates = growth(rows)
+        if rates.empty:
             continue
-        last, before = rows.iloc[-1], rows.iloc[-2]
-        days = max((last["reading_time"] - before["reading_time"]).total_seconds() / 86400,
-                   1e-9)
-        rate = (last["value"] - before["value"]) / days
-        level = level_from(pd.Series([rate]), limits[kind]).iloc[0]
+        level = level_from(rates["rate"].iloc[-1:], limits[kind]).iloc[0]
         if pd.notna(level):
             worst[site] = min(worst.get(site, 5), int(level))
     return pd.Series(worst, dtype="Int64")
@@ -172,9 +193,8 @@ def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
                 settings: Mapping[str, Any], extra_rain: pd.DataFrame | None = None
                 ) -> WarningRun:
     """Return the warning for the stored rain plus ``extra_rain`` (a file or a scenario)."""
-    rain = tables["rainfall"]
-    if extra_rain is not None and len(extra_rain):
-        rain = pd.concat([rain, extra_rain], ignore_index=True)
+    parts = [tables["rainfall"], gauge_rows(tables["monitoring_readings"]), extra_rain]
+    rain = pd.concat([p for p in parts if p is not None and len(p)], ignore_index=True)
     sites = tables["geohazard_sites"]
     levels = site_levels(sites, rain, tables["monitoring_readings"], as_of=as_of,
                          settings=settings)

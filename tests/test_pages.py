@@ -161,3 +161,21 @@ def test_warning_scenario_drives_the_evacuation_list(pages_db: Path,
     summary = [m.value for m in at.markdown if "降级" in m.value]
     assert summary and "150" in summary[0], "the change is stated against the 150 mm scenario"
     assert 0 < len(_evacuation_table(at)) < len(table)
+
+
+def test_geohazard_page_lists_silent_sites_per_township(
+        pages_db: Path, demo_frames: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    from analytics.warning import silent_sites
+    from geodata.demo import AS_OF
+
+    at = _run("geohazards", pages_db, monkeypatch)
+    at.number_input(key="silent_days").set_value(30).run()
+    assert not at.exception, at.exception
+    quiet = silent_sites(demo_frames["geohazard_sites"], demo_frames["monitoring_readings"],
+                         as_of=pd.Timestamp(AS_OF), days=30)
+    assert len(quiet) > 0
+    shown = [e for e in at.expander if "处" in e.label]
+    assert len(shown) == quiet["township_code"].nunique()
+    assert sum(int(e.label.split("·")[1].strip().rstrip("处")) for e in shown) == len(quiet)

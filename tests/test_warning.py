@@ -237,3 +237,30 @@ def test_silent_sites_by_inspection_and_reporting() -> None:
     out = silent_sites(sites, readings, as_of=AS_OF, days=15).set_index("site_id")
     assert out["why"].to_dict() == {"B": "inspection", "C": "reading", "D": "inspection"}
     assert out.loc["C", "days_since_reading"] == 20
+
+
+def test_gauge_readings_become_daily_site_rain() -> None:
+    from analytics.rainfall import gauge_rows
+
+    day = AS_OF.normalize()
+    readings = pd.DataFrame({
+        "site_id": ["S"] * 4 + ["S"], "reading_kind": ["降雨量"] * 4 + ["裂缝宽度"],
+        "reading_time": [day - pd.Timedelta(hours=12), day + pd.Timedelta(hours=2),
+                         day + pd.Timedelta(hours=8), day + pd.Timedelta(hours=9), day],
+        "value": [10.0, 20.0, 5.0, 7.0, 99.0]})
+    rows = gauge_rows(readings).set_index("window_end")["rainfall_mm"]
+    assert rows[day + pd.Timedelta(hours=8)] == 35.0, "20:00, 02:00 and 08:00 close one day"
+    assert rows[day + pd.Timedelta(days=1, hours=8)] == 7.0
+    got = site_levels(_sites(("S", "T", "滑坡")),
+                      pd.concat([pd.DataFrame([_rain("T", 0)]), gauge_rows(readings)]),
+                      readings[readings["reading_kind"] == "降雨量"], as_of=AS_OF,
+                      settings=SETTINGS).iloc[0]
+    assert got["last24"] == 35.0, "the site's own gauge beats its township's figure"
+
+
+def test_effective_series_decays_past_days() -> None:
+    from analytics.warning import effective_series
+
+    days = pd.to_datetime(["2026-07-01", "2026-07-03"])
+    got = effective_series(pd.Series([100.0, 10.0], index=days), decay=0.5, days=3)
+    assert got.tolist() == [100.0, 50.0, 35.0], "a dry day in between counts as 0"

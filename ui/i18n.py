@@ -197,6 +197,7 @@ TEXT: dict[str, tuple[str, str]] = {
                     "rain observations and forecasts, site register, monitoring"),
     "silent": ("超过 {days} 天未巡查或未回传数据的隐患点",
                "Sites not inspected or not reporting for over {days} days"),
+    "silent_days": ("超过多少天未巡查或未回传即列出", "List sites silent for more than (days)"),
     "silent.count": ("{n} 处", "{n} sites"),
     "silent.why.inspection": ("未巡查", "not inspected"),
     "silent.why.reading": ("未回传", "not reporting"),

@@ -3,11 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+from analytics.warning import silent_sites
+from geodata.results import reference_time
 from geodata.schema import READING_KIND_UNITS, labels
 from maps.compose import page_map
 from maps.layers import SHAPES, symbol_points, tooltip_rows
 from maps.style import RISK_COLOURS
 from ui.assets import asset_urls
+from ui.charts import growth_chart, rain_chart
 from ui.chrome import (
     base_layers,
     caption,
@@ -18,6 +21,7 @@ from ui.chrome import (
     tables,
     tiles,
     tr,
+    warning_settings,
 )
 
 LEVEL_COLOURS = {"特大型": RISK_COLOURS["重大"], "大型": RISK_COLOURS["较大"],
@@ -38,7 +42,34 @@ def _filter(sites: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return sites[keep]
 
 
-def _record(site: pd.Series, readings: pd.DataFrame) -> None:
+def _reading_age(rows: pd.DataFrame, now: pd.Timestamp) -> str:
+    last = rows["reading_time"].max()
+    hours = max(int((now - last).total_seconds() // 3600), 0)
+    age = tr("age.days", n=hours // 24) if hours >= 48 else tr("age.hours", n=hours)
+    return tr("last_reading", time=f"{last:%Y-%m-%d %H:%M}", age=age)
+
+
+def _readings(site: pd.Series, mine: pd.DataFrame, now: pd.Timestamp) -> None:
+    settings = warning_settings()
+    names = {k: tr(f"level.{k}") for k in (1, 2, 3, 4)}
+    st.subheader(tr("readings"))
+    st.caption(_reading_age(mine, now))
+    for kind, rows in mine.groupby("reading_kind"):
+        unit = READING_KIND_UNITS.get(kind, "")
+        st.caption(f"{kind} ({unit})")
+        if kind in settings["monitoring"]:
+            st.line_chart(rows.set_index("reading_time")["value"], height=160)
+            st.caption(tr("rate"))
+            st.altair_chart(growth_chart(rows, settings["monitoring"][kind], names, unit),
+                            use_container_width=True)
+        elif kind == "降雨量":
+            st.altair_chart(rain_chart(rows, site, settings, names, tr("col.effective")),
+                            use_container_width=True)
+        else:
+            st.line_chart(rows.set_index("reading_time")["value"], height=160)
+
+
+def _record(site: pd.Series, readings: pd.DataFrame, now: pd.Timestamp) -> None:
     st.subheader(f"{tr('site_record')} · {site['site_name']}")
     names = labels("geohazard_sites", current_lang())
     record = {names[k]: v for k, v in site.drop(labels="geometry").items() if pd.notna(v)}
@@ -48,10 +79,24 @@ def _record(site: pd.Series, readings: pd.DataFrame) -> None:
     if mine.empty:
         st.info(tr("no_readings"))
         return
-    st.subheader(tr("readings"))
-    for kind, rows in mine.groupby("reading_kind"):
-        st.caption(f"{kind} ({READING_KIND_UNITS.get(kind, '')})")
-        st.line_chart(rows.set_index("reading_time")["value"], height=180)
+    _readings(site, mine, now)
+
+
+def _silent(sites: pd.DataFrame, readings: pd.DataFrame, names: dict[str, str],
+            now: pd.Timestamp) -> None:
+    days = st.number_input(tr("silent_days"), 1, 365,
+                           int(warning_settings()["silent_days"]), key="silent_days")
+    quiet = silent_sites(sites, readings, as_of=now, days=int(days))
+    st.subheader(tr("silent", days=int(days)))
+    site_names = sites.set_index("site_id")["site_name"]
+    for code, rows in quiet.groupby("township_code", sort=False):
+        with st.expander(f"{names.get(code, code)} · {tr('silent.count', n=len(rows))}"):
+            st.dataframe(pd.DataFrame({
+                tr("site_record"): rows["site_id"].map(site_names),
+                tr("col.days_since_inspection"): rows["days_since_inspection"],
+                tr("col.days_since_reading"): rows["days_since_reading"],
+                tr("col.why"): rows["why"].map(lambda w: tr(f"silent.why.{w}"))}),
+                hide_index=True)
 
 
 store = start_page("geohazards")
@@ -79,7 +124,9 @@ if store is not None:
     picked = st.dataframe(table.rename(columns=site_labels), hide_index=True,
                           on_select="rerun", selection_mode="single-row", key="sites")
     rows = picked.selection.rows if picked else []
+    now = reference_time(store)
     if rows:
-        _record(sites.iloc[rows[0]], data["monitoring_readings"])
+        _record(sites.iloc[rows[0]], data["monitoring_readings"], now)
     else:
         st.info(tr("pick_site"))
+    _silent(data["geohazard_sites"], data["monitoring_readings"], names, now)
