@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test install install-test demo lint bench-import bench-score bench-ui clean
+.PHONY: run test install install-test demo lint bench-import bench-score bench-warning bench-ui clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
@@ -49,6 +49,10 @@ bench-import: install
 ## make bench-score: score the demo county and a province-sized synthetic set
 bench-score: install
 	$(BIN)/python bench/score.py --repeat 3
+
+## make bench-warning: geohazard warning on the demo and the province (scenario, rain grid)
+bench-warning: install
+	$(BIN)/python bench/warning.py --repeat 3
 
 ## make bench-ui: overview payload, filter rerender and first paint on the demo
 bench-ui: install-test

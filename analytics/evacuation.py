@@ -8,6 +8,9 @@ import pandas as pd
 
 from analytics.spatial import metric_crs
 
+NEAREST = 16
+"""Shelters looked at first for each site (all of them when none of these has room)."""
+
 
 def evacuation_list(levels: pd.DataFrame, sites: gpd.GeoDataFrame, facilities: pd.DataFrame,
                     townships: pd.DataFrame, *, worst: int = 2) -> pd.DataFrame:
@@ -50,14 +53,20 @@ def _allocate(points: gpd.GeoDataFrame, shelters: gpd.GeoDataFrame,
     room = (pd.to_numeric(shelters["capacity"], errors="coerce").fillna(0)
             - pd.to_numeric(occupied, errors="coerce").fillna(0)).clip(lower=0).to_numpy(
         float, copy=True)
+    names = shelters["facility_name"].to_numpy()
+    k = min(NEAREST, dist.shape[1])
+    near = np.argpartition(dist, k - 1, axis=1)[:, :k] if k < dist.shape[1] else \
+        np.tile(np.arange(dist.shape[1]), (len(dist), 1))
     rows = []
     for i, need in enumerate(people):
-        order = np.argsort(dist[i], kind="stable")
+        order = near[i][np.argsort(dist[i, near[i]], kind="stable")]
+        if not (room[order] >= need).any():
+            order = np.argsort(dist[i], kind="stable")
         fits = order[room[order] >= need]
         some = order[room[order] > 0]
         pick = fits[0] if len(fits) else (some[0] if len(some) else order[0])
-        rows.append((shelters["facility_name"].iloc[pick], round(float(dist[i, pick])),
-                     int(room[pick]), bool(room[pick] < need)))
+        rows.append((names[pick], round(float(dist[i, pick])), int(room[pick]),
+                     bool(room[pick] < need)))
         room[pick] = max(room[pick] - need, 0)
     return pd.DataFrame(rows, columns=["shelter", "shelter_m", "shelter_remaining", "short"])
 

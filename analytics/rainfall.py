@@ -94,6 +94,20 @@ def gauge_rows(readings: pd.DataFrame) -> pd.DataFrame:
         township_code=None, window_hours=24, rainfall_kind="实况")
 
 
+def recent(rain: pd.DataFrame, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+    """Return the rain rows that can matter at ``as_of``.
+
+    Observed windows ending in the last ``days`` (+3, for 72-h windows) days up to
+    ``as_of``, and forecasts still running.
+    """
+    if "window_end" not in rain or rain.empty:
+        return rain
+    end = pd.to_datetime(rain["window_end"])
+    observed = (rain["rainfall_kind"] == "实况") & (end <= as_of) & (
+        end > as_of.normalize() - pd.Timedelta(days=days + 3))
+    return rain[observed | ((rain["rainfall_kind"] == "预报") & (end > as_of))]
+
+
 def per_site(sites: pd.DataFrame, rain: pd.DataFrame, *,
              grid_settings: Mapping[str, Any]) -> pd.DataFrame:
     """Return the rain rows that apply to each site, each with its source's ``rank``."""

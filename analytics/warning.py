@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.evacuation import evacuation_list
-from analytics.rainfall import daily_observed, forecast_in_force, gauge_rows, per_site
+from analytics.rainfall import daily_observed, forecast_in_force, gauge_rows, per_site, recent
 
 LEVEL_NAMES = {4: "蓝色（一般）", 3: "黄色（较高）", 2: "橙色（高）", 1: "红色（很高）"}
 
@@ -98,18 +98,30 @@ def effective_series(daily: pd.Series, *, decay: float, days: int) -> pd.Series:
 
 
 def monitoring_levels(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Series:
-    """Return, per site, the most severe level its last day of growth reaches (NA if none)."""
+    """Return, per site, the most severe level its last day of growth reaches (NA if none).
+
+    The growth of each site and kind is the change per day between its last two readings.
+    """
     limits = settings["monitoring"]
-    watched = readings[readings["reading_kind"].isin(list(limits))]
-    worst: dict[str, int] = {}
-    for (site, kind), rows in watched.groupby(["site_id", "reading_kind"]):
-        rates = growth(rows)
-        if rates.empty:
-            continue
-        level = level_from(rates["rate"].iloc[-1:], limits[kind]).iloc[0]
-        if pd.notna(level):
-            worst[site] = min(worst.get(site, 5), int(level))
-    return pd.Series(worst, dtype="Int64")
+    watched = readings[readings["reading_kind"].isin(list(limits))].sort_values(
+        ["site_id", "reading_kind", "reading_time"])
+    if watched.empty:
+        return pd.Series(dtype="Int64")
+    last = watched.groupby(["site_id", "reading_kind"], sort=False).tail(2)
+    pairs = last.groupby(["site_id", "reading_kind"], sort=False)
+    first, second = pairs.nth(0).set_index(["site_id", "reading_kind"]), \
+        pairs.nth(1).set_index(["site_id", "reading_kind"])
+    first = first.reindex(second.index)
+    days = ((second["reading_time"] - first["reading_time"]).dt.total_seconds() / 86400)
+    rate = (second["value"] - first["value"]) / days.clip(lower=1e-9)
+    levels = []
+    for kind, limit in limits.items():
+        of_kind = rate[rate.index.get_level_values("reading_kind") == kind]
+        levels.append(level_from(of_kind.droplevel("reading_kind"), limit))
+    if not levels:
+        return pd.Series(dtype="Int64")
+    both = pd.concat(levels).dropna()
+    return both.groupby(level=0).min().astype("Int64")
 
 
 def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame, *,
@@ -121,15 +133,17 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame,
     an optional ``scenario`` flag); see ``analytics.rainfall`` for which row a site takes.
     """
     active = sites[sites["site_status"] == "在册"].reset_index(drop=True)
-    keyed = per_site(active, rain, grid_settings=settings["grid"])
     r = settings["rain"]
+    keyed = per_site(active, recent(rain, as_of, int(r["antecedent_days"])),
+                     grid_settings=settings["grid"])
     eff = effective_rain(daily_observed(keyed), forecast_in_force(keyed, as_of), as_of=as_of,
                          decay=float(r["decay"]), days=int(r["antecedent_days"]))
     eff = eff.reindex(active["site_id"])
     eff.index = active.index
     limits = thresholds_for(active, settings)
     rain_level = level_from(eff["effective"].fillna(-1), limits)
-    mon = active["site_id"].map(monitoring_levels(readings, settings)).astype("Int64")
+    mon = active["site_id"].map(monitoring_levels(
+        readings[readings["reading_time"] <= as_of], settings)).astype("Int64")
     level = pd.concat([rain_level, mon], axis=1).min(axis=1).astype("Int64")
     known = eff["last24"].notna()
     state = np.where(~known & mon.isna(), "unknown", np.where(level.notna(), "warning", "none"))
@@ -193,7 +207,11 @@ def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
                 settings: Mapping[str, Any], extra_rain: pd.DataFrame | None = None
                 ) -> WarningRun:
     """Return the warning for the stored rain plus ``extra_rain`` (a file or a scenario)."""
-    parts = [tables["rainfall"], gauge_rows(tables["monitoring_readings"]), extra_rain]
+    readings = tables["monitoring_readings"]
+    since = as_of - pd.Timedelta(days=int(settings["rain"]["antecedent_days"]) + 1)
+    gauges = gauge_rows(readings[(readings["reading_time"] > since)
+                                 & (readings["reading_time"] <= as_of)])
+    parts = [tables["rainfall"], gauges, extra_rain]
     rain = pd.concat([p for p in parts if p is not None and len(p)], ignore_index=True)
     sites = tables["geohazard_sites"]
     levels = site_levels(sites, rain, tables["monitoring_readings"], as_of=as_of,

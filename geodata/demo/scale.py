@@ -57,17 +57,19 @@ def _resize(frame: pd.DataFrame, name: str, rows: int, seed: int) -> pd.DataFram
 
 
 def province(frames: dict[str, pd.DataFrame], *, copies: int = 75,
-             sizes: dict[str, int] | None = None, seed: int = 0) -> dict[str, pd.DataFrame]:
+             sizes: dict[str, int] | None = None, seed: int = 0,
+             series: bool = False) -> dict[str, pd.DataFrame]:
     """Return a province-sized set: ``copies`` demo counties side by side, tables resized.
 
     County ``k`` is shifted by whole county widths and its codes and IDs get ``k`` in them;
     the tables named in ``sizes`` are then sampled to those row counts. Monitoring readings
-    and rainfall are left out (scoring does not read them).
+    and rainfall are left out unless ``series`` (scoring does not read them; warnings do).
     """
     sizes = PROVINCE_SIZES if sizes is None else sizes
     out: dict[str, pd.DataFrame] = {}
     for name, frame in frames.items():
-        if name in ("monitoring_readings", "rainfall", "ledger_events"):
+        if name == "ledger_events" or (name in ("monitoring_readings", "rainfall")
+                                       and not series):
             continue
         parts = [_tile(frame, name, k, 0.75 * (k % 15), 0.55 * (k // 15))
                  for k in range(copies)]
