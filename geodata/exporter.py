@@ -29,6 +29,7 @@ from geodata.fingerprint import content_hash
 from geodata.schema import (
     ENTITY_TABLES,
     FIELDS,
+    RECORD_TABLES,
     RESULT_TABLES,
     SCHEMA_VERSION,
     Lang,
@@ -37,7 +38,7 @@ from geodata.schema import (
 )
 from geodata.store import Store
 
-BACKED_UP = (*ENTITY_TABLES, *RESULT_TABLES)
+BACKED_UP = (*ENTITY_TABLES, *RESULT_TABLES, *RECORD_TABLES)
 
 FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON",
            ".shp": "ESRI Shapefile", ".xlsx": "XLSX", ".csv": "CSV"}
@@ -83,6 +84,13 @@ def _dbf_value(value: object, kind: str) -> object:
 def _shapefile(table: Table, frame: pd.DataFrame, path: Path) -> Path:
     """Write a shapefile (a lone .dbf for tables without geometry) and its field mapping."""
     names = short_names(list(table.columns))
+    for name in [c for c in table.columns if FIELDS[c].type == "text"]:
+        longest = frame[name].dropna().astype(str).map(lambda v: len(v.encode())).max()
+        if pd.notna(longest) and longest > DBF_TEXT_LIMIT:
+            raise RiskMapError(
+                f"{FIELDS[name].zh} ({name}) 有 {int(longest)} 字节的文本，超出 Shapefile 每格 "
+                f"{DBF_TEXT_LIMIT} 字节上限 (text longer than a shapefile field holds): 请导出 "
+                f"GPKG、GeoJSON 或 XLSX (export GPKG, GeoJSON or XLSX instead)")
     flat = frame.rename(columns=names)
     for name, field in ((c, FIELDS[c]) for c in table.columns):
         if field.type in ("date", "timestamp", "boolean"):
@@ -98,6 +106,15 @@ def _shapefile(table: Table, frame: pd.DataFrame, path: Path) -> Path:
                   "label": [FIELDS[c].zh for c in names]}).to_csv(
         path.with_suffix(".fields.csv"), index=False, encoding="utf-8-sig")
     return path
+
+
+DBF_TEXT_LIMIT = 254
+"""Bytes a shapefile (.dbf) text field holds; longer text would be cut."""
+
+
+def _layer_options(driver: str) -> dict:
+    """Return GDAL layer options: GeoJSON keeps text that looks like JSON as text."""
+    return {"layer_options": {"AUTODETECT_JSON_STRINGS": "NO"}} if driver == "GeoJSON" else {}
 
 
 def export_frame(table_name: str, frame: pd.DataFrame, path: str | Path, *,
@@ -121,9 +138,11 @@ def export_frame(table_name: str, frame: pd.DataFrame, path: str | Path, *,
     elif driver == "ESRI Shapefile":
         path = _shapefile(table, frame, path)
     elif table.geometry:
-        gpd.GeoDataFrame(frame, crs=frame.crs).to_file(path, driver=driver, layer=table.name)
+        gpd.GeoDataFrame(frame, crs=frame.crs).to_file(path, driver=driver, layer=table.name,
+                                                       **_layer_options(driver))
     else:
-        pyogrio.write_dataframe(pd.DataFrame(frame), path, driver=driver, layer=table.name)
+        pyogrio.write_dataframe(pd.DataFrame(frame), path, driver=driver, layer=table.name,
+                                **_layer_options(driver))
     return path
 
 

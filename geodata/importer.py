@@ -350,20 +350,28 @@ def import_file(store: Store, table_name: str, path: str | Path,
     frame = prepared.frame
     if report.blocked and not options.skip_bad_rows:
         return report
-    frame = frame.drop(index=report.error_rows()).reset_index(drop=True) \
-        if options.skip_bad_rows else frame
+    kept = [i for i in range(len(frame)) if i not in set(report.error_rows())] \
+        if options.skip_bad_rows else list(range(len(frame)))
+    frame = frame.iloc[kept].reset_index(drop=True)
     report.skipped = len(prepared.frame) - len(frame)
     if report.table_errors():
         return report
     stored = store.read_keys(table_name, frame)
     status = diff_status(frame, stored, table)
     report.count_changes(status)
-    if options.dry_run or (status == "unchanged").all():
+    changed = (status != "unchanged").to_numpy()
+    writes: dict[str, pd.DataFrame] = {table_name: frame[changed]}
+    if table_name == "hazard_ledger" and changed.any():
+        writes, refused = import_events(
+            frame[changed], stored, status[changed], actor=options.actor,
+            source=Path(path).name, versioned="row_version" in (prepared.header.fields
+                                                                if prepared.header else {}))
+        report.problems += [replace(p, row=kept[p.row]) for p in refused.values()]
+        if refused and not options.skip_bad_rows:
+            return report
+        report.skipped += len(refused)
+    if options.dry_run or not changed.any():
         return report
-    writes: dict[str, pd.DataFrame] = {table_name: frame[(status != "unchanged").to_numpy()]}
-    if table_name == "hazard_ledger":
-        writes = import_events(writes[table_name], stored, status[status != "unchanged"],
-                               actor=options.actor, source=Path(path).name)
     say(f"写入 writing {sum(len(f) for f in writes.values()):,} rows")
     store.write_many(writes, mode="upsert")
     report.written = True

@@ -1,61 +1,100 @@
-"""Ledger history written by imports: what changed, by whom, from which file."""
+"""Ledger history written by imports: each imported change goes through the workflow.
+
+A new hazard is registered (登记) with every field it brings, in the status its file gives
+(a ledger arrives as it is); a changed one moves by the action its status change implies
+(e.g. 待验收 → 已销号 is 销号, with that action's required fields) or is edited (修改).
+Events record every changed field, old → new. When the file carries versions (an exported
+ledger edited in Excel), a row changed in the database since the export is refused.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import geopandas as gpd
 import pandas as pd
 
+from geodata.errors import Problem
 from geodata.schema import TABLES
+from geodata.workflow import (
+    Identity,
+    WorkflowError,
+    change,
+    registration_events,
+    status_action,
+    text,
+)
 
-_TRACKED = [c for c in TABLES["hazard_ledger"].columns if c not in ("hazard_id", "row_version")]
 _EVENT_COLUMNS = list(TABLES["ledger_events"].columns)
 
 
-def _text(value: object) -> str | None:
-    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ") if value != value.normalize() else str(value.date())
-    return str(value)
+def _record(row: pd.Series) -> dict[str, Any]:
+    """Return a row as a dict without empty values."""
+    return {k: v for k, v in row.items() if text(v) is not None}
+
+
+def _one(row: pd.Series, prev: pd.Series, *, who: Identity, when: pd.Timestamp,
+         note: str, versioned: bool) -> tuple[dict[str, Any], list[dict]]:
+    """Return the stored form and events of one changed row (raises WorkflowError)."""
+    values = _record(row.drop(labels=["row_version"]))
+    old = {**prev.to_dict(), "hazard_id": row["hazard_id"]}
+    if versioned and int(row["row_version"]) != int(old["row_version"]):
+        raise WorkflowError(
+            f"导出后此隐患已被他人修改（版本 {int(row['row_version'])} → "
+            f"{int(old['row_version'])}），请重新导出后再改 (changed in the database since "
+            f"the export: re-export and edit again)")
+    action = status_action(old.get("hazard_status"), row.get("hazard_status"))
+    edits = {k: v for k, v in values.items() if k not in ("hazard_status", "hazard_id")
+             and text(v) != text(old.get(k))}
+    edits |= {k: None for k in old if k in row.index and text(row[k]) is None
+              and text(old[k]) is not None and k not in ("hazard_status", "row_version")}
+    reason = note if action != "退回" else f"{note}（验收未通过 verification failed）"
+    return change(old, action, edits, who=who, when=when, note=reason)
 
 
 def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *,
-                  actor: str, source: str,
-                  now: pd.Timestamp | None = None) -> dict[str, pd.DataFrame]:
-    """Return the ledger rows (with versions) and the events an import of them appends.
+                  actor: str, source: str, versioned: bool = False,
+                  now: pd.Timestamp | None = None
+                  ) -> tuple[dict[str, pd.DataFrame], dict[int, Problem]]:
+    """Return the ledger rows and events an import writes, and the rows it refuses.
 
-    A new hazard keeps the version its file gives (1 when none) and gets one 登记 event ending
-    in its status; a changed one gets a 修改 event per changed field (old → new) and its
-    stored version raised by one.
+    Refused rows are keyed by their position in ``rows``; nothing of theirs is written.
     """
     when = (now or pd.Timestamp.now()).floor("s")
-    rows = rows.reset_index(drop=True).copy()
-    new = (status == "new").to_numpy()
+    who = Identity(actor)
     note = f"导入自 imported from {source}"
-    created = pd.DataFrame({
-        "event_id": rows.loc[new, "hazard_id"] + "-v" + rows.loc[new, "row_version"].astype(
-            str) + "-01",
-        "hazard_id": rows.loc[new, "hazard_id"], "event_time": when, "actor": actor,
-        "actor_department": None, "action": "登记", "field_name": "hazard_status",
-        "old_value": None, "new_value": rows.loc[new, "hazard_status"], "note": note,
-    }, columns=_EVENT_COLUMNS)
-    edits = _edit_events(rows, stored, ~new, when=when, actor=actor, note=note)
-    events = pd.concat([created, edits], ignore_index=True) if len(edits) else created
-    return {"hazard_ledger": rows, "ledger_events": events}
-
-
-def _edit_events(rows: pd.DataFrame, stored: pd.DataFrame, changed: object, *,
-                 when: pd.Timestamp, actor: str, note: str) -> pd.DataFrame:
-    """Return a 修改 event per changed field of each changed row; raise their versions."""
     old = stored.set_index("hazard_id")
-    events = []
-    for i in rows.index[changed]:
-        row, prev = rows.loc[i], old.loc[rows.at[i, "hazard_id"]]
-        version = int(prev["row_version"]) + 1
-        rows.at[i, "row_version"] = version
-        fields = [c for c in _TRACKED if _text(row[c]) != _text(prev[c])]
-        events += [{"event_id": f"{row['hazard_id']}-v{version}-{k + 1:02d}",
-                    "hazard_id": row["hazard_id"], "event_time": when, "actor": actor,
-                    "actor_department": None, "action": "修改", "field_name": c,
-                    "old_value": _text(prev[c]), "new_value": _text(row[c]), "note": note}
-                   for k, c in enumerate(fields)]
-    return pd.DataFrame(events, columns=_EVENT_COLUMNS)
+    out_rows, events, refused = [], [], {}
+    fresh = (status == "new").to_numpy()
+    registered = _registered(rows[fresh], who=who, when=when, note=note)
+    for pos, (i, row) in enumerate(rows.iterrows()):
+        if fresh[pos]:
+            continue
+        prev = old.loc[row["hazard_id"]]
+        try:
+            new, made = _one(row, prev, who=who, when=when, note=note, versioned=versioned)
+        except WorkflowError as exc:
+            refused[pos] = Problem("hazard_ledger", int(i), "hazard_status",
+                                   row.get("hazard_status"), str(exc))
+            continue
+        out_rows.append(new)
+        events += made
+    frame = pd.DataFrame(out_rows, columns=[*rows.columns]) if out_rows else rows.iloc[:0]
+    if "geometry" in rows:
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=rows.crs)
+    frames = [f for f in (registered[0], frame) if len(f)]
+    events_out = [e for e in (registered[1], pd.DataFrame(events, columns=_EVENT_COLUMNS))
+                  if len(e)]
+    return ({"hazard_ledger": pd.concat(frames, ignore_index=True) if frames else frame,
+             "ledger_events": pd.concat(events_out, ignore_index=True) if events_out
+             else pd.DataFrame(columns=_EVENT_COLUMNS)}, refused)
+
+
+def _registered(rows: pd.DataFrame, *, who: Identity, when: pd.Timestamp, note: str
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return new rows as registered and their 登记 events, vectorised.
+
+    A new row keeps the version its file gives (1 when none): a restored or moved ledger
+    keeps counting where it was.
+    """
+    return rows, registration_events(rows, who=who, when=when, note=note)

@@ -19,7 +19,7 @@ ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 STORAGE_CRS = "EPSG:4326"
@@ -86,7 +86,9 @@ class Table:
         geometry: Geometry kind of the ``geometry`` column, None for tables without one.
         geometry_required: Whether every row must have a geometry.
         kind: ``entity`` for what users enter and import, ``result`` for what the engine
-            computes and keeps (kept in backups, not imported), ``system`` for bookkeeping.
+            computes and keeps (kept in backups, not imported), ``record`` for what the app
+            keeps on users' behalf (evidence files: kept in backups, not imported),
+            ``system`` for bookkeeping.
         natural_key: Columns that identify a row when a file carries no ID (an ID is then
             made from them, so re-importing an edited row updates it); empty means all.
     """
@@ -100,7 +102,7 @@ class Table:
     required: tuple[str, ...] = ()
     geometry: GeometryKind | None = None
     geometry_required: bool = True
-    kind: Literal["entity", "result", "system"] = "entity"
+    kind: Literal["entity", "result", "record", "system"] = "entity"
     natural_key: tuple[str, ...] = ()
 
     @property
@@ -329,8 +331,19 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("verifier", "text", "验收人", "Verifier"),
     Field("supervising_leader", "text", "挂牌督办领导", "Supervising leader"),
     Field("funds_wan", "real", "整改资金", "Funds", unit="万元", minimum=0),
+    Field("contingency_plan", "text", "应急预案", "Contingency plan",
+          description="What is done if the hazard turns into an accident before it is fixed "
+                      "(part of the 挂牌督办 record of a major hazard)"),
+    Field("estimated_cost_wan", "real", "预估整改费用", "Estimated cost", unit="万元",
+          minimum=0, description="Used by the budget selection of rectification priorities"),
     Field("row_version", "integer", "版本号", "Row version", minimum=1,
           description="Incremented on every change; guards against lost updates"),
+    # --- evidence files -----------------------------------------------------------------
+    Field("file_sha256", "text", "文件SHA-256", "File SHA-256", pattern=r"[0-9a-f]{64}"),
+    Field("file_name", "text", "文件名", "File name"),
+    Field("size_bytes", "integer", "大小", "Size", unit="B", minimum=0),
+    Field("stored_path", "text", "存放位置", "Stored at",
+          description="Path under the data folder's evidence/ directory"),
     # --- ledger events ------------------------------------------------------------------
     Field("event_time", "timestamp", "时间", "Time"),
     Field("actor", "text", "操作人", "By"),
@@ -368,8 +381,8 @@ _FIELD_LIST: tuple[Field, ...] = (
 )
 
 _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "township_code": ("乡镇", "所属乡镇", "乡镇街道", "乡（镇）", "乡镇名称", "区划代码",
-                      "行政区划代码", "乡镇编码", "township"),
+    "township_code": ("乡镇", "所属乡镇", "所在乡镇", "乡镇街道", "乡（镇）", "乡镇名称",
+                      "区划代码", "行政区划代码", "乡镇编码", "township"),
     "township_name": ("名称", "乡镇名称", "乡镇", "name"),
     "population": ("人口", "总人口", "常住人口"),
     "lead_name": ("责任领导", "分管领导", "地灾防治责任领导", "乡镇负责人"),
@@ -421,17 +434,19 @@ _HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "occupants": ("已安置人数", "在用人数", "已安置"),
     "hazard_id": ("编号", "隐患编号", "台账编号"),
     "domain": ("行业", "领域", "行业领域", "行业类别", "所属行业"),
-    "hazard_description": ("隐患描述", "隐患内容", "存在问题", "隐患问题", "问题描述"),
+    "hazard_description": ("隐患描述", "隐患内容", "存在问题", "隐患问题", "问题描述", "隐患名称"),
     "lead_department": ("牵头单位", "牵头部门", "主管部门", "行业主管部门"),
     "responsible_unit": ("责任单位", "企业名称", "单位名称", "被检查单位"),
     "hazard_level": ("隐患等级", "隐患级别", "等级", "级别"),
-    "found_date": ("排查日期", "发现日期", "检查日期", "排查时间"),
+    "found_date": ("排查日期", "发现日期", "检查日期", "排查时间", "发现时间"),
     "deadline": ("整改时限", "整改期限", "完成时限", "整改期限（时限）"),
     "hazard_status": ("整改状态", "状态", "整改情况", "是否整改"),
     "measures": ("整改措施", "措施"),
     "responsible_person": ("整改责任人", "责任人"),
     "evidence": ("佐证", "销号佐证", "佐证材料"),
     "closed_date": ("销号日期", "销号时间", "完成日期"),
+    "contingency_plan": ("应急预案", "应急措施", "应急处置预案"),
+    "estimated_cost_wan": ("预估费用", "预估整改费用", "估算费用", "预算"),
     "supervising_leader": ("督办领导", "挂牌督办领导", "包保领导"),
 }
 """Headers county offices use for each field, beyond its name and labels."""
@@ -526,7 +541,8 @@ _TABLE_LIST: tuple[Table, ...] = (
           ("hazard_id", "domain", "hazard_description", "township_code", "lead_department",
            "responsible_unit", "hazard_level", "found_date", "deadline", "hazard_status",
            "measures", "responsible_person", "evidence", "closed_date", "verifier",
-           "supervising_leader", "funds_wan", "row_version"),
+           "supervising_leader", "funds_wan", "contingency_plan", "estimated_cost_wan",
+           "row_version"),
           primary_key=("hazard_id",),
           required=("domain", "hazard_description", "hazard_level", "found_date",
                     "hazard_status", "row_version"),
@@ -536,8 +552,14 @@ _TABLE_LIST: tuple[Table, ...] = (
     Table("ledger_events", "台账变更记录", "Ledger events",
           "One change of the hazard ledger, appended and never edited",
           ("event_id", "hazard_id", "event_time", "actor", "actor_department", "action",
-           "field_name", "old_value", "new_value", "note"),
+           "field_name", "old_value", "new_value", "note", "row_version"),
           primary_key=("event_id",), required=("hazard_id", "event_time", "actor", "action")),
+    Table("evidence_files", "销号佐证文件", "Evidence files",
+          "A photo or document attached to a ledger change, kept on disk by its hash",
+          ("file_sha256", "hazard_id", "event_id", "file_name", "size_bytes", "stored_path",
+           "event_time", "actor"),
+          primary_key=("file_sha256", "event_id"), required=("hazard_id", "file_name",
+                                                             "stored_path"), kind="record"),
     Table("risk_scores", "风险评估结果", "Risk scores",
           "One township's score on one layer (or the composite) in one engine run",
           ("run_id", "computed_at", "as_of", "township_code", "layer", "score", "risk_class",
@@ -553,6 +575,7 @@ _TABLE_LIST: tuple[Table, ...] = (
 TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
 ENTITY_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "entity")
 RESULT_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "result")
+RECORD_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "record")
 META_TABLE = "riskmap_meta"
 
 

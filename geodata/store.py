@@ -99,6 +99,15 @@ class Store:
         self.close()
 
     @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's lock: reads and writes in the body see no other session's writes.
+
+        For read-check-write sequences (a version check before a save).
+        """
+        with self._lock:
+            yield
+
+    @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Run the body in one transaction: commit on success, roll back on any error.
 

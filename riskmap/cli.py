@@ -164,6 +164,31 @@ def _add_warn(sub: argparse._SubParsersAction) -> None:
     warn.set_defaults(func=_cmd_warn)
 
 
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    from riskmap import ledger
+
+    run = {"overdue": ledger.run_overdue, "priorities": ledger.run_priorities,
+           "export": ledger.run_export}[args.ledger_command]
+    with Store(_db(args)) as store:
+        return run(store, args)
+
+
+def _add_ledger(sub: argparse._SubParsersAction) -> None:
+    ledger = sub.add_parser("ledger", help="hazard ledger: overdue, priorities, Excel ledger")
+    verbs = ledger.add_subparsers(dest="ledger_command", required=True)
+    overdue = verbs.add_parser("overdue", help="overdue hazards by department; overdue majors")
+    overdue.add_argument("--json", action="store_true", help="the overdue majors as JSON")
+    prio = verbs.add_parser("priorities", help="open hazards by rectification priority")
+    prio.add_argument("--budget", type=float, help="万元: choose what to fix within it")
+    prio.add_argument("--top", type=int, default=30, help="rows to print (default 30)")
+    prio.add_argument("--json", action="store_true", help="print JSON")
+    export = verbs.add_parser("export", help="the ledger as the conventional Excel workbook")
+    export.add_argument("file", help="FILE.xlsx")
+    for verb in (overdue, prio, export):
+        _add_db(verb)
+    ledger.set_defaults(func=_cmd_ledger)
+
+
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="database file (default: $RISKMAP_DB or data/riskmap.duckdb)")
 
@@ -219,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_transfer(sub)
     _add_score(sub)
     _add_warn(sub)
+    _add_ledger(sub)
     return parser
 
 

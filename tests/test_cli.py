@@ -155,3 +155,22 @@ def test_warn_with_a_bad_rain_file_names_the_row_and_stops(
     assert main(["warn", "--db", str(demo_copy), "--rain", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "-3" in out and "雨量" in out and "3" in out
+
+
+def test_ledger_commands_print_overdue_priorities_and_a_budget(
+        demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    db = ["--db", str(demo_copy)]
+    assert main(["ledger", "overdue", *db]) == 0
+    assert "超期重大隐患" in capsys.readouterr().out
+    assert main(["ledger", "priorities", "--top", "5", "--json", *db]) == 0
+    top = json.loads(capsys.readouterr().out)
+    assert [r["rank"] for r in top] == [1, 2, 3, 4, 5]
+    assert all(r["priority"] >= s["priority"] for r, s in zip(top, top[1:], strict=False))
+    assert main(["ledger", "priorities", "--budget", "50", "--json", *db]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert 0 < plan["spent_wan"] <= 50
+    assert all(t["composite_after"] <= t["composite_before"] + 1e-9 for t in plan["townships"])
+    assert main(["ledger", "export", str(tmp_path / "台账.xlsx"), *db]) == 0
+    assert (tmp_path / "台账.xlsx").stat().st_size > 10_000

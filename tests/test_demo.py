@@ -178,25 +178,30 @@ def test_accidents_on_their_segment_and_clustered_on_dangerous_sections(demo: di
 
 def test_ledger_history_matches_every_row(demo: dict) -> None:
     ledger = demo["hazard_ledger"].set_index("hazard_id")
-    events = demo["ledger_events"].sort_values(["hazard_id", "event_time"])
-    last = events.groupby("hazard_id").last()
-    assert set(last.index) == set(ledger.index)
+    events = demo["ledger_events"].sort_values(["hazard_id", "row_version", "event_id"])
+    moves = events[events["field_name"] == "hazard_status"]
+    last = moves.groupby("hazard_id").last()
+    assert set(events["hazard_id"]) == set(ledger.index)
+    registered = ledger.index.difference(last.index)
+    assert (ledger.loc[registered, "hazard_status"] == "待整改").all()
     assert (last["new_value"] == ledger.loc[last.index, "hazard_status"]).all()
-    assert (events.groupby("hazard_id").size() == ledger.loc[last.index, "row_version"]).all()
+    versions = events.groupby("hazard_id")["row_version"].agg(["max", "nunique"])
+    assert (versions["max"] == ledger.loc[versions.index, "row_version"]).all()
+    assert (versions["max"] == versions["nunique"]).all(), "one version per action, no gaps"
     closed = ledger[ledger["hazard_status"] == "已销号"]
-    closing = events[events["action"] == "销号"].set_index("hazard_id")
+    closing = moves[moves["action"] == "销号"].set_index("hazard_id")
     assert set(closed.index) == set(closing.index), "no closed hazard without its closing event"
     assert (closing.loc[closed.index, "event_time"].dt.normalize()
             == closed["closed_date"]).all()
     assert closed["verifier"].notna().all() and closed["evidence"].notna().all()
     first = events.groupby("hazard_id").first()
-    assert (first["action"] == "登记").all()
+    assert (first["action"] == "登记").all() and (first["field_name"] == "*").all()
     assert (first["event_time"].dt.normalize() == ledger.loc[first.index, "found_date"]).all()
     assert (events["event_time"] <= pd.Timestamp(AS_OF)).all()
     assert (ledger["deadline"] >= ledger["found_date"]).all()
-    old_new = events.groupby("hazard_id")["old_value"].apply(lambda s: s.iloc[1:].tolist())
-    prev_new = events.groupby("hazard_id")["new_value"].apply(lambda s: s.iloc[:-1].tolist())
-    assert (old_new == prev_new).all(), "each event starts where the previous one ended"
+    old_new = moves.groupby("hazard_id")["old_value"].apply(lambda s: s.iloc[1:].tolist())
+    prev_new = moves.groupby("hazard_id")["new_value"].apply(lambda s: s.iloc[:-1].tolist())
+    assert (old_new == prev_new).all(), "each move starts where the previous one ended"
 
 
 def test_ledger_is_realistic(demo: dict) -> None:

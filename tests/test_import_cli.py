@@ -90,7 +90,7 @@ def test_large_ledger_imports(db: Path, tmp_path: Path, demo_frames: dict) -> No
         report = import_file(store, "hazard_ledger", csv)
         assert report.written and report.new == 200_000 and not report.errors
         assert store.count("hazard_ledger") == 200_000
-        assert store.count("ledger_events", {"action": "登记"}) == 200_000
+        assert store.count("ledger_events", {"action": "登记"}) == 200_000, "one per new row"
         stored = store.read("hazard_ledger", {"hazard_id": ["B00000000", "B00199999"]})
     expected = rows.set_index("hazard_id").loc[["B00000000", "B00199999"]]
     assert stored["hazard_description"].tolist() == expected["hazard_description"].tolist()

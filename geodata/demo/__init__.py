@@ -90,7 +90,7 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     facilities = assign_townships(places.make_facilities(rng["places"], towns, segs), towns)
     hazards = assign_townships(ledger.make_ledger(rng["ledger"], towns, facilities, segs,
                                                   relocation, as_of=AS_OF), towns)
-    history = ledger.add_history(rng["ledger"], hazards, towns, as_of=AS_OF)
+    steps = ledger.add_history(rng["ledger"], hazards, towns, as_of=AS_OF)
     frames: dict[str, pd.DataFrame] = {
         "townships": towns.drop(columns="seat"),
         "rivers": _rivers(ter, county),
@@ -107,9 +107,11 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         "relocation_sites": relocation,
         "facilities": facilities,
         "hazard_ledger": hazards,
-        "ledger_events": history,
     }
     out = {name: _to_schema(name, frame) for name, frame in frames.items()}
+    rows, history = ledger.run_history(out["hazard_ledger"], steps)
+    out["hazard_ledger"] = _to_schema("hazard_ledger", rows)
+    out["ledger_events"] = _to_schema("ledger_events", history)
     for name in ("road_segments", "forest_zones"):
         out[name] = _clip_to_townships(out[name], out["townships"])
     return out

@@ -19,6 +19,7 @@ from geodata.demo import names
 from geodata.demo.places import near
 from geodata.demo.terrain import WORK_CRS
 from geodata.schema import LEDGER_DOMAINS
+from geodata.workflow import Identity, change
 
 N_HAZARDS = 3000
 DOMAIN_SHARE = dict(zip(LEDGER_DOMAINS, [0.14, 0.22, 0.14, 0.06, 0.08, 0.08, 0.06, 0.04, 0.06,
@@ -162,45 +163,84 @@ def _found_times(rng: np.random.Generator, n: int, as_of: datetime) -> list[date
             for d, h in zip(days, rng.integers(9, 18, n), strict=True)]
 
 
+@dataclass(frozen=True)
+class Step:
+    """One workflow action in a demo hazard's history."""
+
+    when: datetime
+    action: str
+    values: dict
+    who: Identity
+    note: str | None = None
+
+
 def add_history(rng: np.random.Generator, ledger: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
-                *, as_of: datetime) -> pd.DataFrame:
-    """Fill status, dates, people and version of each row; return the ledger events."""
+                *, as_of: datetime) -> dict[str, list[Step]]:
+    """Give each row its ID, registration fields and history; return its workflow steps.
+
+    The row keeps what it is registered with (and, for a major hazard, its supervision
+    record); everything after registration happens through the steps, which
+    ``run_history`` plays through the workflow.
+    """
     town_name = dict(zip(towns["township_code"], towns["township_name"], strict=True))
     ledger["hazard_id"] = [f"YH{t:%Y%m}{i + 1:05d}" for i, t in enumerate(ledger["found_time"])]
-    events: list[dict] = []
-    cols: dict[str, list] = {k: [] for k in ("hazard_status", "measures", "responsible_person",
-                                             "evidence", "closed_date", "verifier",
-                                             "supervising_leader", "funds_wan", "row_version")}
+    major = (ledger["hazard_level"] == "重大").to_numpy()
+    ledger["supervising_leader"] = [f"{rng.choice(LEADERS)}{names.person(rng)}" if m else None
+                                    for m in major]
+    ledger["funds_wan"] = [round(float(rng.uniform(20, 400)), 1) if m else None for m in major]
+    ledger["estimated_cost_wan"] = np.where(major, ledger["funds_wan"],
+                                            np.round(rng.lognormal(1.0, 0.9, len(ledger)), 1))
+    ledger["measures"] = [f"针对“{d}”制定整改方案并落实" if m else None
+                          for d, m in zip(ledger["hazard_description"], major, strict=True)]
+    ledger["contingency_plan"] = ["设置警示标志、落实专人值守，险情时立即停用并疏散人员（演示）"
+                                  if m else None for m in major]
+    steps: dict[str, list[Step]] = {}
     for row in ledger.itertuples():
-        major = row.hazard_level == "重大"
-        line = _timeline(rng, row.found_time, row.deadline, major, as_of)
+        line = _timeline(rng, row.found_time, row.deadline, row.hazard_level == "重大", as_of)
         staff = names.people(rng, 3)
-        started = len(line.events) > 1
-        asked = any(e[1] == "申请验收" for e in line.events)
-        closed = line.status == "已销号"
-        cols["hazard_status"].append(line.status)
-        cols["measures"].append(f"针对“{row.hazard_description}”制定整改方案并落实"
-                                if started or major else None)
-        cols["responsible_person"].append(staff[1] if started else None)
-        cols["evidence"].append("整改前后对比照片、整改报告（演示）" if asked else None)
-        cols["closed_date"].append(line.events[-1][0].date() if closed else None)
-        cols["verifier"].append(staff[2] if closed else None)
-        cols["supervising_leader"].append(
-            f"{rng.choice(LEADERS)}{names.person(rng)}" if major else None)
-        cols["funds_wan"].append(round(float(rng.uniform(20, 400)), 1) if major else None)
-        cols["row_version"].append(len(line.events))
-        dept = {"登记": f"{town_name[row.township_code]}人民政府",
-                "开始整改": row.responsible_unit, "申请验收": row.responsible_unit,
-                "退回": row.lead_department, "销号": row.lead_department}
-        who = {"登记": staff[0], "开始整改": staff[1], "申请验收": staff[1], "退回": staff[2],
-               "销号": staff[2]}
-        for k, (when, action, old, new) in enumerate(line.events):
-            events.append({"event_id": f"{row.hazard_id}-{k + 1:02d}",
-                           "hazard_id": row.hazard_id, "event_time": when, "actor": who[action],
-                           "actor_department": dept[action], "action": action,
-                           "field_name": "hazard_status", "old_value": old, "new_value": new,
-                           "note": None})
-    for key, values in cols.items():
-        ledger[key] = values
+        town = Identity(staff[0], f"{town_name[row.township_code]}人民政府")
+        unit = Identity(staff[1], row.responsible_unit)
+        lead = Identity(staff[2], row.lead_department)
+        todo = [Step(line.events[0][0], "登记", {}, town)]
+        for when, action, _old, _new in line.events[1:]:
+            todo.append(_step(when, action, row, unit, lead))
+        steps[row.hazard_id] = todo
     ledger["found_date"] = pd.to_datetime(ledger.pop("found_time")).dt.normalize()
-    return pd.DataFrame(events)
+    return steps
+
+
+def _step(when: datetime, action: str, row: object, unit: Identity, lead: Identity) -> Step:
+    """Return the demo step of ``action``: who does it and what it fills in."""
+    if action == "开始整改":
+        return Step(when, action, {"measures": f"针对“{row.hazard_description}”制定整改方案并落实",
+                                   "responsible_person": unit.name}, unit)
+    if action == "申请验收":
+        return Step(when, action, {"evidence": "整改前后对比照片、整改报告（演示）"}, unit)
+    if action == "退回":
+        return Step(when, action, {}, lead, note="佐证不足，退回继续整改（演示）")
+    return Step(when, action, {"verifier": lead.name,
+                               "closed_date": pd.Timestamp(when).normalize()}, lead)
+
+
+def run_history(ledger: gpd.GeoDataFrame, steps: dict[str, list[Step]]
+                ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Play every hazard's steps through the workflow; return the rows and their events.
+
+    ``ledger`` holds the registration fields in storage form, so replaying the events gives
+    back exactly the rows returned here.
+    """
+    rows, events = [], []
+    columns = [c for c in ledger.columns if c != "row_version"]
+    for record in ledger[columns].to_dict("records"):
+        first, *rest = steps[record["hazard_id"]]
+        row, made = change(None, "登记", {k: v for k, v in record.items() if v is not None
+                                         and not (isinstance(v, float) and np.isnan(v))},
+                           who=first.who, when=pd.Timestamp(first.when))
+        events += made
+        for step in rest:
+            row, made = change(row, step.action, step.values, who=step.who,
+                               when=pd.Timestamp(step.when), note=step.note)
+            events += made
+        rows.append(row)
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs=ledger.crs)
+    return frame, pd.DataFrame(events)

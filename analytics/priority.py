@@ -1,0 +1,213 @@
+"""Rectification priorities of open hazards, explained; a budget's best set, as if fixed.
+
+``priority = severity × exposure × urgency`` (``config/ledger.toml``):
+
+- severity: the level's weight × the domain's weight;
+- exposure: 1 + people near (relocation residents and the capacity of schools, hospitals and
+  crowded venues within ``distance_m``, in metres) + schools, relocation sites and hospitals
+  near + the township's composite class (red or orange);
+- urgency: 1 + days overdue / scale (capped) + a bonus when the deadline is close.
+
+``choose`` picks, under a budget, the hazards that remove the most ledger risk per 万元
+(greedy by the hazard's weight in the ledger layer over its cost); ``as_if_fixed`` reruns the
+risk engine with them closed, giving each township's score before → after.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analytics.config import RiskConfig
+from analytics.engine import score_county
+from analytics.spatial import metric_crs, to_metric
+
+PEOPLE_CATEGORIES = ("学校", "医院", "人员密集场所")
+
+
+def _near(points: gpd.GeoDataFrame, targets: gpd.GeoDataFrame, distance: float,
+          weight: pd.Series | None = None) -> pd.Series:
+    """Return, per point, the count (or the sum of ``weight``) of targets within ``distance``."""
+    if points.empty or targets.empty:
+        return pd.Series(0.0, index=points.index)
+    hits = gpd.sjoin(points[["geometry"]], targets[["geometry"]].assign(
+        w=1.0 if weight is None else weight.fillna(0).to_numpy(float)),
+        predicate="dwithin", distance=distance)
+    return hits.groupby(level=0)["w"].sum().reindex(points.index, fill_value=0.0)
+
+
+def exposure_counts(hazards: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
+                    relocation: gpd.GeoDataFrame, distance_m: float) -> pd.DataFrame:
+    """Return per hazard the schools, hospitals, relocation sites and people within reach."""
+    out = pd.DataFrame(0.0, index=hazards.index,
+                       columns=["schools", "hospitals", "relocation_sites", "people"])
+    located = hazards[hazards.geometry.notna() & ~hazards.geometry.is_empty]
+    if located.empty:
+        return out
+    crs = metric_crs(located)
+    pts = to_metric(located, crs)
+    fac = to_metric(facilities, crs)
+    rel = to_metric(relocation, crs)
+    kind = fac["facility_category"]
+    out.loc[pts.index, "schools"] = _near(pts, fac[kind == "学校"], distance_m)
+    out.loc[pts.index, "hospitals"] = _near(pts, fac[kind == "医院"], distance_m)
+    out.loc[pts.index, "relocation_sites"] = _near(pts, rel, distance_m)
+    crowd = fac[kind.isin(PEOPLE_CATEGORIES)]
+    out.loc[pts.index, "people"] = (_near(pts, crowd, distance_m, crowd["capacity"])
+                                    + _near(pts, rel, distance_m, rel["people"]))
+    return out
+
+
+def priorities(ledger: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
+               relocation: gpd.GeoDataFrame, township_class: pd.Series, *,
+               as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return the open hazards ranked by priority, with each factor and a plain reason."""
+    open_ = ledger[ledger["hazard_status"] != "已销号"]
+    sev, exp_, urg = settings["severity"], settings["exposure"], settings["urgency"]
+    near = exposure_counts(open_, facilities, relocation, float(exp_["distance_m"]))
+    level_w = open_["hazard_level"].map(sev["level"]).fillna(1.0)
+    domain_w = open_["domain"].map(sev["domain"]).fillna(1.0)
+    town = open_["township_code"].map(township_class)
+    town_w = town.map(exp_["township_class"]).fillna(0.0)
+    exposure = (1 + near["people"] / 1000 * exp_["per_1000_people"]
+                + near["schools"] * exp_["school"]
+                + near["relocation_sites"] * exp_["relocation_site"]
+                + near["hospitals"] * exp_["hospital"] + town_w)
+    overdue = (as_of.normalize() - open_["deadline"]).dt.days.clip(lower=0).fillna(0)
+    to_go = (open_["deadline"] - as_of.normalize()).dt.days
+    soon = (to_go >= 0) & (to_go <= urg["due_within_days"])
+    urgency = (1 + np.minimum(overdue / urg["overdue_days_scale"], urg["overdue_cap"])
+               + np.where(soon, urg["due_soon"], 0.0))
+    out = pd.DataFrame({
+        "hazard_id": open_["hazard_id"], "township_code": open_["township_code"],
+        "domain": open_["domain"], "hazard_level": open_["hazard_level"],
+        "hazard_description": open_["hazard_description"],
+        "lead_department": open_["lead_department"], "deadline": open_["deadline"],
+        "severity": level_w * domain_w, "exposure": exposure, "urgency": urgency,
+        "days_overdue": overdue.astype(int), **near, "township_class": town,
+    })
+    out["priority"] = out["severity"] * out["exposure"] * out["urgency"]
+    out["why"] = [_why(r, level_w.loc[i], domain_w.loc[i], exp_["distance_m"])
+                  for i, r in out.iterrows()]
+    out = out.sort_values(["priority", "hazard_id"], ascending=[False, True])
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out.reset_index(drop=True)
+
+
+def _why(row: pd.Series, level_w: float, domain_w: float, distance: float) -> str:
+    """Return the plain-Chinese reason for one hazard's place."""
+    parts = [f"{row['hazard_level']}隐患×{level_w:g}·{row['domain']}×{domain_w:g}"]
+    near = [f"{label}{int(row[k])}" for k, label in (("schools", "学校"),
+                                                     ("relocation_sites", "安置点"),
+                                                     ("hospitals", "医院")) if row[k] > 0]
+    if near or row["people"] > 0:
+        parts.append(f"{int(distance)}米内{'、'.join(near) or ''}"
+                     f"{'，' if near else ''}约{int(row['people']):,}人")
+    if isinstance(row["township_class"], str) and row["township_class"] in ("重大", "较大"):
+        parts.append(f"所在乡镇综合风险{row['township_class']}")
+    if row["days_overdue"] > 0:
+        parts.append(f"已超期{row['days_overdue']}天")
+    elif row["urgency"] > 1:
+        parts.append("临近整改时限")
+    return "；".join(parts)
+
+
+def ledger_weight(ranked: pd.DataFrame, config: RiskConfig) -> pd.Series:
+    """Return each open hazard's weight in the ledger layer (what fixing it removes).
+
+    The level weight grown by overdue days (as the engine's ``open_weighted`` indicator),
+    plus one for being overdue and one for a major hazard without supervision.
+    """
+    cfg = config.section("ledger")
+    level = ranked["hazard_level"].map(cfg["level_weight"]).fillna(1.0)
+    grown = 1 + np.minimum(ranked["days_overdue"] / cfg["overdue_days_scale"],
+                           cfg["overdue_cap"])
+    return level * grown + (ranked["days_overdue"] > 0)
+
+
+def choose(ranked: pd.DataFrame, cost: pd.Series, budget: float, weight: pd.Series
+           ) -> pd.Series:
+    """Return which hazards to fix within ``budget`` (万元): greedy by weight per 万元.
+
+    The single best-weighted hazard that fits is kept when it beats the greedy set (the
+    usual guard of the greedy knapsack). Never exceeds the budget.
+    """
+    ratio = weight / cost.clip(lower=1e-6)
+    picked = pd.Series(False, index=ranked.index)
+    left = float(budget)
+    for i in ratio.sort_values(ascending=False, kind="stable").index:
+        if cost[i] <= left:
+            picked[i] = True
+            left -= cost[i]
+    fits = cost <= budget
+    if fits.any():
+        best = weight[fits].idxmax()
+        if weight[best] > weight[picked].sum():
+            picked[:] = False
+            picked[best] = True
+    return picked
+
+
+def frozen_goalposts(config: RiskConfig, indicators: pd.DataFrame) -> RiskConfig:
+    """Return ``config`` with every ``max`` goalpost fixed at its value in ``indicators``.
+
+    A what-if run then measures scores on the same yardstick as the run it is compared
+    with: fixing the worst township's hazards cannot raise another township's score.
+    """
+    layers = copy.deepcopy(dict(config.raw["indicators"]))
+    peaks = indicators.groupby(["layer", "indicator"])["raw"].max()
+    for layer, specs in layers.items():
+        for key, spec in specs.items():
+            peak = peaks.get((layer, key), np.nan)
+            if spec.get("goalpost") == "max" and np.isfinite(peak) and peak > 0:
+                spec["goalpost"] = float(peak)
+    return config.with_changes({"indicators": layers})
+
+
+def as_if_fixed(tables: Mapping[str, pd.DataFrame], hazard_ids: list[str],
+                config: RiskConfig, *, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Return each township's composite and ledger scores before and after fixing hazards.
+
+    The after run keeps the before run's goalposts (``frozen_goalposts``).
+    """
+    first = score_county(dict(tables), config, as_of=as_of, robustness=False)
+    before = first.scores
+    ledger = tables["hazard_ledger"].copy()
+    ledger.loc[ledger["hazard_id"].isin(hazard_ids), "hazard_status"] = "已销号"
+    after = score_county({**tables, "hazard_ledger": ledger},
+                         frozen_goalposts(config, first.indicators), as_of=as_of,
+                         robustness=False).scores
+    return pd.DataFrame({
+        "composite_before": before["composite_score"], "composite_after":
+            after["composite_score"], "ledger_before": before["ledger_score"],
+        "ledger_after": after["ledger_score"], "class_before": before["composite_class"],
+        "class_after": after["composite_class"]})
+
+
+def rank_tables(tables: Mapping[str, pd.DataFrame], township_class: pd.Series, *,
+                as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return ``priorities`` for the stored tables, with each hazard's estimated cost."""
+    ledger = tables["hazard_ledger"]
+    ranked = priorities(ledger, tables["facilities"], tables["relocation_sites"],
+                        township_class, as_of=as_of, settings=settings)
+    ranked["estimated_cost_wan"] = ranked["hazard_id"].map(
+        ledger.set_index("hazard_id")["estimated_cost_wan"])
+    return ranked
+
+
+def budget_plan(tables: Mapping[str, pd.DataFrame], ranked: pd.DataFrame, budget: float,
+                config: RiskConfig, *, as_of: pd.Timestamp, settings: Mapping[str, Any]
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the hazards chosen within ``budget`` and each township's scores before → after.
+
+    A hazard without an estimated cost is assumed to cost ``[budget] default_cost_wan``.
+    """
+    cost = ranked["estimated_cost_wan"].fillna(float(settings["budget"]["default_cost_wan"]))
+    picked = choose(ranked, cost, budget, ledger_weight(ranked, config))
+    chosen = ranked[picked].assign(cost_used=cost[picked])
+    return chosen, as_if_fixed(tables, chosen["hazard_id"].tolist(), config, as_of=as_of)

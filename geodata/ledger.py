@@ -1,0 +1,154 @@
+"""Saving ledger changes: the workflow, the version check, evidence files, all or nothing.
+
+Every save reads the row, checks that its version is the one the editor started from
+(optimistic concurrency: a second editor of the same row is refused and told what the first
+changed), applies ``geodata.workflow.change``, and writes the row, its events and its
+evidence-file records in one transaction. Evidence files are kept under the data folder in
+``evidence/<first two hex digits>/<sha256><suffix>``, named by their content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.schema import STORAGE_CRS, TABLES
+from geodata.store import Store
+from geodata.workflow import Identity, WorkflowError, change
+
+EVIDENCE_DIR = "evidence"
+_COLUMNS = [*TABLES["hazard_ledger"].columns, "geometry"]
+
+
+class ConflictError(WorkflowError):
+    """The row changed since the editor loaded it; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An evidence file as uploaded: its name and bytes."""
+
+    name: str
+    data: bytes
+
+
+def evidence_root(store: Store) -> Path:
+    """Return the folder evidence files are kept in, beside the database."""
+    return store.path.parent / EVIDENCE_DIR
+
+
+def _frame(rows: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(pd.DataFrame(list(rows)).reindex(columns=_COLUMNS),
+                            geometry="geometry", crs=STORAGE_CRS)
+
+
+def _conflict(store: Store, hazard_id: str, expected: int, found: int) -> ConflictError:
+    """Return the refusal for a stale save, naming who changed what since ``expected``."""
+    events = store.read("ledger_events", {"hazard_id": hazard_id})
+    since = events[events["row_version"] > expected].sort_values("event_id")
+    lines = [f"  {e.event_time:%Y-%m-%d %H:%M} {e.actor}（{e.actor_department or ''}）{e.action}: "
+             f"{e.field_name} {e.old_value or '∅'} → {e.new_value or '∅'}"
+             for e in since.itertuples()]
+    return ConflictError(
+        f"隐患 {hazard_id} 已被他人修改（版本 {expected} → {found}），本次保存未生效；请重新打开后"
+        f"再改 (changed by someone else since you opened it; nothing saved):\n"
+        + "\n".join(lines))
+
+
+def _current(store: Store, hazard_id: str, expected: int | None) -> dict[str, Any]:
+    stored = store.read("hazard_ledger", {"hazard_id": hazard_id})
+    if stored.empty:
+        raise WorkflowError(f"没有编号为 {hazard_id} 的隐患 (no hazard {hazard_id})")
+    row = stored.iloc[0].to_dict()
+    if expected is not None and int(row["row_version"]) != int(expected):
+        raise _conflict(store, hazard_id, int(expected), int(row["row_version"]))
+    return row
+
+
+def _save_files(store: Store, files: Sequence[Attachment], hazard_id: str, event_id: str,
+                who: Identity, when: pd.Timestamp) -> pd.DataFrame:
+    """Write each file under its hash (once) and return its evidence-file records."""
+    records = []
+    for f in files:
+        digest = hashlib.sha256(f.data).hexdigest()
+        suffix = re.sub(r"[^.A-Za-z0-9]", "", Path(f.name).suffix)[:10]
+        relative = Path(EVIDENCE_DIR) / digest[:2] / f"{digest}{suffix}"
+        target = store.path.parent / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f.data)
+        records.append({"file_sha256": digest, "hazard_id": hazard_id, "event_id": event_id,
+                        "file_name": Path(f.name).name, "size_bytes": len(f.data),
+                        "stored_path": relative.as_posix(), "event_time": when,
+                        "actor": who.name})
+    return pd.DataFrame(records, columns=list(TABLES["evidence_files"].columns))
+
+
+def apply(store: Store, hazard_id: str, action: str, values: Mapping[str, Any], *,
+          version: int, who: Identity, note: str | None = None,
+          files: Sequence[Attachment] = (), now: pd.Timestamp | None = None) -> dict[str, Any]:
+    """Apply one action to one stored hazard, if it is still at ``version``; return the row."""
+    return batch(store, [(hazard_id, version)], action, values, who=who, note=note,
+                 files=files, now=now)[0]
+
+
+def batch(store: Store, rows: Sequence[tuple[str, int]], action: str,
+          values: Mapping[str, Any], *, who: Identity, note: str | None = None,
+          files: Sequence[Attachment] = (), now: pd.Timestamp | None = None
+          ) -> list[dict[str, Any]]:
+    """Apply one action to several hazards, all or nothing; return the new rows.
+
+    ``rows`` are (hazard ID, the version the editor saw). Raises ``WorkflowError`` listing
+    every hazard that cannot take the action (``ConflictError`` when one changed meanwhile).
+    """
+    when = (now or pd.Timestamp.now()).floor("s")
+    with store.locked():
+        new_rows, events, errors = [], [], []
+        for hazard_id, version in rows:
+            try:
+                row, made = change(_current(store, hazard_id, version), action, values,
+                                   who=who, when=when, note=note)
+            except WorkflowError as exc:
+                if len(rows) == 1:
+                    raise
+                errors.append(f"{hazard_id}: {exc}")
+                continue
+            new_rows.append(row)
+            events += made
+        if errors:
+            raise WorkflowError(f"{len(errors)} 条不能“{action}”，全部未保存 (nothing saved):\n"
+                                + "\n".join(errors))
+        writes = {"hazard_ledger": _frame(new_rows), "ledger_events": pd.DataFrame(events)}
+        if files:
+            writes["evidence_files"] = pd.concat(
+                [_save_files(store, files, r["hazard_id"],
+                             next(e["event_id"] for e in events
+                                  if e["hazard_id"] == r["hazard_id"]), who, when)
+                 for r in new_rows], ignore_index=True)
+        store.write_many(writes, mode="upsert")
+    return new_rows
+
+
+def next_id(store: Store, when: pd.Timestamp) -> str:
+    """Return a new hazard ID ``YH<yyyymm><5 digits>``, one past the highest number in use."""
+    ids = store.read("hazard_ledger")["hazard_id"]
+    numbers = ids.str.extract(r"^YH\d{6}(\d{5})$")[0].dropna().astype(int)
+    return f"YH{when:%Y%m}{(numbers.max() + 1 if len(numbers) else 1):05d}"
+
+
+def register(store: Store, values: Mapping[str, Any], *, who: Identity,
+             now: pd.Timestamp | None = None) -> dict[str, Any]:
+    """Register a new hazard (登记, status 待整改) and return its row."""
+    when = (now or pd.Timestamp.now()).floor("s")
+    with store.locked():
+        fields = {"hazard_id": next_id(store, when), **values}
+        row, events = change(None, "登记", fields, who=who, when=when)
+        store.write_many({"hazard_ledger": _frame([row]), "ledger_events": pd.DataFrame(events)})
+    return row
