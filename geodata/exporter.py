@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -153,7 +154,10 @@ def export_table(store: Store, table_name: str, path: str | Path, *,
 
 
 def backup(store: Store, path: str | Path) -> dict[str, int]:
-    """Write every table of ``store`` to one zip of GeoParquet files; return the row counts."""
+    """Write every table of ``store`` to one zip of GeoParquet files; return the row counts.
+
+    Evidence files listed in ``evidence_files`` go into the zip under their stored path.
+    """
     path = Path(path)
     frames = {name: store.read(name) for name in BACKED_UP}
     manifest = {"schema_version": SCHEMA_VERSION, "meta": store.meta(),
@@ -164,6 +168,9 @@ def backup(store: Store, path: str | Path) -> dict[str, int]:
             part = Path(tmp) / f"{name}.parquet"
             frame.to_parquet(part, index=False)
             archive.write(part, part.name)
+        for relative in frames["evidence_files"]["stored_path"].dropna().unique():
+            if (store.path.parent / relative).exists():
+                archive.write(store.path.parent / relative, relative)
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return manifest["counts"]
 
@@ -184,12 +191,22 @@ def restore(store: Store, path: str | Path) -> dict[str, int]:
                 frames = {name: _read_part(Path(tmp) / f"{name}.parquet", name)
                           if name in manifest["counts"] else _empty(name)
                           for name in BACKED_UP}
+                _restore_files(Path(tmp), store.path.parent, frames["evidence_files"])
     except (zipfile.BadZipFile, KeyError) as exc:
         raise RiskMapError(f"不是有效的备份文件 not a backup file: {path}") from exc
     counts = store.write_many(frames, mode="replace")
     meta = {k: v for k, v in manifest["meta"].items() if k != "schema_version"}
     store.set_meta(meta)
     return counts
+
+
+def _restore_files(unpacked: Path, data_dir: Path, records: pd.DataFrame) -> None:
+    """Copy the evidence files of a backup into the data folder (kept where they are)."""
+    for relative in records["stored_path"].dropna().unique():
+        source, target = unpacked / relative, data_dir / relative
+        if source.exists() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
 
 
 def _empty(name: str) -> pd.DataFrame:

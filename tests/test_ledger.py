@@ -86,3 +86,19 @@ def test_a_batch_is_all_or_nothing(demo_copy: Path) -> None:
             todo["hazard_id"], "hazard_status"] == "待整改").all(), "nothing saved"
         done = batch(store, picked[:3], "开始整改", values, who=A)
         assert [r["hazard_status"] for r in done] == ["整改中"] * 3
+
+
+def test_backup_carries_evidence_files(demo_copy: Path, tmp_path: Path) -> None:
+    from geodata.exporter import backup, restore
+
+    photo = Attachment("现场.png", b"\x89PNG evidence")
+    with Store(demo_copy) as store:
+        row = _open(store, "整改中")
+        apply(store, row["hazard_id"], "申请验收", {"evidence": "现场照片"},
+              version=int(row["row_version"]), who=A, files=[photo])
+        backup(store, tmp_path / "b.zip")
+    target = tmp_path / "elsewhere" / "r.duckdb"
+    with Store(target) as store:
+        restore(store, tmp_path / "b.zip")
+        stored = store.read("evidence_files")
+    assert (target.parent / stored["stored_path"].iloc[0]).read_bytes() == photo.data

@@ -179,3 +179,29 @@ def test_geohazard_page_lists_silent_sites_per_township(
     shown = [e for e in at.expander if "处" in e.label]
     assert len(shown) == quiet["township_code"].nunique()
     assert sum(int(e.label.split("·")[1].strip().rstrip("处")) for e in shown) == len(quiet)
+
+
+def test_ledger_page_performs_a_transition(pages_db: Path, demo_frames: dict,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger = demo_frames["hazard_ledger"]
+    hid = ledger[(ledger["hazard_status"] == "待整改")
+                 & (ledger["hazard_level"] == "一般")]["hazard_id"].iloc[-1]
+    at = _run("ledger", pages_db, monkeypatch)
+    at.selectbox(key="handle_pick").set_value(hid).run()
+    assert any("侧栏" in w.value for w in at.warning), "no identity: asked for one"
+    at.session_state["who_name"] = "测试员"
+    at.session_state["who_department"] = "县应急管理局"
+    at.radio(key="handle_action").set_value("开始整改").run()
+    at.text_area(key=f"handle-{hid}-开始整改-measures").set_value("设置防护栏")
+    at.text_input(key=f"handle-{hid}-开始整改-responsible_person").set_value("王五")
+    at.button(key="handle_save").click().run()
+    assert not at.exception, at.exception
+    assert any(f"{hid} 现为“整改中”" in s.value for s in at.success), [e.value for e in at.error]
+    at.run()
+    history = next(d.value for d in at.dataframe if "操作人" in d.value.columns)
+    started = history[history["操作"] == "开始整改"]
+    assert set(started["字段"]) == {"measures", "responsible_person", "hazard_status"}
+    assert (started["操作人"] == "测试员").all() and (started["操作人单位"] == "县应急管理局").all()
+    at.radio(key="handle_action").set_value("申请验收").run()
+    at.button(key="handle_save").click().run()
+    assert any("evidence" in e.value for e in at.error), "evidence is required"

@@ -14,12 +14,15 @@ from geodata.errors import RiskMapError
 from geodata.results import load_tables
 from geodata.schema import Lang
 from geodata.store import Store, default_db_path
+from geodata.workflow import Identity
 from maps.compose import BaseLayers, Caption
 from maps.tiles import TileSettings, for_display
 from ui.i18n import t
 
 LANG_KEY = "lang"
 MEETING_KEY = "meeting"
+WHO_NAME_KEY = "who_name"
+WHO_DEPT_KEY = "who_department"
 MEETING_CSS = """
 <style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"],
@@ -48,12 +51,21 @@ def sidebar() -> Lang:
     st.sidebar.radio(t("language", "zh"), ["中文", "English"], key=LANG_KEY, horizontal=True)
     st.sidebar.toggle(tr("meeting_mode"), key=MEETING_KEY,
                       value=st.query_params.get("mode") == "meeting")
+    with st.sidebar.expander(tr("identity"), expanded=not identity().name):
+        st.text_input(tr("identity.name"), key=WHO_NAME_KEY)
+        st.text_input(tr("identity.department"), key=WHO_DEPT_KEY)
     store = open_store()
     if store is not None:
         st.sidebar.caption(f"{tr('database')}: `{store.path}`")
     if meeting_mode():
         st.markdown(MEETING_CSS, unsafe_allow_html=True)
     return current_lang()
+
+
+def identity() -> Identity:
+    """Return who is editing, as entered in the sidebar (recorded on every change)."""
+    return Identity(str(st.session_state.get(WHO_NAME_KEY, "")).strip(),
+                    str(st.session_state.get(WHO_DEPT_KEY, "")).strip())
 
 
 def meeting_mode() -> bool:

@@ -4,9 +4,11 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from geodata.ledger_excel import ledger_workbook
 from geodata.schema import labels
 from maps.compose import page_map
 from maps.layers import circle_points, tooltip_rows
+from ui import ledger_forms, ledger_reports
 from ui.assets import asset_urls
 from ui.chrome import (
     as_of,
@@ -14,7 +16,9 @@ from ui.chrome import (
     caption,
     current_lang,
     data_version,
+    demo_label,
     display,
+    risk,
     show_map,
     start_page,
     tables,
@@ -71,12 +75,7 @@ def _state(ledger: pd.DataFrame) -> pd.Series:
                       for c, m in zip(closed, major, strict=True)], index=ledger.index)
 
 
-store = start_page("ledger")
-if store is not None:
-    data = tables(store)
-    ledger = data["hazard_ledger"]
-    names = dict(zip(data["townships"]["township_code"], data["townships"]["township_name"],
-                     strict=True))
+def _overview(store, ledger: pd.DataFrame, names: dict[str, str]) -> None:
     shown = ledger[_filters(ledger, names, as_of(store))]
     st.caption(tr("shown", n=len(shown), total=len(ledger)))
     located = shown[shown.geometry.notna()]
@@ -91,3 +90,30 @@ if store is not None:
     table["township_code"] = table["township_code"].map(names)
     st.dataframe(table.rename(columns=labels("hazard_ledger", current_lang())),
                  hide_index=True)
+    lines = [tr("data_as_of", date=f"{as_of(store):%Y-%m-%d}"),
+             *([demo_label(store)] if demo_label(store) else [])]
+    st.download_button(tr("excel_ledger"), ledger_workbook(ledger, names, title=tr("ledger"),
+                                                           lines=lines),
+                       file_name=f"ledger-{as_of(store):%Y%m%d}.xlsx", key="ledger_xlsx")
+
+
+store = start_page("ledger")
+if store is not None:
+    data = tables(store)
+    ledger = data["hazard_ledger"]
+    names = dict(zip(data["townships"]["township_code"], data["townships"]["township_name"],
+                     strict=True))
+    tabs = st.tabs([tr(f"tab.{k}") for k in ("ledger", "handle", "new", "batch", "priority",
+                                             "behind")])
+    with tabs[0]:
+        _overview(store, ledger, names)
+    with tabs[1]:
+        ledger_forms.handle(store, ledger, data["ledger_events"])
+    with tabs[2]:
+        ledger_forms.create(store, names)
+    with tabs[3]:
+        ledger_forms.act_on_many(store, ledger)
+    with tabs[4]:
+        ledger_reports.priorities(data, risk(store), names, data_version(store))
+    with tabs[5]:
+        ledger_reports.behind(ledger, as_of(store), names)
