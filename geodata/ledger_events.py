@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geodata.errors import Problem
@@ -67,9 +68,8 @@ def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *
     out_rows, events, refused = [], [], {}
     fresh = (status == "new").to_numpy()
     registered = _registered(rows[fresh], who=who, when=when, note=note)
-    for pos, (i, row) in enumerate(rows.iterrows()):
-        if fresh[pos]:
-            continue
+    positions = np.flatnonzero(~fresh)
+    for pos, (i, row) in zip(positions, rows.iloc[positions].iterrows(), strict=True):
         prev = old.loc[row["hazard_id"]]
         try:
             new, made = _one(row, prev, who=who, when=when, note=note, versioned=versioned)

@@ -130,3 +130,21 @@ def test_replay_of_the_whole_demo_ledger_equals_the_stored_rows(demo_db: Path) -
         right = rebuilt[column].map(text).fillna("")
         assert (left == right).all(), (column, left[left != right].head(3).to_dict(),
                                        right[left != right].head(3).to_dict())
+
+
+def test_registration_events_write_what_change_writes() -> None:
+    from geodata.workflow import registration_events, row_json
+
+    rows = pd.DataFrame({**{k: [v, v] for k, v in FIELDS_FOR["登记"].items()},
+                         "hazard_id": ["YH1", "YH2"], "row_version": [1, 3],
+                         "measures": ['引号"、反斜杠\\和\n换行\t', None],
+                         "funds_wan": [12.5, float("nan")],
+                         "deadline": [pd.Timestamp("2026-12-31"), pd.Timestamp(
+                             "2026-12-31 08:30")]})
+    events = registration_events(rows, who=WHO, when=WHEN, note=None)
+    for i, record in enumerate(rows.to_dict("records")):
+        assert events["new_value"].iloc[i] == row_json(record)
+    assert events["event_id"].tolist() == ["YH1-v1-00", "YH2-v3-00"]
+    back = replay(events).set_index("hazard_id")
+    assert back.at["YH1", "measures"] == '引号"、反斜杠\\和\n换行\t'
+    assert back.at["YH2", "deadline"] == pd.Timestamp("2026-12-31 08:30")
