@@ -17,6 +17,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geodata.errors import RiskMapError
@@ -170,12 +172,12 @@ def registration_events(rows: pd.DataFrame, *, who: Identity, when: pd.Timestamp
     Vectorised: the JSON of each row is assembled column by column, byte for byte what
     ``row_json`` writes for the same row.
     """
-    joined = pd.Series("", index=rows.index, dtype=object)
-    for field in [f for f in TRACKED if f in rows]:
-        values = _texts(rows[field])
-        piece = ", " + json.dumps(field) + ": " + _json_strings(values)
-        joined = joined + piece.fillna("")
-    payload = ("{" + joined.astype("string").str[2:] + "}").astype(object)
+    pieces = [pc.binary_join_element_wise(json.dumps(f) + ": ", pa.array(
+        _json_strings(_texts(rows[f])), type=pa.string()), "")
+        for f in TRACKED if f in rows]
+    joined = pc.binary_join_element_wise(*pieces, ", ", null_handling="skip") if pieces else \
+        pa.array([""] * len(rows))
+    payload = pc.binary_join_element_wise("{", joined, "}", "").to_numpy(zero_copy_only=False)
     ids = rows["hazard_id"].to_numpy()
     versions = (rows["row_version"].fillna(1).astype(int).to_numpy() if "row_version" in rows
                 else np.ones(len(rows), dtype=int))
@@ -185,13 +187,14 @@ def registration_events(rows: pd.DataFrame, *, who: Identity, when: pd.Timestamp
                          "event_time": when, "actor": who.name,
                          "actor_department": who.department or None, "action": "登记",
                          "field_name": WHOLE_ROW, "old_value": None,
-                         "new_value": payload.to_numpy(),
+                         "new_value": payload,
                          "note": note, "row_version": versions})
 
 
 def _json_strings(values: pd.Series) -> pd.Series:
     """Return each text as a JSON string literal (NA stays NA), as ``json.dumps`` writes it."""
-    values = values.astype("string")
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("string")
     plain = values.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"',
                                                                             regex=False)
     odd = values.str.contains(r"[\x00-\x1f]", regex=True).fillna(False).astype(bool)
@@ -219,6 +222,8 @@ def _texts(column: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(column) or pd.api.types.is_integer_dtype(column) or \
             pd.api.types.is_bool_dtype(column):
         return column.map(text, na_action="ignore").astype(object)
+    if isinstance(column.dtype, pd.StringDtype):
+        return column
     out = column.astype(object)
     return out.where(out.notna()).map(lambda v: v if isinstance(v, str) else text(v),
                                       na_action="ignore")
