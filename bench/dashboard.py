@@ -62,6 +62,9 @@ def server_figures(db: Path) -> None:
                                                     (["滑坡"], ["崩塌"], [], ["泥石流"])]),
         "forest (day)": ("forest", [lambda at, d=d: at.date_input[0].set_value(d) for d in
                                     ("2026-04-04", "2026-01-10", "2026-07-01")]),
+        "warning (scenario mm)": ("warning", [
+            lambda at, v=v: at.number_input(key="warn_mm").set_value(v) for v in
+            (100.0, 150.0, 200.0, 120.0)]),
         "resources (distance)": ("resources", [lambda at, d=d: at.slider[0].set_value(d)
                                                for d in (700, 900, 1100)]),
     }

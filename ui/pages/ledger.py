@@ -90,11 +90,19 @@ def _overview(store, ledger: pd.DataFrame, names: dict[str, str]) -> None:
     table["township_code"] = table["township_code"].map(names)
     st.dataframe(table.rename(columns=labels("hazard_ledger", current_lang())),
                  hide_index=True)
-    lines = [tr("data_as_of", date=f"{as_of(store):%Y-%m-%d}"),
-             *([demo_label(store)] if demo_label(store) else [])]
-    st.download_button(tr("excel_ledger"), ledger_workbook(ledger, names, title=tr("ledger"),
-                                                           lines=lines),
+    lines = (tr("data_as_of", date=f"{as_of(store):%Y-%m-%d}"),
+             *([demo_label(store)] if demo_label(store) else []))
+    st.download_button(tr("excel_ledger"), _workbook(data_version(store), tr("ledger"), lines,
+                                                     ledger, names),
                        file_name=f"ledger-{as_of(store):%Y%m%d}.xlsx", key="ledger_xlsx")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _workbook(version: str, title: str, lines: tuple[str, ...], _ledger: pd.DataFrame,
+              _names: dict[str, str]) -> bytes:
+    """The standard-layout workbook, built once per data version and language."""
+    del version  # cache key only
+    return ledger_workbook(_ledger, _names, title=title, lines=list(lines))
 
 
 store = start_page("ledger")
