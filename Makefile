@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test install install-test demo lint bench-import bench-score bench-warning bench-ui clean
+.PHONY: run test install install-test demo lint bench bench-import bench-score bench-warning bench-ui clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
@@ -41,6 +41,10 @@ test: install-test
 
 demo: install
 	$(BIN)/riskmap demo --force
+
+## make bench: the suite at county and province size, side by side with the naive way
+bench: install
+	$(BIN)/python bench/suite.py --size county --size province --repeat 3 --json build/bench.json
 
 ## make bench-import: import 1,000,000 ledger rows from CSV and print rows per second
 bench-import: install

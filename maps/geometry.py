@@ -34,3 +34,15 @@ def display_lines(frame: gpd.GeoDataFrame, *,
     shapes = shapely.simplify(np.asarray(frame.geometry.values, dtype=object), tolerance)
     shapes = shapely.set_precision(shapes, DISPLAY_GRID_DEG, mode="pointwise")
     return frame.set_geometry(gpd.array.from_shapely(shapes, crs=frame.crs))
+
+
+def geojson_data(frame: gpd.GeoDataFrame) -> dict:
+    """Return a layer as a GeoJSON dict for the browser.
+
+    No per-feature ``bbox`` or ``id``; coordinates rounded to ``DISPLAY_GRID_DEG`` (about
+    1 m), so a point moves at most half a grid step along each axis.
+    """
+    shapes = shapely.set_precision(np.asarray(frame.geometry.values, dtype=object),
+                                   DISPLAY_GRID_DEG, mode="pointwise")
+    rounded = frame.set_geometry(gpd.array.from_shapely(shapes, crs=frame.crs))
+    return rounded.to_geo_dict(drop_id=True, show_bbox=False)

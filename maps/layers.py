@@ -9,10 +9,9 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from folium.plugins import HeatMap, MarkerCluster
 
-from maps.geometry import DISPLAY_GRID_DEG, display_lines, display_polygons
+from maps.geometry import display_lines, display_polygons, geojson_data
 
 SHAPES = {"滑坡": "●", "崩塌": "▲", "泥石流": "◆", "不稳定斜坡": "■", "地面塌陷": "▼",
           "地裂缝": "✚", "地面沉降": "⬟"}
@@ -50,16 +49,18 @@ def outline_layer(towns: gpd.GeoDataFrame, *, fill: pd.Series | None = None,
     shown["tip"] = tooltips.to_numpy() if tooltips is not None else towns[
         "township_name"].map(lambda v: escape(str(v))).to_numpy()
     return folium.GeoJson(
-        shown, name=name,
+        geojson_data(shown), name=name,
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
                                   "weight": 1.5, "fillOpacity": f["properties"]["opacity"]},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
 
 
 _SYMBOL_MARKER = folium.JsCode(
-    "function (feature, latlng) { return L.marker(latlng, {icon: L.divIcon({"
-    "html: feature.properties.icon, className: 'rm-symbol', iconSize: [20, 20],"
-    " iconAnchor: [10, 10]})}); }")
+    "function (feature, latlng) { var p = feature.properties, d = document.createElement('div');"
+    " d.style.cssText = 'font-size:20px;line-height:20px;text-shadow:0 0 2px #000';"
+    " d.style.color = p.c; d.textContent = p.s;"
+    " return L.marker(latlng, {icon: L.divIcon({html: d, className: 'rm-symbol',"
+    " iconSize: [20, 20], iconAnchor: [10, 10]})}); }")
 
 
 def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.Series,
@@ -70,12 +71,10 @@ def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.S
     """
     group: folium.FeatureGroup = MarkerCluster(name="points", disable_clustering_at_zoom=13) \
         if cluster else folium.FeatureGroup(name="points")
-    icons = [f'<div style="color:{c};font-size:20px;line-height:20px;'
-             f'text-shadow:0 0 2px #000">{escape(str(sym))}</div>'
-             for c, sym in zip(colours, symbols, strict=True)]
-    shown = gpd.GeoDataFrame({"icon": icons, "tip": tooltips.to_numpy()},
+    shown = gpd.GeoDataFrame({"c": np.asarray(colours, dtype=object),
+                              "s": np.asarray(symbols, dtype=str), "tip": tooltips.to_numpy()},
                              geometry=points.geometry.values, crs=points.crs)
-    folium.GeoJson(shown, name="symbols", pointToLayer=_SYMBOL_MARKER,
+    folium.GeoJson(geojson_data(shown), name="symbols", pointToLayer=_SYMBOL_MARKER,
                    tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)
                    ).add_to(group)
     return group
@@ -85,12 +84,10 @@ def circle_points(points: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
                   tooltips: pd.Series, radius: float = 5, name: str = "points"
                   ) -> folium.GeoJson:
     """Return many points as one GeoJSON layer of circle markers (cheap to draw)."""
-    geoms = shapely.set_precision(np.asarray(points.geometry.values, dtype=object),
-                                  DISPLAY_GRID_DEG)
     shown = gpd.GeoDataFrame({"colour": colours, "tip": tooltips.to_numpy()},
-                             geometry=gpd.array.from_shapely(geoms, crs=points.crs))
+                             geometry=points.geometry.values, crs=points.crs)
     return folium.GeoJson(
-        shown, name=name,
+        geojson_data(shown), name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222"},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
@@ -103,7 +100,7 @@ def coloured_lines(lines: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
     shown = display_lines(gpd.GeoDataFrame({"colour": colours, "tip": tooltips.to_numpy()},
                                            geometry=lines.geometry.values, crs=lines.crs))
     return folium.GeoJson(
-        shown, name=name,
+        geojson_data(shown), name=name,
         style_function=lambda f: {"color": f["properties"]["colour"], "weight": weight,
                                   "opacity": 0.9},
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))

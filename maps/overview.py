@@ -9,7 +9,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from maps.geometry import display_lines, display_polygons
+from maps.geometry import display_lines, display_polygons, geojson_data
 from maps.offline import AssetUrls, make_offline
 from maps.style import NO_DATA_COLOUR, RISK_COLOURS, add_overlay, caption_html, legend_html
 from maps.tiles import TileSettings, for_display
@@ -63,7 +63,7 @@ def township_layer(towns: gpd.GeoDataFrame, text: MapText) -> folium.GeoJson:
     shown["score"] = shown["score"].round(2)
     shown["colour"] = shown["risk_class"].map(RISK_COLOURS).fillna(NO_DATA_COLOUR)
     return folium.GeoJson(
-        shown[["township_code", "tip", "colour", "geometry"]],
+        geojson_data(shown[["township_code", "tip", "colour", "geometry"]]),
         name="townships",
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222",
                                   "weight": 1.5, "fillOpacity": 0.75},
@@ -87,7 +87,7 @@ def line_layer(lines: gpd.GeoDataFrame, *, name: str, colour: str, weight: float
                ) -> folium.GeoJson:
     """Return a plain line layer (rivers, main roads) for the vector base map."""
     shown = display_lines(lines[["geometry"]])
-    return folium.GeoJson(shown, name=name, control=False, interactive=False,
+    return folium.GeoJson(geojson_data(shown), name=name, control=False, interactive=False,
                           style_function=lambda _f: {"color": colour, "weight": weight,
                                                      "opacity": 0.8})
 

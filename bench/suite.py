@@ -1,0 +1,256 @@
+"""Speed and scale, measured side by side with the naive way, at three sizes.
+
+Usage: ``python bench/suite.py [--size county|province|national] [--repeat 3]
+[--json FILE]`` (``make bench`` runs county and province). For each size it prints the
+median of ``repeat`` runs of:
+
+- import: the size's hazard ledger as CSV through ``geodata.importer.import_file`` into a
+  fresh database (rows/s, history events included); and reading + checking alone (our
+  ``read_checked``) against pandas ``read_csv`` + row-by-row validation in Python;
+- township assignment: ledger points to townships with ``geopandas.sjoin`` (what the app
+  uses) against a DuckDB spatial join (``ST_Contains`` with the points and polygons loaded);
+- scoring: the whole risk engine without the Monte-Carlo;
+- overview map: build time and payload bytes (the map's HTML and script, what the component
+  receives) of ours (townships, rivers, main roads, names, legend; also with every geohazard
+  site added as our one-layer symbols) against a plain folium map (full-resolution township
+  GeoJSON with every attribute and one ``Marker`` per geohazard site);
+- peak memory (RSS) of the process.
+
+National size is scoring only (no import, no map), as the issue asks. Absolute times drift on
+shared machines; the ratios (baseline / ours) are measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analytics.config import parse_config
+from analytics.engine import score_county
+from geodata.config import read_toml
+from geodata.demo import AS_OF, generate
+from geodata.demo.scale import province
+from geodata.duckdb_spatial import load_spatial
+from geodata.exporter import export_frame
+from geodata.importer import import_file, read_checked
+from geodata.schema import FIELDS, TABLES
+from geodata.store import Store
+from maps.layers import symbol_points, tooltip_rows
+from maps.offline import AssetUrls
+from maps.overview import MapText, overview_map
+
+NOW = pd.Timestamp(AS_OF)
+NATIONAL_COPIES = 2000
+NATIONAL_SIZES = {"geohazard_sites": 300_000, "hazard_ledger": 2_000_000,
+                  "road_accidents": 400_000, "road_segments": 500_000,
+                  "relocation_sites": 12_000}
+URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css")
+TEXT = MapText("bench", "class", {"重大": "重大", "较大": "较大", "一般": "一般", "低": "低"},
+               ("bench",), None, "score", "no data")
+
+
+def tables_for(size: str, county: dict[str, pd.DataFrame] | None = None
+               ) -> dict[str, pd.DataFrame]:
+    """Return the synthetic tables of ``size``, built from the demo county."""
+    county = county if county is not None else generate()
+    if size == "county":
+        return county
+    if size == "province":
+        return province(county)
+    return province(county, copies=NATIONAL_COPIES, sizes=NATIONAL_SIZES)
+
+
+def median_time(run: Callable[[], object], repeat: int) -> float:
+    """Return the median wall time of ``run`` over ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def naive_validate(path: Path) -> int:
+    """Read a ledger CSV with pandas and check every cell in a Python loop (the naive way)."""
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    by_label = {FIELDS[c].label(): FIELDS[c] for c in TABLES["hazard_ledger"].columns}
+    bad = 0
+    for _, row in frame.iterrows():
+        for header, value in row.items():
+            field = by_label.get(header)
+            if field is None or pd.isna(value):
+                continue
+            try:
+                if field.type in ("real", "integer"):
+                    number = float(value)
+                    bad += field.minimum is not None and number < field.minimum
+                elif field.type in ("date", "timestamp"):
+                    pd.Timestamp(value)
+                elif field.choices is not None:
+                    bad += value not in field.choices
+            except ValueError:
+                bad += 1
+    return bad
+
+
+def import_figures(ledger: pd.DataFrame, repeat: int) -> dict[str, float]:
+    """Return ledger import rows/s, ours and the naive read + row-by-row validation."""
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = export_frame("hazard_ledger", ledger, Path(tmp) / "ledger.csv")
+        towns = Path(tmp) / "towns.duckdb"
+        runs = iter(range(repeat))
+
+        def ours() -> None:
+            with Store(towns.with_name(f"db{next(runs)}.duckdb")) as store:
+                report = import_file(store, "hazard_ledger", csv)
+                assert report.written, report.summary()
+
+        ours_s = median_time(ours, repeat)
+        towns_frame = gpd.GeoDataFrame(geometry=[], crs=4326)
+        check_s = median_time(lambda: read_checked("hazard_ledger", csv, towns_frame), repeat)
+        naive_s = median_time(lambda: naive_validate(csv), repeat)
+    return {"import_rows": len(ledger), "import_rows_per_s": len(ledger) / ours_s,
+            "read_check_rows_per_s": len(ledger) / check_s,
+            "naive_read_check_rows_per_s": len(ledger) / naive_s,
+            "read_check_ratio": naive_s / check_s}
+
+
+def assign_figures(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
+                   repeat: int) -> dict[str, float]:
+    """Return point-in-township times: geopandas sjoin (ours) and a DuckDB spatial join."""
+    pts = points[points.geometry.notna()][["geometry"]].reset_index(drop=True)
+    polys = towns[["township_code", "geometry"]]
+
+    def ours() -> None:
+        gpd.sjoin(pts, polys, predicate="within", how="left")
+
+    import duckdb
+
+    con = duckdb.connect()
+    load_spatial(con)
+
+    def duck() -> None:
+        con.register("p", pd.DataFrame({"id": np.arange(len(pts)),
+                                        "wkb": pts.geometry.to_wkb()}))
+        con.register("t", pd.DataFrame({"code": polys["township_code"],
+                                        "wkb": polys.geometry.to_wkb()}))
+        con.execute("SELECT p.id, t.code FROM (SELECT id, ST_GeomFromWKB(wkb) g FROM p) p "
+                    "JOIN (SELECT code, ST_GeomFromWKB(wkb) g FROM t) t "
+                    "ON ST_Contains(t.g, p.g)").fetchall()
+
+    ours_s, duck_s = median_time(ours, repeat), median_time(duck, repeat)
+    con.close()
+    return {"assign_points": len(pts), "assign_sjoin_s": ours_s, "assign_duckdb_s": duck_s,
+            "assign_ratio": duck_s / ours_s}
+
+
+def naive_map(towns: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
+              lines: list[gpd.GeoDataFrame]) -> folium.Map:
+    """Return the naive map: full-resolution layers with every attribute, a Marker per site."""
+    minx, miny, maxx, maxy = towns.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None)
+    for layer in (towns, *lines):
+        folium.GeoJson(layer.drop(columns=[c for c in layer.columns
+                                           if layer[c].dtype.kind == "M"])).add_to(m)
+    for name, point in zip(sites["site_name"], sites.geometry, strict=True):
+        folium.Marker([point.y, point.x], tooltip=str(name)).add_to(m)
+    return m
+
+
+def map_figures(tables: dict[str, pd.DataFrame], scores: pd.DataFrame,
+                repeat: int) -> dict[str, float]:
+    """Return build time and payload bytes of our overview map and of the naive map."""
+    towns = tables["townships"][["township_code", "township_name", "geometry"]].copy()
+    towns["score"] = towns["township_code"].map(scores["composite_score"])
+    towns["risk_class"] = towns["township_code"].map(scores["composite_class"])
+    roads = tables["road_segments"]
+    main = roads[roads["road_class"].isin(["国道", "省道", "县道"])]
+    built: dict[str, int] = {}
+
+    sites = tables["geohazard_sites"]
+
+    def ours() -> None:
+        m = overview_map(towns, URLS, TEXT, rivers=tables["rivers"], roads=main)
+        built["ours"] = len(m.get_root().render().encode())
+
+    def ours_sites() -> None:
+        m = overview_map(towns, URLS, TEXT, rivers=tables["rivers"], roads=main)
+        symbol_points(sites, colours=pd.Series("#d7191c", index=sites.index),
+                      symbols=pd.Series("●", index=sites.index),
+                      tooltips=tooltip_rows(sites, {"site_name": "name"}),
+                      cluster=len(sites) > 200).add_to(m)
+        built["ours_sites"] = len(m.get_root().render().encode())
+
+    def naive() -> None:
+        built["naive"] = len(naive_map(tables["townships"], sites, [])
+                             .get_root().render().encode())
+
+    ours_s, naive_s = median_time(ours, repeat), median_time(naive, repeat)
+    median_time(ours_sites, 1)
+    return {"map_build_s": ours_s, "map_payload_mb": built["ours"] / 1e6,
+            "map_with_sites_payload_mb": built["ours_sites"] / 1e6,
+            "naive_map_build_s": naive_s, "naive_map_payload_mb": built["naive"] / 1e6,
+            "payload_ratio": built["naive"] / built["ours"],
+            "payload_ratio_with_sites": built["naive"] / built["ours_sites"]}
+
+
+def run_size(size: str, *, repeat: int,
+             county: dict[str, pd.DataFrame] | None = None) -> dict[str, float]:
+    """Return every figure of one size (national: scoring only)."""
+    t0 = time.perf_counter()
+    tables = tables_for(size, county)
+    figures: dict[str, float] = {"generate_s": time.perf_counter() - t0,
+                                 "townships": len(tables["townships"]),
+                                 "geohazard_sites": len(tables["geohazard_sites"]),
+                                 "ledger_rows": len(tables["hazard_ledger"])}
+    config = parse_config(read_toml())
+    result = score_county(tables, config, as_of=NOW, robustness=False)
+    figures["scoring_s"] = median_time(
+        lambda: score_county(tables, config, as_of=NOW, robustness=False), repeat)
+    if size != "national":
+        figures |= import_figures(tables["hazard_ledger"], repeat)
+        figures |= assign_figures(tables["hazard_ledger"], tables["townships"], repeat)
+        figures |= map_figures(tables, result.scores, repeat)
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def print_figures(size: str, figures: dict[str, float]) -> None:
+    """Print one size's figures, one per line."""
+    print(f"== {size} ==")
+    for key, value in figures.items():
+        shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+        print(f"  {key:26s} {shown}")
+
+
+def main() -> None:
+    """Run the sizes asked for; print and optionally write the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", action="append", choices=("county", "province", "national"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    county = generate()
+    out = {}
+    for size in args.size or ["county", "province"]:
+        out[size] = run_size(size, repeat=args.repeat, county=county)
+        print_figures(size, out[size])
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=2), encoding="utf-8")
+    assert all(math.isfinite(v) for f in out.values() for v in f.values())
+
+
+if __name__ == "__main__":
+    main()
