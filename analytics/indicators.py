@@ -374,6 +374,14 @@ def road_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
     return raw, facts, spots
 
 
+def open_weight(levels: pd.Series, overdue_days: pd.Series,
+                cfg: Mapping[str, Any]) -> pd.Series:
+    """Return an open hazard's weight: level weight × (1 + days overdue / scale, capped)."""
+    factor = 1 + (overdue_days / float(cfg["overdue_days_scale"])).clip(
+        upper=float(cfg["overdue_cap"]))
+    return levels.map(cfg["level_weight"]).fillna(1.0) * factor
+
+
 def ledger_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the hidden-hazard ledger indicators and facts per township."""
     cfg = inp.config.section("ledger")
@@ -385,15 +393,13 @@ def ledger_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     is_open = ledger["hazard_status"] != "已销号"
     overdue_days = (inp.as_of.normalize() - ledger["deadline"]).dt.days.clip(lower=0).fillna(0)
     overdue = is_open & (overdue_days > 0)
-    factor = 1 + (overdue_days / float(cfg["overdue_days_scale"])).clip(
-        upper=float(cfg["overdue_cap"]))
-    level_w = ledger["hazard_level"].map(cfg["level_weight"]).fillna(1.0)
     major_open = is_open & (ledger["hazard_level"] == "重大")
     unsupervised = major_open & ledger["supervising_leader"].isna()
     total = inp.counts(pd.Series(True, index=ledger.index), codes)
     closed = inp.counts(~is_open, codes)
     raw = pd.DataFrame({
-        "open_weighted": inp.sums((level_w * factor).where(is_open, 0.0), codes),
+        "open_weighted": inp.sums(open_weight(ledger["hazard_level"], overdue_days, cfg)
+                                  .where(is_open, 0.0), codes),
         "overdue": inp.sums(overdue.astype(float), codes),
         "unsupervised_major": inp.sums(unsupervised.astype(float), codes),
     }, index=inp.index)

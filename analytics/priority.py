@@ -25,6 +25,7 @@ import pandas as pd
 
 from analytics.config import RiskConfig
 from analytics.engine import score_county
+from analytics.indicators import open_weight
 from analytics.spatial import metric_crs, to_metric
 
 PEOPLE_CATEGORIES = ("学校", "医院", "人员密集场所")
@@ -123,11 +124,9 @@ def ledger_weight(ranked: pd.DataFrame, config: RiskConfig) -> pd.Series:
     The level weight grown by overdue days (as the engine's ``open_weighted`` indicator),
     plus one for being overdue and one for a major hazard without supervision.
     """
-    cfg = config.section("ledger")
-    level = ranked["hazard_level"].map(cfg["level_weight"]).fillna(1.0)
-    grown = 1 + np.minimum(ranked["days_overdue"] / cfg["overdue_days_scale"],
-                           cfg["overdue_cap"])
-    return level * grown + (ranked["days_overdue"] > 0)
+    weight = open_weight(ranked["hazard_level"], ranked["days_overdue"],
+                         config.section("ledger"))
+    return weight + (ranked["days_overdue"] > 0)
 
 
 def choose(ranked: pd.DataFrame, cost: pd.Series, budget: float, weight: pd.Series

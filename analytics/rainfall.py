@@ -80,6 +80,13 @@ def idw(xy: np.ndarray, values: np.ndarray, targets: np.ndarray, *, power: float
     return out
 
 
+def day_end(times: pd.Series) -> pd.Series:
+    """Return the end (08:00) of the rain day each time belongs to; 08:00 closes its day."""
+    end = (times - pd.Timedelta(hours=8, seconds=1)).dt.normalize() + \
+        pd.Timedelta(days=1, hours=8)
+    return end.rename("window_end")
+
+
 def gauge_rows(readings: pd.DataFrame) -> pd.DataFrame:
     """Return site rain gauges' readings (``降雨量``) as observed 24-h rain rows per site.
 
@@ -87,9 +94,7 @@ def gauge_rows(readings: pd.DataFrame) -> pd.DataFrame:
     its day), whether a gauge reports hourly or daily totals.
     """
     gauge = readings[readings["reading_kind"] == "降雨量"]
-    end = (gauge["reading_time"] - pd.Timedelta(hours=8, seconds=1)).dt.normalize() + \
-        pd.Timedelta(days=1, hours=8)
-    days = gauge.groupby([gauge["site_id"], end.rename("window_end")])["value"].sum()
+    days = gauge.groupby([gauge["site_id"], day_end(gauge["reading_time"])])["value"].sum()
     return days.rename("rainfall_mm").reset_index().assign(
         township_code=None, window_hours=24, rainfall_kind="实况")
 

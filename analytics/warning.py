@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from analytics.evacuation import evacuation_list
-from analytics.rainfall import daily_observed, forecast_in_force, gauge_rows, per_site, recent
+from analytics.rainfall import (
+    daily_observed,
+    day_end,
+    forecast_in_force,
+    gauge_rows,
+    per_site,
+    recent,
+)
 
 LEVEL_NAMES = {4: "蓝色（一般）", 3: "黄色（较高）", 2: "橙色（高）", 1: "红色（很高）"}
 
@@ -95,6 +102,15 @@ def effective_series(daily: pd.Series, *, decay: float, days: int) -> pd.Series:
     weights = decay ** np.arange(days)
     values = np.convolve(full.to_numpy(float), weights)[:len(full)]
     return pd.Series(values, index=full.index)
+
+
+def gauge_series(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return one rain gauge's ``daily`` and ``effective`` rain per day (days end at 08:00)."""
+    daily = readings.groupby(day_end(readings["reading_time"]))["value"].sum()
+    rain = settings["rain"]
+    eff = effective_series(daily, decay=float(rain["decay"]), days=int(rain["antecedent_days"]))
+    return pd.DataFrame({"reading_time": eff.index, "effective": eff.to_numpy(),
+                         "daily": daily.reindex(eff.index, fill_value=0.0).to_numpy()})
 
 
 def monitoring_levels(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Series:

@@ -8,11 +8,9 @@ with and without the 500-run Monte-Carlo, and the peak memory of the process.
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
-import time
 
 import pandas as pd
+from timing import median_time, peak_rss_mb
 
 from analytics.config import parse_config
 from analytics.engine import score_county
@@ -23,12 +21,8 @@ from geodata.demo.scale import province
 
 def _median_seconds(tables: dict, robustness: bool, repeat: int) -> float:
     config = parse_config(read_toml())
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        score_county(tables, config, as_of=pd.Timestamp(AS_OF), robustness=robustness)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return median_time(lambda: score_county(tables, config, as_of=pd.Timestamp(AS_OF),
+                                            robustness=robustness), repeat)
 
 
 def run(repeat: int) -> None:
@@ -43,7 +37,7 @@ def run(repeat: int) -> None:
         print(f"{label}: {n}")
         print(f"  scoring {plain:.2f} s; with Monte-Carlo rank intervals {full:.2f} s "
               f"(median of {repeat})")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(f"peak RSS {peak:,.0f} MB")
 
 

@@ -25,17 +25,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import resource
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from timing import median_time, peak_rss_mb
 
 from analytics.config import parse_config
 from analytics.engine import score_county
@@ -70,16 +68,6 @@ def tables_for(size: str, county: dict[str, pd.DataFrame] | None = None
     if size == "province":
         return province(county)
     return province(county, copies=NATIONAL_COPIES, sizes=NATIONAL_SIZES)
-
-
-def median_time(run: Callable[[], object], repeat: int) -> float:
-    """Return the median wall time of ``run`` over ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def naive_validate(path: Path) -> int:
@@ -223,7 +211,7 @@ def run_size(size: str, *, repeat: int,
         figures |= import_figures(tables["hazard_ledger"], repeat)
         figures |= assign_figures(tables["hazard_ledger"], tables["townships"], repeat)
         figures |= map_figures(tables, result.scores, repeat)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_rss_mb"] = peak_rss_mb()
     return figures
 
 

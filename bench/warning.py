@@ -9,13 +9,11 @@ list with shelter allocation) and, for the province, a run with a gridded rain f
 from __future__ import annotations
 
 import argparse
-import resource
-import statistics
-import time
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from timing import median_time, peak_rss_mb
 
 from analytics.rainfall import scenario_rows
 from analytics.spatial import metric_crs
@@ -42,13 +40,10 @@ def _grid(towns: gpd.GeoDataFrame, spacing_m: float = 10_000) -> gpd.GeoDataFram
 
 
 def _median(tables: dict, extra: pd.DataFrame | None, repeat: int) -> tuple[float, int]:
-    times, listed = [], 0
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        run = warn_county(tables, as_of=NOW, settings=SETTINGS, extra_rain=extra)
-        times.append(time.perf_counter() - t0)
-        listed = len(run.evacuation)
-    return statistics.median(times), listed
+    runs: list = []
+    seconds = median_time(lambda: runs.append(warn_county(
+        tables, as_of=NOW, settings=SETTINGS, extra_rain=extra)), repeat)
+    return seconds, len(runs[-1].evacuation)
 
 
 def run(repeat: int) -> None:
@@ -66,7 +61,7 @@ def run(repeat: int) -> None:
         print(f"  stored rain {stored:.2f} s; 150 mm/72 h everywhere {scen:.2f} s "
               f"({listed:,} sites to evacuate); {len(grid):,}-point rain grid {gridded:.2f} s "
               f"(median of {repeat})")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(f"peak RSS {peak:,.0f} MB")
 
 

@@ -350,9 +350,11 @@ def import_file(store: Store, table_name: str, path: str | Path,
     frame = prepared.frame
     if report.blocked and not options.skip_bad_rows:
         return report
-    kept = [i for i in range(len(frame)) if i not in set(report.error_rows())] \
-        if options.skip_bad_rows else list(range(len(frame)))
-    frame = frame.iloc[kept].reset_index(drop=True)
+    kept = list(range(len(frame)))
+    if options.skip_bad_rows:
+        bad = set(report.error_rows())
+        kept = [i for i in kept if i not in bad]
+        frame = frame.iloc[kept].reset_index(drop=True)
     report.skipped = len(prepared.frame) - len(frame)
     if report.table_errors():
         return report

@@ -15,10 +15,16 @@ def load_tables(store: Store) -> dict[str, pd.DataFrame]:
     return {name: store.read(name) for name in ENTITY_TABLES}
 
 
-def reference_time(store: Store) -> pd.Timestamp:
-    """Return the time the data speaks for: the demo's own 'now', else the present minute."""
+def reference_time(store: Store, *, day: bool = False) -> pd.Timestamp:
+    """Return the time the data speaks for: the demo's own 'now', else the present minute.
+
+    With ``day``, real data speaks for today (midnight) rather than the present minute.
+    """
     stamp = store.meta().get("demo_as_of")
-    return pd.Timestamp(stamp) if stamp else pd.Timestamp.now().floor("min")
+    if stamp:
+        return pd.Timestamp(stamp)
+    now = pd.Timestamp.now()
+    return now.normalize() if day else now.floor("min")
 
 
 def save_scores(store: Store, long: pd.DataFrame, *, as_of: pd.Timestamp,

@@ -8,7 +8,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from analytics.warning import effective_series, growth, thresholds_for
+from analytics.warning import gauge_series, growth, thresholds_for
 from maps.style import WARNING_COLOURS
 
 
@@ -36,13 +36,7 @@ def growth_chart(rows: pd.DataFrame, limits: Sequence[float], names: Mapping[int
 def rain_chart(rows: pd.DataFrame, site: pd.Series, settings: Mapping[str, Any],
                names: Mapping[int, str], title: str) -> alt.LayerChart:
     """Return a gauge's daily rain (bars) and effective rain (line) with the site's thresholds."""
-    day = (rows["reading_time"] - pd.Timedelta(hours=8, seconds=1)).dt.normalize() + \
-        pd.Timedelta(days=1)
-    daily = rows.groupby(day)["value"].sum()
-    rain = settings["rain"]
-    eff = effective_series(daily, decay=float(rain["decay"]), days=int(rain["antecedent_days"]))
-    frame = pd.DataFrame({"reading_time": eff.index, "effective": eff.to_numpy(),
-                          "daily": daily.reindex(eff.index, fill_value=0.0).to_numpy()})
+    frame = gauge_series(rows, settings)
     limits = thresholds_for(site.to_frame().T, settings).iloc[0][["t4", "t3", "t2", "t1"]]
     bars = alt.Chart(frame).mark_bar(color="#6baed6").encode(
         x="reading_time:T", y=alt.Y("daily:Q", title=title))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -11,7 +17,7 @@ from analytics.config import RiskConfig, parse_config
 from analytics.engine import RiskResult, score_county
 from geodata.config import CONFIG_DIR, MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
-from geodata.results import load_tables
+from geodata.results import load_tables, reference_time
 from geodata.schema import Lang
 from geodata.store import Store, default_db_path
 from geodata.workflow import Identity
@@ -60,6 +66,15 @@ def sidebar() -> Lang:
     if meeting_mode():
         st.markdown(MEETING_CSS, unsafe_allow_html=True)
     return current_lang()
+
+
+@contextmanager
+def saved_upload(upload: Any) -> Iterator[Path]:
+    """Yield the path of an uploaded file written, under its own name, to a temporary folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / upload.name
+        path.write_bytes(upload.getvalue())
+        yield path
 
 
 def identity() -> Identity:
@@ -132,8 +147,7 @@ def tables(store: Store) -> dict[str, pd.DataFrame]:
 
 def as_of(store: Store) -> pd.Timestamp:
     """Return the date the data speaks for: the demo's own date, else today."""
-    stamp = store.meta().get("demo_as_of")
-    return pd.Timestamp(stamp) if stamp else pd.Timestamp.now().normalize()
+    return reference_time(store, day=True)
 
 
 def risk(store: Store) -> RiskResult:

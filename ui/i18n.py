@@ -156,7 +156,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "saved": ("已保存：{id} 现为“{status}”（版本 {version}）。",
               "Saved: {id} is now {status} (version {version})."),
     "history": ("变更记录", "History"),
-    "no_action": ("此状态下没有可办理的动作。", "Nothing can be done in this status."),
     "batch_pick": ("选择要批量办理的隐患", "Hazards to handle together"),
     "batch_saved": ("已批量保存 {n} 条。", "Saved {n} hazards."),
     "registered": ("已登记：{id}", "Registered: {id}"),
@@ -184,7 +183,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.days_to_close": ("平均整改天数", "Mean days to close"),
     "col.priority": ("优先分", "Priority"),
     "col.priority_why": ("排序原因", "Why this place"),
-    "col.days_overdue": ("超期天数", "Days overdue"),
     "col.composite_before": ("整改前", "Before"),
     "col.composite_after": ("整改后", "After"),
     "warning": ("地质灾害预警", "Geohazard warning"),
@@ -241,9 +239,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.shelter_remaining": ("剩余容量（人）", "Room left (people)"),
     "col.short": ("容量不足", "Short of room"),
     "col.effective": ("有效雨量（毫米）", "Effective rain (mm)"),
-    "col.reason": ("原因", "Reason"),
-    "reason.rain": ("降雨", "rain"),
-    "reason.monitoring": ("监测超限", "monitoring"),
     "src.warning": ("气象雨量实况与预报、隐患点台账、监测数据",
                     "rain observations and forecasts, site register, monitoring"),
     "silent": ("超过 {days} 天未巡查或未回传数据的隐患点",
@@ -261,7 +256,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "age.hours": ("{n} 小时", "{n} hours"),
     "rate": ("日变化量（毫米/天），虚线为四级阈值",
              "Change per day (mm/day); dashed: the four thresholds"),
-    "value": ("监测值", "Value"),
 }
 
 

@@ -1,8 +1,5 @@
 """数据管理 Data — import a file through the import function; download any table."""
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from geodata.errors import RiskMapError
@@ -10,7 +7,7 @@ from geodata.exporter import FORMATS, export_bytes
 from geodata.importer import ImportOptions, import_file
 from geodata.report import ImportReport
 from geodata.schema import ENTITY_TABLES, TABLES
-from ui.chrome import current_lang, start_page, tr
+from ui.chrome import current_lang, saved_upload, start_page, tr
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09", "other")
 
@@ -25,9 +22,7 @@ def _options(dry_run: bool, skip: bool) -> ImportOptions:
 
 
 def _run(store, table: str, upload, options: ImportOptions) -> ImportReport:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / upload.name
-        path.write_bytes(upload.getvalue())
+    with saved_upload(upload) as path:
         return import_file(store, table, path, options)
 
 

@@ -1,8 +1,6 @@
 """地质灾害预警 Geohazard warning — a rain scenario, site levels, who must move, what changed."""
 
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +23,7 @@ from ui.chrome import (
     data_version,
     demo_label,
     display,
+    saved_upload,
     show_map,
     start_page,
     tables,
@@ -50,12 +49,11 @@ def _level(value: object) -> str:
     return tr(f"level.{int(value)}") if pd.notna(value) else tr("level.none")
 
 
-def _scenario(towns: pd.DataFrame, as_of: pd.Timestamp) -> tuple[tuple, pd.DataFrame | None,
-                                                                str]:
+def _scenario(towns: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp
+              ) -> tuple[tuple, pd.DataFrame | None, str]:
     cols = st.columns([1, 2, 1, 1])
     region = cols[0].selectbox(tr("warn.region"), REGIONS, format_func=lambda r:
                                tr(f"region.{r}"), index=1, key="warn_region")
-    names = dict(zip(towns["township_code"], towns["township_name"], strict=True))
     chosen = cols[1].multiselect(tr("warn.townships"), list(names), format_func=names.get,
                                  default=region_townships(towns, region),
                                  key=f"warn_towns_{region}")
@@ -71,9 +69,7 @@ def _upload(towns: pd.DataFrame) -> tuple[tuple, pd.DataFrame | None, str]:
                               help=tr("warn.file_help"), key="warn_file")
     if upload is None:
         return ("stored",), None, tr("warn.source.stored")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / upload.name
-        path.write_bytes(upload.getvalue())
+    with saved_upload(upload) as path:
         try:
             rain = read_checked("rainfall", path, towns)
         except RiskMapError as exc:
@@ -176,7 +172,7 @@ if store is not None:
     source = st.radio(tr("warn.source"), ["scenario", "stored", "file"], horizontal=True,
                       format_func=lambda s: tr(f"warn.source.{s}"), key="warn_source")
     if source == "scenario":
-        key, extra, line = _scenario(towns, as_of)
+        key, extra, line = _scenario(towns, names, as_of)
     elif source == "file":
         key, extra, line = _upload(towns)
     else:
