@@ -106,10 +106,12 @@ def create(store: Store, towns: Mapping[str, str]) -> None:
     if not _who_or_stop():
         return
     cols = st.columns(3)
-    domain = cols[0].selectbox(FIELDS["domain"].zh, list(LEDGER_DOMAINS), key="new-domain")
-    town = cols[1].selectbox(FIELDS["township_code"].zh, list(towns), format_func=towns.get,
+    label = {f: FIELDS[f].label(current_lang()) for f in ("domain", "township_code",
+                                                            "hazard_level")}
+    domain = cols[0].selectbox(label["domain"], list(LEDGER_DOMAINS), key="new-domain")
+    town = cols[1].selectbox(label["township_code"], list(towns), format_func=towns.get,
                              key="new-town")
-    level = cols[2].selectbox(FIELDS["hazard_level"].zh, ["一般", "重大"], key="new-level")
+    level = cols[2].selectbox(label["hazard_level"], ["一般", "重大"], key="new-level")
     values = {"domain": domain, "township_code": town, "hazard_level": level}
     for field in ("hazard_description", "lead_department", "responsible_unit", "found_date",
                   "deadline", "measures", "supervising_leader", "funds_wan",
