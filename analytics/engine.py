@@ -51,11 +51,20 @@ class RiskResult:
     facts: pd.DataFrame
     black_spots: gpd.GeoDataFrame
     danger: pd.DataFrame
-    dominance: pd.DataFrame
     method_version: str
     config_hash: str
     as_of: pd.Timestamp
     names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def dominance(self) -> pd.DataFrame:
+        """Return the (worse, better) township pairs, computed when asked.
+
+        Quadratic in townships (a county's 20 give at most 190 pairs; 40,000 would give
+        hundreds of millions), so it is not part of scoring.
+        """
+        return dominance_pairs(pd.DataFrame({lay: self.scores[f"{lay}_score"]
+                                             for lay in LAYERS}))
 
     def ranked(self) -> pd.DataFrame:
         """Return one row per township, riskiest first, with every layer's score and class."""
@@ -162,7 +171,7 @@ def score_county(tables: dict[str, pd.DataFrame], config: RiskConfig, *,
     scores.insert(0, "township_name", scores.index.map(names))
     return RiskResult(scores, pd.concat(breakdown, ignore_index=True), facts,
                       spots.to_crs(STORAGE_CRS) if len(spots) else spots, danger,
-                      dominance_pairs(layers), config.method_version, config.config_hash,
+                      config.method_version, config.config_hash,
                       pd.Timestamp(as_of), names)
 
 

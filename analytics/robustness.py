@@ -63,14 +63,25 @@ def rank_intervals(norm: Mapping[str, pd.DataFrame], config: RiskConfig) -> pd.D
     }, index=index)
 
 
+DOMINANCE_CHUNK = 512
+"""Townships compared at once against all others when looking for dominance pairs."""
+
+
 def dominance_pairs(layers: pd.DataFrame) -> pd.DataFrame:
     """Return (worse, better) pairs: worse is at least as risky on every layer, riskier on one.
 
     Their order holds under any weights and any monotone aggregation.
     """
     values = layers.to_numpy(float)
-    ok = ~np.isnan(values).any(axis=1)
-    ge = (values[:, None, :] >= values[None, :, :]).all(axis=2)
-    gt = (values[:, None, :] > values[None, :, :]).any(axis=2)
-    worse, better = np.nonzero(ge & gt & ok[:, None] & ok[None, :])
-    return pd.DataFrame({"worse": layers.index[worse], "better": layers.index[better]})
+    values = values[~np.isnan(values).any(axis=1)]
+    index = layers.index[~np.isnan(layers.to_numpy(float)).any(axis=1)]
+    worse, better = [], []
+    for start in range(0, len(values), DOMINANCE_CHUNK):  # bounded memory: chunk × n
+        part = values[start:start + DOMINANCE_CHUNK]
+        ge = (part[:, None, :] >= values[None, :, :]).all(axis=2)
+        gt = (part[:, None, :] > values[None, :, :]).any(axis=2)
+        w, b = np.nonzero(ge & gt)
+        worse.append(w + start)
+        better.append(b)
+    w, b = (np.concatenate(x) if x else np.array([], dtype=int) for x in (worse, better))
+    return pd.DataFrame({"worse": index[w], "better": index[b]})

@@ -14,9 +14,10 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
+from maps.geometry import display_lines, display_polygons, merged_lines
 from maps.layers import outline_layer
 from maps.offline import AssetUrls, make_offline
-from maps.overview import base_map, labels_layer, line_layer
+from maps.overview import add_labels, base_map, line_layer
 from maps.style import add_overlay, caption_html, legend_html
 from maps.tiles import TileSettings, for_display
 
@@ -39,6 +40,23 @@ class BaseLayers:
     roads: gpd.GeoDataFrame | None = None
 
 
+MAIN_ROADS = ("国道", "省道", "县道")
+"""Road classes drawn on the vector base map."""
+
+
+def base_for_display(towns: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame | None,
+                     roads: gpd.GeoDataFrame | None) -> BaseLayers:
+    """Return the base map simplified for display.
+
+    Townships as a coverage, rivers and main roads each merged into one line feature. Build
+    it once per data version; the maps then only re-check already simplified shapes.
+    """
+    main = roads[roads["road_class"].isin(MAIN_ROADS)] if roads is not None else None
+    return BaseLayers(display_polygons(towns),
+                      *(display_lines(merged_lines(lines)) if lines is not None else None
+                        for lines in (rivers, main)))
+
+
 def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
              legend: tuple[str, list[tuple[str, str]]] | None = None,
              layers: Sequence[Element] = (), fill: pd.Series | None = None,
@@ -59,7 +77,7 @@ def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
                    weight=1.2).add_to(m)
     for layer in layers:
         layer.add_to(m)
-    labels_layer(towns).add_to(m)
+    add_labels(m, towns)
     if legend is not None:
         add_overlay(m, legend_html(*legend))
     add_overlay(m, caption_html(caption.title, list(caption.lines),

@@ -9,9 +9,16 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from folium.plugins import HeatMap, MarkerCluster
 
-from maps.geometry import display_lines, display_polygons, geojson_data
+from maps.geometry import (
+    display_lines,
+    display_polygons,
+    display_tolerance,
+    geojson_data,
+    merged_lines,
+)
 
 SHAPES = {"滑坡": "●", "崩塌": "▲", "泥石流": "◆", "不稳定斜坡": "■", "地面塌陷": "▼",
           "地裂缝": "✚", "地面沉降": "⬟"}
@@ -111,3 +118,58 @@ def heat_layer(points: gpd.GeoDataFrame, weights: pd.Series | None = None) -> He
     w = weights.to_numpy() if weights is not None else [1.0] * len(points)
     data = [[g.y, g.x, float(v)] for g, v in zip(points.geometry, w, strict=True)]
     return HeatMap(data, name="heat", radius=18, blur=15, min_opacity=0.3)
+
+
+_TOTAL_MARKER = folium.JsCode(
+    "function (feature, latlng) { var p = feature.properties;"
+    " return L.circleMarker(latlng, {radius: p.r, color: '#222', weight: 1,"
+    " fillColor: p.c, fillOpacity: 0.8}); }")
+
+
+def township_totals(towns: gpd.GeoDataFrame, codes: pd.Series, *, colour: str, unit: str,
+                    name: str = "totals") -> folium.GeoJson:
+    """Return one circle per township holding points, its area proportional to their count.
+
+    For layers with too many points to send one by one: ``codes`` is each point's
+    ``township_code``; the tooltip says the township's name and count (names escaped).
+    """
+    counts = codes.value_counts()
+    shown = towns[towns["township_code"].isin(counts.index)]
+    n = shown["township_code"].map(counts).to_numpy()
+    tips = [f"<b>{escape(str(t))}</b>: {k:,} {escape(unit)}"
+            for t, k in zip(shown["township_name"], n, strict=True)]
+    frame = gpd.GeoDataFrame(
+        {"r": np.round(4 + 16 * np.sqrt(n / max(n.max(initial=1), 1)), 1), "c": colour,
+         "tip": tips}, geometry=shown.geometry.representative_point().values, crs=towns.crs)
+    return folium.GeoJson(geojson_data(frame), name=name, pointToLayer=_TOTAL_MARKER,
+                          tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False,
+                                                        sticky=True))
+
+
+def lines_by_colour(lines: gpd.GeoDataFrame, colours: pd.Series, *, weight: float = 3,
+                    name: str = "lines") -> folium.GeoJson:
+    """Return lines merged into one feature per colour, without tooltips.
+
+    For line layers too large to send one by one (a province's road segments): the colours
+    still show, the per-line tooltip does not.
+    """
+    parts = [merged_lines(lines[(colours == colour).to_numpy()]).assign(colour=colour)
+             for colour in pd.unique(colours)]
+    shown = display_lines(pd.concat(parts, ignore_index=True)) if parts else lines[["geometry"]]
+    return folium.GeoJson(
+        geojson_data(shown), name=name, interactive=False,
+        style_function=lambda f: {"color": f["properties"]["colour"], "weight": weight,
+                                  "opacity": 0.9})
+
+
+def merged_area(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return every polygon of ``areas`` dissolved into one, simplified for display.
+
+    For areas drawn in one style without tooltips (forest zones): one feature, shared
+    borders gone.
+    """
+    if not len(areas):
+        return areas[["geometry"]]
+    whole = shapely.union_all(np.asarray(areas.geometry.values, dtype=object))
+    return display_polygons(gpd.GeoDataFrame(geometry=[whole], crs=areas.crs),
+                            tolerance=display_tolerance(areas))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
+from branca.element import MacroElement, Template
 
-from maps.geometry import display_lines, display_polygons, geojson_data
+from maps.geometry import display_lines, display_polygons, geojson_data, merged_lines
 from maps.offline import AssetUrls, make_offline
 from maps.style import NO_DATA_COLOUR, RISK_COLOURS, add_overlay, caption_html, legend_html
 from maps.tiles import TileSettings, for_display
@@ -72,21 +76,66 @@ def township_layer(towns: gpd.GeoDataFrame, text: MapText) -> folium.GeoJson:
     )
 
 
-def labels_layer(towns: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Return township name labels at a point inside each township."""
-    group = folium.FeatureGroup(name="labels", control=False)
-    for point, name in zip(towns.geometry.representative_point(), towns["township_name"],
-                           strict=True):
-        folium.Marker([point.y, point.x], interactive=False, icon=folium.DivIcon(
-            html=f'<div class="rm-label">{escape(str(name))}</div>', icon_size=(90, 18),
-            icon_anchor=(45, 9))).add_to(group)  # labels let clicks through to townships
-    return group
+LABEL_MIN_PX = 60
+"""Township names show once an average township is at least this many pixels wide."""
+
+_LABEL_MARKER = folium.JsCode(
+    "function (feature, latlng) { return L.marker(latlng, {interactive: false,"
+    " icon: L.divIcon({html: '<div class=\"rm-label\">' + feature.properties.n + '</div>',"
+    " className: 'empty', iconSize: [90, 18], iconAnchor: [45, 9]})}); }")
+
+
+def label_zoom(towns: gpd.GeoDataFrame) -> float:
+    """Return the zoom from which names are shown: an average township ``LABEL_MIN_PX`` wide.
+
+    At zoom z a degree of longitude is ``256 · 2^z / 360`` pixels.
+    """
+    widths = np.sqrt(shapely.area(np.asarray(towns.geometry.values, dtype=object)))  # degrees
+    width = float(np.mean(widths)) if len(widths) else 1.0
+    return math.log2(LABEL_MIN_PX * 360 / (256 * max(width, 1e-6)))
+
+
+class _ShowFromZoom(MacroElement):
+    """Adds a layer to the map only while the zoom is at least ``zoom``."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function () { var m = {{ this._parent.get_name() }}, l = {{ this.layer }};"
+        " function show() { if (m.getZoom() >= {{ this.zoom }}) { m.addLayer(l); }"
+        " else { m.removeLayer(l); } }"
+        " m.on('zoomend', show); show(); })();"
+        "{% endmacro %}")
+
+    def __init__(self, layer: folium.Layer, zoom: float):
+        super().__init__()
+        self._name = "ShowFromZoom"
+        self.layer, self.zoom = layer.get_name(), round(zoom, 2)
+
+
+def labels_layer(towns: gpd.GeoDataFrame) -> folium.GeoJson:
+    """Return township names at a point inside each township.
+
+    Drawn in the browser from one small GeoJSON layer (names escaped here); labels let
+    clicks through to the townships.
+    """
+    points = gpd.GeoDataFrame(
+        {"n": towns["township_name"].map(lambda v: escape(str(v))).to_numpy()},
+        geometry=towns.geometry.representative_point().values, crs=towns.crs)
+    return folium.GeoJson(geojson_data(points), name="labels", control=False,
+                          pointToLayer=_LABEL_MARKER)
+
+
+def add_labels(m: folium.Map, towns: gpd.GeoDataFrame) -> None:
+    """Add the township names, shown only from ``label_zoom(towns)`` on."""
+    layer = labels_layer(towns)
+    layer.add_to(m)
+    m.add_child(_ShowFromZoom(layer, label_zoom(towns)))
 
 
 def line_layer(lines: gpd.GeoDataFrame, *, name: str, colour: str, weight: float
                ) -> folium.GeoJson:
     """Return a plain line layer (rivers, main roads) for the vector base map."""
-    shown = display_lines(lines[["geometry"]])
+    shown = display_lines(merged_lines(lines))
     return folium.GeoJson(geojson_data(shown), name=name, control=False, interactive=False,
                           style_function=lambda _f: {"color": colour, "weight": weight,
                                                      "opacity": 0.8})
@@ -106,7 +155,7 @@ def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
     if roads is not None and len(roads):
         line_layer(for_display(roads, tiles), name="roads", colour="#555555",
                    weight=1.5).add_to(m)
-    labels_layer(towns).add_to(m)
+    add_labels(m, towns)
     items = [(RISK_COLOURS[c], text.class_labels[c]) for c in ("重大", "较大", "一般", "低")]
     add_overlay(m, legend_html(text.legend_title, items))
     add_overlay(m, caption_html(text.title, list(text.caption_lines),

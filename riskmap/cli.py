@@ -42,8 +42,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
               "或 --if-missing 保留 keep it.", file=sys.stderr)
         return 1
     counts = build_demo_database(path, seed=args.seed if args.seed is not None else DEFAULT_SEED,
-                                 replace=args.force or empty)
-    print(f"演示县 demo county → {path}")
+                                 replace=args.force or empty, size=args.size)
+    print(f"演示{'省 demo province' if args.size == 'province' else '县 demo county'} → {path}")
     _print_counts(counts)
     return 0
 
@@ -233,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="create the fictional demo county 演示县")
     _add_db(demo)
     demo.add_argument("--seed", type=int, help="random seed (default 42)")
+    demo.add_argument("--size", choices=("county", "province"), default="county",
+                      help="county (default) or province: 75 demo counties side by side, "
+                           "1,500 townships, 12,000 sites, 300,000 ledger rows")
     group = demo.add_mutually_exclusive_group()
     group.add_argument("--force", action="store_true", help="replace an existing database")
     group.add_argument("--if-missing", action="store_true",

@@ -213,6 +213,19 @@ def test_dominance_pairs() -> None:
     assert pairs == {("x", "y")}
 
 
+def test_dominance_pairs_in_chunks_match_all_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    layers = pd.DataFrame(rng.integers(0, 4, (40, 3)).astype(float), columns=list("abc"),
+                          index=[f"t{i}" for i in range(40)])
+    layers.iloc[5, 1] = np.nan  # a township with a missing layer takes part in no pair
+    values = layers.to_numpy()
+    want = {(layers.index[i], layers.index[j]) for i in range(40) for j in range(40)
+            if not np.isnan(values[[i, j]]).any() and (values[i] >= values[j]).all()
+            and (values[i] > values[j]).any()}
+    monkeypatch.setattr("analytics.robustness.DOMINANCE_CHUNK", 7)
+    assert set(map(tuple, dominance_pairs(layers).to_numpy())) == want
+
+
 def test_missing_inputs_are_marked_not_zero(config) -> None:
     tables = _tables()
     result = _score(tables, config)

@@ -6,12 +6,15 @@ import json
 import re
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
 from maps.geometry import display_polygons
+from maps.layers import lines_by_colour, merged_area, township_totals
 from maps.offline import AssetUrls, asset_urls
-from maps.overview import MapText, overview_map
+from maps.overview import LABEL_MIN_PX, MapText, label_zoom, labels_layer, overview_map
 
 URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css", "../mc/mc.js",
                  ("../mc/a.css",))
@@ -108,3 +111,51 @@ def test_gcj02_tiles_shift_the_vectors(towns: gpd.GeoDataFrame) -> None:
     _, _, metres = Geod(ellps="WGS84").inv(a.x, a.y, b.x, b.y)
     assert 100 < abs(metres) < 1000, "GCJ-02 is a few hundred metres off in south-west China"
     assert for_display(towns, TileSettings()) is towns
+
+
+def test_labels_show_from_a_zoom_where_a_township_is_wide_enough(
+        towns: gpd.GeoDataFrame) -> None:
+    zoom = label_zoom(towns)
+    width = float(np.mean(np.sqrt(shapely.area(towns.geometry.values))))
+    assert width * 256 * 2 ** zoom / 360 == pytest.approx(LABEL_MIN_PX)
+    # The county fitted into a 900-pixel map is past that zoom; a 75-county province is not.
+    minx, _, maxx, _ = towns.total_bounds
+    county_fit = np.log2(900 * 360 / (256 * (maxx - minx)))
+    assert county_fit > zoom > np.log2(900 * 360 / (256 * 15 * (maxx - minx)))
+    html = _html(towns)
+    assert f">= {round(zoom, 2)}" in html and "rm-label" in html
+
+
+def test_label_names_are_escaped(towns: gpd.GeoDataFrame) -> None:
+    evil = towns.copy()
+    evil.loc[2, "township_name"] = "<b onmouseover=x>"
+    data = labels_layer(evil).data
+    assert data["features"][2]["properties"]["n"] == "&lt;b onmouseover=x&gt;"
+
+
+def test_township_totals_count_and_escape(towns: gpd.GeoDataFrame) -> None:
+    evil = towns.copy()
+    evil.loc[1, "township_name"] = "<img src=x>"
+    codes = pd.Series([evil.loc[1, "township_code"]] * 3 + [evil.loc[4, "township_code"]])
+    data = township_totals(evil, codes, colour="#f00", unit="个").data
+    tips = sorted(f["properties"]["tip"] for f in data["features"])
+    assert len(tips) == 2
+    assert "&lt;img src=x&gt;</b>: 3 个" in tips[0] or "&lt;img src=x&gt;</b>: 3 个" in tips[1]
+    radii = sorted(f["properties"]["r"] for f in data["features"])
+    assert radii[-1] == 20.0 and radii[0] < radii[-1], "area grows with the count"
+
+
+def test_lines_by_colour_one_feature_per_colour(demo_frames: dict) -> None:
+    roads = demo_frames["road_segments"]
+    colours = pd.Series(np.where(roads["road_class"] == "国道", "#f00", "#00f"),
+                        index=roads.index)
+    data = lines_by_colour(roads, colours).data
+    assert sorted(f["properties"]["colour"] for f in data["features"]) == ["#00f", "#f00"]
+
+
+def test_merged_area_covers_the_same_ground(demo_frames: dict) -> None:
+    zones = demo_frames["forest_zones"]
+    merged = merged_area(zones)
+    assert len(merged) == 1
+    whole = shapely.union_all(zones.to_crs(32648).geometry.values).area
+    assert merged.to_crs(32648).area.iloc[0] == pytest.approx(whole, rel=0.02)

@@ -205,3 +205,37 @@ def test_ledger_page_performs_a_transition(pages_db: Path, demo_frames: dict,
     at.radio(key="handle_action").set_value("申请验收").run()
     at.button(key="handle_save").click().run()
     assert any("evidence" in e.value for e in at.error), "evidence is required"
+
+
+def test_many_points_are_drawn_as_township_totals(pages_db: Path, demo_frames: dict,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``max_points`` a map shows one circle per township; a filter brings points back."""
+    monkeypatch.setattr("ui.chrome.display_limits", lambda: {"max_points": 50, "table_rows": 40})
+    at = _run("geohazards", pages_db, monkeypatch)
+    assert not at.exception, at.exception
+    assert any("按乡镇汇总" in c.value for c in at.caption)
+    script = _maps(at)[0]["script"]
+    assert "radius: p.r" in script and "rm-symbol" not in script
+    assert len(at.dataframe[0].value) == 40 and any("前 40 条" in c.value for c in at.caption)
+    sites = demo_frames["geohazard_sites"]
+    per_town = sites[sites["site_status"] == "在册"]["township_code"].value_counts()
+    small = per_town[per_town <= 50].index[0]
+    next(m for m in at.multiselect if m.label == "乡镇").set_value([small]).run()
+    assert "rm-symbol" in _maps(at)[0]["script"]
+    assert not any("按乡镇汇总" in c.value for c in at.caption)
+
+
+def test_pages_leave_the_shared_tables_as_loaded(pages_db: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables are cached once and shared, not copied: no page may change them."""
+    import pandas as pd
+
+    from geodata.results import load_tables
+    from ui.chrome import _store, _tables, data_version
+
+    for page in PAGES:
+        assert not _run(page, pages_db, monkeypatch).exception, page
+    store = _store(str(pages_db))
+    cached = _tables(str(pages_db), data_version(store))
+    for name, frame in load_tables(store).items():
+        pd.testing.assert_frame_equal(cached[name], frame, obj=name)

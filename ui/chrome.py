@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from branca.element import Element
 from streamlit_folium import st_folium
 
 from analytics.config import RiskConfig, parse_config
@@ -21,7 +22,8 @@ from geodata.results import load_tables, reference_time
 from geodata.schema import Lang
 from geodata.store import Store, default_db_path
 from geodata.workflow import Identity
-from maps.compose import BaseLayers, Caption
+from maps.compose import BaseLayers, Caption, base_for_display
+from maps.layers import township_totals
 from maps.tiles import TileSettings, for_display
 from ui.i18n import t
 
@@ -117,8 +119,13 @@ def data_version(store: Store) -> str:
     return repr((sorted(store.counts().items()), sorted(store.meta().items())))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _tables(path: str, version: str) -> dict[str, pd.DataFrame]:
+    """Return every table, loaded once per data version and shared, not copied.
+
+    A copy per rerun of a province's tables costs seconds, so pages must not modify them
+    (``tests/test_pages.py`` checks that none does).
+    """
     del version  # part of the cache key only
     return load_tables(_store(path))
 
@@ -135,7 +142,7 @@ def warning_settings() -> dict:
     return read_toml(CONFIG_DIR / "warning.toml")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _scores(path: str, version: str, as_of: pd.Timestamp) -> RiskResult:
     return score_county(_tables(path, version), risk_config(), as_of=as_of)
 
@@ -173,12 +180,15 @@ def caption(store: Store, title: str, source: str) -> Caption:
     return Caption(title, lines, demo_label(store))
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _base(path: str, version: str) -> BaseLayers:
+    data = _tables(path, version)
+    return base_for_display(data["townships"], data["rivers"], data["road_segments"])
+
+
 def base_layers(store: Store) -> BaseLayers:
-    """Return the vector base map of the stored county (townships, rivers, main roads)."""
-    data = tables(store)
-    roads = data["road_segments"]
-    return BaseLayers(data["townships"], data["rivers"],
-                      roads[roads["road_class"].isin(["国道", "省道", "县道"])])
+    """Return the vector base map (townships, rivers, main roads), simplified once."""
+    return _base(str(store.path), data_version(store))
 
 
 def show_map(m: object, key: str, *, height: int = 560,
@@ -188,8 +198,41 @@ def show_map(m: object, key: str, *, height: int = 560,
     ``changing`` is a feature group sent on its own (``feature_group_to_add``): when only it
     changes, the browser keeps the map and swaps that layer instead of rebuilding everything.
     """
-    return st_folium(m, height=height, use_container_width=True, key=key,
+    # render=False: st_folium renders the map itself once more anyway; rendering twice cost
+    # a second full serialisation of every layer (same payload, measured).
+    return st_folium(m, height=height, use_container_width=True, key=key, render=False,
                      returned_objects=returned or [], feature_group_to_add=changing) or {}
+
+
+@st.cache_resource
+def display_limits() -> dict[str, int]:
+    """Return ``[display]`` of ``config/map.toml``: ``max_points`` and ``table_rows``."""
+    limits = read_toml(MAP_CONFIG).get("display", {})
+    return {"max_points": int(limits.get("max_points", 3000)),
+            "table_rows": int(limits.get("table_rows", 5000))}
+
+
+def points_or_totals(store: Store, points: gpd.GeoDataFrame,
+                     build: Callable[[gpd.GeoDataFrame], Element], *, colour: str) -> Element:
+    """Return ``build(points)``, or one circle per township when they are too many.
+
+    Too many = more than ``max_points`` of ``config/map.toml``; a caption says so.
+    """
+    limit = display_limits()["max_points"]
+    if len(points) <= limit:
+        return build(points)
+    st.caption(tr("map.totals", n=len(points), limit=limit))
+    return township_totals(display(base_layers(store).towns), points["township_code"],
+                           colour=colour, unit=tr("unit.points"))
+
+
+def first_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return at most ``table_rows`` rows of ``frame`` for a table (said when cut)."""
+    limit = display_limits()["table_rows"]
+    if len(frame) <= limit:
+        return frame
+    st.caption(tr("table.first", shown=limit, total=len(frame)))
+    return frame.head(limit)
 
 
 @st.cache_resource

@@ -59,6 +59,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.overdue": ("只看超期", "Overdue only"),
     "filter.type": ("灾害类型", "Hazard type"),
     "shown": ("显示 {n:,} / {total:,} 条", "Showing {n:,} of {total:,}"),
+    "map.totals": ("共 {n:,} 个点，超过 {limit:,}：地图按乡镇汇总（圆越大数量越多）；"
+                   "按乡镇等筛选后显示单个点。",
+                   "{n:,} points, more than {limit:,}: the map shows one circle per township "
+                   "(bigger = more); filter, e.g. by township, to see single points."),
+    "table.first": ("表中列出前 {shown:,} 条（共 {total:,} 条）；筛选后或下载可看全部。",
+                    "The table lists the first {shown:,} of {total:,} rows; filter or "
+                    "download to see them all."),
+    "unit.points": ("个", ""),
+    "map.lines_merged": ("共 {n:,} 段，超过 {limit:,}：按等级着色，不逐段显示提示。",
+                         "{n:,} segments, more than {limit:,}: coloured by class, without a "
+                         "tooltip per segment."),
+    "map.warned_only": ("共 {n:,} 个隐患点，超过 {limit:,}：地图只标出橙色、红色预警点，"
+                        "乡镇按最高预警等级着色。", "{n:,} sites, more than {limit:,}: the map "
+                        "marks only the orange and red sites; townships take their highest "
+                        "level."),
     "src.ledger": ("各行业隐患排查台账", "hazard ledgers of every department"),
     "src.sites": ("自然资源局地质灾害隐患点台账", "natural-resources site register"),
     "src.fire": ("林业部门火情与卫星热点、气象站",
@@ -172,9 +187,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "red_list": ("红榜（整改率最高）", "Best (highest rate)"),
     "black_list": ("黑榜（整改率最低）", "Worst (lowest rate)"),
     "overdue_major": ("超期重大隐患及督办领导", "Overdue major hazards and their supervisors"),
-    "excel_ledger": ("下载标准格式台账（XLSX，可在 Excel 修改后从“数据管理”导入）",
-                     "Download the ledger in the standard layout (XLSX; edit, then import on "
-                     "the Data page)"),
+    "excel_ledger": ("下载筛选出的台账（标准格式 XLSX，可在 Excel 修改后从“数据管理”导入）",
+                     "Download the rows shown in the standard layout (XLSX; edit, then import "
+                     "on the Data page)"),
     "col.found": ("排查数", "Found"),
     "col.closed": ("销号数", "Closed"),
     "col.open": ("未销号", "Open"),

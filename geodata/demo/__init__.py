@@ -23,6 +23,9 @@ DEFAULT_SEED = 42
 AS_OF = datetime(2026, 10, 31, 18, 0)
 """The demo's 'now': every date in it lies on or before this moment."""
 DATASET_LABEL = "演示县（虚构演示数据）Demo County — fictional demo data"
+PROVINCE_LABEL = ("演示省（75 个演示县拼成的虚构演示数据）"
+                  "Demo Province — 75 copies of the demo county, fictional demo data")
+SIZES = ("county", "province")
 GENERATOR_VERSION = "1"
 
 _PARTS = ("terrain", "townships", "roads", "accidents", "sites", "events", "forest", "fires",
@@ -151,16 +154,23 @@ def _to_schema(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_demo_database(path: str | Path, *, seed: int = DEFAULT_SEED,
-                        replace: bool = False) -> dict[str, int]:
+                        replace: bool = False, size: str = "county") -> dict[str, int]:
     """Create the demo database at ``path`` and return the row count of every table.
 
+    ``size`` is ``county`` (the demo county) or ``province`` (``scale.province_demo``: 75
+    copies side by side with survey-like borders, for trying the app at province scale).
     With ``replace`` an existing database at ``path`` is emptied first, in the same
     transaction that writes the demo, so a failure leaves it untouched.
     """
     frames = generate(seed)
+    label = DATASET_LABEL
+    if size == "province":
+        from geodata.demo.scale import province_demo
+
+        frames, label = province_demo(frames), PROVINCE_LABEL
     with Store(path) as store:
         counts = store.write_many(frames, mode="replace" if replace else "append")
-        store.set_meta({"dataset": "demo", "dataset_label": DATASET_LABEL,
+        store.set_meta({"dataset": "demo", "dataset_label": label,
                         "demo_seed": str(seed), "demo_as_of": AS_OF.isoformat(),
                         "demo_generator_version": GENERATOR_VERSION})
     return counts

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from geodata.schema import FIELDS, get_table
 
@@ -61,17 +65,20 @@ def province(frames: dict[str, pd.DataFrame], *, copies: int = 75,
              series: bool = False) -> dict[str, pd.DataFrame]:
     """Return a province-sized set: ``copies`` demo counties side by side, tables resized.
 
-    County ``k`` is shifted by whole county widths and its codes and IDs get ``k`` in them;
+    County ``k`` is shifted by whole county widths (15 to a row, or a square when there are
+    more than 225 copies, so that a nation stays within latitudes) and its codes and IDs
+    get ``k`` in them;
     the tables named in ``sizes`` are then sampled to those row counts. Monitoring readings
     and rainfall are left out unless ``series`` (scoring does not read them; warnings do).
     """
     sizes = PROVINCE_SIZES if sizes is None else sizes
+    across = max(15, math.ceil(math.sqrt(copies)))
     out: dict[str, pd.DataFrame] = {}
     for name, frame in frames.items():
         if name == "ledger_events" or (name in ("monitoring_readings", "rainfall")
                                        and not series):
             continue
-        parts = [_tile(frame, name, k, 0.75 * (k % 15), 0.55 * (k // 15))
+        parts = [_tile(frame, name, k, 0.75 * (k % across), 0.55 * (k // across))
                  for k in range(copies)]
         out[name] = pd.concat(parts, ignore_index=True)
         if isinstance(frame, gpd.GeoDataFrame):
@@ -79,3 +86,48 @@ def province(frames: dict[str, pd.DataFrame], *, copies: int = 75,
         if name in sizes:
             out[name] = _resize(out[name], name, sizes[name], seed)
     return out
+
+
+SURVEY_WAVES: tuple[tuple[float, float], ...] = ((4000.0, 120.0), (1000.0, 25.0), (250.0, 5.0))
+"""(wavelength m, amplitude m) of the detail added to township borders; the slopes
+2πA/λ sum to 0.47 per axis, so the deformation is one-to-one and no border crosses another."""
+
+
+def _displacement(xy: np.ndarray, seed: int) -> np.ndarray:
+    """Return a smooth displacement (metres) of every point: a sum of plane waves."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros_like(xy)
+    for wavelength, amplitude in SURVEY_WAVES:
+        for axis in (0, 1):
+            angle, phase = rng.uniform(0, np.pi), rng.uniform(0, 2 * np.pi)
+            along = xy[:, 0] * np.cos(angle) + xy[:, 1] * np.sin(angle)
+            out[:, axis] += amplitude * np.sin(2 * np.pi * along / wavelength + phase)
+    return out
+
+
+def survey_borders(towns: gpd.GeoDataFrame, *, spacing_m: float = 25.0,
+                   seed: int = 0) -> gpd.GeoDataFrame:
+    """Return the townships with survey-like borders: a vertex every ``spacing_m`` metres.
+
+    The demo's borders are drawn coarse (a vertex every few hundred metres); surveyed
+    boundaries carry one every 10–30 m. Every border is densified and bent by one smooth
+    displacement field, so neighbours still share identical vertices (a clean coverage:
+    no gap, no overlap) and the shapes stay valid.
+    """
+    work = towns.to_crs(towns.estimate_utm_crs())
+    shapes = shapely.segmentize(np.asarray(work.geometry.values, dtype=object), spacing_m)
+    shapes = shapely.transform(shapes, lambda xy: xy + _displacement(xy, seed))
+    moved = gpd.GeoSeries(shapes, crs=work.crs).to_crs(towns.crs)
+    snapped = shapely.set_precision(np.asarray(moved.values, dtype=object), 1e-9)
+    return towns.set_geometry(gpd.array.from_shapely(snapped, crs=towns.crs))
+
+
+def province_demo(frames: dict[str, pd.DataFrame], *, series: bool = True
+                  ) -> dict[str, pd.DataFrame]:
+    """Return the province-sized set with survey-like township borders.
+
+    This is the app's and the benchmarks' province; monitoring readings and rain are
+    included unless ``series`` is off.
+    """
+    detailed = dict(frames, townships=survey_borders(frames["townships"]))
+    return province(detailed, series=series)

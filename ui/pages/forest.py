@@ -3,16 +3,19 @@
 from html import escape
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from analytics.places import fire_season_notice
 from maps.compose import page_map
-from maps.layers import heat_layer
+from maps.geometry import geojson_data
+from maps.layers import heat_layer, merged_area
 from ui.assets import asset_urls
 from ui.chrome import (
     base_layers,
     caption,
+    data_version,
     display,
     risk,
     risk_config,
@@ -24,6 +27,13 @@ from ui.chrome import (
 )
 
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _zones(version: str, _store) -> gpd.GeoDataFrame:
+    """Forest zones dissolved and simplified for display, once per data version."""
+    del version  # cache key only
+    return merged_area(tables(_store)["forest_zones"])
+
 
 store = start_page("forest")
 if store is not None:
@@ -44,8 +54,8 @@ if store is not None:
     fill = level.map(LEVEL_COLOURS).fillna("#bdbdbd")
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
         lambda v: tr(f"danger.{int(v)}") if pd.notna(v) else "—")
-    zones = display(data["forest_zones"])
-    forest = folium.GeoJson(zones[["geometry"]], name="forest", interactive=False,
+    zones = display(_zones(data_version(store), store))
+    forest = folium.GeoJson(geojson_data(zones), name="forest", interactive=False,
                             style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
                                                        "fillColor": "#66bb6a",
                                                        "fillOpacity": 0.25})

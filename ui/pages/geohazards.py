@@ -1,5 +1,6 @@
 """地质灾害 Geological hazards — sites by level and type, a site's record and readings."""
 
+import folium
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +16,10 @@ from ui.chrome import (
     base_layers,
     caption,
     current_lang,
+    data_version,
     display,
+    first_rows,
+    points_or_totals,
     show_map,
     start_page,
     tables,
@@ -40,6 +44,15 @@ def _filter(sites: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         if chosen:
             keep &= sites[column].isin(chosen)
     return sites[keep]
+
+
+def _symbols(sites: pd.DataFrame, site_labels: dict[str, str]) -> folium.FeatureGroup:
+    """The sites as symbols: shape = type, colour = threat level; clustered when many."""
+    tips = tooltip_rows(sites, {c: site_labels[c] for c in (
+        "site_name", "hazard_type", "threat_level", "threatened_people", "monitor_name")})
+    return symbol_points(display(sites), colours=sites["threat_level"].map(
+        LEVEL_COLOURS).fillna("#777"), symbols=sites["hazard_type"].map(SHAPES).fillna("●"),
+        tooltips=tips, cluster=len(sites) > CLUSTER_ABOVE)
 
 
 def _reading_age(rows: pd.DataFrame, now: pd.Timestamp) -> str:
@@ -82,21 +95,42 @@ def _record(site: pd.Series, readings: pd.DataFrame, now: pd.Timestamp) -> None:
     _readings(site, mine, now)
 
 
-def _silent(sites: pd.DataFrame, readings: pd.DataFrame, names: dict[str, str],
-            now: pd.Timestamp) -> None:
+EXPANDERS_UP_TO = 30
+"""Silent sites are listed per township in expanders up to this many townships, else in one
+table with a township column."""
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _quiet(version: str, days: int, now: pd.Timestamp, _store) -> pd.DataFrame:
+    """Sites silent for more than ``days`` days, computed once per data version."""
+    del version  # cache key only
+    data = tables(_store)
+    return silent_sites(data["geohazard_sites"], data["monitoring_readings"], as_of=now,
+                        days=days)
+
+
+def _silent(store, sites: pd.DataFrame, names: dict[str, str], now: pd.Timestamp) -> None:
     days = st.number_input(tr("silent_days"), 1, 365,
                            int(warning_settings()["silent_days"]), key="silent_days")
-    quiet = silent_sites(sites, readings, as_of=now, days=int(days))
+    quiet = _quiet(data_version(store), int(days), now, store)
     st.subheader(tr("silent", days=int(days)))
     site_names = sites.set_index("site_id")["site_name"]
+
+    def listed(rows: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            tr("site_record"): rows["site_id"].map(site_names),
+            tr("col.days_since_inspection"): rows["days_since_inspection"],
+            tr("col.days_since_reading"): rows["days_since_reading"],
+            tr("col.why"): rows["why"].map(lambda w: tr(f"silent.why.{w}"))})
+
+    if quiet["township_code"].nunique() > EXPANDERS_UP_TO:
+        table = listed(quiet)
+        table.insert(0, tr("township"), quiet["township_code"].map(names))
+        st.dataframe(first_rows(table), hide_index=True)
+        return
     for code, rows in quiet.groupby("township_code", sort=False):
         with st.expander(f"{names.get(code, code)} · {tr('silent.count', n=len(rows))}"):
-            st.dataframe(pd.DataFrame({
-                tr("site_record"): rows["site_id"].map(site_names),
-                tr("col.days_since_inspection"): rows["days_since_inspection"],
-                tr("col.days_since_reading"): rows["days_since_reading"],
-                tr("col.why"): rows["why"].map(lambda w: tr(f"silent.why.{w}"))}),
-                hide_index=True)
+            st.dataframe(listed(rows), hide_index=True)
 
 
 store = start_page("geohazards")
@@ -107,11 +141,8 @@ if store is not None:
     sites = _filter(data["geohazard_sites"], names)
     st.caption(tr("shown", n=len(sites), total=len(data["geohazard_sites"])))
     site_labels = labels("geohazard_sites", current_lang())
-    tips = tooltip_rows(sites, {c: site_labels[c] for c in (
-        "site_name", "hazard_type", "threat_level", "threatened_people", "monitor_name")})
-    layer = symbol_points(display(sites), colours=sites["threat_level"].map(LEVEL_COLOURS).fillna(
-        "#777"), symbols=sites["hazard_type"].map(SHAPES).fillna("●"), tooltips=tips,
-        cluster=len(sites) > CLUSTER_ABOVE)
+    layer = points_or_totals(store, sites, lambda s: _symbols(s, site_labels),
+                             colour=RISK_COLOURS["较大"])
     legend = (tr("legend.threat"), [(c, lvl) for lvl, c in LEVEL_COLOURS.items()])
     m = page_map(base_layers(store), asset_urls(),
                  caption(store, tr("geohazards"), tr("src.sites")), legend=legend,
@@ -119,7 +150,7 @@ if store is not None:
     show_map(m, "geohazard-map")
     columns = ["site_id", "site_name", "township_code", "hazard_type", "threat_level",
                "threatened_people", "monitor_name", "last_inspection_date"]
-    table = pd.DataFrame(sites[columns]).assign(
+    table = pd.DataFrame(first_rows(sites)[columns]).assign(
         township_code=lambda f: f["township_code"].map(names))
     picked = st.dataframe(table.rename(columns=site_labels), hide_index=True,
                           on_select="rerun", selection_mode="single-row", key="sites")
@@ -129,4 +160,4 @@ if store is not None:
         _record(sites.iloc[rows[0]], data["monitoring_readings"], now)
     else:
         st.info(tr("pick_site"))
-    _silent(data["geohazard_sites"], data["monitoring_readings"], names, now)
+    _silent(store, data["geohazard_sites"], names, now)

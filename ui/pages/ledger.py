@@ -18,6 +18,8 @@ from ui.chrome import (
     data_version,
     demo_label,
     display,
+    first_rows,
+    points_or_totals,
     risk,
     show_map,
     start_page,
@@ -75,34 +77,33 @@ def _state(ledger: pd.DataFrame) -> pd.Series:
                       for c, m in zip(closed, major, strict=True)], index=ledger.index)
 
 
+def _circles(located: pd.DataFrame) -> folium.GeoJson:
+    """The hazards as circles: red = open major, orange = open, grey = closed."""
+    field = labels("hazard_ledger", current_lang())
+    tips = tooltip_rows(located, {c: field[c] for c in (
+        "hazard_description", "responsible_unit", "hazard_status")})
+    return circle_points(display(located), colours=_state(located).map(COLOURS).tolist(),
+                         tooltips=tips, radius=5, name="hazards")
+
+
 def _overview(store, ledger: pd.DataFrame, names: dict[str, str]) -> None:
     shown = ledger[_filters(ledger, names, as_of(store))]
     st.caption(tr("shown", n=len(shown), total=len(ledger)))
     located = shown[shown.geometry.notna()]
-    field = labels("hazard_ledger", current_lang())
-    tips = tooltip_rows(located, {c: field[c] for c in (
-        "hazard_description", "responsible_unit", "hazard_status")})
     points = folium.FeatureGroup(name="hazards")
-    circle_points(display(located), colours=_state(located).map(COLOURS).tolist(), tooltips=tips,
-                  radius=5, name="hazards").add_to(points)
+    points_or_totals(store, located, _circles, colour=COLOURS["open"]).add_to(points)
     show_map(_base_map(store), "ledger-map", changing=points)
-    table = pd.DataFrame(shown[list(TABLE_COLUMNS)])
+    table = pd.DataFrame(first_rows(shown)[list(TABLE_COLUMNS)])
     table["township_code"] = table["township_code"].map(names)
     st.dataframe(table.rename(columns=labels("hazard_ledger", current_lang())),
                  hide_index=True)
     lines = (tr("data_as_of", date=f"{as_of(store):%Y-%m-%d}"),
              *([demo_label(store)] if demo_label(store) else []))
-    st.download_button(tr("excel_ledger"), _workbook(data_version(store), tr("ledger"), lines,
-                                                     ledger, names),
+    title = tr("ledger")
+    # Built only when clicked (a province's ledger takes minutes to lay out), for the rows shown.
+    st.download_button(tr("excel_ledger"),
+                       lambda: ledger_workbook(shown, names, title=title, lines=list(lines)),
                        file_name=f"ledger-{as_of(store):%Y%m%d}.xlsx", key="ledger_xlsx")
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _workbook(version: str, title: str, lines: tuple[str, ...], _ledger: pd.DataFrame,
-              _names: dict[str, str]) -> bytes:
-    """The standard-layout workbook, built once per data version and language."""
-    del version  # cache key only
-    return ledger_workbook(_ledger, _names, title=title, lines=list(lines))
 
 
 store = start_page("ledger")

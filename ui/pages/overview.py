@@ -10,8 +10,10 @@ from maps.overview import MapText, overview_map
 from ui.assets import asset_urls
 from ui.chrome import (
     as_of,
+    base_layers,
     current_lang,
     cycle_seconds,
+    data_version,
     demo_banner,
     demo_label,
     meeting_mode,
@@ -26,8 +28,15 @@ LAYER_KEYS = ("composite", *LAYERS)
 CLASSES = ("重大", "较大", "一般", "低")
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _figures(version: str, _store) -> dict:
+    """The headline figures, computed once per data version."""
+    del version  # cache key only
+    return county_kpis(tables(_store), as_of(_store))
+
+
 def _kpis(store, *, per_row: int = 8) -> None:
-    figures = county_kpis(tables(store), as_of(store))
+    figures = _figures(data_version(store), store)
     keys = ["hazards_found", "rectification_rate", "hazards_overdue", "major_open",
             "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people"]
     cols = [c for _ in range(len(keys) // per_row) for c in st.columns(per_row)]
@@ -49,15 +58,14 @@ def _map_text(store, result, layer: str) -> MapText:
 
 
 def _map(store, result, layer: str, height: int = 620) -> str | None:
-    data = tables(store)
-    towns = data["townships"][["township_code", "township_name", "geometry"]].copy()
+    base = base_layers(store)
+    towns = base.towns[["township_code", "township_name", "geometry"]].copy()
     towns["score"] = towns["township_code"].map(result.scores[f"{layer}_score"])
     towns["risk_class"] = towns["township_code"].map(result.scores[f"{layer}_class"])
-    roads = data["road_segments"]
-    main_roads = roads[roads["road_class"].isin(["国道", "省道", "县道"])]
     m = overview_map(towns, asset_urls(), _map_text(store, result, layer),
-                     rivers=data["rivers"], roads=main_roads, tiles=tiles())
+                     rivers=base.rivers, roads=base.roads, tiles=tiles())
     state = st_folium(m, height=height, use_container_width=True, key=f"overview-{layer}",
+                      render=False,
                       returned_objects=["last_active_drawing"])
     clicked = (state or {}).get("last_active_drawing") or {}
     return (clicked.get("properties") or {}).get("township_code")

@@ -1,5 +1,6 @@
 """安置点与应急资源 Relocation sites & resources — hazards near each site, nearest help."""
 
+import folium
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +14,7 @@ from ui.chrome import (
     caption,
     current_lang,
     display,
+    points_or_totals,
     show_map,
     start_page,
     tables,
@@ -25,6 +27,16 @@ RESOURCE_STYLE = {"避难场所": ("#1a9641", "⌂"), "救援队伍": ("#d7191c"
                   "森林消防队": ("#2e7d32", "▲"), "医院": ("#2c7bb6", "✚")}
 RELOC_COLOUR = "#000000"
 
+def _symbols(resources: pd.DataFrame, fac_labels: dict[str, str]) -> folium.GeoJson:
+    """Emergency resources as symbols: colour and shape by category."""
+    style = resources["facility_category"].map(RESOURCE_STYLE)
+    tips = tooltip_rows(resources, {"facility_name": fac_labels["facility_name"],
+                                    "facility_category": fac_labels["facility_category"],
+                                    "capacity": fac_labels["capacity"]})
+    return symbol_points(display(resources), colours=style.str[0], symbols=style.str[1],
+                         tooltips=tips, cluster=False)
+
+
 store = start_page("resources")
 if store is not None:
     data = tables(store)
@@ -34,18 +46,14 @@ if store is not None:
                                      distance_m=float(distance))
     facilities = data["facilities"]
     resources = facilities[facilities["facility_category"].isin(RESOURCE_STYLE)]
-    style = resources["facility_category"].map(RESOURCE_STYLE)
     fac_labels = labels("facilities", current_lang())
-    res_tips = tooltip_rows(resources, {"facility_name": fac_labels["facility_name"],
-                                        "facility_category": fac_labels["facility_category"],
-                                        "capacity": fac_labels["capacity"]})
     rel_labels = labels("relocation_sites", current_lang())
     rel_tips = tooltip_rows(reloc.join(around), {
         "reloc_name": rel_labels["reloc_name"], "people": rel_labels["people"],
         "hazards_near": tr("col.hazards_near")})
     layers = [
-        symbol_points(display(resources), colours=style.str[0], symbols=style.str[1],
-                      tooltips=res_tips, cluster=False),
+        points_or_totals(store, resources, lambda r: _symbols(r, fac_labels),
+                         colour="#2c7bb6"),
         circle_points(display(reloc), colours=RELOC_COLOUR, tooltips=rel_tips, radius=8,
                       name="relocation"),
     ]

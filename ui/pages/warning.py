@@ -23,6 +23,8 @@ from ui.chrome import (
     data_version,
     demo_label,
     display,
+    display_limits,
+    points_or_totals,
     saved_upload,
     show_map,
     start_page,
@@ -106,8 +108,14 @@ def _map(store, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFrame, line:
     cap = caption(store, tr("warning"), tr("src.warning"))
     cap = replace(cap, lines=(tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
                               *cap.lines[1:]))
-    layer = circle_points(display(shown), colours=colours.to_numpy(), tooltips=site_tips,
-                          radius=5, name="warning-sites")
+    limit = display_limits()["max_points"]
+    if len(shown) > limit:  # a province: mark the sites that matter, roll-up for the rest
+        st.caption(tr("map.warned_only", n=len(shown), limit=limit))
+        warned = (levels["level"] <= 2).fillna(False).to_numpy(dtype=bool)
+        shown, colours, site_tips = shown[warned], colours[warned], site_tips[warned]
+    layer = points_or_totals(store, shown, lambda s: circle_points(
+        display(s), colours=colours.to_numpy(), tooltips=site_tips, radius=5,
+        name="warning-sites"), colour=WARNING_COLOURS[2])
     m = page_map(base_layers(store), asset_urls(), cap, legend=legend, layers=[layer],
                  fill=fill, tooltips=town_tips, tiles=tiles())
     show_map(m, "warning-map")
