@@ -58,10 +58,10 @@ bench-score: install
 bench-warning: install
 	$(BIN)/python bench/warning.py --repeat 3
 
-## make bench-ui: overview payload, filter rerender and first paint on the demo
+## make bench-ui: map payloads, filter rerender and first paint, demo county and province
 bench-ui: install-test
 	$(BIN)/riskmap demo --if-missing
-	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/dashboard.py --size county --size province --json build/bench-ui.json
 
 lint: install-test
 	$(BIN)/ruff check .

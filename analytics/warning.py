@@ -140,13 +140,16 @@ def monitoring_levels(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd
     return both.groupby(level=0).min().astype("Int64")
 
 
-def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame, *,
-                as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.DataFrame:
+def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame | None, *,
+                as_of: pd.Timestamp, settings: Mapping[str, Any],
+                monitoring: pd.Series | None = None) -> pd.DataFrame:
     """Return each active site's warning: rain figures, level, state and reason.
 
     ``rain`` holds rainfall rows (``site_id``, ``township_code``, optional point
     ``geometry``, ``window_end``, ``window_hours``, ``rainfall_kind``, ``rainfall_mm``, and
     an optional ``scenario`` flag); see ``analytics.rainfall`` for which row a site takes.
+    ``monitoring`` (level per ``site_id``) replaces working the instrument levels out of
+    ``readings`` again (they do not depend on the rain).
     """
     active = sites[sites["site_status"] == "在册"].reset_index(drop=True)
     r = settings["rain"]
@@ -158,8 +161,9 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame,
     eff.index = active.index
     limits = thresholds_for(active, settings)
     rain_level = level_from(eff["effective"].fillna(-1), limits)
-    mon = active["site_id"].map(monitoring_levels(
-        readings[readings["reading_time"] <= as_of], settings)).astype("Int64")
+    if monitoring is None:
+        monitoring = monitoring_levels(readings[readings["reading_time"] <= as_of], settings)
+    mon = active["site_id"].map(monitoring).astype("Int64")
     level = pd.concat([rain_level, mon], axis=1).min(axis=1).astype("Int64")
     known = eff["last24"].notna()
     state = np.where(~known & mon.isna(), "unknown", np.where(level.notna(), "warning", "none"))
@@ -219,19 +223,44 @@ class WarningRun:
         return out
 
 
-def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
-                settings: Mapping[str, Any], extra_rain: pd.DataFrame | None = None
-                ) -> WarningRun:
-    """Return the warning for the stored rain plus ``extra_rain`` (a file or a scenario)."""
+@dataclass(frozen=True)
+class WarningInputs:
+    """What a warning reads that no rain scenario changes.
+
+    The stored rain (observations, forecasts and rain gauges' daily sums) and the
+    instruments' level per site.
+    """
+
+    rain: pd.DataFrame
+    monitoring: pd.Series
+
+
+def warning_inputs(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
+                   settings: Mapping[str, Any]) -> WarningInputs:
+    """Return the stored rain and instrument levels a warning at ``as_of`` starts from."""
     readings = tables["monitoring_readings"]
     since = as_of - pd.Timedelta(days=int(settings["rain"]["antecedent_days"]) + 1)
     gauges = gauge_rows(readings[(readings["reading_time"] > since)
                                  & (readings["reading_time"] <= as_of)])
-    parts = [tables["rainfall"], gauges, extra_rain]
+    rain = pd.concat([p for p in (tables["rainfall"], gauges) if len(p)], ignore_index=True)
+    return WarningInputs(rain, monitoring_levels(readings[readings["reading_time"] <= as_of],
+                                                 settings))
+
+
+def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
+                settings: Mapping[str, Any], extra_rain: pd.DataFrame | None = None,
+                inputs: WarningInputs | None = None) -> WarningRun:
+    """Return the warning for the stored rain plus ``extra_rain`` (a file or a scenario).
+
+    ``inputs`` (``warning_inputs`` for the same tables, time and settings) saves reworking
+    what no scenario changes, when several scenarios are tried on the same data.
+    """
+    inputs = inputs or warning_inputs(tables, as_of=as_of, settings=settings)
+    parts = [inputs.rain, extra_rain]
     rain = pd.concat([p for p in parts if p is not None and len(p)], ignore_index=True)
     sites = tables["geohazard_sites"]
-    levels = site_levels(sites, rain, tables["monitoring_readings"], as_of=as_of,
-                         settings=settings)
+    levels = site_levels(sites, rain, None, as_of=as_of, settings=settings,
+                         monitoring=inputs.monitoring)
     towns = tables["townships"].set_index("township_code")
     roll = township_rollup(levels).reindex(towns.index)
     roll = roll.fillna({c: 0 for c in roll.columns if c != "level"})

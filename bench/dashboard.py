@@ -1,15 +1,20 @@
-"""Dashboard speed on the demo county: map payload, server rerender, first paint.
+"""Dashboard speed: map payload, server rerender, first paint — county or province.
 
-Usage: ``python bench/dashboard.py [--db data/riskmap.duckdb]`` (run by ``make bench-ui``).
-- payload: bytes of the arguments the overview map component receives (AppTest);
-- rerender: server time of a rerun after a filter change on each filtered page (AppTest);
-- first paint: seconds from opening the overview in headless Chromium until all township
-  polygons are drawn, after /_stcore/health answered (outside requests blocked).
+Usage: ``python bench/dashboard.py [--size county|province] [--db FILE] [--json FILE]``
+(``make bench-ui`` runs both sizes). County = the demo database (or ``--db``); province =
+``riskmap demo --size province`` built in a temporary folder (1,500 townships, 12,000 sites,
+300,000 ledger rows, survey-like borders).
+- payload: bytes of the arguments each page's map component receives (AppTest);
+- rerender: median server time of reruns after a filter change on each filtered page
+  (AppTest; the page's first run, which loads and scores the data, is not counted);
+- first paint: seconds from opening the overview in headless Chromium until every township
+  polygon is drawn, after /_stcore/health answered (outside requests blocked).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -23,7 +28,10 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from geodata.demo import build_demo_database  # noqa: E402
 from tests.server import running_app  # noqa: E402  (the same server helper as the tests)
+
+PAGES = ("overview", "geohazards", "warning", "forest", "roads", "ledger", "resources")
 
 
 def _payload(at: AppTest) -> int:
@@ -51,30 +59,33 @@ def _pick(label: str, value: list[str]):
     return lambda at: next(m for m in at.multiselect if m.label == label).set_value(value)
 
 
-def server_figures(db: Path) -> None:
-    """Print the overview payload and the rerender time after a filter change, per page."""
+def server_figures(db: Path) -> dict[str, float]:
+    """Return each map page's payload (MB) and the rerender time after a filter change."""
     os.environ["RISKMAP_DB"] = str(db)
-    print(f"overview map payload: {_payload(_page('overview')) / 1e6:.2f} MB")
+    out: dict[str, float] = {}
+    for page in PAGES:
+        out[f"payload_mb.{page}"] = _payload(_page(page)) / 1e6
+        print(f"map payload, {page}: {out[f'payload_mb.{page}']:.2f} MB", flush=True)
     cases = {
-        "ledger (level filter)": ("ledger", [_pick("等级", v) for v in
-                                             (["重大"], ["一般"], ["重大"], [], ["一般"])]),
-        "geohazards (type filter)": ("geohazards", [_pick("灾害类型", v) for v in
-                                                    (["滑坡"], ["崩塌"], [], ["泥石流"])]),
-        "forest (day)": ("forest", [lambda at, d=d: at.date_input[0].set_value(d) for d in
-                                    ("2026-04-04", "2026-01-10", "2026-07-01")]),
-        "warning (scenario mm)": ("warning", [
-            lambda at, v=v: at.number_input(key="warn_mm").set_value(v) for v in
-            (100.0, 150.0, 200.0, 120.0)]),
-        "resources (distance)": ("resources", [lambda at, d=d: at.slider[0].set_value(d)
-                                               for d in (700, 900, 1100)]),
+        "ledger": [_pick("等级", v) for v in (["重大"], ["一般"], ["重大"], [], ["一般"])],
+        "geohazards": [_pick("灾害类型", v) for v in (["滑坡"], ["崩塌"], [], ["泥石流"])],
+        "forest": [lambda at, d=d: at.date_input[0].set_value(d) for d in
+                   ("2026-04-04", "2026-01-10", "2026-07-01")],
+        "warning": [lambda at, v=v: at.number_input(key="warn_mm").set_value(v) for v in
+                    (100.0, 150.0, 200.0, 120.0)],
+        "resources": [lambda at, d=d: at.slider[0].set_value(d) for d in (700, 900, 1100)],
+        "overview": [lambda at, k=k: at.segmented_control[0].set_value(k) for k in
+                     ("geohazard", "road", "composite")],
     }
-    for label, (page, steps) in cases.items():
-        print(f"rerender after a filter change, {label}: median "
-              f"{_median_rerun(_page(page), steps):.2f} s")
+    for page, steps in cases.items():
+        out[f"rerender_s.{page}"] = _median_rerun(_page(page), steps)
+        print(f"rerender after a filter change, {page}: median "
+              f"{out[f'rerender_s.{page}']:.2f} s", flush=True)
+    return out
 
 
-def first_paint(db: Path) -> None:
-    """Print the time until the overview's polygons are drawn in headless Chromium."""
+def first_paint(db: Path, townships: int) -> float:
+    """Return the seconds until the overview's polygons are drawn in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
     with running_app(db) as url, sync_playwright() as pw:
@@ -86,19 +97,43 @@ def first_paint(db: Path) -> None:
         t0 = time.perf_counter()
         page.goto(url)
         frame = page.frame_locator("iframe[title*='st_folium']").first
-        frame.locator("path.leaflet-interactive").nth(19).wait_for(timeout=120_000)
-        print(f"overview first paint: {time.perf_counter() - t0:.2f} s after health ok")
+        frame.locator("path.leaflet-interactive").nth(townships - 1).wait_for(timeout=300_000)
+        seconds = time.perf_counter() - t0
+        print(f"overview first paint: {seconds:.2f} s after health ok")
         browser.close()
+    return seconds
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default=str(ROOT / "data" / "riskmap.duckdb"))
-    source = Path(parser.parse_args().db)
+def run(source: Path | None, size: str) -> dict[str, float]:
+    """Return every figure of one size on a copy of ``source`` (province: built here)."""
     with tempfile.TemporaryDirectory() as tmp:
+        if source is None:
+            source = Path(tmp) / "province.duckdb"
+            counts = build_demo_database(source, size="province")
+        else:
+            import duckdb
+
+            with duckdb.connect(str(source), read_only=True) as con:
+                counts = {"townships": con.execute("SELECT count(*) FROM townships")
+                          .fetchone()[0]}
         # Two copies: this process keeps its own store open, which locks that file.
         copies = [Path(tmp) / f"bench{k}.duckdb" for k in (1, 2)]
         for copy in copies:
             shutil.copyfile(source, copy)
-        server_figures(copies[0])
-        first_paint(copies[1])
+        print(f"== {size} ==", flush=True)
+        figures = server_figures(copies[0])
+        figures["first_paint_s"] = first_paint(copies[1], counts["townships"])
+    return figures
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", action="append", choices=("county", "province"))
+    parser.add_argument("--db", default=str(ROOT / "data" / "riskmap.duckdb"),
+                        help="the county database (default: the demo)")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+    results = {size: run(Path(args.db) if size == "county" else None, size)
+               for size in args.size or ["county"]}
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -14,7 +14,8 @@ median of ``repeat`` runs of:
   receives) of ours (townships, rivers, main roads, names, legend; also with every geohazard
   site added as our one-layer symbols) against a plain folium map (full-resolution township
   GeoJSON with every attribute and one ``Marker`` per geohazard site);
-- peak memory (RSS) of the process.
+- memory: resident size once the data is built, the highest seen while scoring, and the
+  process's peak (RSS).
 
 National size is scoring only (no import, no map), as the issue asks. Absolute times drift on
 shared machines; the ratios (baseline / ours) are measured in the same run.
@@ -33,7 +34,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from timing import median_time, peak_rss_mb
+from timing import median_time, peak_rss_mb, rss_during, rss_mb
 
 from analytics.config import parse_config
 from analytics.engine import score_county
@@ -227,9 +228,11 @@ def run_size(size: str, *, repeat: int,
                                  "geohazard_sites": len(tables["geohazard_sites"]),
                                  "ledger_rows": len(tables["hazard_ledger"])}
     config = parse_config(read_toml())
-    result = score_county(tables, config, as_of=NOW, robustness=False)
-    figures["scoring_s"] = median_time(
-        lambda: score_county(tables, config, as_of=NOW, robustness=False), repeat)
+    figures["data_rss_mb"] = rss_mb()
+    with rss_during(figures, "scoring_rss_mb"):
+        result = score_county(tables, config, as_of=NOW, robustness=False)
+        figures["scoring_s"] = median_time(
+            lambda: score_county(tables, config, as_of=NOW, robustness=False), repeat)
     if size != "national":
         figures |= import_figures(tables["hazard_ledger"], repeat)
         figures |= assign_figures(tables["hazard_ledger"], tables["townships"], repeat)

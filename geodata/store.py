@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -135,16 +135,20 @@ class Store:
         return self.write_many({table: frame}, mode=mode)[table]
 
     def write_many(self, frames: Mapping[str, pd.DataFrame], *,
-                   mode: WriteMode = "append") -> dict[str, int]:
+                   mode: WriteMode = "append", valid: Collection[str] = ()) -> dict[str, int]:
         """Validate every frame, then store them all in one transaction.
 
         With ``mode="replace"`` the named tables are emptied first, and with ``"upsert"`` the
         stored rows sharing a key with an incoming row are, inside the same transaction, so a
-        failure leaves them as they were.
+        failure leaves them as they were. Frames named in ``valid`` were validated by the
+        caller already (an import's own checked rows) and are not checked twice.
         """
         checked: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
         for name, frame in frames.items():
+            if name in valid:
+                checked[name] = frame
+                continue
             checked[name], found = validate(name, frame)
             problems += [p for p in found if p.severity == "error"]
         if problems:

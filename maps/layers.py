@@ -13,6 +13,7 @@ import shapely
 from folium.plugins import HeatMap, MarkerCluster
 
 from maps.geometry import (
+    display_grid,
     display_lines,
     display_polygons,
     display_tolerance,
@@ -166,10 +167,17 @@ def merged_area(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return every polygon of ``areas`` dissolved into one, simplified for display.
 
     For areas drawn in one style without tooltips (forest zones): one feature, shared
-    borders gone.
+    borders gone, and patches and holes under ``(3 × tolerance)²`` (a few pixels of the
+    fitted view) left out.
     """
     if not len(areas):
         return areas[["geometry"]]
-    whole = shapely.union_all(np.asarray(areas.geometry.values, dtype=object))
-    return display_polygons(gpd.GeoDataFrame(geometry=[whole], crs=areas.crs),
-                            tolerance=display_tolerance(areas))
+    tolerance = display_tolerance(areas)
+    whole = shapely.simplify(shapely.union_all(np.asarray(areas.geometry.values, dtype=object)),
+                             tolerance, preserve_topology=True)
+    smallest = (3 * tolerance) ** 2
+    kept = [shapely.Polygon(part.exterior, [ring for ring in part.interiors
+                                            if shapely.Polygon(ring).area >= smallest])
+            for part in shapely.get_parts(whole) if part.area >= smallest]
+    shape = shapely.set_precision(shapely.multipolygons(kept), display_grid(tolerance))
+    return gpd.GeoDataFrame(geometry=[shape], crs=areas.crs)

@@ -159,3 +159,11 @@ def test_merged_area_covers_the_same_ground(demo_frames: dict) -> None:
     assert len(merged) == 1
     whole = shapely.union_all(zones.to_crs(32648).geometry.values).area
     assert merged.to_crs(32648).area.iloc[0] == pytest.approx(whole, rel=0.02)
+
+
+def test_braces_in_user_text_are_not_evaluated(towns: gpd.GeoDataFrame) -> None:
+    """Rendered layers are not compiled as templates again (branca did: 49镇)."""
+    odd = towns.copy()
+    odd.loc[3, "township_name"] = "{{ 7*7 }}镇"
+    html = _html(odd)
+    assert _has(html, "{{ 7*7 }}镇") and not _has(html, "49镇")

@@ -264,3 +264,22 @@ def test_effective_series_decays_past_days() -> None:
     days = pd.to_datetime(["2026-07-01", "2026-07-03"])
     got = effective_series(pd.Series([100.0, 10.0], index=days), decay=0.5, days=3)
     assert got.tolist() == [100.0, 50.0, 35.0], "a dry day in between counts as 0"
+
+
+def test_precomputed_inputs_give_the_same_warning(demo_frames: dict) -> None:
+    """The stored rain and instrument levels, worked out once, serve every scenario."""
+    from analytics.warning import warn_county, warning_inputs
+    from geodata.demo import AS_OF
+
+    settings = read_toml(CONFIG_DIR / "warning.toml")
+    as_of = pd.Timestamp(AS_OF)
+    inputs = warning_inputs(demo_frames, as_of=as_of, settings=settings)
+    north = region_townships(demo_frames["townships"], "north")
+    for mm in (40.0, 150.0):
+        extra = scenario_rows(north, hours=72, mm=mm, as_of=as_of)
+        fresh = warn_county(demo_frames, as_of=as_of, settings=settings, extra_rain=extra)
+        reused = warn_county(demo_frames, as_of=as_of, settings=settings, extra_rain=extra,
+                             inputs=inputs)
+        pd.testing.assert_frame_equal(fresh.levels, reused.levels)
+        pd.testing.assert_frame_equal(fresh.evacuation, reused.evacuation)
+    assert fresh.counts()["1"] + fresh.counts()["2"] > 0, "150 mm raises some sites"

@@ -148,3 +148,14 @@ def test_registration_events_write_what_change_writes() -> None:
     back = replay(events).set_index("hazard_id")
     assert back.at["YH1", "measures"] == '引号"、反斜杠\\和\n换行\t'
     assert back.at["YH2", "deadline"] == pd.Timestamp("2026-12-31 08:30")
+
+
+def test_registration_events_keep_fractions_of_a_second() -> None:
+    from geodata.workflow import registration_events, row_json
+
+    rows = pd.DataFrame({**{k: [v] for k, v in FIELDS_FOR["登记"].items()},
+                         "hazard_id": ["YH9"], "row_version": [1],
+                         "deadline": [pd.Timestamp("2026-12-31 08:30:00.250")]})
+    events = registration_events(rows, who=WHO, when=WHEN, note=None)
+    assert events["new_value"].iloc[0] == row_json(rows.iloc[0].to_dict())
+    assert "08:30:00.250000" in events["new_value"].iloc[0]

@@ -6,7 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics.rainfall import REGIONS, region_townships, scenario_rows
-from analytics.warning import WarningRun, level_changes, warn_county
+from analytics.warning import (
+    WarningInputs,
+    WarningRun,
+    level_changes,
+    warn_county,
+    warning_inputs,
+)
 from geodata.errors import RiskMapError
 from geodata.importer import read_checked
 from geodata.printable import printable_html, printable_xlsx
@@ -43,21 +49,38 @@ EVAC_COLUMNS = ["level", "site_name", "township_name", "threatened_households",
 def _run(path: str, version: str, as_of: pd.Timestamp, key: tuple,
          _data: dict[str, pd.DataFrame], _extra: pd.DataFrame | None) -> WarningRun:
     """Return the warning for the rain source ``key``, cached until the data changes."""
-    del path, version, key  # the cache key: the data and the rain source
-    return warn_county(_data, as_of=as_of, settings=warning_settings(), extra_rain=_extra)
+    del key  # the cache key: the data and the rain source
+    return warn_county(_data, as_of=as_of, settings=warning_settings(), extra_rain=_extra,
+                       inputs=_inputs(path, version, as_of, _data))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _inputs(path: str, version: str, as_of: pd.Timestamp,
+            _data: dict[str, pd.DataFrame]) -> WarningInputs:
+    """Stored rain and instrument levels: the same for every scenario on this data."""
+    del path, version  # cache key only
+    return warning_inputs(_data, as_of=as_of, settings=warning_settings())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _region(path: str, version: str, region: str, _towns: pd.DataFrame) -> list[str]:
+    """The townships of a region preset, once per data version."""
+    del path, version  # cache key only
+    return region_townships(_towns, region)
 
 
 def _level(value: object) -> str:
     return tr(f"level.{int(value)}") if pd.notna(value) else tr("level.none")
 
 
-def _scenario(towns: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp
+def _scenario(store, towns: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp
               ) -> tuple[tuple, pd.DataFrame | None, str]:
     cols = st.columns([1, 2, 1, 1])
     region = cols[0].selectbox(tr("warn.region"), REGIONS, format_func=lambda r:
                                tr(f"region.{r}"), index=1, key="warn_region")
     chosen = cols[1].multiselect(tr("warn.townships"), list(names), format_func=names.get,
-                                 default=region_townships(towns, region),
+                                 default=_region(str(store.path), data_version(store),
+                                                 region, towns),
                                  key=f"warn_towns_{region}")
     hours = cols[2].selectbox(tr("warn.hours"), [24, 72], index=1, key="warn_hours")
     mm = cols[3].number_input(tr("warn.mm"), 0.0, 1000.0, 150.0, step=10.0, key="warn_mm")
@@ -141,11 +164,12 @@ def _evacuation(store, run: WarningRun, names: dict[str, str], line: str) -> Non
     lines = [tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
              *([demo_label(store)] if demo_label(store) else [])]
     cols = st.columns(2)
-    cols[0].download_button(tr("evac.xlsx"), printable_xlsx(shown, title, lines),
+    # Built when clicked: laying out a province's list on every rerun cost a second.
+    cols[0].download_button(tr("evac.xlsx"), lambda: printable_xlsx(shown, title, lines),
                             file_name=f"evacuation-{run.as_of:%Y%m%d%H%M}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument."
                                  "spreadsheetml.sheet", key="evac_xlsx")
-    cols[1].download_button(tr("evac.html"), printable_html(shown, title, lines),
+    cols[1].download_button(tr("evac.html"), lambda: printable_html(shown, title, lines),
                             file_name=f"evacuation-{run.as_of:%Y%m%d%H%M}.html",
                             mime="text/html", key="evac_html")
 
@@ -180,7 +204,7 @@ if store is not None:
     source = st.radio(tr("warn.source"), ["scenario", "stored", "file"], horizontal=True,
                       format_func=lambda s: tr(f"warn.source.{s}"), key="warn_source")
     if source == "scenario":
-        key, extra, line = _scenario(towns, names, as_of)
+        key, extra, line = _scenario(store, towns, names, as_of)
     elif source == "file":
         key, extra, line = _upload(towns)
     else:
