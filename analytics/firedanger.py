@@ -43,9 +43,11 @@ def qxt77_index(weather: pd.DataFrame, table: Mapping[str, Any]) -> np.ndarray:
     damping = np.ones(len(rain))
     for bound, factor in table["rain_damping"]:
         damping = np.where(rain >= bound, factor, damping)
-    month = pd.to_datetime(weather["weather_date"]).dt.month.astype(str)
-    season = month.map({str(k): float(v) for k, v in table["season_factor"].items()})
-    return score * damping * season.fillna(1.0).to_numpy()
+    by_month = np.ones(13)  # index = month; 1.0 where the table gives no factor
+    for month, factor in table["season_factor"].items():
+        by_month[int(month)] = float(factor)
+    months = pd.to_datetime(weather["weather_date"]).dt.month.fillna(0).to_numpy(int)
+    return score * damping * by_month[months]
 
 
 def to_levels(index: np.ndarray, breaks: Sequence[float]) -> np.ndarray:

@@ -285,3 +285,20 @@ def test_layer_score_is_between_0_and_10(values: list[float]) -> None:
     _, score, coverage = layer_scores(raw, specs, min_coverage=0.5)
     assert ((score >= 0) & (score <= 10 + 1e-9)).all()
     assert score[1] == 0 and (coverage == 1).all()
+
+
+def test_qxt77_season_factor_by_month() -> None:
+    from analytics.firedanger import qxt77_index
+
+    table = {"temp_c": [[0, 0], [20, 10]], "min_rh_pct_below": [[100, 0], [30, 10]],
+             "wind_ms": [[0, 0]], "days_without_rain": [[0, 0], [5, 10]],
+             "rain_damping": [[5.0, 0.5]], "season_factor": {"1": 1.0, "7": 0.6}}
+    weather = pd.DataFrame({"max_temp_c": [25.0] * 3, "min_rh_pct": [20.0] * 3,
+                            "max_wind_ms": [1.0] * 3, "days_without_rain": [6.0] * 3,
+                            "precip_mm": [0.0] * 3,
+                            "weather_date": pd.to_datetime(["2026-01-10", "2026-07-10",
+                                                            "2026-03-10"])})
+    index = qxt77_index(weather, table)
+    assert index[0] > 0
+    assert index[1] == pytest.approx(index[0] * 0.6)
+    assert index[2] == pytest.approx(index[0]), "a month the table leaves out counts fully"
