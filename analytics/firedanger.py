@@ -153,6 +153,7 @@ def danger_levels(weather: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Data
         breaks = settings["fwi"]["level_breaks"]
     else:
         raise ValueError(f"unknown fire-danger method {method!r}: use qxt77 or fwi")
-    return pd.DataFrame({"township_code": weather["township_code"].to_numpy(),
-                         "weather_date": weather["weather_date"].to_numpy(),
+    # Columns taken as they are (no object array of 14.6 M codes at national size).
+    return pd.DataFrame({"township_code": weather["township_code"].reset_index(drop=True),
+                         "weather_date": weather["weather_date"].reset_index(drop=True),
                          "index": index, "level": to_levels(index, breaks)})
