@@ -52,4 +52,8 @@ def running_app(db: Path, *, timeout_s: float = 90) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a server that ignores SIGTERM is not left behind
+            proc.kill()
+            proc.wait(timeout=30)
