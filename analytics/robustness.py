@@ -73,8 +73,8 @@ def dominance_pairs(layers: pd.DataFrame) -> pd.DataFrame:
     Their order holds under any weights and any monotone aggregation.
     """
     values = layers.to_numpy(float)
-    values = values[~np.isnan(values).any(axis=1)]
-    index = layers.index[~np.isnan(layers.to_numpy(float)).any(axis=1)]
+    complete = ~np.isnan(values).any(axis=1)
+    values, index = values[complete], layers.index[complete]
     worse, better = [], []
     for start in range(0, len(values), DOMINANCE_CHUNK):  # bounded memory: chunk × n
         part = values[start:start + DOMINANCE_CHUNK]

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geodata.demo import build_demo_database  # noqa: E402
+from geodata.store import Store  # noqa: E402
 from tests.server import running_app  # noqa: E402  (the same server helper as the tests)
 
 PAGES = ("overview", "geohazards", "warning", "forest", "roads", "ledger", "resources")
@@ -111,11 +112,8 @@ def run(source: Path | None, size: str) -> dict[str, float]:
             source = Path(tmp) / "province.duckdb"
             counts = build_demo_database(source, size="province")
         else:
-            import duckdb
-
-            with duckdb.connect(str(source), read_only=True) as con:
-                counts = {"townships": con.execute("SELECT count(*) FROM townships")
-                          .fetchone()[0]}
+            with Store(source, read_only=True) as store:
+                counts = store.counts()
         # Two copies: this process keeps its own store open, which locks that file.
         copies = [Path(tmp) / f"bench{k}.duckdb" for k in (1, 2)]
         for copy in copies:

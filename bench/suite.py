@@ -146,14 +146,12 @@ def assign_figures(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
             "assign_ratio": duck_s / ours_s}
 
 
-def naive_map(towns: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
-              lines: list[gpd.GeoDataFrame]) -> folium.Map:
-    """Return the naive map: full-resolution layers with every attribute, a Marker per site."""
+def naive_map(towns: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> folium.Map:
+    """Return the naive map: full-resolution townships, every attribute, a Marker a site."""
     minx, miny, maxx, maxy = towns.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None)
-    for layer in (towns, *lines):
-        folium.GeoJson(layer.drop(columns=[c for c in layer.columns
-                                           if layer[c].dtype.kind == "M"])).add_to(m)
+    folium.GeoJson(towns.drop(columns=[c for c in towns.columns
+                                       if towns[c].dtype.kind == "M"])).add_to(m)
     for name, point in zip(sites["site_name"], sites.geometry, strict=True):
         folium.Marker([point.y, point.x], tooltip=str(name)).add_to(m)
     return m
@@ -205,10 +203,10 @@ def map_figures(tables: dict[str, pd.DataFrame], scores: pd.DataFrame,
     ours_s = median_time(lambda: built.update(ours=_bytes(our_map(made["base"], scores))),
                          repeat)
     naive_s = median_time(lambda: built.update(
-        naive=_bytes(naive_map(tables["townships"], sites, []))), repeat)
+        naive=_bytes(naive_map(tables["townships"], sites))), repeat)
     with_sites = _bytes(our_map(made["base"], scores, sites))
     coarse_base = base_for_display(coarse, tables["rivers"], tables["road_segments"])
-    coarse_ratio = _bytes(naive_map(coarse, sites, [])) / _bytes(our_map(coarse_base, scores))
+    coarse_ratio = _bytes(naive_map(coarse, sites)) / _bytes(our_map(coarse_base, scores))
     return {"map_base_s": base_s, "map_build_s": ours_s, "map_payload_mb": built["ours"] / 1e6,
             "map_with_sites_payload_mb": with_sites / 1e6,
             "naive_map_build_s": naive_s, "naive_map_payload_mb": built["naive"] / 1e6,

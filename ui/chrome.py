@@ -212,16 +212,23 @@ def display_limits() -> dict[str, int]:
             "table_rows": int(limits.get("table_rows", 5000))}
 
 
-def points_or_totals(store: Store, points: gpd.GeoDataFrame,
-                     build: Callable[[gpd.GeoDataFrame], Element], *, colour: str) -> Element:
-    """Return ``build(points)``, or one circle per township when they are too many.
+def too_many(n: int, message: str) -> bool:
+    """Return whether ``n`` features are more than a map draws one by one.
 
-    Too many = more than ``max_points`` of ``config/map.toml``; a caption says so.
+    The limit is ``max_points`` of ``config/map.toml``; past it, ``message`` says so.
     """
     limit = display_limits()["max_points"]
-    if len(points) <= limit:
+    if n <= limit:
+        return False
+    st.caption(tr(message, n=n, limit=limit))
+    return True
+
+
+def points_or_totals(store: Store, points: gpd.GeoDataFrame,
+                     build: Callable[[gpd.GeoDataFrame], Element], *, colour: str) -> Element:
+    """Return ``build(points)``, or one circle per township when they are ``too_many``."""
+    if not too_many(len(points), "map.totals"):
         return build(points)
-    st.caption(tr("map.totals", n=len(points), limit=limit))
     return township_totals(display(base_layers(store).towns), points["township_code"],
                            colour=colour, unit=tr("unit.points"))
 

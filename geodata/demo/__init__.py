@@ -162,6 +162,8 @@ def build_demo_database(path: str | Path, *, seed: int = DEFAULT_SEED,
     With ``replace`` an existing database at ``path`` is emptied first, in the same
     transaction that writes the demo, so a failure leaves it untouched.
     """
+    if size not in SIZES:
+        raise ValueError(f"unknown demo size {size!r}; use one of {', '.join(SIZES)}")
     frames = generate(seed)
     label = DATASET_LABEL
     if size == "province":

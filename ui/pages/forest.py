@@ -28,6 +28,7 @@ from ui.chrome import (
 
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
 
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _zones(version: str, _store) -> gpd.GeoDataFrame:
     """Forest zones dissolved and simplified for display, once per data version."""

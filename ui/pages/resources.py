@@ -27,6 +27,7 @@ RESOURCE_STYLE = {"避难场所": ("#1a9641", "⌂"), "救援队伍": ("#d7191c"
                   "森林消防队": ("#2e7d32", "▲"), "医院": ("#2c7bb6", "✚")}
 RELOC_COLOUR = "#000000"
 
+
 def _symbols(resources: pd.DataFrame, fac_labels: dict[str, str]) -> folium.GeoJson:
     """Emergency resources as symbols: colour and shape by category."""
     style = resources["facility_category"].map(RESOURCE_STYLE)

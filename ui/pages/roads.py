@@ -17,7 +17,6 @@ from ui.chrome import (
     current_lang,
     data_version,
     display,
-    display_limits,
     points_or_totals,
     risk,
     risk_config,
@@ -25,10 +24,12 @@ from ui.chrome import (
     start_page,
     tables,
     tiles,
+    too_many,
     tr,
 )
 
 SPOT_COLOUR = "#7b00b4"
+
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _classes(version: str, _store) -> tuple[pd.Series, pd.Series]:
@@ -44,9 +45,7 @@ def _segments(segments: pd.DataFrame, severity: pd.Series, classes: pd.Series,
               seg_labels: dict[str, str]) -> folium.GeoJson:
     """Segments coloured by class; one feature per colour when there are too many."""
     colours = classes.map(RISK_COLOURS)
-    limit = display_limits()["max_points"]
-    if len(segments) > limit:
-        st.caption(tr("map.lines_merged", n=len(segments), limit=limit))
+    if too_many(len(segments), "map.lines_merged"):
         return lines_by_colour(display(segments), colours, weight=3, name="segments")
     tips = tooltip_rows(segments.assign(severity=severity.round(2)), {
         "road_name": seg_labels["road_name"], "segment_id": seg_labels["segment_id"],

@@ -29,13 +29,13 @@ from ui.chrome import (
     data_version,
     demo_label,
     display,
-    display_limits,
     points_or_totals,
     saved_upload,
     show_map,
     start_page,
     tables,
     tiles,
+    too_many,
     tr,
     warning_settings,
 )
@@ -131,9 +131,7 @@ def _map(store, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFrame, line:
     cap = caption(store, tr("warning"), tr("src.warning"))
     cap = replace(cap, lines=(tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
                               *cap.lines[1:]))
-    limit = display_limits()["max_points"]
-    if len(shown) > limit:  # a province: mark the sites that matter, roll-up for the rest
-        st.caption(tr("map.warned_only", n=len(shown), limit=limit))
+    if too_many(len(shown), "map.warned_only"):  # mark the sites that matter, roll-up the rest
         warned = (levels["level"] <= 2).fillna(False).to_numpy(dtype=bool)
         shown, colours, site_tips = shown[warned], colours[warned], site_tips[warned]
     layer = points_or_totals(store, shown, lambda s: circle_points(
