@@ -363,8 +363,9 @@ def import_file(store: Store, table_name: str, path: str | Path,
     report.count_changes(status)
     changed = (status != "unchanged").to_numpy()
     writes: dict[str, pd.DataFrame] = {table_name: frame[changed]}
+    registered = None
     if table_name == "hazard_ledger" and changed.any():
-        writes, refused = import_events(
+        writes, registered, refused = import_events(
             frame[changed], stored, status[changed], actor=options.actor,
             source=Path(path).name, versioned="row_version" in (prepared.header.fields
                                                                 if prepared.header else {}))
@@ -374,12 +375,13 @@ def import_file(store: Store, table_name: str, path: str | Path,
         report.skipped += len(refused)
     if options.dry_run or not changed.any():
         return report
-    say(f"写入 writing {sum(len(f) for f in writes.values()):,} rows")
-    # The file's rows were validated on reading and registrations are built from them: they
+    fresh = len(registered.rows) if registered is not None else 0
+    say(f"写入 writing {len(writes[table_name]) + fresh:,} rows")
+    # The file's rows were validated on reading and registrations are made from them: they
     # go in unchecked. Rows changed through the workflow are rebuilt from records, so then
     # everything is checked again.
     rebuilt = table_name == "hazard_ledger" and (status[changed] != "new").any()
-    store.write_many(writes, mode="upsert",
-                     valid=set() if rebuilt else {table_name, "ledger_events"})
+    store.write_many(writes, mode="upsert", registered=registered,
+                     valid=set() if rebuilt else {table_name})
     report.written = True
     return report

@@ -19,9 +19,9 @@ from geodata.errors import Problem
 from geodata.schema import TABLES
 from geodata.workflow import (
     Identity,
+    Registration,
     WorkflowError,
     change,
-    registration_events,
     status_action,
     text,
 )
@@ -56,10 +56,12 @@ def _one(row: pd.Series, prev: pd.Series, *, who: Identity, when: pd.Timestamp,
 def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *,
                   actor: str, source: str, versioned: bool = False,
                   now: pd.Timestamp | None = None
-                  ) -> tuple[dict[str, pd.DataFrame], dict[int, Problem]]:
-    """Return the ledger rows and events an import writes, and the rows it refuses.
+                  ) -> tuple[dict[str, pd.DataFrame], Registration, dict[int, Problem]]:
+    """Return what an import writes: changed rows with their events, new rows to register.
 
-    Refused rows are keyed by their position in ``rows``; nothing of theirs is written.
+    New rows keep the version their file gives (1 when none): a restored or moved ledger
+    keeps counting where it was; the store makes their 登记 events. Refused rows are keyed by
+    their position in ``rows``; nothing of theirs is written.
     """
     when = (now or pd.Timestamp.now()).floor("s")
     who = Identity(actor)
@@ -67,7 +69,6 @@ def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *
     old = stored.set_index("hazard_id")
     out_rows, events, refused = [], [], {}
     fresh = (status == "new").to_numpy()
-    registered = _registered(rows[fresh], who=who, when=when, note=note)
     positions = np.flatnonzero(~fresh)
     for pos, (i, row) in zip(positions, rows.iloc[positions].iterrows(), strict=True):
         prev = old.loc[row["hazard_id"]]
@@ -82,19 +83,6 @@ def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *
     frame = pd.DataFrame(out_rows, columns=[*rows.columns]) if out_rows else rows.iloc[:0]
     if "geometry" in rows:
         frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=rows.crs)
-    frames = [f for f in (registered[0], frame) if len(f)]
-    events_out = [e for e in (registered[1], pd.DataFrame(events, columns=_EVENT_COLUMNS))
-                  if len(e)]
-    return ({"hazard_ledger": pd.concat(frames, ignore_index=True) if frames else frame,
-             "ledger_events": pd.concat(events_out, ignore_index=True) if events_out
-             else pd.DataFrame(columns=_EVENT_COLUMNS)}, refused)
-
-
-def _registered(rows: pd.DataFrame, *, who: Identity, when: pd.Timestamp, note: str
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return new rows as registered and their 登记 events, vectorised.
-
-    A new row keeps the version its file gives (1 when none): a restored or moved ledger
-    keeps counting where it was.
-    """
-    return rows, registration_events(rows, who=who, when=when, note=note)
+    changed = {"hazard_ledger": frame,
+               "ledger_events": pd.DataFrame(events, columns=_EVENT_COLUMNS)}
+    return changed, Registration(rows[fresh], who, when, note), refused

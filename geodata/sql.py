@@ -111,6 +111,66 @@ def insert_from_view_sql(table: Table, view: str) -> str:
     )
 
 
+def event_text_sql(column: str) -> str:
+    """Return SQL giving a view column's value as a ledger event records it, NULL when empty.
+
+    The same text as ``geodata.workflow.text``: dates as ``2026-12-31``, times as
+    ``2026-12-31 08:30:00`` (with microseconds when there are any), numbers as Python prints
+    them, geometry (WKB in the view) as WKT.
+    """
+    c = quote_ident(column)
+    if column == "geometry":
+        geom = f"ST_GeomFromWKB({c})"
+        return f"CASE WHEN NOT ST_IsEmpty({geom}) THEN ST_AsText({geom}) END"
+    kind = FIELDS[column].type
+    if kind in ("date", "timestamp"):
+        c = f"CAST({c} AS TIMESTAMP)"
+        return (f"CASE WHEN {c} = date_trunc('day', {c}) THEN strftime({c}, '%Y-%m-%d') "
+                f"WHEN epoch_us({c}) % 1000000 <> 0 THEN strftime({c}, '%Y-%m-%d %H:%M:%S.%f') "
+                f"ELSE strftime({c}, '%Y-%m-%d %H:%M:%S') END")
+    if kind == "boolean":
+        return f"CASE CAST({c} AS BOOLEAN) WHEN true THEN 'True' WHEN false THEN 'False' END"
+    return f"CAST({c} AS VARCHAR)"
+
+
+def json_object_sql(columns: Sequence[str]) -> str:
+    """Return SQL building one JSON object of the non-empty ``columns`` of each row.
+
+    Byte for byte what ``json.dumps(..., ensure_ascii=False)`` writes for the same values
+    (``event_text_sql`` of each), in the given order.
+    """
+    pairs = [f"'\"{c}\": ' || to_json({event_text_sql(c)})" for c in columns]
+    return "'{' || concat_ws(', ', " + ", ".join(pairs) + ") || '}'"
+
+
+REGISTRATION_ID_SQL = ("\"hazard_id\" || '-v' || CAST(coalesce(\"row_version\", 1) AS VARCHAR) "
+                       "|| '-00'")
+"""SQL of a ledger row's registration event ID, ``{hazard_id}-v{version}-00``."""
+
+
+def registration_clashes_sql(view: str) -> str:
+    """Return a query of the rows of ``view`` whose registration event ID is already stored."""
+    return (f"SELECT i.__row, i.event_id FROM (SELECT __row, {REGISTRATION_ID_SQL} AS event_id "
+            f"FROM {quote_ident(view)}) i JOIN \"ledger_events\" e ON e.\"event_id\" = i.event_id "
+            "ORDER BY i.__row")
+
+
+def registration_events_sql(view: str, columns: Sequence[str]) -> str:
+    """Return an INSERT of one registration event per ledger row of ``view``.
+
+    Its ``new_value`` is the JSON of the row's ``columns`` (see ``json_object_sql``).
+    Parameters, in order: event_time, actor, actor_department, action, field_name, note.
+    """
+    values = {"event_id": REGISTRATION_ID_SQL, "hazard_id": '"hazard_id"',
+              "event_time": "CAST(? AS TIMESTAMP)", "actor": "?", "actor_department": "?",
+              "action": "?", "field_name": "?", "old_value": "NULL",
+              "new_value": json_object_sql(columns), "note": "?",
+              "row_version": 'coalesce("row_version", 1)'}
+    assert set(values) == set(get_table("ledger_events").columns), "ledger_events changed"
+    return (f"INSERT INTO \"ledger_events\" ({', '.join(quote_ident(c) for c in values)}) "
+            f"SELECT {', '.join(values.values())} FROM {quote_ident(view)}")
+
+
 def existing_keys_sql(table: Table, view: str) -> str:
     """Return a query of the incoming rows of ``view`` whose primary key is already stored."""
     on = " AND ".join(f"s.{quote_ident(c)} = i.{quote_ident(c)}" for c in table.primary_key)

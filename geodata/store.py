@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -36,10 +36,13 @@ from geodata.schema import (
     get_table,
 )
 from geodata.validate import PANDAS_DTYPES, validate
+from geodata.workflow import TRACKED, Registration
 
 DB_ENV = "RISKMAP_DB"
 DEFAULT_DB = Path("data") / "riskmap.duckdb"
 _VIEW = "riskmap_incoming"
+
+_REGISTERED = "registered hazard_ledger rows"
 
 WriteMode = Literal["append", "replace", "upsert"]
 """append: keys must be new; replace: empty the table first; upsert: replace rows by key."""
@@ -135,31 +138,41 @@ class Store:
         return self.write_many({table: frame}, mode=mode)[table]
 
     def write_many(self, frames: Mapping[str, pd.DataFrame], *,
-                   mode: WriteMode = "append", valid: Collection[str] = ()) -> dict[str, int]:
+                   mode: WriteMode = "append", valid: Collection[str] = (),
+                   registered: Registration | None = None) -> dict[str, int]:
         """Validate every frame, then store them all in one transaction.
 
         With ``mode="replace"`` the named tables are emptied first, and with ``"upsert"`` the
         stored rows sharing a key with an incoming row are, inside the same transaction, so a
         failure leaves them as they were. Frames named in ``valid`` were validated by the
         caller already (an import's own checked rows) and are not checked twice.
+        ``registered`` new ledger rows are added with their 登记 events, in the same
+        transaction (checked unless ``hazard_ledger`` is in ``valid``).
         """
+        named = {**frames, _REGISTERED: registered.rows} if registered is not None else frames
         checked: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
-        for name, frame in frames.items():
-            if name in valid:
+        for name, frame in named.items():
+            table = "hazard_ledger" if name == _REGISTERED else name
+            if table in valid:
                 checked[name] = frame
                 continue
-            checked[name], found = validate(name, frame)
+            checked[name], found = validate(table, frame)
             problems += [p for p in found if p.severity == "error"]
         if problems:
             raise ValidationError(problems)
+        rows = checked.pop(_REGISTERED, None)
         with self.transaction() as con:
             for name, frame in checked.items():
                 self._insert(con, name, frame, mode=mode)
+            if registered is not None and rows is not None and len(rows):
+                self._insert(con, "hazard_ledger", rows, mode="append",
+                             then=lambda: self._register(con, rows, registered))
         return {name: len(frame) for name, frame in checked.items()}
 
     def _insert(self, con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, *,
-                mode: WriteMode) -> None:
+                mode: WriteMode, then: Callable[[], None] | None = None) -> None:
+        """Insert ``frame`` through the incoming view; ``then`` runs while the view is there."""
         table = get_table(name)
         if mode == "replace":
             con.execute(sql.delete_all_sql(table))
@@ -172,15 +185,20 @@ class Store:
         try:
             if mode == "upsert":
                 con.execute(sql.delete_keys_sql(table, _VIEW))
-            clashes = con.execute(sql.existing_keys_sql(table, _VIEW)).fetchall()
-            if clashes:
-                raise ValidationError([
-                    Problem(name, int(r[0]), table.primary_key[0], r[1:],
-                            "主键已存在 key already stored") for r in clashes
-                ])
+            _refuse_clashes(con, name, table.primary_key[0], sql.existing_keys_sql(table, _VIEW))
             con.execute(sql.insert_from_view_sql(table, _VIEW))
+            if then is not None:
+                then()
         finally:
             con.unregister(_VIEW)
+
+    @staticmethod
+    def _register(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
+                  registered: Registration) -> None:
+        """Write the 登记 event of each ledger row in the incoming view."""
+        _refuse_clashes(con, "ledger_events", "event_id", sql.registration_clashes_sql(_VIEW))
+        columns = [c for c in TRACKED if c in rows]
+        con.execute(sql.registration_events_sql(_VIEW, columns), registered.parameters())
 
     # --- reading --------------------------------------------------------------------------
 
@@ -252,3 +270,12 @@ class Store:
     def is_demo(self) -> bool:
         """Return whether the database holds the fictional demo county."""
         return self.meta().get("dataset") == "demo"
+
+
+def _refuse_clashes(con: duckdb.DuckDBPyConnection, table: str, column: str,
+                    query: str) -> None:
+    """Raise ``ValidationError`` naming each incoming row whose key ``query`` finds stored."""
+    clashes = con.execute(query).fetchall()
+    if clashes:
+        raise ValidationError([Problem(table, int(r[0]), column, r[1:],
+                                       "主键已存在 key already stored") for r in clashes])

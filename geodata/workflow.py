@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 
 from geodata.errors import RiskMapError
@@ -166,86 +162,26 @@ def row_json(row: Mapping[str, Any]) -> str:
     return json.dumps({k: v for k, v in values.items() if v is not None}, ensure_ascii=False)
 
 
-def registration_events(rows: pd.DataFrame, *, who: Identity, when: pd.Timestamp,
-                        note: str | None) -> pd.DataFrame:
-    """Return the 登记 events of many new rows at once (what ``change`` gives for each).
+@dataclass(frozen=True, eq=False)
+class Registration:
+    """New ledger rows to register at once: one 登记 event each, as ``change`` would write.
 
-    Vectorised in Arrow: the JSON of each row is assembled column by column, byte for byte
-    what ``row_json`` writes for the same row; text columns stay Arrow-backed up to the store.
+    The store writes the rows and makes their events from them in one statement (the JSON
+    built by the database, byte for byte what ``row_json`` writes). A row keeps the version
+    it comes with (1 when none).
     """
-    def piece(f: str) -> pa.Array:
-        return pc.binary_join_element_wise(json.dumps(f) + ': "', _json_escaped(
-            _texts(rows[f])), '"', "")
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow works outside the GIL
-        pieces = list(pool.map(piece, [f for f in TRACKED if f in rows]))
-    joined = pc.binary_join_element_wise(*pieces, ", ", null_handling="skip") if pieces else \
-        pa.array([""] * len(rows))
-    payload = pc.binary_join_element_wise("{", joined, "}", "")
-    ids = pa.array(rows["hazard_id"].astype(str), type=pa.string())
-    versions = (rows["row_version"].fillna(1).astype(int).to_numpy() if "row_version" in rows
-                else np.ones(len(rows), dtype=int))
-    event_ids = pc.binary_join_element_wise(ids, "-v", pa.array(versions).cast(pa.string()),
-                                            "-00", "")
-    return pd.DataFrame({"event_id": _strings(event_ids), "hazard_id": _strings(ids),
-                         "event_time": when, "actor": who.name,
-                         "actor_department": who.department or None, "action": "登记",
-                         "field_name": WHOLE_ROW, "old_value": None,
-                         "new_value": _strings(payload), "note": note, "row_version": versions})
+    rows: pd.DataFrame
+    who: Identity
+    when: pd.Timestamp
+    note: str | None = None
+    action: str = "登记"
+    field_name: str = WHOLE_ROW
 
-
-def _strings(values: pa.Array | pa.ChunkedArray) -> pd.Series:
-    """Return Arrow strings as a pandas text column without copying them into objects."""
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([values]) if isinstance(
-        values, pa.Array) else values))
-
-
-def _json_escaped(values: pa.Array) -> pa.Array:
-    """Return each text escaped as inside a JSON string, as ``json.dumps`` writes it.
-
-    Null stays null. Most columns need nothing, which one scan finds.
-    """
-    def found(pattern: str) -> bool:
-        return bool(pc.any(pc.fill_null(pc.match_substring_regex(values, pattern),
-                                        False)).as_py())
-
-    if found(r"[\x00-\x1f]"):  # control characters: rare, one by one
-        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False)[1:-1]
-                         for v in values.to_pylist()], type=pa.string())
-    if found(r'[\\"]'):
-        return pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
-    return values
-
-
-def _texts(column: pd.Series) -> pa.Array:
-    """Return ``text`` of every value of a column as Arrow strings (null where empty)."""
-    if isinstance(column.dtype, gpd.array.GeometryDtype):
-        geoms = np.asarray(column.values, dtype=object)
-        empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-        return pa.array(shapely.to_wkt(geoms, rounding_precision=-1), type=pa.string(),
-                        mask=empty)
-    if pd.api.types.is_datetime64_any_dtype(column):
-        micros = column.to_numpy(dtype="datetime64[us]")
-        missing = np.isnat(micros)
-        ticks = micros.astype(np.int64)
-        if (ticks[~missing] % 1_000_000).any():  # fractions of a second: one by one
-            return pa.array(column.map(text).astype(object), type=pa.string())
-        full = pc.replace_substring(pa.array(np.datetime_as_string(
-            micros.astype("datetime64[s]"), unit="s")), "T", " ")
-        whole = pa.array(ticks % 86_400_000_000 == 0)
-        day = pc.utf8_slice_codeunits(full, 0, 10)
-        return pc.if_else(pa.array(missing), pa.scalar(None, pa.string()),
-                          pc.if_else(whole, day, full))
-    if isinstance(column.dtype, pd.StringDtype):
-        return pa.array(column, type=pa.string())
-    if pd.api.types.is_float_dtype(column) or pd.api.types.is_integer_dtype(column) or \
-            pd.api.types.is_bool_dtype(column):
-        out = column.map(text, na_action="ignore")
-    else:
-        out = column.astype(object)
-        out = out.where(out.notna()).map(lambda v: v if isinstance(v, str) else text(v),
-                                         na_action="ignore")
-    return pa.array(out.astype(object), type=pa.string(), from_pandas=True)
+    def parameters(self) -> list[object]:
+        """Return the values of the event columns every registration shares, in SQL order."""
+        return [self.when, self.who.name, self.who.department or None, self.action,
+                self.field_name, self.note]
 
 
 def _parse(field: str, value: str | None) -> object:

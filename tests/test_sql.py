@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
 import pytest
 
 from geodata import sql
 from geodata.schema import TABLES
+from geodata.workflow import text
 
 
 @pytest.mark.parametrize(
@@ -59,3 +62,20 @@ def test_count_delete_and_upsert_sql() -> None:
     assert sql.delete_all_sql(meta) == 'DELETE FROM "riskmap_meta"'
     assert sql.upsert_sql(meta) == (
         'INSERT OR REPLACE INTO "riskmap_meta" ("meta_key", "meta_value") VALUES (?, ?)')
+
+
+@pytest.mark.parametrize(("column", "values"), [
+    ("is_county_seat", [True, False, None]),
+    ("population", [12, 0, None]),
+    ("funds_wan", [12.5, 3.0, 1e16, 0.1 + 0.2, None]),
+    ("reading_time", [pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-01 08:30"),
+                      pd.Timestamp("2026-07-01 08:30:05.5"), None]),
+    ("domain", ["消防", "", 'a"b\\c', None]),
+])
+def test_event_text_sql_writes_what_text_writes(column: str, values: list) -> None:
+    con = duckdb.connect()
+    frame = pd.DataFrame({column: values})
+    con.register("incoming", frame)
+    got = [r[0] for r in con.execute(
+        f"SELECT {sql.event_text_sql(column)} FROM incoming").fetchall()]
+    assert got == [text(v) for v in frame[column]]

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
+from geodata.errors import ValidationError
+from geodata.schema import TABLES
 from geodata.store import Store
 from geodata.workflow import (
     ACTIONS,
     STATUSES,
     TRACKED,
     Identity,
+    Registration,
     WorkflowError,
     change,
     replay,
+    row_json,
     status_action,
     text,
 )
@@ -132,30 +137,67 @@ def test_replay_of_the_whole_demo_ledger_equals_the_stored_rows(demo_db: Path) -
                                        right[left != right].head(3).to_dict())
 
 
-def test_registration_events_write_what_change_writes() -> None:
-    from geodata.workflow import registration_events, row_json
+def _register(tmp_path: Path, rows: dict[str, list], *, checked: bool
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Register ``rows`` through the store; return them, the stored rows and the events.
 
-    rows = pd.DataFrame({**{k: [v, v] for k, v in FIELDS_FOR["登记"].items()},
-                         "hazard_id": ["YH1", "YH2"], "row_version": [1, 3],
-                         "measures": ['引号"、反斜杠\\和\n换行\t', None],
-                         "funds_wan": [12.5, float("nan")],
-                         "deadline": [pd.Timestamp("2026-12-31"), pd.Timestamp(
-                             "2026-12-31 08:30")]})
-    events = registration_events(rows, who=WHO, when=WHEN, note=None)
-    for i, record in enumerate(rows.to_dict("records")):
-        assert events["new_value"].iloc[i] == row_json(record)
-    assert events["event_id"].tolist() == ["YH1-v1-00", "YH2-v3-00"]
-    back = replay(events).set_index("hazard_id")
-    assert back.at["YH1", "measures"] == '引号"、反斜杠\\和\n换行\t'
+    ``checked`` rows go in as an import's checked rows do, without validating them again.
+    """
+    n = len(rows["hazard_id"])
+    frame = gpd.GeoDataFrame({**{k: [v] * n for k, v in FIELDS_FOR["登记"].items()},
+                              "hazard_status": ["待整改"] * n, **rows}, crs="EPSG:4326")
+    frame = frame.reindex(columns=[*TABLES["hazard_ledger"].columns, "geometry"])
+    with Store(tmp_path / "registered.duckdb") as store:
+        store.write_many({}, registered=Registration(frame, WHO, WHEN, "导入自 a.xlsx"),
+                         valid={"hazard_ledger"} if checked else ())
+        return (frame, store.read("hazard_ledger").set_index("hazard_id"),
+                store.read("ledger_events").set_index("hazard_id"))
+
+
+ODD = '引号"、反斜杠\\和\n换行\t、控制\x01、分隔\u2028、/斜杠'
+ROWS = {"hazard_id": ["YH1", "YH2", "YH3"], "row_version": [1, 3, 1],
+        "measures": [ODD, None, ""],
+        "funds_wan": [12.5, float("nan"), 1e16],
+        "estimated_cost_wan": [0.1 + 0.2, 3.0, 2.5e-7],
+        "deadline": [pd.Timestamp("2026-12-31"), pd.Timestamp("2026-12-31 08:30"),
+                     pd.Timestamp("2026-12-31 08:30:00.250")],
+        "geometry": [shapely.Point(101.12345678901234, 25.000000000000004), None,
+                     shapely.Point(100, 25)]}
+
+
+def test_registrations_made_by_the_store_write_what_change_writes(tmp_path: Path) -> None:
+    rows, _, events = _register(tmp_path, ROWS, checked=True)
+    for record in rows.to_dict("records"):
+        stored = events.loc[record["hazard_id"]]
+        assert stored["new_value"] == row_json(record), record["hazard_id"]
+    assert events["event_id"].tolist() == ["YH1-v1-00", "YH2-v3-00", "YH3-v1-00"]
+    assert set(events["actor"]) == {WHO.name} and set(events["action"]) == {"登记"}
+    assert set(events["actor_department"]) == {WHO.department}
+    assert set(events["event_time"]) == {WHEN} and set(events["field_name"]) == {"*"}
+    assert events["row_version"].tolist() == [1, 3, 1]
+    back = replay(events.reset_index()).set_index("hazard_id")
+    assert back.at["YH1", "measures"] == ODD and back.at["YH3", "measures"] == ""
     assert back.at["YH2", "deadline"] == pd.Timestamp("2026-12-31 08:30")
+    assert back.at["YH3", "deadline"] == pd.Timestamp("2026-12-31 08:30:00.250")
+    assert back.at["YH1", "geometry"].equals_exact(rows.geometry[0], 0)
+    assert back.at["YH1", "estimated_cost_wan"] == 0.1 + 0.2
+    assert back.at["YH2", "geometry"] is None and pd.isna(back.at["YH2", "funds_wan"])
 
 
-def test_registration_events_keep_fractions_of_a_second() -> None:
-    from geodata.workflow import registration_events, row_json
+def test_registered_rows_replay_to_the_stored_rows(tmp_path: Path) -> None:
+    _, stored, events = _register(tmp_path, ROWS, checked=False)
+    back = replay(events.reset_index()).set_index("hazard_id")
+    for column in [*TRACKED, "row_version"]:
+        assert stored[column].map(text).tolist() == back[column].map(text).tolist(), column
 
-    rows = pd.DataFrame({**{k: [v] for k, v in FIELDS_FOR["登记"].items()},
-                         "hazard_id": ["YH9"], "row_version": [1],
-                         "deadline": [pd.Timestamp("2026-12-31 08:30:00.250")]})
-    events = registration_events(rows, who=WHO, when=WHEN, note=None)
-    assert events["new_value"].iloc[0] == row_json(rows.iloc[0].to_dict())
-    assert "08:30:00.250000" in events["new_value"].iloc[0]
+
+def test_a_registration_clash_stores_nothing(tmp_path: Path) -> None:
+    rows = gpd.GeoDataFrame({**{k: [v] for k, v in FIELDS_FOR["登记"].items()},
+                             "hazard_status": ["待整改"], "row_version": [1]},
+                            geometry=[None], crs="EPSG:4326")
+    with Store(tmp_path / "clash.duckdb") as store:
+        _, earlier = change(None, "登记", FIELDS_FOR["登记"], who=WHO, when=WHEN)
+        store.write("ledger_events", pd.DataFrame(earlier))
+        with pytest.raises(ValidationError, match="YH1-v1-00"):
+            store.write_many({}, registered=Registration(rows, WHO, WHEN))
+        assert store.count("hazard_ledger") == 0 and store.count("ledger_events") == 1
