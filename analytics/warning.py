@@ -24,6 +24,7 @@ from analytics.rainfall import (
     day_end,
     forecast_in_force,
     gauge_rows,
+    is_grid,
     per_site,
     recent,
 )
@@ -68,13 +69,24 @@ def effective_rain(daily: pd.DataFrame, forecast: pd.Series, *, as_of: pd.Timest
     ``daily`` has ``key, day, mm`` (observed 24-h totals, ``day`` = the date the window ends);
     ``forecast`` maps key → next-24-h forecast (mm).
     """
+    return with_forecast(antecedent_rain(daily, as_of=as_of, decay=decay, days=days), forecast)
+
+
+def antecedent_rain(daily: pd.DataFrame, *, as_of: pd.Timestamp, decay: float,
+                    days: int) -> pd.DataFrame:
+    """Return ``last24`` and ``antecedent`` (decayed sum of the last ``days``) per key."""
     age = (as_of.normalize() - pd.to_datetime(daily["day"]).dt.normalize()).dt.days
     recent = daily[(age >= 0) & (age < days)].assign(age=age)
     weighted = recent["mm"] * decay ** recent["age"]
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "last24": recent[recent["age"] == 0].groupby("key")["mm"].sum(),
         "antecedent": weighted.groupby(recent["key"]).sum(),
     })
+
+
+def with_forecast(observed: pd.DataFrame, forecast: pd.Series) -> pd.DataFrame:
+    """Return ``antecedent_rain`` figures with ``forecast24`` and ``effective`` added."""
+    out = observed.copy()
     out["forecast24"] = forecast.reindex(out.index).fillna(0.0)
     out["effective"] = out["antecedent"] + out["forecast24"]
     return out
@@ -140,23 +152,53 @@ def monitoring_levels(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd
     return both.groupby(level=0).min().astype("Int64")
 
 
+@dataclass(frozen=True)
+class KeyedRain:
+    """Rain already matched to the active sites: its rows per site, its observed figures.
+
+    ``keyed`` is ``per_site`` of the rain that can matter; ``observed`` its
+    ``antecedent_rain`` per site; ``grid`` whether any of it came from grid points.
+    """
+
+    keyed: pd.DataFrame
+    observed: pd.DataFrame
+    grid: bool
+
+
+def active_sites(sites: pd.DataFrame) -> pd.DataFrame:
+    """Return the sites a warning covers (在册), numbered from 0."""
+    return sites[sites["site_status"] == "在册"].reset_index(drop=True)
+
+
+def keyed_rain(active: pd.DataFrame, rain: pd.DataFrame, *, as_of: pd.Timestamp,
+               settings: Mapping[str, Any]) -> KeyedRain:
+    """Return ``rain`` matched to the ``active`` sites, with its observed figures."""
+    r = settings["rain"]
+    recent_rain = recent(rain, as_of, int(r["antecedent_days"]))
+    keyed = per_site(active, recent_rain, grid_settings=settings["grid"])
+    observed = antecedent_rain(daily_observed(keyed), as_of=as_of, decay=float(r["decay"]),
+                               days=int(r["antecedent_days"]))
+    return KeyedRain(keyed, observed, bool(is_grid(recent_rain).any()))
+
+
 def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame | None, *,
                 as_of: pd.Timestamp, settings: Mapping[str, Any],
-                monitoring: pd.Series | None = None) -> pd.DataFrame:
+                monitoring: pd.Series | None = None,
+                stored: KeyedRain | None = None) -> pd.DataFrame:
     """Return each active site's warning: rain figures, level, state and reason.
 
     ``rain`` holds rainfall rows (``site_id``, ``township_code``, optional point
     ``geometry``, ``window_end``, ``window_hours``, ``rainfall_kind``, ``rainfall_mm``, and
     an optional ``scenario`` flag); see ``analytics.rainfall`` for which row a site takes.
     ``monitoring`` (level per ``site_id``) replaces working the instrument levels out of
-    ``readings`` again (they do not depend on the rain).
+    ``readings`` again (they do not depend on the rain). ``stored`` is more rain, already
+    matched to these sites (``keyed_rain``), that ``rain`` adds to: what every scenario
+    shares is then matched once.
     """
-    active = sites[sites["site_status"] == "在册"].reset_index(drop=True)
-    r = settings["rain"]
-    keyed = per_site(active, recent(rain, as_of, int(r["antecedent_days"])),
-                     grid_settings=settings["grid"])
-    eff = effective_rain(daily_observed(keyed), forecast_in_force(keyed, as_of), as_of=as_of,
-                         decay=float(r["decay"]), days=int(r["antecedent_days"]))
+    active = active_sites(sites)
+    keyed, observed = _with_stored(keyed_rain(active, rain, as_of=as_of, settings=settings),
+                                   stored, as_of=as_of, settings=settings)
+    eff = with_forecast(observed, forecast_in_force(keyed, as_of))
     eff = eff.reindex(active["site_id"])
     eff.index = active.index
     limits = thresholds_for(active, settings)
@@ -175,14 +217,31 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame 
                                     "state": state, "reason": reason})], axis=1)
 
 
+def _with_stored(new: KeyedRain, stored: KeyedRain | None, *, as_of: pd.Timestamp,
+                 settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the keyed rows and observed figures of ``new`` and ``stored`` rain together.
+
+    The stored observed figures stand when the new rain observes nothing.
+    """
+    if stored is None or not len(stored.keyed):
+        return new.keyed, new.observed
+    keyed = pd.concat([stored.keyed, new.keyed], ignore_index=True) if len(new.keyed) \
+        else stored.keyed
+    if not (new.keyed["rainfall_kind"] == "实况").any():
+        return keyed, stored.observed
+    r = settings["rain"]
+    return keyed, antecedent_rain(daily_observed(keyed), as_of=as_of, decay=float(r["decay"]),
+                                  days=int(r["antecedent_days"]))
+
+
 def township_rollup(levels: pd.DataFrame) -> pd.DataFrame:
     """Return per township: the most severe site level and the count of sites per level."""
     counts = pd.crosstab(levels["township_code"], levels["level"].fillna(0).astype(int))
     counts = counts.reindex(columns=[1, 2, 3, 4], fill_value=0)
     counts.columns = [f"level_{c}" for c in counts.columns]
     counts["level"] = levels.groupby("township_code")["level"].min().astype("Int64")
-    counts["unknown"] = levels.groupby("township_code")["state"].apply(
-        lambda s: int((s == "unknown").sum()))
+    counts["unknown"] = (levels["state"] == "unknown").groupby(
+        levels["township_code"]).sum().astype(int)
     return counts
 
 
@@ -227,12 +286,13 @@ class WarningRun:
 class WarningInputs:
     """What a warning reads that no rain scenario changes.
 
-    The stored rain (observations, forecasts and rain gauges' daily sums) and the
-    instruments' level per site.
+    The stored rain (observations, forecasts and rain gauges' daily sums), the same matched
+    to the active sites, and the instruments' level per site.
     """
 
     rain: pd.DataFrame
     monitoring: pd.Series
+    stored: KeyedRain
 
 
 def warning_inputs(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
@@ -243,8 +303,10 @@ def warning_inputs(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
     gauges = gauge_rows(readings[(readings["reading_time"] > since)
                                  & (readings["reading_time"] <= as_of)])
     rain = pd.concat([p for p in (tables["rainfall"], gauges) if len(p)], ignore_index=True)
+    active = active_sites(tables["geohazard_sites"])
     return WarningInputs(rain, monitoring_levels(readings[readings["reading_time"] <= as_of],
-                                                 settings))
+                                                 settings),
+                         keyed_rain(active, rain, as_of=as_of, settings=settings))
 
 
 def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
@@ -256,11 +318,15 @@ def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
     what no scenario changes, when several scenarios are tried on the same data.
     """
     inputs = inputs or warning_inputs(tables, as_of=as_of, settings=settings)
-    parts = [inputs.rain, extra_rain]
-    rain = pd.concat([p for p in parts if p is not None and len(p)], ignore_index=True)
+    extra = extra_rain if extra_rain is not None else inputs.rain.iloc[:0]
     sites = tables["geohazard_sites"]
-    levels = site_levels(sites, rain, None, as_of=as_of, settings=settings,
-                         monitoring=inputs.monitoring)
+    if inputs.stored.grid and is_grid(extra).any():  # two grids interpolate together
+        rain = pd.concat([p for p in (inputs.rain, extra) if len(p)], ignore_index=True)
+        levels = site_levels(sites, rain, None, as_of=as_of, settings=settings,
+                             monitoring=inputs.monitoring)
+    else:
+        levels = site_levels(sites, extra, None, as_of=as_of, settings=settings,
+                             monitoring=inputs.monitoring, stored=inputs.stored)
     towns = tables["townships"].set_index("township_code")
     roll = township_rollup(levels).reindex(towns.index)
     roll = roll.fillna({c: 0 for c in roll.columns if c != "level"})

@@ -33,7 +33,10 @@ class Caption:
 
 @dataclass(frozen=True)
 class BaseLayers:
-    """The vector base map: townships and, optionally, rivers and main roads."""
+    """The vector base map: townships and, optionally, rivers and main roads.
+
+    Simplified for display already (``base_for_display``): maps draw it as it is.
+    """
 
     towns: gpd.GeoDataFrame
     rivers: gpd.GeoDataFrame | None = None

@@ -15,7 +15,6 @@ from folium.plugins import HeatMap, MarkerCluster
 from maps.geometry import (
     display_grid,
     display_lines,
-    display_polygons,
     display_tolerance,
     geojson_data,
     merged_lines,
@@ -50,8 +49,11 @@ def _text(value: object) -> str:
 
 def outline_layer(towns: gpd.GeoDataFrame, *, fill: pd.Series | None = None,
                   tooltips: pd.Series | None = None, name: str = "townships") -> folium.GeoJson:
-    """Return township borders, optionally filled with a colour per township."""
-    shown = display_polygons(towns)[["township_code", "geometry"]].copy()
+    """Return township borders, optionally filled with a colour per township.
+
+    ``towns`` are drawn as given: simplified for display already (``BaseLayers``).
+    """
+    shown = towns[["township_code", "geometry"]].copy()
     shown["colour"] = fill.to_numpy() if fill is not None else "#ffffff"
     shown["opacity"] = 0.7 if fill is not None else 0.0
     shown["tip"] = tooltips.to_numpy() if tooltips is not None else towns[

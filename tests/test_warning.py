@@ -275,11 +275,22 @@ def test_precomputed_inputs_give_the_same_warning(demo_frames: dict) -> None:
     as_of = pd.Timestamp(AS_OF)
     inputs = warning_inputs(demo_frames, as_of=as_of, settings=settings)
     north = region_townships(demo_frames["townships"], "north")
-    for mm in (40.0, 150.0):
-        extra = scenario_rows(north, hours=72, mm=mm, as_of=as_of)
+    end = as_of.normalize() + pd.Timedelta(hours=8)
+    observed = pd.DataFrame([{"site_id": None, "township_code": code, "window_end": end,
+                              "window_hours": 24, "rainfall_kind": "实况", "rainfall_mm": 90.0}
+                             for code in north])
+    site = demo_frames["geohazard_sites"].geometry.iloc[0]
+    grid = _grid([(site.x, site.y, 180.0)], kind="预报").assign(
+        window_end=end + pd.Timedelta(days=1))
+    extras = {mm: scenario_rows(north, hours=72, mm=mm, as_of=as_of) for mm in (40.0, 150.0)}
+    runs = {}
+    for name, extra in {**extras, "observed": observed, "grid": grid, "none": None}.items():
         fresh = warn_county(demo_frames, as_of=as_of, settings=settings, extra_rain=extra)
-        reused = warn_county(demo_frames, as_of=as_of, settings=settings, extra_rain=extra,
-                             inputs=inputs)
-        pd.testing.assert_frame_equal(fresh.levels, reused.levels)
-        pd.testing.assert_frame_equal(fresh.evacuation, reused.evacuation)
-    assert fresh.counts()["1"] + fresh.counts()["2"] > 0, "150 mm raises some sites"
+        runs[name] = warn_county(demo_frames, as_of=as_of, settings=settings, extra_rain=extra,
+                                 inputs=inputs)
+        pd.testing.assert_frame_equal(fresh.levels, runs[name].levels)
+        pd.testing.assert_frame_equal(fresh.evacuation, runs[name].evacuation)
+    assert runs[150.0].counts()["1"] + runs[150.0].counts()["2"] > 0, "150 mm raises sites"
+    for name, column in (("observed", "last24"), ("grid", "forecast24")):
+        moved = runs[name].levels[column].fillna(0) > runs["none"].levels[column].fillna(0)
+        assert moved.any(), f"the {name} rain is counted"
