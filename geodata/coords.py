@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 import pyproj
 
 from geodata.schema import STORAGE_CRS
@@ -42,7 +43,7 @@ def parse_angles(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Returns the decimal degrees and the mask of non-empty values that did not parse.
     """
-    out = pd.to_numeric(raw, errors="coerce").astype(float)
+    out = _decimals(raw)
     text = raw[out.isna() & raw.notna()].astype(str)
     text = text.str.replace("’", "'").str.replace("”", '"').str.replace("′′", '"')
     parts = text.str.extract(_DMS)
@@ -55,8 +56,21 @@ def parse_angles(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     bad_parts = (minutes >= 60) | (seconds >= 60)
     out[text.index] = np.where(negative, -value, value)
     out[text.index[bad_parts.to_numpy()]] = np.nan
-    given = raw.notna() & (raw.astype(str).str.strip() != "")
-    return out, given & out.isna()
+    unparsed = raw.notna() & out.isna()
+    unparsed[unparsed] = raw[unparsed].astype(str).str.strip() != ""  # blank is not bad
+    return out, unparsed
+
+
+def _decimals(raw: pd.Series) -> pd.Series:
+    """Return the values that are plain decimal numbers as floats, NaN for the rest."""
+    if isinstance(raw.dtype, pd.StringDtype) or raw.dtype == object:
+        try:  # a column of plain numbers (most files): Arrow reads it in one pass
+            column = pa.array(raw, type=pa.string(), from_pandas=True)
+            return pd.Series(column.cast(pa.float64()).to_numpy(zero_copy_only=False),
+                             index=raw.index)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return pd.to_numeric(raw, errors="coerce").astype(float)
 
 
 def _out_of_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geodata import locate, profiles, readers
 from geodata.errors import Problem, RiskMapError
@@ -116,7 +117,8 @@ def _parse_column(name: str, raw: pd.Series,
     spec = FIELDS[name]
     if spec.choices is not None:
         lookup = choice_lookup(spec) | {fold(k): v for k, v in overrides.items()}
-        parsed, _ = per_unique(_text(raw), lambda s: parse_choices(s, lookup))
+        # Folding for the lookup drops white space: no stripping of every value first.
+        parsed, _ = per_unique(raw, lambda s: parse_choices(s, lookup))
         return parsed
     if spec.type in ("integer", "real"):
         parsed, bad = per_unique(raw, lambda s: parse_numbers(s, spec.unit))
@@ -190,9 +192,7 @@ def _check_townships(table: Table, frame: gpd.GeoDataFrame,
     if "township_code" not in table.columns or table.geometry != "point" or towns.empty:
         return []
     located = frame.geometry.notna() & ~frame.geometry.is_empty
-    pts = gpd.GeoDataFrame(geometry=frame.geometry[located], crs=STORAGE_CRS)
-    hit = gpd.sjoin(pts, towns[["township_code", "geometry"]], predicate="within", how="left")
-    found = hit[~hit.index.duplicated()]["township_code"].reindex(frame.index)
+    found = _containing(frame.geometry[located], towns).reindex(frame.index)
     stated = frame["township_code"] if "township_code" in frame else pd.Series(
         None, index=frame.index, dtype=object)
     name = dict(zip(towns["township_code"], towns["township_name"], strict=True))
@@ -203,6 +203,15 @@ def _check_townships(table: Table, frame: gpd.GeoDataFrame,
     frame["township_code"] = stated.where(stated.notna(), found)
     problems += _outside(table, frame, towns, located & found.isna())
     return problems
+
+
+def _containing(points: gpd.GeoSeries, towns: gpd.GeoDataFrame) -> pd.Series:
+    """Return the code of the township each point lies in (the first, should two overlap)."""
+    inside, town = shapely.STRtree(np.asarray(towns.geometry.values)).query(
+        np.asarray(points.values), predicate="within")
+    first = np.unique(inside, return_index=True)[1]
+    codes = towns["township_code"].to_numpy()[town[first]]
+    return pd.Series(codes, index=points.index[inside[first]], dtype=object)
 
 
 def _outside(table: Table, frame: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,

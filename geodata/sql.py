@@ -87,8 +87,9 @@ def select_by_keys_sql(table: Table, view: str) -> str:
     if table.geometry:
         cols.append('ST_AsWKB(s."geometry") AS "geometry"')
     on = " AND ".join(f"s.{quote_ident(c)} = v.{quote_ident(c)}" for c in table.primary_key)
+    keys = ", ".join(quote_ident(c) for c in table.primary_key)
     return (f"SELECT {', '.join(cols)} FROM {quote_ident(table.name)} s "
-            f"JOIN {quote_ident(view)} v ON {on}")
+            f"JOIN (SELECT DISTINCT {keys} FROM {quote_ident(view)}) v ON {on}")
 
 
 def upsert_sql(table: Table) -> str:

@@ -227,7 +227,8 @@ class Store:
     def read_keys(self, table: str, keys: pd.DataFrame) -> pd.DataFrame:
         """Return the stored rows of ``table`` whose primary key is in ``keys``, typed."""
         spec = get_table(table)
-        view = pd.DataFrame(keys[list(spec.primary_key)]).drop_duplicates()
+        view = pa.Table.from_pandas(pd.DataFrame(keys[list(spec.primary_key)]),
+                                    preserve_index=False)
         with self._lock:
             self._con.register(_VIEW, view)
             try:
