@@ -176,9 +176,16 @@ def keyed_rain(active: pd.DataFrame, rain: pd.DataFrame, *, as_of: pd.Timestamp,
     r = settings["rain"]
     recent_rain = recent(rain, as_of, int(r["antecedent_days"]))
     keyed = per_site(active, recent_rain, grid_settings=settings["grid"])
-    observed = antecedent_rain(daily_observed(keyed), as_of=as_of, decay=float(r["decay"]),
-                               days=int(r["antecedent_days"]))
-    return KeyedRain(keyed, observed, bool(is_grid(recent_rain).any()))
+    return KeyedRain(keyed, _observed(keyed, as_of=as_of, settings=settings),
+                     bool(is_grid(recent_rain).any()))
+
+
+def _observed(keyed: pd.DataFrame, *, as_of: pd.Timestamp,
+              settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Return the observed figures (``antecedent_rain``) of rain rows matched to sites."""
+    r = settings["rain"]
+    return antecedent_rain(daily_observed(keyed), as_of=as_of, decay=float(r["decay"]),
+                           days=int(r["antecedent_days"]))
 
 
 def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame | None, *,
@@ -229,9 +236,7 @@ def _with_stored(new: KeyedRain, stored: KeyedRain | None, *, as_of: pd.Timestam
         else stored.keyed
     if not (new.keyed["rainfall_kind"] == "实况").any():
         return keyed, stored.observed
-    r = settings["rain"]
-    return keyed, antecedent_rain(daily_observed(keyed), as_of=as_of, decay=float(r["decay"]),
-                                  days=int(r["antecedent_days"]))
+    return keyed, _observed(keyed, as_of=as_of, settings=settings)
 
 
 def township_rollup(levels: pd.DataFrame) -> pd.DataFrame:

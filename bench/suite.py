@@ -26,6 +26,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -95,19 +97,31 @@ def naive_validate(path: Path) -> int:
     return bad
 
 
-def import_figures(ledger: pd.DataFrame, repeat: int) -> dict[str, float]:
-    """Return ledger import rows/s, ours and the naive read + row-by-row validation."""
+def import_figures(ledger: pd.DataFrame, towns: gpd.GeoDataFrame,
+                   repeat: int) -> dict[str, float]:
+    """Return ledger import rows/s, ours and the naive read + row-by-row validation.
+
+    Ours is ``import_file`` into a database holding the townships (each row's location is
+    checked against them), timed from the call to its return: opening the database is not
+    importing.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         csv = export_frame("hazard_ledger", ledger, Path(tmp) / "ledger.csv")
-        towns = Path(tmp) / "towns.duckdb"
-        runs = iter(range(repeat))
+        template = Path(tmp) / "towns.duckdb"
+        with Store(template) as store:
+            store.write("townships", towns)
 
-        def ours() -> None:
-            with Store(towns.with_name(f"db{next(runs)}.duckdb")) as store:
+        def ours() -> float:
+            db = shutil.copy(template, Path(tmp) / "run.duckdb")
+            with Store(db) as store:
+                t0 = time.perf_counter()
                 report = import_file(store, "hazard_ledger", csv)
+                took = time.perf_counter() - t0
                 assert report.written, report.summary()
+            Path(db).unlink()
+            return took
 
-        ours_s = median_time(ours, repeat)
+        ours_s = statistics.median(ours() for _ in range(repeat))
         towns_frame = gpd.GeoDataFrame(geometry=[], crs=4326)
         check_s = median_time(lambda: read_checked("hazard_ledger", csv, towns_frame), repeat)
         naive_s = median_time(lambda: naive_validate(csv), repeat)
@@ -232,7 +246,7 @@ def run_size(size: str, *, repeat: int,
         figures["scoring_s"] = median_time(
             lambda: score_county(tables, config, as_of=NOW, robustness=False), repeat)
     if size != "national":
-        figures |= import_figures(tables["hazard_ledger"], repeat)
+        figures |= import_figures(tables["hazard_ledger"], tables["townships"], repeat)
         figures |= assign_figures(tables["hazard_ledger"], tables["townships"], repeat)
         figures |= map_figures(tables, result.scores, coarse_townships(size, county), repeat)
     figures["peak_rss_mb"] = peak_rss_mb()

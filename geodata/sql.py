@@ -69,6 +69,12 @@ def count_sql(table: Table, where_sql: str = "") -> str:
     return f"{sql} WHERE {where_sql}" if where_sql else sql
 
 
+def counts_sql(tables: Sequence[Table]) -> str:
+    """Return one row holding the row count of each of ``tables``, in order."""
+    return "SELECT " + ", ".join(f"(SELECT count(*) FROM {quote_ident(t.name)})"
+                                 for t in tables)
+
+
 def delete_all_sql(table: Table) -> str:
     """Return a DELETE of every row of a declared table."""
     return f"DELETE FROM {quote_ident(table.name)}"

@@ -247,14 +247,19 @@ class Store:
     def counts(self, *, results: bool = False) -> dict[str, int]:
         """Return the row count of every entity table (and result table, if asked)."""
         names = (*ENTITY_TABLES, *RESULT_TABLES) if results else ENTITY_TABLES
-        return {name: self.count(name) for name in names}
+        with self._lock:  # one query: pages ask on every rerun (``ui.chrome.data_version``)
+            row = self._con.execute(sql.counts_sql([get_table(n) for n in names])).fetchone()
+        return {name: int(n) for name, n in zip(names, row or (), strict=True)}
 
     # --- metadata -------------------------------------------------------------------------
 
     def meta(self) -> dict[str, str]:
         """Return the metadata (schema version, data set label, …) as a dict."""
-        frame = self.read(META_TABLE)
-        return dict(zip(frame["meta_key"], frame["meta_value"], strict=True))
+        with self._lock:  # plain rows: asked on every rerun, a typed frame costs 20 ms
+            rows = self._con.execute(sql.select_sql(get_table(META_TABLE))).fetchall()
+        columns = get_table(META_TABLE).columns
+        key, value = columns.index("meta_key"), columns.index("meta_value")
+        return {r[key]: r[value] for r in rows}
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Insert or replace metadata entries, in one transaction."""

@@ -1,11 +1,11 @@
-"""Monitoring charts draw the readings with the configured thresholds."""
+"""Charts: monitoring readings with the configured thresholds; lines over time."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from geodata.config import CONFIG_DIR, read_toml
-from ui.charts import growth_chart, rain_chart
+from ui.charts import growth_chart, lines_spec, rain_chart
 
 SETTINGS = read_toml(CONFIG_DIR / "warning.toml")
 NAMES = {k: f"L{k}" for k in (1, 2, 3, 4)}
@@ -35,3 +35,17 @@ def test_rain_chart_uses_the_sites_own_thresholds() -> None:
     assert [r["limit"] for r in limits] == SETTINGS["thresholds"]["type"]["泥石流"]
     eff = next(d for d in data if d and "effective" in d[0])
     assert eff[-1]["effective"] == 30 + 10 * 0.84 ** 3
+
+
+def test_lines_spec_draws_one_line_per_column_in_order() -> None:
+    frame = pd.DataFrame({"发现": [3, 1], "销号": [0, 2]}, index=TIMES[:2])
+    long, spec = lines_spec(frame)
+    assert long.to_dict("records") == [
+        {"time": TIMES[0], "series": "发现", "value": 3},
+        {"time": TIMES[1], "series": "发现", "value": 1},
+        {"time": TIMES[0], "series": "销号", "value": 0},
+        {"time": TIMES[1], "series": "销号", "value": 2}]
+    encoding = spec["encoding"]
+    assert (encoding["x"]["field"], encoding["y"]["field"]) == ("time", "value")
+    assert encoding["color"] == {"field": "series", "type": "nominal", "title": None,
+                                 "sort": ["发现", "销号"]}

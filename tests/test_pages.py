@@ -239,3 +239,13 @@ def test_pages_leave_the_shared_tables_as_loaded(pages_db: Path,
     cached = _tables(str(pages_db), data_version(store))
     for name, frame in load_tables(store).items():
         pd.testing.assert_frame_equal(cached[name], frame, obj=name)
+
+
+def test_ledger_trend_chart_draws_found_closed_and_open(pages_db: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("ledger", pages_db, monkeypatch)
+    charts = [json.loads(e.proto.spec) for e in at.main if type(e).__name__ == "UnknownElement"
+              and e.proto.DESCRIPTOR.name == "VegaLiteChart"]
+    assert len(charts) == 1
+    assert charts[0]["encoding"]["color"]["sort"] == ["排查数", "销号数", "未销号"]
+    assert charts[0]["mark"]["type"] == "line"

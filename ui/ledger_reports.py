@@ -11,6 +11,7 @@ from analytics.engine import RiskResult
 from analytics.ledger_stats import GROUPS, monthly, overdue_major, rectification, red_black
 from analytics.priority import budget_plan, rank_tables
 from geodata.config import CONFIG_DIR, read_toml
+from ui.charts import lines_spec
 from ui.chrome import risk_config, tr
 
 STAT_COLUMNS = ("found", "closed", "open", "overdue", "rate", "days_to_close")
@@ -74,22 +75,31 @@ def _stats(table: pd.DataFrame, by: str, names: dict[str, str]) -> pd.DataFrame:
     return out
 
 
-def behind(ledger: pd.DataFrame, as_of: pd.Timestamp, names: dict[str, str]) -> None:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _behind(version: str, by: str, as_of: pd.Timestamp, _ledger: pd.DataFrame
+            ) -> tuple[pd.DataFrame, ...]:
+    """The who-is-behind tables, once per data version: no ledger filter changes them."""
+    del version  # cache key only
+    best, worst = red_black(rectification(_ledger, "township_code", as_of))
+    return (rectification(_ledger, by, as_of), monthly(_ledger, as_of), best, worst,
+            overdue_major(_ledger, as_of))
+
+
+def behind(ledger: pd.DataFrame, as_of: pd.Timestamp, names: dict[str, str],
+           version: str) -> None:
     """Show rectification by group, the monthly trend, 红黑榜 and overdue major hazards."""
     by = st.radio(tr("group_by"), GROUPS, horizontal=True, key="behind_by",
                   format_func=lambda g: tr(f"group.{g}"))
-    table = rectification(ledger, by, as_of)
+    table, trend, best, worst, late = _behind(version, by, as_of, ledger)
     st.dataframe(_stats(table, by, names), hide_index=True)
     st.subheader(tr("trend"))
-    st.line_chart(monthly(ledger, as_of).rename(columns={
-        "found": tr("col.found"), "closed": tr("col.closed"), "open": tr("col.open")}))
-    best, worst = red_black(rectification(ledger, "township_code", as_of))
+    st.vega_lite_chart(*lines_spec(trend.rename(columns={
+        "found": tr("col.found"), "closed": tr("col.closed"), "open": tr("col.open")})),
+        width="stretch")
     cols = st.columns(2)
     cols[0].subheader(tr("red_list"))
     cols[0].dataframe(_stats(best, "township_code", names), hide_index=True)
     cols[1].subheader(tr("black_list"))
     cols[1].dataframe(_stats(worst, "township_code", names), hide_index=True)
     st.subheader(tr("overdue_major"))
-    late = overdue_major(ledger, as_of)
-    late["township_code"] = late["township_code"].map(names)
-    st.dataframe(late, hide_index=True)
+    st.dataframe(late.assign(township_code=late["township_code"].map(names)), hide_index=True)

@@ -125,4 +125,4 @@ if store is not None:
     with tabs[4]:
         ledger_reports.priorities(data, risk(store), names, data_version(store))
     with tabs[5]:
-        ledger_reports.behind(ledger, as_of(store), names)
+        ledger_reports.behind(ledger, as_of(store), names, data_version(store))
