@@ -270,3 +270,22 @@ def test_report_saves_as_xlsx_and_csv(store: Store, tmp_path: Path) -> None:
     assert "火山" in set(csv["值"])
     assert report.to_frame("en").columns.tolist() == ["row", "column", "value", "severity",
                                                        "reason"]
+
+
+def test_outside_means_beyond_the_margin_of_every_township(demo_frames: dict) -> None:
+    """A point just past the border is a mapping slip, not another county; 3 km out is."""
+    import geopandas as gpd
+    import shapely
+
+    from geodata.importer import COUNTY_MARGIN_M, _outside
+    from geodata.schema import get_table
+
+    towns = demo_frames["townships"]
+    metric = towns.estimate_utm_crs()
+    edge = towns.to_crs(metric).union_all()
+    xy = shapely.get_coordinates(edge)
+    east = shapely.Point(xy[xy[:, 0].argmax()])  # nothing of the county lies east of it
+    points = [shapely.Point(east.x + d, east.y) for d in (COUNTY_MARGIN_M / 2, 3_000)]
+    frame = gpd.GeoDataFrame(geometry=points, crs=metric).to_crs(4326)
+    out = _outside(get_table("geohazard_sites"), frame, towns, pd.Series([True, True]))
+    assert [p.row for p in out] == [1]
