@@ -112,9 +112,11 @@ def insert_from_view_sql(table: Table, view: str) -> str:
     if table.geometry:
         cols.append('"geometry"')
         values.append('ST_GeomFromWKB("geometry")')
+    # In key order: DuckDB's key index takes a third longer for keys out of order.
+    keys = ", ".join(quote_ident(c) for c in table.primary_key)
     return (
         f"INSERT INTO {quote_ident(table.name)} ({', '.join(cols)}) "
-        f"SELECT {', '.join(values)} FROM {quote_ident(view)}"
+        f"SELECT {', '.join(values)} FROM {quote_ident(view)} ORDER BY {keys}"
     )
 
 
@@ -175,7 +177,7 @@ def registration_events_sql(view: str, columns: Sequence[str]) -> str:
               "row_version": 'coalesce("row_version", 1)'}
     assert set(values) == set(get_table("ledger_events").columns), "ledger_events changed"
     return (f"INSERT INTO \"ledger_events\" ({', '.join(quote_ident(c) for c in values)}) "
-            f"SELECT {', '.join(values.values())} FROM {quote_ident(view)}")
+            f"SELECT {', '.join(values.values())} FROM {quote_ident(view)} ORDER BY 1")
 
 
 def existing_keys_sql(table: Table, view: str) -> str:
