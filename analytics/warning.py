@@ -173,11 +173,16 @@ def active_sites(sites: pd.DataFrame) -> pd.DataFrame:
 def keyed_rain(active: pd.DataFrame, rain: pd.DataFrame, *, as_of: pd.Timestamp,
                settings: Mapping[str, Any]) -> KeyedRain:
     """Return ``rain`` matched to the ``active`` sites, with its observed figures."""
-    r = settings["rain"]
-    recent_rain = recent(rain, as_of, int(r["antecedent_days"]))
+    keyed, grid = _matched(active, rain, as_of=as_of, settings=settings)
+    return KeyedRain(keyed, _observed(keyed, as_of=as_of, settings=settings), grid)
+
+
+def _matched(active: pd.DataFrame, rain: pd.DataFrame, *, as_of: pd.Timestamp,
+             settings: Mapping[str, Any]) -> tuple[pd.DataFrame, bool]:
+    """Return the rain rows that can matter, per site, and whether any is a grid point."""
+    recent_rain = recent(rain, as_of, int(settings["rain"]["antecedent_days"]))
     keyed = per_site(active, recent_rain, grid_settings=settings["grid"])
-    return KeyedRain(keyed, _observed(keyed, as_of=as_of, settings=settings),
-                     bool(is_grid(recent_rain).any()))
+    return keyed, bool(is_grid(recent_rain).any())
 
 
 def _observed(keyed: pd.DataFrame, *, as_of: pd.Timestamp,
@@ -203,8 +208,8 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame 
     shares is then matched once.
     """
     active = active_sites(sites)
-    keyed, observed = _with_stored(keyed_rain(active, rain, as_of=as_of, settings=settings),
-                                   stored, as_of=as_of, settings=settings)
+    keyed, _ = _matched(active, rain, as_of=as_of, settings=settings)
+    keyed, observed = _with_stored(keyed, stored, as_of=as_of, settings=settings)
     eff = with_forecast(observed, forecast_in_force(keyed, as_of))
     eff = eff.reindex(active["site_id"])
     eff.index = active.index
@@ -224,19 +229,18 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame 
                                     "state": state, "reason": reason})], axis=1)
 
 
-def _with_stored(new: KeyedRain, stored: KeyedRain | None, *, as_of: pd.Timestamp,
+def _with_stored(keyed: pd.DataFrame, stored: KeyedRain | None, *, as_of: pd.Timestamp,
                  settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the keyed rows and observed figures of ``new`` and ``stored`` rain together.
+    """Return ``keyed`` rain rows with the ``stored`` ones, and their observed figures.
 
-    The stored observed figures stand when the new rain observes nothing.
+    The stored observed figures stand when the new rows observe nothing.
     """
     if stored is None or not len(stored.keyed):
-        return new.keyed, new.observed
-    keyed = pd.concat([stored.keyed, new.keyed], ignore_index=True) if len(new.keyed) \
-        else stored.keyed
-    if not (new.keyed["rainfall_kind"] == "实况").any():
-        return keyed, stored.observed
-    return keyed, _observed(keyed, as_of=as_of, settings=settings)
+        return keyed, _observed(keyed, as_of=as_of, settings=settings)
+    observes = bool((keyed["rainfall_kind"] == "实况").any())
+    both = pd.concat([stored.keyed, keyed], ignore_index=True) if len(keyed) else stored.keyed
+    return both, (_observed(both, as_of=as_of, settings=settings) if observes
+                  else stored.observed)
 
 
 def township_rollup(levels: pd.DataFrame) -> pd.DataFrame:

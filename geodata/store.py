@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -41,8 +41,6 @@ from geodata.workflow import TRACKED, Registration
 DB_ENV = "RISKMAP_DB"
 DEFAULT_DB = Path("data") / "riskmap.duckdb"
 _VIEW = "riskmap_incoming"
-
-_REGISTERED = "registered hazard_ledger rows"
 
 WriteMode = Literal["append", "replace", "upsert"]
 """append: keys must be new; replace: empty the table first; upsert: replace rows by key."""
@@ -149,30 +147,36 @@ class Store:
         ``registered`` new ledger rows are added with their 登记 events, in the same
         transaction (checked unless ``hazard_ledger`` is in ``valid``).
         """
-        named = {**frames, _REGISTERED: registered.rows} if registered is not None else frames
         checked: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
-        for name, frame in named.items():
-            table = "hazard_ledger" if name == _REGISTERED else name
-            if table in valid:
-                checked[name] = frame
-                continue
-            checked[name], found = validate(table, frame)
-            problems += [p for p in found if p.severity == "error"]
+        for name, frame in frames.items():
+            checked[name], found = self._checked(name, frame, valid)
+            problems += found
+        if registered is not None:
+            new_rows, found = self._checked("hazard_ledger", registered.rows, valid)
+            problems += found
         if problems:
             raise ValidationError(problems)
-        rows = checked.pop(_REGISTERED, None)
         with self.transaction() as con:
             for name, frame in checked.items():
                 self._insert(con, name, frame, mode=mode)
-            if registered is not None and rows is not None and len(rows):
-                self._insert(con, "hazard_ledger", rows, mode="append",
-                             then=lambda: self._register(con, rows, registered))
+            if registered is not None and len(new_rows):
+                self._insert(con, "hazard_ledger", new_rows, mode="append",
+                             registered=registered)
         return {name: len(frame) for name, frame in checked.items()}
 
+    @staticmethod
+    def _checked(name: str, frame: pd.DataFrame, valid: Collection[str]
+                 ) -> tuple[pd.DataFrame, list[Problem]]:
+        """Return ``frame`` validated (as it is when ``name`` is in ``valid``) and its errors."""
+        if name in valid:
+            return frame, []
+        out, found = validate(name, frame)
+        return out, [p for p in found if p.severity == "error"]
+
     def _insert(self, con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, *,
-                mode: WriteMode, then: Callable[[], None] | None = None) -> None:
-        """Insert ``frame`` through the incoming view; ``then`` runs while the view is there."""
+                mode: WriteMode, registered: Registration | None = None) -> None:
+        """Insert ``frame`` through the incoming view; with ``registered``, its 登记 events."""
         table = get_table(name)
         if mode == "replace":
             con.execute(sql.delete_all_sql(table))
@@ -187,18 +191,13 @@ class Store:
                 con.execute(sql.delete_keys_sql(table, _VIEW))
             _refuse_clashes(con, name, table.primary_key[0], sql.existing_keys_sql(table, _VIEW))
             con.execute(sql.insert_from_view_sql(table, _VIEW))
-            if then is not None:
-                then()
+            if registered is not None:  # made from the same view, in the same transaction
+                _refuse_clashes(con, "ledger_events", "event_id",
+                                sql.registration_clashes_sql(_VIEW))
+                con.execute(sql.registration_events_sql(_VIEW, [c for c in TRACKED if c in frame]),
+                            registered.parameters())
         finally:
             con.unregister(_VIEW)
-
-    @staticmethod
-    def _register(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame,
-                  registered: Registration) -> None:
-        """Write the 登记 event of each ledger row in the incoming view."""
-        _refuse_clashes(con, "ledger_events", "event_id", sql.registration_clashes_sql(_VIEW))
-        columns = [c for c in TRACKED if c in rows]
-        con.execute(sql.registration_events_sql(_VIEW, columns), registered.parameters())
 
     # --- reading --------------------------------------------------------------------------
 

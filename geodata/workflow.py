@@ -175,13 +175,11 @@ class Registration:
     who: Identity
     when: pd.Timestamp
     note: str | None = None
-    action: str = "登记"
-    field_name: str = WHOLE_ROW
 
     def parameters(self) -> list[object]:
         """Return the values of the event columns every registration shares, in SQL order."""
-        return [self.when, self.who.name, self.who.department or None, self.action,
-                self.field_name, self.note]
+        return [self.when, self.who.name, self.who.department or None, "登记", WHOLE_ROW,
+                self.note]
 
 
 def _parse(field: str, value: str | None) -> object:
