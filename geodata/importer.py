@@ -20,7 +20,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geodata import locate, profiles, readers
 from geodata.errors import Problem, RiskMapError
@@ -192,7 +191,10 @@ def _check_townships(table: Table, frame: gpd.GeoDataFrame,
     if "township_code" not in table.columns or table.geometry != "point" or towns.empty:
         return []
     located = frame.geometry.notna() & ~frame.geometry.is_empty
-    found = _containing(frame.geometry[located], towns).reindex(frame.index)
+    codes = towns["township_code"].to_numpy()
+    where = locate.township_of(frame.geometry[located], towns.geometry)
+    found = pd.Series(np.where(where >= 0, codes[where], None), index=frame.index[located],
+                      dtype=object).reindex(frame.index)
     stated = frame["township_code"] if "township_code" in frame else pd.Series(
         None, index=frame.index, dtype=object)
     name = dict(zip(towns["township_code"], towns["township_name"], strict=True))
@@ -205,35 +207,12 @@ def _check_townships(table: Table, frame: gpd.GeoDataFrame,
     return problems
 
 
-def _containing(points: gpd.GeoSeries, towns: gpd.GeoDataFrame) -> pd.Series:
-    """Return the code of the township each point lies in (the first, should two overlap).
-
-    The tree holds the points and each township asks which it contains: a township is then
-    prepared once, not its border walked again for every point (surveyed borders carry a
-    vertex every few metres).
-    """
-    town, inside = shapely.STRtree(np.asarray(points.values)).query(
-        np.asarray(towns.geometry.values), predicate="contains")
-    order = np.lexsort((town, inside))
-    town, inside = town[order], inside[order]
-    first = np.unique(inside, return_index=True)[1]
-    codes = towns["township_code"].to_numpy()[town[first]]
-    return pd.Series(codes, index=points.index[inside[first]], dtype=object)
-
-
 def _outside(table: Table, frame: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
              candidates: pd.Series) -> list[Problem]:
-    if not candidates.any():
-        return []
-    metric = towns.estimate_utm_crs()
-    pts = frame.geometry[candidates].to_crs(metric)
-    # Within the margin of some township: no union and buffer of every border (seconds on
-    # surveyed borders), one distance query.
-    near = shapely.STRtree(np.asarray(towns.to_crs(metric).geometry.values)).query(
-        np.asarray(pts.values), predicate="dwithin", distance=COUNTY_MARGIN_M)[0]
-    far = pts[~np.isin(np.arange(len(pts)), near)]
-    return [Problem(table.name, int(i), "geometry", frame.geometry[i].wkt,
-                    "位置在本县之外 outside the county", "warning") for i in far.index]
+    points = frame.geometry[candidates]
+    far = points[locate.beyond(points, towns.geometry, COUNTY_MARGIN_M)]
+    return [Problem(table.name, int(i), "geometry", geom.wkt, "位置在本县之外 outside the county",
+                    "warning") for i, geom in far.items()]
 
 
 def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,

@@ -131,6 +131,53 @@ def _same_kind(geom: shapely.Geometry, kind: str | None) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else geom
 
 
+def township_of(points: gpd.GeoSeries, towns: gpd.GeoSeries) -> np.ndarray:
+    """Return the position in ``towns`` of the polygon each point lies in, -1 for none.
+
+    Should two overlap, the first wins. Each polygon is tested once against the points in its
+    bounding box, straight on their coordinates (``contains_xy``): no point geometry is
+    touched and a polygon is prepared once, not its border walked again for every point
+    (surveyed borders carry a vertex every few metres).
+    """
+    x, y = shapely.get_x(points.values), shapely.get_y(points.values)
+    found = np.full(len(x), -1)
+    order = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    order = order[np.argsort(x[order], kind="stable")]
+    xs = x[order]
+    for k, (town, (x0, y0, x1, y1)) in enumerate(zip(towns.values, towns.bounds.to_numpy(),
+                                                      strict=True)):
+        if town is None or shapely.is_empty(town):
+            continue
+        window = order[np.searchsorted(xs, x0, "left"):np.searchsorted(xs, x1, "right")]
+        window = window[(y[window] >= y0) & (y[window] <= y1) & (found[window] < 0)]
+        if len(window):
+            found[window[shapely.contains_xy(town, x[window], y[window])]] = k
+    return found
+
+
+def beyond(points: gpd.GeoSeries, towns: gpd.GeoSeries, margin_m: float) -> np.ndarray:
+    """Return, for each point, whether it lies farther than ``margin_m`` from every polygon.
+
+    Distances are measured in metres in the points' UTM zone, against only the polygons whose
+    bounding box comes within twice the margin in degrees (so a province's borders are not
+    all projected to check a handful of points).
+    """
+    if len(points) == 0:
+        return np.zeros(0, dtype=bool)
+    lat = np.abs(shapely.get_y(points.values))
+    reach_lat = 2 * margin_m / 110_574.0  # metres per degree of latitude, at least
+    reach_lon = reach_lat / np.cos(np.radians(np.minimum(np.nanmax(lat) + 1, 89)))
+    x, y = shapely.get_x(points.values), shapely.get_y(points.values)
+    boxes = shapely.box(x - reach_lon, y - reach_lat, x + reach_lon, y + reach_lat)
+    near = np.unique(shapely.STRtree(np.asarray(towns.values)).query(boxes)[1])
+    if len(near) == 0:
+        return np.ones(len(points), dtype=bool)
+    metric = points.estimate_utm_crs()
+    close = shapely.STRtree(np.asarray(towns.iloc[near].to_crs(metric).values)).query(
+        np.asarray(points.to_crs(metric).values), predicate="dwithin", distance=margin_m)[0]
+    return ~np.isin(np.arange(len(points)), close)
+
+
 def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str, *,
                       min_area_m2: float = 1.0) -> list[Problem]:
     """Report overlaps between polygons and holes (gaps) in their union, with areas in m².
