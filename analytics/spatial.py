@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import pyproj
 
+from geodata.coords import utm_crs
+
 
 def metric_crs(frame: gpd.GeoDataFrame, setting: str = "auto") -> pyproj.CRS:
     """Return the projected CRS for measuring ``frame``: its UTM zone, or ``setting``."""
-    crs = frame.estimate_utm_crs() if setting == "auto" else pyproj.CRS.from_user_input(setting)
+    crs = utm_crs(frame) if setting == "auto" else pyproj.CRS.from_user_input(setting)
     if not crs.is_projected:
         raise ValueError(f"distances need a projected CRS, not {crs.name}")
     return crs

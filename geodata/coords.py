@@ -9,7 +9,8 @@ chosen for it.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -202,3 +203,23 @@ def _in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return ((lon >= CHINA_LON[0]) & (lon <= CHINA_LON[1]) & (lat >= CHINA_LAT[0])
                 & (lat <= CHINA_LAT[1]))
+
+
+def utm_crs(frame: Any) -> pyproj.CRS:
+    """Return the WGS 84 UTM zone at the centre of a GeoDataFrame's or GeoSeries's extent.
+
+    What ``estimate_utm_crs()`` returns, without its query of the PROJ database (about 70 ms
+    a call, several calls per page rerun); frames not in degrees are handed to it.
+    """
+    if frame.crs is None or not frame.crs.is_geographic:
+        return frame.estimate_utm_crs()
+    x0, y0, x1, y1 = frame.total_bounds
+    if not np.isfinite([x0, y0, x1, y1]).all():
+        return frame.estimate_utm_crs()  # raises its own error for an empty frame
+    lon, lat = (x0 + x1) / 2, (y0 + y1) / 2
+    return _utm_zone(int((lon + 180) // 6) % 60 + 1, bool(lat >= 0))
+
+
+@cache
+def _utm_zone(zone: int, north: bool) -> pyproj.CRS:
+    return pyproj.CRS.from_epsg((32600 if north else 32700) + zone)

@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geodata import locate, profiles, readers
+from geodata import coords, locate, profiles, readers
 from geodata.errors import Problem, RiskMapError
 from geodata.headers import HeaderMatch, header_score, match_headers
 from geodata.ledger_events import import_events
@@ -245,7 +245,7 @@ def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
         problems += _check_townships(table, frame, towns)
         if table_name == "townships":
             problems += locate.coverage_problems(table, frame.geometry,
-                                                 frame.geometry.estimate_utm_crs())
+                                                 coords.utm_crs(frame.geometry))
     checked, found = validate(table_name, frame)
     return Prepared(checked, problems + found, header, profile.name if profile else None,
                     list(raw.notes))

@@ -172,7 +172,7 @@ def beyond(points: gpd.GeoSeries, towns: gpd.GeoSeries, margin_m: float) -> np.n
     near = np.unique(shapely.STRtree(np.asarray(towns.values)).query(boxes)[1])
     if len(near) == 0:
         return np.ones(len(points), dtype=bool)
-    metric = points.estimate_utm_crs()
+    metric = coords.utm_crs(points)
     close = shapely.STRtree(np.asarray(towns.iloc[near].to_crs(metric).values)).query(
         np.asarray(points.to_crs(metric).values), predicate="dwithin", distance=margin_m)[0]
     return ~np.isin(np.arange(len(points)), close)

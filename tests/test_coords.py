@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyproj
 import pytest
+import shapely
 
 from geodata import coords
 
@@ -76,3 +78,17 @@ def test_swaps_are_found_per_row() -> None:
     x = np.array([2956638.8, 35261117.4])
     y = np.array([35261117.4, 2956638.8])
     assert coords.projected_swapped_rows(x, y).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("bounds", [
+    (103.1, 24.2, 103.9, 25.0),    # a county in Yunnan
+    (97.0, 21.0, 125.0, 41.0),     # a span of several zones: the centre's
+    (73.6, 39.0, 74.2, 39.5),      # the far west
+    (134.1, 47.5, 134.7, 48.0),    # the far east
+    (-70.3, -33.6, -70.1, -33.3),  # south and west of Greenwich
+])
+def test_utm_crs_is_what_geopandas_estimates(bounds: tuple[float, ...]) -> None:
+    x0, y0, x1, y1 = bounds
+    frame = gpd.GeoSeries([shapely.Point(x0, y0), shapely.Point(x1, y1)], crs=4326)
+    assert coords.utm_crs(frame) == frame.estimate_utm_crs()
+    assert coords.utm_crs(frame.to_crs(3857)) == frame.estimate_utm_crs()

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata import coords
 from geodata.schema import FIELDS, get_table
 
 
@@ -114,7 +115,7 @@ def survey_borders(towns: gpd.GeoDataFrame, *, spacing_m: float = 25.0,
     displacement field, so neighbours still share identical vertices (a clean coverage:
     no gap, no overlap) and the shapes stay valid.
     """
-    work = towns.to_crs(towns.estimate_utm_crs())
+    work = towns.to_crs(coords.utm_crs(towns))
     shapes = shapely.segmentize(np.asarray(work.geometry.values, dtype=object), spacing_m)
     shapes = shapely.transform(shapes, lambda xy: xy + _displacement(xy, seed))
     moved = gpd.GeoSeries(shapes, crs=work.crs).to_crs(towns.crs)
