@@ -255,10 +255,13 @@ def _as_given(problems: list[Problem], raw: pd.DataFrame, header: HeaderMatch
               ) -> list[Problem]:
     """Show each cell problem with the value as written in the file, not as parsed."""
     out = []
+    given: dict[str, np.ndarray] = {}
     for p in problems:
         column = header.fields.get(p.column or "")
         if p.row is not None and column is not None and p.row < len(raw):
-            value = raw[column].iloc[p.row]
+            if column not in given:
+                given[column] = raw[column].to_numpy(dtype=object)
+            value = given[column][p.row]
             p = replace(p, value=None if pd.isna(value) else value)
         out.append(p)
     return out
