@@ -7,8 +7,9 @@ median of ``repeat`` runs of:
 - import: the size's hazard ledger as CSV through ``geodata.importer.import_file`` into a
   fresh database (rows/s, history events included); and reading + checking alone (our
   ``read_checked``) against pandas ``read_csv`` + row-by-row validation in Python;
-- township assignment: ledger points to townships with ``geopandas.sjoin`` (what the app
-  uses) against a DuckDB spatial join (``ST_Contains`` with the points and polygons loaded);
+- township assignment: ledger points to townships with ``geopandas.sjoin`` (what scoring
+  uses) and ``geodata.locate.township_of`` (what the importer uses: ``contains_xy`` on the
+  coordinates) against a DuckDB spatial join (``ST_Contains``, points and polygons loaded);
 - scoring: the whole risk engine without the Monte-Carlo;
 - overview map: build time and payload bytes (the map's HTML and script, what the component
   receives) of ours (townships, rivers, main roads, names, legend; also with every geohazard
@@ -46,6 +47,7 @@ from geodata.demo.scale import province, province_demo, survey_borders
 from geodata.duckdb_spatial import load_spatial
 from geodata.exporter import export_frame
 from geodata.importer import import_file, read_checked
+from geodata.locate import township_of
 from geodata.schema import FIELDS, TABLES
 from geodata.store import Store
 from maps.compose import BaseLayers, base_for_display
@@ -133,7 +135,7 @@ def import_figures(ledger: pd.DataFrame, towns: gpd.GeoDataFrame,
 
 def assign_figures(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
                    repeat: int) -> dict[str, float]:
-    """Return point-in-township times: geopandas sjoin (ours) and a DuckDB spatial join."""
+    """Return point-in-township times: geopandas sjoin, the importer's lookup, DuckDB's join."""
     pts = points[points.geometry.notna()][["geometry"]].reset_index(drop=True)
     polys = towns[["township_code", "geometry"]]
 
@@ -155,9 +157,10 @@ def assign_figures(points: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
                     "ON ST_Contains(t.g, p.g)").fetchall()
 
     ours_s, duck_s = median_time(ours, repeat), median_time(duck, repeat)
+    xy_s = median_time(lambda: township_of(pts.geometry, polys.geometry), repeat)
     con.close()
-    return {"assign_points": len(pts), "assign_sjoin_s": ours_s, "assign_duckdb_s": duck_s,
-            "assign_ratio": duck_s / ours_s}
+    return {"assign_points": len(pts), "assign_sjoin_s": ours_s, "assign_xy_s": xy_s,
+            "assign_duckdb_s": duck_s, "assign_ratio": duck_s / ours_s}
 
 
 def naive_map(towns: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> folium.Map:
