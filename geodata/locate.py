@@ -164,10 +164,9 @@ def beyond(points: gpd.GeoSeries, towns: gpd.GeoSeries, margin_m: float) -> np.n
     """
     if len(points) == 0:
         return np.zeros(0, dtype=bool)
-    lat = np.abs(shapely.get_y(points.values))
-    reach_lat = 2 * margin_m / 110_574.0  # metres per degree of latitude, at least
-    reach_lon = reach_lat / np.cos(np.radians(np.minimum(np.nanmax(lat) + 1, 89)))
     x, y = shapely.get_x(points.values), shapely.get_y(points.values)
+    reach_lat = 2 * margin_m / 110_574.0  # metres per degree of latitude, at least
+    reach_lon = reach_lat / np.cos(np.radians(min(np.nanmax(np.abs(y)) + 1, 89)))
     boxes = shapely.box(x - reach_lon, y - reach_lat, x + reach_lon, y + reach_lat)
     near = np.unique(shapely.STRtree(np.asarray(towns.values)).query(boxes)[1])
     if len(near) == 0:
