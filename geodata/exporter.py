@@ -37,7 +37,7 @@ from geodata.schema import (
     Table,
     get_table,
 )
-from geodata.store import Store
+from geodata.store import WRITTEN_PREFIX, Store
 
 BACKED_UP = (*ENTITY_TABLES, *RESULT_TABLES, *RECORD_TABLES)
 
@@ -195,7 +195,9 @@ def restore(store: Store, path: str | Path) -> dict[str, int]:
     except (zipfile.BadZipFile, KeyError) as exc:
         raise RiskMapError(f"不是有效的备份文件 not a backup file: {path}") from exc
     counts = store.write_many(frames, mode="replace")
-    meta = {k: v for k, v in manifest["meta"].items() if k != "schema_version"}
+    # The restored tables carry fresh write stamps: the backup's own would name old versions.
+    meta = {k: v for k, v in manifest["meta"].items()
+            if k != "schema_version" and not k.startswith(WRITTEN_PREFIX)}
     store.set_meta(meta)
     return counts
 

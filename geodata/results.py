@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pandas as pd
@@ -13,6 +14,30 @@ from geodata.store import Store
 def load_tables(store: Store) -> dict[str, pd.DataFrame]:
     """Return every entity table of ``store``, keyed by name."""
     return {name: store.read(name) for name in ENTITY_TABLES}
+
+
+class LoadedTables:
+    """Every entity table of one database as last read, each kept with its version.
+
+    After a write only the tables it changed are read again (a province's ledger edit need
+    not read 5 million monitoring readings again). The frames are shared, not copied.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing read."""
+        self._lock = threading.Lock()
+        self._held: dict[str, tuple[str, pd.DataFrame]] = {}
+
+    def current(self, store: Store) -> dict[str, pd.DataFrame]:
+        """Return every entity table of ``store``, reading only those that changed."""
+        # Versions first: a write landing between them and a read only causes one more read.
+        versions = store.versions()
+        with self._lock:
+            for name, version in versions.items():
+                held = self._held.get(name)
+                if held is None or held[0] != version:
+                    self._held[name] = (version, store.read(name))
+            return {name: self._held[name][1] for name in versions}
 
 
 def reference_time(store: Store, *, day: bool = False) -> pd.Timestamp:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +42,9 @@ from geodata.workflow import TRACKED, Registration
 DB_ENV = "RISKMAP_DB"
 DEFAULT_DB = Path("data") / "riskmap.duckdb"
 _VIEW = "riskmap_incoming"
+
+WRITTEN_PREFIX = "written:"
+"""Metadata key prefix of each table's write stamp, renewed by every write to the table."""
 
 WriteMode = Literal["append", "replace", "upsert"]
 """append: keys must be new; replace: empty the table first; upsert: replace rows by key."""
@@ -160,9 +164,12 @@ class Store:
         with self.transaction() as con:
             for name, frame in checked.items():
                 self._insert(con, name, frame, mode=mode)
+            written = set(checked)
             if registered is not None and len(new_rows):
                 self._insert(con, "hazard_ledger", new_rows, mode="append",
                              registered=registered)
+                written |= {"hazard_ledger", "ledger_events"}
+            _stamp(con, written)
         return {name: len(frame) for name, frame in checked.items()}
 
     @staticmethod
@@ -260,6 +267,16 @@ class Store:
         key, value = columns.index("meta_key"), columns.index("meta_value")
         return {r[key]: r[value] for r in rows}
 
+    def versions(self) -> dict[str, str]:
+        """Return a signature of each entity table's content: its row count and write stamp.
+
+        A write to a table changes its signature, also when the row count stays the same (an
+        upsert of changed rows), so caches can be kept per table.
+        """
+        meta = self.meta()
+        return {name: f"{n}:{meta.get(WRITTEN_PREFIX + name, '')}"
+                for name, n in self.counts().items()}
+
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Insert or replace metadata entries, in one transaction."""
         with self.transaction() as con:
@@ -275,6 +292,13 @@ class Store:
     def is_demo(self) -> bool:
         """Return whether the database holds the fictional demo county."""
         return self.meta().get("dataset") == "demo"
+
+
+def _stamp(con: duckdb.DuckDBPyConnection, tables: Collection[str]) -> None:
+    """Renew the write stamp of each entity table of ``tables`` (see ``Store.versions``)."""
+    stamp = uuid.uuid4().hex[:16]
+    for name in sorted(set(tables) & set(ENTITY_TABLES)):
+        con.execute(sql.upsert_sql(get_table(META_TABLE)), [WRITTEN_PREFIX + name, stamp])
 
 
 def _refuse_clashes(con: duckdb.DuckDBPyConnection, table: str, column: str,

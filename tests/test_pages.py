@@ -241,6 +241,27 @@ def test_pages_leave_the_shared_tables_as_loaded(pages_db: Path,
         pd.testing.assert_frame_equal(cached[name], frame, obj=name)
 
 
+def test_a_write_is_seen_and_only_its_tables_are_read_again(demo_db: Path,
+                                                            tmp_path: Path) -> None:
+    """An upsert keeps the row count: it must still be seen, and reload only its table."""
+    from ui.chrome import _store, base_layers, tables
+
+    path = tmp_path / "edited.duckdb"
+    shutil.copyfile(demo_db, path)
+    store = _store(str(path))
+    before, base = tables(store), base_layers(store)
+    site = before["geohazard_sites"].head(1).assign(site_name="改名测试点")
+    store.write("geohazard_sites", site, mode="upsert")
+    after = tables(store)
+    assert "改名测试点" in set(after["geohazard_sites"]["site_name"])
+    assert [n for n in before if after[n] is not before[n]] == ["geohazard_sites"]
+    assert base_layers(store) is base  # sites are not on the base map
+    town = after["townships"].head(1).assign(township_name="改名镇")
+    store.write("townships", town, mode="upsert")
+    assert base_layers(store) is not base
+    assert "改名镇" in set(base_layers(store).towns["township_name"])
+
+
 def test_ledger_trend_chart_draws_found_closed_and_open(pages_db: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     at = _run("ledger", pages_db, monkeypatch)

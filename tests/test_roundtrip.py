@@ -14,7 +14,7 @@ from geodata.exporter import backup, export_frame, restore, short_names
 from geodata.fingerprint import content_hash
 from geodata.importer import import_file
 from geodata.schema import ENTITY_TABLES, TABLES
-from geodata.store import Store
+from geodata.store import WRITTEN_PREFIX, Store
 
 FORMATS = ["csv", "xlsx", "gpkg", "geojson", "shp"]
 
@@ -101,4 +101,6 @@ def test_backup_then_restore_gives_identical_content(demo_db: Path, tmp_path: Pa
         restore(empty, tmp_path / "demo.zip")
         restored = {name: empty.read(name) for name in ENTITY_TABLES}
         assert empty.is_demo() and empty.meta()["demo_seed"] == meta["demo_seed"]
+        stamps = {k: v for k, v in empty.meta().items() if k.startswith(WRITTEN_PREFIX)}
+        assert stamps and not stamps.items() & meta.items()  # fresh: written here, now
     assert content_hash(restored) == content_hash(original)

@@ -52,6 +52,25 @@ def test_failed_write_many_changes_nothing(store: Store, demo_frames: dict) -> N
     assert store.count("geohazard_sites") == 0
 
 
+def test_versions_change_with_each_write_to_a_table_and_only_then(
+        store: Store, demo_frames: dict) -> None:
+    towns = demo_frames["townships"]
+    store.write("townships", towns.head(3))
+    first = store.versions()
+    changed = towns.head(3).assign(township_name=["甲镇", "乙镇", "丙镇"])
+    store.write("townships", changed, mode="upsert")  # same count, other content
+    second = store.versions()
+    assert second["townships"] != first["townships"]
+    assert {k: v for k, v in second.items() if k != "townships"} == {
+        k: v for k, v in first.items() if k != "townships"}
+    bad = changed.assign(township_code=None)
+    with pytest.raises(ValidationError):
+        store.write("townships", bad, mode="upsert")
+    assert store.versions() == second  # a refused write leaves every version as it was
+    store.write("risk_scores", pd.DataFrame(columns=TABLES["risk_scores"].columns))
+    assert store.versions() == second  # results are not data
+
+
 def test_stored_key_clash_is_refused_whole(store: Store, demo_frames: dict) -> None:
     towns = demo_frames["townships"]
     store.write("townships", towns.head(2))

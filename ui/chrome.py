@@ -18,9 +18,9 @@ from analytics.config import RiskConfig, parse_config
 from analytics.engine import RiskResult, score_county
 from geodata.config import CONFIG_DIR, MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
-from geodata.results import load_tables, reference_time
+from geodata.results import LoadedTables, reference_time
 from geodata.schema import Lang
-from geodata.store import Store, default_db_path
+from geodata.store import WRITTEN_PREFIX, Store, default_db_path
 from geodata.workflow import Identity
 from maps.compose import BaseLayers, Caption, base_for_display
 from maps.layers import township_totals
@@ -115,19 +115,38 @@ def open_store() -> Store | None:
 
 
 def data_version(store: Store) -> str:
-    """Return a cheap signature of the stored data: row counts and metadata."""
+    """Return a cheap signature of the stored data: row counts and metadata.
+
+    The metadata holds each table's write stamp, so any write changes it.
+    """
     return repr((sorted(store.counts().items()), sorted(store.meta().items())))
+
+
+def table_version(store: Store, *names: str) -> str:
+    """Return the signature of only the tables ``names`` (and the metadata that is not stamps).
+
+    For what depends on a few tables: a ledger edit does not simplify the base map again.
+    """
+    versions = store.versions()
+    meta = {k: v for k, v in store.meta().items() if not k.startswith(WRITTEN_PREFIX)}
+    return repr(([versions[n] for n in names], sorted(meta.items())))
+
+
+@st.cache_resource(show_spinner=False)
+def _loaded(path: str) -> LoadedTables:
+    return LoadedTables()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _tables(path: str, version: str) -> dict[str, pd.DataFrame]:
     """Return every table, loaded once per data version and shared, not copied.
 
-    A copy per rerun of a province's tables costs seconds, so pages must not modify them
-    (``tests/test_pages.py`` checks that none does).
+    Only the tables a write changed are read again. A copy per rerun of a province's tables
+    costs seconds, so pages must not modify them (``tests/test_pages.py`` checks that none
+    does).
     """
     del version  # part of the cache key only
-    return load_tables(_store(path))
+    return _loaded(path).current(_store(path))
 
 
 @st.cache_resource
@@ -180,15 +199,22 @@ def caption(store: Store, title: str, source: str) -> Caption:
     return Caption(title, lines, demo_label(store))
 
 
+BASE_TABLES = ("townships", "rivers", "road_segments")
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _base(path: str, version: str) -> BaseLayers:
-    data = _tables(path, version)
-    return base_for_display(data["townships"], data["rivers"], data["road_segments"])
+    del version  # cache key only: the versions of BASE_TABLES
+    data = _loaded(path).current(_store(path))
+    return base_for_display(*(data[name] for name in BASE_TABLES))
 
 
 def base_layers(store: Store) -> BaseLayers:
-    """Return the vector base map (townships, rivers, main roads), simplified once."""
-    return _base(str(store.path), data_version(store))
+    """Return the vector base map (townships, rivers, main roads), simplified once.
+
+    Once per version of those tables: not again after, say, a ledger edit.
+    """
+    return _base(str(store.path), table_version(store, *BASE_TABLES))
 
 
 def show_map(m: object, key: str, *, height: int = 560,

@@ -15,12 +15,12 @@ from ui.assets import asset_urls
 from ui.chrome import (
     base_layers,
     caption,
-    data_version,
     display,
     risk,
     risk_config,
     show_map,
     start_page,
+    table_version,
     tables,
     tiles,
     tr,
@@ -55,7 +55,7 @@ if store is not None:
     fill = level.map(LEVEL_COLOURS).fillna("#bdbdbd")
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
         lambda v: tr(f"danger.{int(v)}") if pd.notna(v) else "—")
-    zones = display(_zones(data_version(store), store))
+    zones = display(_zones(table_version(store, "forest_zones"), store))
     forest = folium.GeoJson(geojson_data(zones), name="forest", interactive=False,
                             style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
                                                        "fillColor": "#66bb6a",

@@ -16,12 +16,12 @@ from ui.chrome import (
     base_layers,
     caption,
     current_lang,
-    data_version,
     display,
     first_rows,
     points_or_totals,
     show_map,
     start_page,
+    table_version,
     tables,
     tiles,
     tr,
@@ -112,7 +112,8 @@ def _quiet(version: str, days: int, now: pd.Timestamp, _store) -> pd.DataFrame:
 def _silent(store, sites: pd.DataFrame, names: dict[str, str], now: pd.Timestamp) -> None:
     days = st.number_input(tr("silent_days"), 1, 365,
                            int(warning_settings()["silent_days"]), key="silent_days")
-    quiet = _quiet(data_version(store), int(days), now, store)
+    watched = table_version(store, "geohazard_sites", "monitoring_readings")
+    quiet = _quiet(watched, int(days), now, store)
     st.subheader(tr("silent", days=int(days)))
     site_names = sites.set_index("site_id")["site_name"]
 

@@ -15,13 +15,13 @@ from ui.chrome import (
     base_layers,
     caption,
     current_lang,
-    data_version,
     display,
     points_or_totals,
     risk,
     risk_config,
     show_map,
     start_page,
+    table_version,
     tables,
     tiles,
     too_many,
@@ -65,7 +65,7 @@ store = start_page("roads")
 if store is not None:
     data = tables(store)
     segments = data["road_segments"]
-    severity, classes = _classes(data_version(store), store)
+    severity, classes = _classes(table_version(store, "road_segments", "road_accidents"), store)
     seg_labels = labels("road_segments", current_lang())
     spots = risk(store).black_spots
     spot_tips = tooltip_rows(spots, {"road_code": seg_labels["road_code"],
