@@ -7,6 +7,8 @@ breakdown, plain-Chinese facts, black spots and daily fire-danger levels. Pure: 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -126,23 +128,69 @@ def _breakdown(layer: str, raw: pd.DataFrame, norm: pd.DataFrame,
     return pd.concat(parts, ignore_index=True)
 
 
-def _layer_raw(inp: ind.Inputs) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
-                                         gpd.GeoDataFrame, pd.DataFrame]:
-    geo_raw, geo_facts = ind.geohazard_indicators(inp)
-    fire_raw, fire_facts, danger = ind.fire_indicators(inp)
-    road_raw, road_facts, spots = ind.road_indicators(inp)
-    ledger_raw, ledger_facts = ind.ledger_indicators(inp)
-    raw = {"geohazard": geo_raw, "forest_fire": fire_raw, "road": road_raw,
-           "ledger": ledger_raw}
-    facts = pd.concat([geo_facts, fire_facts, road_facts, ledger_facts], axis=1)
-    return raw, facts.loc[:, ~facts.columns.duplicated()], spots, danger
+INDICATORS: dict[str, Callable[[ind.Inputs], tuple]] = {
+    "geohazard": ind.geohazard_indicators, "forest_fire": ind.fire_indicators,
+    "road": ind.road_indicators, "ledger": ind.ledger_indicators,
+}
+"""Each layer's indicator function: (raw, facts), plus fire's danger and road's black spots."""
 
 
-def score_county(tables: dict[str, pd.DataFrame], config: RiskConfig, *,
-                 as_of: pd.Timestamp, robustness: bool = True) -> RiskResult:
-    """Score every township on every layer and overall; see the module docstring."""
+class LayerMemo:
+    """Each layer's indicators as last worked out, and what they were worked out from.
+
+    Kept by the caller from one ``score_county`` to the next: a layer whose tables (by the
+    versions the caller gives), scoring date and configuration have not changed is not
+    worked out again — after a ledger edit only the ledger layer is.
+    """
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._lock = threading.Lock()
+        self._held: dict[str, tuple[Hashable, tuple]] = {}
+
+    def get(self, layer: str, key: Hashable, make: Callable[[], tuple]) -> tuple:
+        """Return the layer's outputs held for ``key``, or ``make()`` them and hold those."""
+        with self._lock:
+            held = self._held.get(layer)
+        if held is not None and held[0] == key:
+            return held[1]
+        made = make()
+        with self._lock:
+            self._held[layer] = (key, made)
+        return made
+
+
+def _layer_raw(inp: ind.Inputs, versions: Mapping[str, str] | None,
+               memo: LayerMemo | None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
+                                                gpd.GeoDataFrame, pd.DataFrame]:
+    outputs = {}
+    for layer, indicators in INDICATORS.items():
+        names = ind.LAYER_TABLES[layer]
+        def make(indicators: Callable = indicators, names: tuple = names) -> tuple:
+            return indicators(inp.only(names))
+        if memo is None or versions is None:
+            outputs[layer] = make()
+        else:
+            key = (tuple(versions[n] for n in ("townships", *names)), inp.as_of,
+                   inp.config.config_hash)
+            outputs[layer] = memo.get(layer, key, make)
+    raw = {layer: out[0] for layer, out in outputs.items()}
+    facts = pd.concat([out[1] for out in outputs.values()], axis=1)
+    return (raw, facts.loc[:, ~facts.columns.duplicated()], outputs["road"][2],
+            outputs["forest_fire"][2])
+
+
+def score_county(tables: Mapping[str, pd.DataFrame], config: RiskConfig, *,
+                 as_of: pd.Timestamp, robustness: bool = True,
+                 versions: Mapping[str, str] | None = None,
+                 memo: LayerMemo | None = None) -> RiskResult:
+    """Score every township on every layer and overall; see the module docstring.
+
+    With ``versions`` (a signature of each table's content) and a ``memo`` kept from the
+    last call, only the layers whose tables changed are worked out again.
+    """
     inp = ind.prepare_inputs(tables, config, pd.Timestamp(as_of))
-    raw, facts, spots, danger = _layer_raw(inp)
+    raw, facts, spots, danger = _layer_raw(inp, versions, memo)
     min_cov = float(config.general.get("min_coverage", 0.0))
     scores = pd.DataFrame(index=inp.index)
     breakdown, norms = [], {}

@@ -11,7 +11,7 @@ for every township: missing, not zero.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
@@ -104,24 +104,55 @@ INDICATORS: dict[str, IndicatorInfo] = {
 }
 
 
+LAYER_TABLES: dict[str, tuple[str, ...]] = {
+    "geohazard": ("geohazard_sites", "geohazard_events", "facilities", "relocation_sites"),
+    "forest_fire": ("forest_zones", "fire_weather", "fire_events", "facilities",
+                    "relocation_sites", "road_segments"),
+    "road": ("road_segments", "road_accidents"),
+    "ledger": ("hazard_ledger",),
+}
+"""The tables each layer's indicators read besides the townships (``Inputs.only`` holds a
+layer to them): a change to any other table leaves the layer's indicators as they were."""
+
+
 @dataclass
 class Inputs:
-    """The stored tables in a metric CRS, the scoring date and the configuration."""
+    """The stored tables, the scoring date and the configuration; tables read in metres.
+
+    Each table is projected to ``crs`` when first read, so a layer scored again alone
+    projects only its own tables.
+    """
 
     towns: gpd.GeoDataFrame
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     as_of: pd.Timestamp
     config: RiskConfig
     crs: pyproj.CRS
+    readable: frozenset[str] | None = None
+    projected: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def index(self) -> pd.Index:
         """Return the township codes, the index of every indicator frame."""
         return pd.Index(self.towns["township_code"], name="township_code")
 
+    def only(self, names: tuple[str, ...]) -> Inputs:
+        """Return these inputs restricted to the tables ``names`` (projections shared)."""
+        return replace(self, readable=frozenset(names))
+
     def table(self, name: str) -> pd.DataFrame:
-        """Return a stored table (empty frame when absent)."""
-        return self.tables.get(name, pd.DataFrame())
+        """Return a stored table in the metric CRS (empty frame when absent).
+
+        Raises:
+            KeyError: The inputs are restricted (``only``) and ``name`` is not among them.
+        """
+        if self.readable is not None and name not in self.readable:
+            raise KeyError(f"{name} is not among the tables this layer declares")
+        if name not in self.projected:
+            frame = self.tables.get(name, pd.DataFrame())
+            self.projected[name] = to_metric(frame, self.crs) if isinstance(
+                frame, gpd.GeoDataFrame) and not frame.empty else frame
+        return self.projected[name]
 
     def sums(self, values: pd.Series, codes: pd.Series) -> pd.Series:
         """Return per-township sums of ``values`` (0 where none)."""
@@ -133,14 +164,10 @@ class Inputs:
 
 
 def prepare_inputs(tables: Tables, config: RiskConfig, as_of: pd.Timestamp) -> Inputs:
-    """Project every table with geometry to the metric CRS once."""
+    """Return the inputs of a scoring: townships in the metric CRS, other tables as read."""
     towns = tables["townships"]
     crs = metric_crs(towns, config.general.get("metric_crs", "auto"))
-    projected: dict[str, pd.DataFrame] = {}
-    for name, frame in tables.items():
-        projected[name] = to_metric(frame, crs) if isinstance(frame, gpd.GeoDataFrame) \
-            and name != "townships" and not frame.empty else frame
-    return Inputs(towns.to_crs(crs), projected, as_of, config, crs)
+    return Inputs(towns.to_crs(crs), tables, as_of, config, crs)
 
 
 def _recency(times: pd.Series, as_of: pd.Timestamp, half_life_years: float) -> pd.Series:

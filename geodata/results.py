@@ -28,8 +28,11 @@ class LoadedTables:
         self._lock = threading.Lock()
         self._held: dict[str, tuple[str, pd.DataFrame]] = {}
 
-    def current(self, store: Store) -> dict[str, pd.DataFrame]:
-        """Return every entity table of ``store``, reading only those that changed."""
+    def current(self, store: Store) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+        """Return every entity table of ``store`` and its version, reading only what changed.
+
+        The versions are those the frames were read at (``Store.versions``).
+        """
         # Versions first: a write landing between them and a read only causes one more read.
         versions = store.versions()
         with self._lock:
@@ -37,7 +40,9 @@ class LoadedTables:
                 held = self._held.get(name)
                 if held is None or held[0] != version:
                     self._held[name] = (version, store.read(name))
-            return {name: self._held[name][1] for name in versions}
+            held = {name: self._held[name] for name in versions}
+        return ({name: frame for name, (_, frame) in held.items()},
+                {name: version for name, (version, _) in held.items()})
 
 
 def reference_time(store: Store, *, day: bool = False) -> pd.Timestamp:

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from analytics.config import LAYERS, parse_config
-from analytics.engine import RiskResult, score_county
+from analytics.engine import LayerMemo, RiskResult, score_county
+from analytics.indicators import LAYER_TABLES
 from geodata.config import read_toml
 from geodata.demo import AS_OF
 
@@ -84,3 +85,40 @@ def test_worked_example_in_method_doc_matches_the_engine(result: RiskResult) -> 
             got = table.loc[(layer, indicator), column]
         assert got == pytest.approx(value, abs=0.005), key
     assert np.isfinite(list(numbers.values())).all()
+
+
+def _versions(tables: dict, **changed: str) -> dict[str, str]:
+    return {name: changed.get(name, "v0") for name in tables}
+
+
+def test_a_layer_is_worked_out_again_only_when_its_tables_change(demo: dict) -> None:
+    config, as_of = parse_config(read_toml()), pd.Timestamp(AS_OF)
+    memo = LayerMemo()
+    first = score_county(demo, config, as_of=as_of, versions=_versions(demo), memo=memo)
+    ledger = demo["hazard_ledger"]
+    edited = {**demo, "hazard_ledger": ledger[ledger["hazard_level"] != "重大"]}
+    again = score_county(edited, config, as_of=as_of, memo=memo,
+                         versions=_versions(demo, hazard_ledger="v1"))
+    afresh = score_county(edited, config, as_of=as_of)
+    pd.testing.assert_frame_equal(again.scores, afresh.scores)
+    pd.testing.assert_frame_equal(again.indicators, afresh.indicators)
+    pd.testing.assert_frame_equal(again.facts, afresh.facts)
+    assert not again.scores["ledger_score"].equals(first.scores["ledger_score"])
+    assert again.danger is first.danger  # the forest-fire layer was not worked out again
+    moved = {**edited, "road_accidents": demo["road_accidents"].iloc[::2]}
+    third = score_county(moved, config, as_of=as_of, memo=memo,
+                         versions=_versions(demo, hazard_ledger="v1", road_accidents="v1"))
+    pd.testing.assert_frame_equal(third.scores, score_county(moved, config,
+                                                             as_of=as_of).scores)
+    assert third.danger is first.danger
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_reads_only_the_tables_it_declares(demo: dict, layer: str) -> None:
+    """Every other table emptied, a layer scores as before: its declaration is complete."""
+    config, as_of = parse_config(read_toml()), pd.Timestamp(AS_OF)
+    keep = {"townships", *LAYER_TABLES[layer]}
+    bare = {name: frame if name in keep else frame.iloc[0:0] for name, frame in demo.items()}
+    full = score_county(demo, config, as_of=as_of).scores[f"{layer}_score"]
+    pd.testing.assert_series_equal(
+        score_county(bare, config, as_of=as_of).scores[f"{layer}_score"], full)

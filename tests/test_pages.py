@@ -244,18 +244,19 @@ def test_pages_leave_the_shared_tables_as_loaded(pages_db: Path,
 def test_a_write_is_seen_and_only_its_tables_are_read_again(demo_db: Path,
                                                             tmp_path: Path) -> None:
     """An upsert keeps the row count: it must still be seen, and reload only its table."""
-    from ui.chrome import _store, base_layers, tables
+    from ui.chrome import _store, base_layers, risk, tables
 
     path = tmp_path / "edited.duckdb"
     shutil.copyfile(demo_db, path)
     store = _store(str(path))
-    before, base = tables(store), base_layers(store)
+    before, base, scored = tables(store), base_layers(store), risk(store)
     site = before["geohazard_sites"].head(1).assign(site_name="改名测试点")
     store.write("geohazard_sites", site, mode="upsert")
     after = tables(store)
     assert "改名测试点" in set(after["geohazard_sites"]["site_name"])
     assert [n for n in before if after[n] is not before[n]] == ["geohazard_sites"]
     assert base_layers(store) is base  # sites are not on the base map
+    assert risk(store) is not scored and risk(store).danger is scored.danger  # fire kept
     town = after["townships"].head(1).assign(township_name="改名镇")
     store.write("townships", town, mode="upsert")
     assert base_layers(store) is not base

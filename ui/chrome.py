@@ -15,7 +15,7 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from analytics.config import RiskConfig, parse_config
-from analytics.engine import RiskResult, score_county
+from analytics.engine import LayerMemo, RiskResult, score_county
 from geodata.config import CONFIG_DIR, MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
 from geodata.results import LoadedTables, reference_time
@@ -138,6 +138,11 @@ def _loaded(path: str) -> LoadedTables:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
+def _snapshot(path: str, version: str) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    del version  # part of the cache key only
+    return _loaded(path).current(_store(path))
+
+
 def _tables(path: str, version: str) -> dict[str, pd.DataFrame]:
     """Return every table, loaded once per data version and shared, not copied.
 
@@ -145,8 +150,12 @@ def _tables(path: str, version: str) -> dict[str, pd.DataFrame]:
     costs seconds, so pages must not modify them (``tests/test_pages.py`` checks that none
     does).
     """
-    del version  # part of the cache key only
-    return _loaded(path).current(_store(path))
+    return _snapshot(path, version)[0]
+
+
+@st.cache_resource(show_spinner=False)
+def _memo(path: str) -> LayerMemo:
+    return LayerMemo()
 
 
 @st.cache_resource
@@ -163,7 +172,10 @@ def warning_settings() -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _scores(path: str, version: str, as_of: pd.Timestamp) -> RiskResult:
-    return score_county(_tables(path, version), risk_config(), as_of=as_of)
+    # Layers whose tables did not change since the last scoring are not worked out again.
+    frames, versions = _snapshot(path, version)
+    return score_county(frames, risk_config(), as_of=as_of, versions=versions,
+                        memo=_memo(path))
 
 
 def tables(store: Store) -> dict[str, pd.DataFrame]:
@@ -205,7 +217,7 @@ BASE_TABLES = ("townships", "rivers", "road_segments")
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _base(path: str, version: str) -> BaseLayers:
     del version  # cache key only: the versions of BASE_TABLES
-    data = _loaded(path).current(_store(path))
+    data = _loaded(path).current(_store(path))[0]
     return base_for_display(*(data[name] for name in BASE_TABLES))
 
 
