@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import LAYERS, RiskConfig
-from analytics.scoring import composite, ranks
+from analytics.scoring import composite_score, composite_terms
 
 
 def _layer_draws(norm: pd.DataFrame, weights: np.ndarray, min_cov: float) -> np.ndarray:
@@ -26,6 +26,20 @@ def _layer_draws(norm: pd.DataFrame, weights: np.ndarray, min_cov: float) -> np.
     with np.errstate(invalid="ignore", divide="ignore"):
         score = (filled @ weights.T) / used
     return np.where(coverage >= min_cov, score, np.nan)
+
+
+RUNS_AT_ONCE = 20
+"""Monte-Carlo runs scored together (runs × townships × layers floats at a time)."""
+
+
+def descending_ranks(scores: np.ndarray) -> np.ndarray:
+    """Return 1 for the highest score; ties share the better rank; NaN stays NaN.
+
+    What ``scoring.ranks`` gives, on a plain array.
+    """
+    order = np.sort(-scores[~np.isnan(scores)])
+    ranked = np.searchsorted(order, -scores, side="left") + 1.0
+    return np.where(np.isnan(scores), np.nan, ranked)
 
 
 def rank_intervals(norm: Mapping[str, pd.DataFrame], config: RiskConfig) -> pd.DataFrame:
@@ -50,11 +64,12 @@ def rank_intervals(norm: Mapping[str, pd.DataFrame], config: RiskConfig) -> pd.D
     geometric = (rng.random(runs) < 0.5) if settings.get("vary_method") else np.full(
         runs, method == "geometric")
     ranks_ = np.empty((runs, len(index)))
-    for run in range(runs):
-        layers = pd.DataFrame({lay: layer_draws[lay][:, run] for lay in LAYERS}, index=index)
-        weights = dict(zip(LAYERS, lw[run], strict=True))
-        score, _ = composite(layers, weights, "geometric" if geometric[run] else "arithmetic")
-        ranks_[run] = ranks(score).to_numpy()
+    for start in range(0, runs, RUNS_AT_ONCE):  # bounded memory at 40,000 townships
+        part = slice(start, start + RUNS_AT_ONCE)
+        values = np.stack([layer_draws[lay][:, part].T for lay in LAYERS], axis=-1)
+        scores = composite_score(composite_terms(values, lw[part], geometric[part]),
+                                 geometric[part])
+        ranks_[part] = [descending_ranks(row) for row in scores]
     low, high = settings.get("interval", [5, 95])
     return pd.DataFrame({
         "rank_low": np.nanpercentile(ranks_, low, axis=0),

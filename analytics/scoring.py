@@ -66,21 +66,41 @@ def contributions(norm: pd.DataFrame, specs: tuple[IndicatorSpec, ...]) -> pd.Da
     return norm.fillna(0) * share
 
 
+def composite_terms(values: np.ndarray, weights: np.ndarray,
+                    geometric: bool | np.ndarray) -> np.ndarray:
+    """Return each layer's term of the composite, the layers' weights renormalised per row.
+
+    ``values`` is (townships × layers), NaN where a layer has no score, or (runs ×
+    townships × layers) with ``weights`` (runs × layers) and ``geometric`` (runs) to score
+    many weightings at once. A row without any score has NaN terms.
+    """
+    have = ~np.isnan(values) * np.asarray(weights, dtype=float)[..., None, :]
+    total = have.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w_norm = have / np.where(total == 0, np.nan, total)
+    filled = np.nan_to_num(values, nan=0.0)
+    geometric = np.asarray(geometric)[..., None, None]
+    return w_norm * np.where(geometric, np.log1p(filled), filled)
+
+
+def composite_score(terms: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
+    """Return the composite score from ``composite_terms`` (NaN for a row without scores)."""
+    added = np.nansum(terms, axis=-1)
+    score = np.where(np.asarray(geometric)[..., None], np.expm1(added), added)
+    return np.where(np.isnan(terms).all(axis=-1), np.nan, score)
+
+
 def composite(layers: pd.DataFrame, weights: Mapping[str, float],
               method: str) -> tuple[pd.Series, pd.DataFrame]:
     """Return the composite score and each layer's share of it (shares add up to it)."""
-    w = pd.Series(weights, dtype=float).reindex(layers.columns).fillna(0)
-    have = layers.notna().astype(float) * w
-    w_norm = have.div(have.sum(axis=1).replace(0, np.nan), axis=0)
-    if method == "geometric":
-        terms = w_norm * np.log1p(layers.fillna(0))
-        score = np.expm1(terms.sum(axis=1))
-    else:
-        terms = w_norm * layers.fillna(0)
-        score = terms.sum(axis=1)
+    w = pd.Series(weights, dtype=float).reindex(layers.columns).fillna(0).to_numpy()
+    geometric = method == "geometric"
+    values = composite_terms(layers.to_numpy(float), w, geometric)
+    score = pd.Series(composite_score(values, geometric), index=layers.index)
+    terms = pd.DataFrame(values, index=layers.index, columns=layers.columns)
     total = terms.sum(axis=1).replace(0, np.nan)
     shares = terms.div(total, axis=0).mul(score, axis=0).fillna(0)
-    return score.where(w_norm.notna().any(axis=1)), shares
+    return score, shares
 
 
 def classify(score: pd.Series, breaks: tuple[float, float, float]) -> pd.Series:
