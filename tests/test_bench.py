@@ -30,12 +30,12 @@ import suite
 
 def test_suite_at_county_size_produces_every_figure(demo_frames: dict) -> None:
     figures = suite.run_size("county", repeat=1, county=demo_frames)
-    expected = {"scoring_s", "import_rows_per_s", "read_check_rows_per_s",
-                "naive_read_check_rows_per_s", "read_check_ratio", "assign_sjoin_s",
-                "assign_xy_s", "assign_duckdb_s", "assign_ratio", "map_build_s", "map_payload_mb",
-                "map_with_sites_payload_mb", "naive_map_build_s", "naive_map_payload_mb",
-                "payload_ratio", "payload_ratio_with_sites", "payload_ratio_coarse_borders",
-                "map_base_s", "peak_rss_mb"}
+    expected = {"scoring_s", "scoring_with_intervals_s", "import_rows_per_s",
+                "read_check_rows_per_s", "naive_read_check_rows_per_s", "read_check_ratio",
+                "assign_sjoin_s", "assign_xy_s", "assign_duckdb_s", "assign_ratio", "map_build_s",
+                "map_payload_mb", "map_with_sites_payload_mb", "naive_map_build_s",
+                "naive_map_payload_mb", "payload_ratio", "payload_ratio_with_sites",
+                "payload_ratio_coarse_borders", "map_base_s", "peak_rss_mb"}
     assert expected <= set(figures)
     assert all(math.isfinite(v) and v > 0 for k, v in figures.items() if k in expected)
     assert figures["import_rows"] == len(demo_frames["hazard_ledger"])

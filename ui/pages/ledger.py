@@ -11,6 +11,7 @@ from maps.layers import circle_points, tooltip_rows
 from ui import ledger_forms, ledger_reports
 from ui.assets import asset_urls
 from ui.chrome import (
+    BASE_TABLES,
     as_of,
     base_layers,
     caption,
@@ -23,6 +24,7 @@ from ui.chrome import (
     risk,
     show_map,
     start_page,
+    table_version,
     tables,
     tiles,
     tr,
@@ -56,10 +58,10 @@ def _filters(ledger: pd.DataFrame, names: dict[str, str], today: pd.Timestamp) -
     return keep
 
 
-@st.cache_resource(show_spinner=False)
-def _cached_base(version: str, lang: str, _store: object) -> object:
-    """The ledger map without its points: built once per data version and language."""
-    del version, lang  # cache keys only
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cached_base(version: str, lang: str, day: pd.Timestamp, _store: object) -> object:
+    """The ledger map without its points: once per base-map version, language and date."""
+    del version, lang, day  # cache keys only (a ledger edit leaves the base map as it is)
     legend = (tr("legend.ledger"), [(COLOURS[k], tr(f"ledger.{k}")) for k in COLOURS])
     return page_map(base_layers(_store), asset_urls(),
                     caption(_store, tr("ledger"), tr("src.ledger")), legend=legend,
@@ -67,7 +69,8 @@ def _cached_base(version: str, lang: str, _store: object) -> object:
 
 
 def _base_map(store) -> object:
-    return _cached_base(data_version(store), current_lang(), store)
+    return _cached_base(table_version(store, *BASE_TABLES), current_lang(), as_of(store),
+                        store)
 
 
 def _state(ledger: pd.DataFrame) -> pd.Series:
