@@ -93,29 +93,37 @@ def priorities(ledger: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
         "days_overdue": overdue.astype(int), **near, "township_class": town,
     })
     out["priority"] = out["severity"] * out["exposure"] * out["urgency"]
-    out["why"] = [_why(r, level_w.loc[i], domain_w.loc[i], exp_["distance_m"])
-                  for i, r in out.iterrows()]
+    out["why"] = _why(out, level_w, domain_w, exp_["distance_m"])
     out = out.sort_values(["priority", "hazard_id"], ascending=[False, True])
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)
 
 
-def _why(row: pd.Series, level_w: float, domain_w: float, distance: float) -> str:
-    """Return the plain-Chinese reason for one hazard's place."""
-    parts = [f"{row['hazard_level']}隐患×{level_w:g}·{row['domain']}×{domain_w:g}"]
-    near = [f"{label}{int(row[k])}" for k, label in (("schools", "学校"),
-                                                     ("relocation_sites", "安置点"),
-                                                     ("hospitals", "医院")) if row[k] > 0]
-    if near or row["people"] > 0:
-        parts.append(f"{int(distance)}米内{'、'.join(near) or ''}"
-                     f"{'，' if near else ''}约{int(row['people']):,}人")
-    if isinstance(row["township_class"], str) and row["township_class"] in ("重大", "较大"):
-        parts.append(f"所在乡镇综合风险{row['township_class']}")
-    if row["days_overdue"] > 0:
-        parts.append(f"已超期{row['days_overdue']}天")
-    elif row["urgency"] > 1:
-        parts.append("临近整改时限")
-    return "；".join(parts)
+def _why(out: pd.DataFrame, level_w: pd.Series, domain_w: pd.Series,
+         distance: float) -> pd.Series:
+    """Return the plain-Chinese reason for each hazard's place (all rows at once)."""
+    def g(weights: pd.Series) -> pd.Series:
+        return weights.map(lambda w: f"{w:g}").astype(object)
+
+    why = (out["hazard_level"].astype(object) + "隐患×" + g(level_w) + "·"
+           + out["domain"].astype(object) + "×" + g(domain_w))
+    near = pd.Series("", index=out.index, dtype=object)
+    for key, label in (("schools", "学校"), ("relocation_sites", "安置点"), ("hospitals", "医院")):
+        has = out[key] > 0
+        item = label + out[key].fillna(0).astype(int).astype(str)
+        near = near.where(~has, near.where(near == "", near + "、") + item)
+    people = out["people"] > 0
+    reach = ((near != "") | people)
+    count = out["people"].fillna(0).astype(int).map("{:,}".format).astype(object)
+    why = why.where(~reach, why + "；" + f"{int(distance)}米内" + near
+                    + np.where(near != "", "，", "") + "约" + count + "人")
+    town = out["township_class"]
+    serious = town.isin(["重大", "较大"])
+    why = why.where(~serious, why + "；所在乡镇综合风险" + town.where(serious, "").astype(object))
+    late = out["days_overdue"] > 0
+    soon = ~late & (out["urgency"] > 1)
+    why = why.where(~late, why + "；已超期" + out["days_overdue"].astype(str) + "天")
+    return why.where(~soon, why + "；临近整改时限").astype("str")
 
 
 def ledger_weight(ranked: pd.DataFrame, config: RiskConfig) -> pd.Series:

@@ -100,3 +100,21 @@ def test_budget_choice_beats_random_picks_on_the_demo(demo_frames: dict) -> None
         randoms.append(removed(ranked["hazard_id"].iloc[within].tolist()))
     assert ours > max(randoms), (ours, randoms)
     assert ours > 0
+
+
+def test_reasons_read_in_full() -> None:
+    """Each part of a reason, in order, and nothing for what does not apply."""
+    far = Point(106.5, 27.5)
+    out = _rank(_ledger(
+        {"hazard_id": "ALL", "hazard_level": "重大", "geometry": Point(106.002, 27.0),
+         "township_code": "R", "deadline": AS_OF - pd.Timedelta(days=3)},
+        {"hazard_id": "SOON", "geometry": far, "deadline": AS_OF + pd.Timedelta(days=2)},
+        {"hazard_id": "NONE", "geometry": far}), pd.Series({"R": "重大"}))
+    level, domain = SETTINGS["severity"]["level"], SETTINGS["severity"]["domain"]
+    distance = int(SETTINGS["exposure"]["distance_m"])
+    assert out.loc["ALL", "why"] == (
+        f"重大隐患×{level['重大']:g}·消防×{domain['消防']:g}；{distance}米内学校1，约800人；"
+        "所在乡镇综合风险重大；已超期3天")
+    plain = f"一般隐患×{level['一般']:g}·消防×{domain['消防']:g}"
+    assert out.loc["SOON", "why"] == plain + "；临近整改时限"
+    assert out.loc["NONE", "why"] == plain
