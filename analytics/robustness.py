@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import LAYERS, RiskConfig
-from analytics.scoring import composite_score, composite_terms
+from analytics.scoring import composite_score, composite_terms, descending_ranks
 
 
 def _layer_draws(norm: pd.DataFrame, weights: np.ndarray, min_cov: float) -> np.ndarray:
@@ -30,16 +30,6 @@ def _layer_draws(norm: pd.DataFrame, weights: np.ndarray, min_cov: float) -> np.
 
 RUNS_AT_ONCE = 20
 """Monte-Carlo runs scored together (runs × townships × layers floats at a time)."""
-
-
-def descending_ranks(scores: np.ndarray) -> np.ndarray:
-    """Return 1 for the highest score; ties share the better rank; NaN stays NaN.
-
-    What ``scoring.ranks`` gives, on a plain array.
-    """
-    order = np.sort(-scores[~np.isnan(scores)])
-    ranked = np.searchsorted(order, -scores, side="left") + 1.0
-    return np.where(np.isnan(scores), np.nan, ranked)
 
 
 def rank_intervals(norm: Mapping[str, pd.DataFrame], config: RiskConfig) -> pd.DataFrame:

@@ -131,6 +131,14 @@ def apply_overrides(classes: pd.Series, facts: pd.DataFrame, layer: str,
     return out, fired
 
 
+def descending_ranks(scores: np.ndarray) -> np.ndarray:
+    """Return 1 for the highest score; ties share the better rank; NaN stays NaN."""
+    order = np.sort(-scores[~np.isnan(scores)])
+    ranked = np.searchsorted(order, -scores, side="left") + 1.0
+    return np.where(np.isnan(scores), np.nan, ranked)
+
+
 def ranks(score: pd.Series) -> pd.Series:
     """Return 1 for the riskiest township; ties share the better rank."""
-    return score.rank(ascending=False, method="min")
+    return pd.Series(descending_ranks(score.to_numpy(float)), index=score.index,
+                     name=score.name)

@@ -276,13 +276,14 @@ class Store:
         key, value = columns.index("meta_key"), columns.index("meta_value")
         return {r[key]: r[value] for r in rows}
 
-    def versions(self) -> dict[str, str]:
+    def versions(self, meta: Mapping[str, str] | None = None) -> dict[str, str]:
         """Return a signature of each entity table's content: its row count and write stamp.
 
         A write to a table changes its signature, also when the row count stays the same (an
-        upsert of changed rows), so caches can be kept per table.
+        upsert of changed rows), so caches can be kept per table. ``meta``: ``meta()`` when
+        the caller has read it already.
         """
-        meta = self.meta()
+        meta = self.meta() if meta is None else meta
         return {name: f"{n}:{meta.get(WRITTEN_PREFIX + name, '')}"
                 for name, n in self.counts().items()}
 

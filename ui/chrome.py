@@ -19,7 +19,7 @@ from analytics.engine import LayerMemo, RiskResult, score_county
 from geodata.config import CONFIG_DIR, MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
 from geodata.results import LoadedTables, reference_time
-from geodata.schema import Lang
+from geodata.schema import ENTITY_TABLES, Lang
 from geodata.store import WRITTEN_PREFIX, Store, default_db_path
 from geodata.workflow import Identity
 from maps.compose import BaseLayers, Caption, base_for_display
@@ -115,11 +115,8 @@ def open_store() -> Store | None:
 
 
 def data_version(store: Store) -> str:
-    """Return a cheap signature of the stored data: row counts and metadata.
-
-    The metadata holds each table's write stamp, so any write changes it.
-    """
-    return repr((sorted(store.counts().items()), sorted(store.meta().items())))
+    """Return a cheap signature of the stored data: every table's version and the metadata."""
+    return table_version(store, *ENTITY_TABLES)
 
 
 def table_version(store: Store, *names: str) -> str:
@@ -127,9 +124,10 @@ def table_version(store: Store, *names: str) -> str:
 
     For what depends on a few tables: a ledger edit does not simplify the base map again.
     """
-    versions = store.versions()
-    meta = {k: v for k, v in store.meta().items() if not k.startswith(WRITTEN_PREFIX)}
-    return repr(([versions[n] for n in names], sorted(meta.items())))
+    meta = store.meta()
+    versions = store.versions(meta)
+    rest = {k: v for k, v in meta.items() if not k.startswith(WRITTEN_PREFIX)}
+    return repr(([versions[n] for n in names], sorted(rest.items())))
 
 
 @st.cache_resource(show_spinner=False)
