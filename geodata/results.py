@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Collection
 
 import pandas as pd
 
@@ -28,13 +29,17 @@ class LoadedTables:
         self._lock = threading.Lock()
         self._held: dict[str, tuple[str, pd.DataFrame]] = {}
 
-    def current(self, store: Store) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    def current(self, store: Store, names: Collection[str] | None = None
+                ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
         """Return every entity table of ``store`` and its version, reading only what changed.
 
-        The versions are those the frames were read at (``Store.versions``).
+        The versions are those the frames were read at (``Store.versions``). ``names``:
+        only these tables (the base map needs three of them).
         """
         # Versions first: a write landing between them and a read only causes one more read.
         versions = store.versions()
+        if names is not None:
+            versions = {name: versions[name] for name in names}
         with self._lock:
             for name, version in versions.items():
                 held = self._held.get(name)

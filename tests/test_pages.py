@@ -271,3 +271,36 @@ def test_ledger_trend_chart_draws_found_closed_and_open(pages_db: Path,
     assert len(charts) == 1
     assert charts[0]["encoding"]["color"]["sort"] == ["排查数", "销号数", "未销号"]
     assert charts[0]["mark"]["type"] == "line"
+
+
+def test_base_map_is_simplified_in_the_background(demo_db: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the store starts the base map off the page's thread; a failure is not kept."""
+    import threading
+
+    import ui.chrome as chrome
+    from maps.compose import base_for_display
+
+    path = tmp_path / "base.duckdb"
+    shutil.copyfile(demo_db, path)
+    threads: list[str] = []
+    failing = [True]
+
+    def build(*layers: object) -> object:
+        threads.append(threading.current_thread().name)
+        if failing[0]:
+            raise RuntimeError("build failed")
+        return base_for_display(*layers)
+
+    monkeypatch.setattr(chrome, "base_for_display", build)
+    store = chrome._store(str(path))
+    chrome.start_base_layers(store)
+    with pytest.raises(RuntimeError, match="build failed"):
+        chrome.base_layers(store)
+    failing[0] = False
+    base = chrome.base_layers(store)  # tried again, not the failure kept
+    assert len(threads) == 2 and all(n.startswith("riskmap-base") for n in threads)
+    towns = store.read("townships")
+    assert base.towns.geometry.geom_equals_exact(
+        base_for_display(towns, None, None).towns.geometry, 0).all()
+    assert chrome.base_layers(store) is base and len(threads) == 2

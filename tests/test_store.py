@@ -71,6 +71,28 @@ def test_versions_change_with_each_write_to_a_table_and_only_then(
     assert store.versions() == second  # results are not data
 
 
+def test_loaded_tables_read_only_what_changed_and_what_is_named(
+        store: Store, demo_frames: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geodata.results import LoadedTables
+
+    towns = demo_frames["townships"]
+    store.write("townships", towns.head(3))
+    reads: list[str] = []
+    read = store.read
+    monkeypatch.setattr(store, "read", lambda name: reads.append(name) or read(name))
+    loaded = LoadedTables()
+    frames, versions = loaded.current(store, ["townships", "rivers"])
+    assert reads == ["townships", "rivers"] and set(frames) == {"townships", "rivers"}
+    assert versions == {n: store.versions()[n] for n in ("townships", "rivers")}
+    everything, _ = loaded.current(store)
+    assert set(reads[2:]) == set(ENTITY_TABLES) - {"townships", "rivers"}
+    assert everything["townships"] is frames["townships"]  # read once, shared
+    store.write("townships", towns.iloc[3:4])
+    reads.clear()
+    again, _ = loaded.current(store)
+    assert reads == ["townships"] and len(again["townships"]) == 4
+
+
 def test_stored_key_clash_is_refused_whole(store: Store, demo_frames: dict) -> None:
     towns = demo_frames["townships"]
     store.write("townships", towns.head(2))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,12 @@ def open_store() -> Store | None:
         st.error(tr("db_missing", path=path))
         return None
     try:
-        return _store(str(path))
+        store = _store(str(path))
     except RiskMapError as exc:
         st.error(str(exc))
         return None
+    start_base_layers(store)
+    return store
 
 
 def data_version(store: Store) -> str:
@@ -212,11 +215,28 @@ def caption(store: Store, title: str, source: str) -> Caption:
 BASE_TABLES = ("townships", "rivers", "road_segments")
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _base(path: str, version: str) -> BaseLayers:
-    del version  # cache key only: the versions of BASE_TABLES
-    data = _loaded(path).current(_store(path))[0]
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="riskmap-base")
+"""Simplifies the base map while the page reads and scores the rest (GEOS frees the GIL)."""
+
+
+def _simplified_base(loaded: LoadedTables, store: Store) -> BaseLayers:
+    data = loaded.current(store, BASE_TABLES)[0]
     return base_for_display(*(data[name] for name in BASE_TABLES))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _base(path: str, version: str) -> Future[BaseLayers]:
+    del version  # cache key only: the versions of BASE_TABLES
+    return _BACKGROUND.submit(_simplified_base, _loaded(path), _store(path))
+
+
+def start_base_layers(store: Store) -> None:
+    """Start simplifying the base map in the background, if it is not done for this version.
+
+    A province's 1,500 townships take seconds to simplify as a coverage; started when the
+    store opens, that overlaps reading the tables and scoring instead of following them.
+    """
+    _base(str(store.path), table_version(store, *BASE_TABLES))
 
 
 def base_layers(store: Store) -> BaseLayers:
@@ -224,7 +244,10 @@ def base_layers(store: Store) -> BaseLayers:
 
     Once per version of those tables: not again after, say, a ledger edit.
     """
-    return _base(str(store.path), table_version(store, *BASE_TABLES))
+    built = _base(str(store.path), table_version(store, *BASE_TABLES))
+    if built.exception() is not None:
+        _base.clear()  # a failed build is not kept: the next run tries again
+    return built.result()
 
 
 def show_map(m: object, key: str, *, height: int = 560,
