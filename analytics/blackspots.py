@@ -18,6 +18,8 @@ import pandas as pd
 import shapely
 from shapely import ops
 
+from geodata.columns import isin
+
 SPOT_COLUMNS = ["road_code", "township_code", "accidents", "deaths", "injuries", "start_m",
                 "end_m", "length_m"]
 
@@ -29,7 +31,7 @@ def snap_accidents(accidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     Both frames must be in the same projected CRS; accidents that snap to nothing are
     dropped.
     """
-    known = accidents["segment_id"].isin(segments["segment_id"])
+    known = isin(accidents["segment_id"], segments["segment_id"])
     loose = accidents[~known]
     if not loose.empty:
         joined = gpd.sjoin_nearest(loose[["geometry"]], segments[["segment_id", "geometry"]],
@@ -37,7 +39,7 @@ def snap_accidents(accidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
         joined = joined[~joined.index.duplicated()]
         accidents = accidents.copy()
         accidents.loc[joined.index, "segment_id"] = joined["segment_id"]
-        known = accidents["segment_id"].isin(segments["segment_id"])
+        known = isin(accidents["segment_id"], segments["segment_id"])
     return accidents[known]
 
 
@@ -107,8 +109,11 @@ def find_black_spots(accidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, *,
             continue  # too few accidents on the whole road for any window to qualify
         parts = _merged(seg_geoms[lines_of[road]])
         nearest = _nearest_part(points[pos], parts)
-        for j, line in enumerate(parts):
-            sel = pos[nearest == j]
+        # Only the parts that could hold a window: a road in a province has thousands.
+        count = np.bincount(nearest, minlength=len(parts))
+        dead = np.bincount(nearest, weights=deaths[pos], minlength=len(parts))
+        for j in np.flatnonzero((count >= rule[1]) | (dead >= rule[2])):
+            line, sel = parts[j], pos[nearest == j]
             chain = shapely.line_locate_point(line, points[sel])
             for a, b in _windows(chain, deaths[sel], *rule):
                 inside = (chain >= a) & (chain <= b)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.spatial import metric_crs
+from geodata.columns import isin
 
 WINDOW = ["window_end", "window_hours", "rainfall_kind"]
 COLUMNS = ["site_id", *WINDOW, "rainfall_mm", "rank", "scenario"]
@@ -121,7 +122,7 @@ def per_site(sites: pd.DataFrame, rain: pd.DataFrame, *,
     rain = rain.assign(scenario=rain["scenario"].fillna(False).astype(bool)
                        if "scenario" in rain else False)
     grid = is_grid(rain)
-    own = rain[rain["site_id"].isin(sites["site_id"])].assign(rank=RANKS["site"])
+    own = rain[isin(rain["site_id"], sites["site_id"])].assign(rank=RANKS["site"])
     town_rows = rain[~grid & rain["site_id"].isna() & rain["township_code"].notna()]
     by_town = town_rows.drop(columns=["site_id"]).merge(
         sites[["site_id", "township_code"]], on="township_code").assign(rank=RANKS["township"])

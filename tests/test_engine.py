@@ -167,6 +167,29 @@ def test_black_spot_windows_find_the_planted_cluster_only() -> None:
     assert find_black_spots(old, road, as_of=AS_OF, settings=settings_, snap_m=50).empty
 
 
+
+def test_black_spots_on_a_road_in_pieces() -> None:
+    """A road in two pieces: a cluster on the second, too few on the first, deaths count."""
+    road = gpd.GeoDataFrame({"segment_id": ["A", "B"], "road_code": ["X1", "X1"],
+                             "township_code": [CODES[0]] * 2},
+                            geometry=[LineString([(0, 0), (3000, 0)]),
+                                      LineString([(0, 2000), (3000, 2000)])], crs=32648)
+    xs = [(500, 10), (600, 10), (2000, 1990), (2050, 1990), (2100, 1990), (2150, 1990),
+          (2200, 1990)]
+    acc = gpd.GeoDataFrame({"accident_time": pd.Timestamp("2026-01-01"),
+                            "segment_id": ["A", "A", "B", "B", "B", None, None],
+                            "deaths": [2, 1, 0, 0, 0, 0, 0], "injuries": 0},
+                           geometry=[Point(x, y) for x, y in xs], crs=32648)
+    settings_ = {"window_m": 500, "period_years": 3, "min_accidents": 5, "min_deaths": 3}
+    spots = find_black_spots(acc, road, as_of=AS_OF, settings=settings_, snap_m=50)
+    assert len(spots) == 2
+    by_deaths, by_count = spots.sort_values("deaths", ascending=False).to_dict("records")
+    assert by_deaths["accidents"] == 2 and by_deaths["deaths"] == 3
+    assert by_deaths["geometry"].distance(Point(550, 0)) < 1
+    assert by_count["accidents"] == 5 and by_count["deaths"] == 0
+    assert by_count["start_m"] <= 2000 and by_count["end_m"] >= 2200
+    assert by_count["geometry"].distance(Point(2100, 2000)) < 1
+
 def _weather(**values: float) -> pd.DataFrame:
     row = {"township_code": "t", "weather_date": pd.Timestamp("2026-01-15"), "max_temp_c": 10,
            "min_rh_pct": 80, "max_wind_ms": 1, "precip_mm": 0, "days_without_rain": 0}
