@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import coords, locate, profiles, readers
+from geodata.columns import isin
 from geodata.errors import Problem, RiskMapError
 from geodata.headers import HeaderMatch, header_score, match_headers
 from geodata.ledger_events import import_events
@@ -274,8 +275,12 @@ def diff_status(incoming: pd.DataFrame, stored: pd.DataFrame, table: Table) -> p
     if stored.empty:
         return status
     old = stored.set_index(key)
-    keys = pd.MultiIndex.from_frame(incoming[key]) if len(key) > 1 else pd.Index(incoming[key[0]])
-    present = keys.isin(old.index)
+    if len(key) > 1:
+        keys = pd.MultiIndex.from_frame(incoming[key])
+        present = keys.isin(old.index)
+    else:  # through pyarrow: pandas' isin takes seconds for a province's ledger
+        keys = pd.Index(incoming[key[0]])
+        present = isin(incoming[key[0]], stored[key[0]])
     if not present.any():
         return status
     old = old.reindex(keys[present])
