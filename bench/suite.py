@@ -5,8 +5,10 @@ Usage: ``python bench/suite.py [--size county|province|national] [--repeat 3]
 median of ``repeat`` runs of:
 
 - import: the size's hazard ledger as CSV through ``geodata.importer.import_file`` into a
-  fresh database (rows/s, history events included); and reading + checking alone (our
-  ``read_checked``) against pandas ``read_csv`` + row-by-row validation in Python;
+  fresh database (rows/s, history events included), then the same ledger a month later, one
+  row in ten edited, into that database (rows/s of the file; each edit an event); and
+  reading + checking alone (our ``read_checked``) against pandas ``read_csv`` + row-by-row
+  validation in Python;
 - township assignment: ledger points to townships with ``geopandas.sjoin`` (what scoring
   uses) and ``geodata.locate.township_of`` (what the importer uses: ``contains_xy`` on the
   coordinates) against a DuckDB spatial join (``ST_Contains``, points and polygons loaded);
@@ -100,6 +102,13 @@ def naive_validate(path: Path) -> int:
     return bad
 
 
+def edited_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Return the ledger as a month later: one row in ten edited (a new responsible person)."""
+    edited = ledger.copy()
+    edited.loc[edited.index[::10], "responsible_person"] = "新任责任人"
+    return edited
+
+
 def import_figures(ledger: pd.DataFrame, towns: gpd.GeoDataFrame,
                    repeat: int) -> dict[str, float]:
     """Return ledger import rows/s, ours and the naive read + row-by-row validation.
@@ -114,6 +123,10 @@ def import_figures(ledger: pd.DataFrame, towns: gpd.GeoDataFrame,
         with Store(template) as store:
             store.write("townships", towns)
 
+        edited = export_frame("hazard_ledger", edited_ledger(ledger),
+                              Path(tmp) / "edited.csv")
+        again: list[float] = []
+
         def ours() -> float:
             db = shutil.copy(template, Path(tmp) / "run.duckdb")
             with Store(db) as store:
@@ -121,6 +134,10 @@ def import_figures(ledger: pd.DataFrame, towns: gpd.GeoDataFrame,
                 report = import_file(store, "hazard_ledger", csv)
                 took = time.perf_counter() - t0
                 assert report.written, report.summary()
+                t0 = time.perf_counter()
+                report = import_file(store, "hazard_ledger", edited)
+                again.append(time.perf_counter() - t0)
+                assert report.changed == len(ledger.index[::10]), report.summary()
             Path(db).unlink()
             return took
 
@@ -129,6 +146,7 @@ def import_figures(ledger: pd.DataFrame, towns: gpd.GeoDataFrame,
         check_s = median_time(lambda: read_checked("hazard_ledger", csv, towns_frame), repeat)
         naive_s = median_time(lambda: naive_validate(csv), repeat)
     return {"import_rows": len(ledger), "import_rows_per_s": len(ledger) / ours_s,
+            "reimport_rows_per_s": len(ledger) / statistics.median(again),
             "read_check_rows_per_s": len(ledger) / check_s,
             "naive_read_check_rows_per_s": len(ledger) / naive_s,
             "read_check_ratio": naive_s / check_s}

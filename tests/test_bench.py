@@ -31,6 +31,7 @@ import suite
 def test_suite_at_county_size_produces_every_figure(demo_frames: dict) -> None:
     figures = suite.run_size("county", repeat=1, county=demo_frames)
     expected = {"scoring_s", "scoring_with_intervals_s", "import_rows_per_s",
+                "reimport_rows_per_s",
                 "read_check_rows_per_s", "naive_read_check_rows_per_s", "read_check_ratio",
                 "assign_sjoin_s", "assign_xy_s", "assign_duckdb_s", "assign_ratio", "map_build_s",
                 "map_payload_mb", "map_with_sites_payload_mb", "naive_map_build_s",
