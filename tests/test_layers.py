@@ -16,7 +16,7 @@ FORBIDDEN: dict[str, set[str]] = {
                   "duckdb", "pyogrio", "openpyxl", "folium"},
     "maps": {"ui", "app", "riskmap", "streamlit", "streamlit_folium", "duckdb"},
 }
-PURE_GEODATA = {"geodata.schema", "geodata.rules", "geodata.coords"}
+PURE_GEODATA = {"geodata.schema", "geodata.rules", "geodata.coords", "geodata.columns"}
 """The pure modules of geodata that analytics and maps may use; the rest of geodata does I/O."""
 
 
