@@ -27,6 +27,7 @@ import shapely
 
 from geodata.errors import RiskMapError
 from geodata.fingerprint import content_hash
+from geodata.printable import plain_xlsx
 from geodata.schema import (
     ENTITY_TABLES,
     FIELDS,
@@ -135,7 +136,7 @@ def export_frame(table_name: str, frame: pd.DataFrame, path: str | Path, *,
         if WKT_HEADER in flat and flat[WKT_HEADER].str.len().max() > EXCEL_CELL_LIMIT:
             raise RiskMapError("几何太复杂，超出 Excel 单元格上限 geometry too large for an "
                                "Excel cell: export GPKG or Shapefile instead")
-        flat.to_excel(path, index=False, sheet_name=table.zh[:31])
+        plain_xlsx(flat, path, sheet=table.zh[:31])
     elif driver == "ESRI Shapefile":
         path = _shapefile(table, frame, path)
     elif table.geometry:

@@ -10,59 +10,84 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
-_THIN = Side(style="thin", color="888888")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_BOX = {"border": 1, "border_color": "#888888", "text_wrap": True, "valign": "top"}
+PLAIN_XLSX = {"strings_to_formulas": False, "strings_to_urls": False,
+              "nan_inf_to_errors": True, "remove_timezone": True}
+"""Writer options of every XLSX written: text stays text (a value ``=1+1`` is no formula, a
+web address no link)."""
+_OPTIONS = {**PLAIN_XLSX, "constant_memory": True}  # rows streamed to disk as written
 
 
 def _cell(value: object) -> object:
-    """Return a value openpyxl can write: NA as empty, numpy scalars as Python ones."""
+    """Return a value the writer takes: NA as empty, numpy scalars as Python ones."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return value.item() if hasattr(value, "item") else value
 
 
+def _kind(column: pd.Series) -> str:
+    """Return how a column's cells are formatted: ``datetime``, ``date`` or ``value``."""
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return "datetime"
+    first = column.dropna().head(1).tolist()
+    if first and isinstance(first[0], datetime):
+        return "datetime"
+    return "date" if first and isinstance(first[0], date) else "value"
+
+
+def _width(column: pd.Series, header: object) -> float:
+    """Return a column width (characters) from its longest value, within 6–40."""
+    values = column.map(lambda v: len(str(v)))
+    longest = max(len(str(header)), int(values.max()) if len(values) else 4)
+    return min(max(longest * 1.6, 6), 40)
+
+
 def printable_xlsx(frame: pd.DataFrame, title: str, lines: Sequence[str], *,
                    sheet: str = "Sheet1") -> bytes:
     """Return an XLSX workbook of ``frame`` under ``title`` and ``lines``, ready to print."""
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet[:31]
-    width = max(len(frame.columns), 1)
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws["A1"].font = Font(bold=True, size=16)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    for line in lines:
-        ws.append([line])
-    header_row = ws.max_row + 1
-    ws.append([str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        ws.append([_cell(v) for v in row])
-    for cells in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=width):
-        for c in cells:
-            c.border = _BOX
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-    for c in ws[header_row]:
-        c.font = Font(bold=True)
-    for i, column in enumerate(frame.columns, start=1):
-        longest = max([len(str(column)), *(len(str(v)) for v in frame.iloc[:, i - 1])], default=4)
-        ws.column_dimensions[get_column_letter(i)].width = min(max(longest * 1.6, 6), 40)
-    ws.print_title_rows = f"1:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, _OPTIONS)
+    formats = {"value": book.add_format(_BOX),
+               "date": book.add_format({**_BOX, "num_format": "yyyy-mm-dd"}),
+               "datetime": book.add_format({**_BOX, "num_format": "yyyy-mm-dd hh:mm:ss"})}
+    ws = book.add_worksheet(sheet[:31])
+    width = max(len(frame.columns), 1)
+    heading = book.add_format({"bold": True, "font_size": 16, "align": "center"})
+    if width > 1:
+        ws.merge_range(0, 0, 0, width - 1, title, heading)
+    else:
+        ws.write_string(0, 0, title, heading)
+    for row, line in enumerate(lines, start=1):
+        ws.write_string(row, 0, line)
+    header_row = len(lines) + 1
+    ws.write_row(header_row, 0, [str(c) for c in frame.columns],
+                 book.add_format({**_BOX, "bold": True}))
+    kinds = [formats[_kind(frame.iloc[:, i])] for i in range(len(frame.columns))]
+    for row, values in enumerate(frame.itertuples(index=False), start=header_row + 1):
+        for col, value in enumerate(values):
+            ws.write(row, col, _cell(value), kinds[col])
+    for i, column in enumerate(frame.columns):
+        ws.set_column(i, i, _width(frame.iloc[:, i], column))
+    ws.repeat_rows(0, header_row)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.freeze_panes(header_row + 1, 0)
+    book.close()
     return out.getvalue()
+
+
+def plain_xlsx(frame: pd.DataFrame, path: str | Path, *, sheet: str = "Sheet1") -> None:
+    """Write ``frame`` to an XLSX file as plain values, headers in the first row."""
+    with pd.ExcelWriter(path, engine="xlsxwriter",
+                        engine_kwargs={"options": PLAIN_XLSX}) as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet)
 
 
 def printable_html(frame: pd.DataFrame, title: str, lines: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.errors import Problem
+from geodata.printable import plain_xlsx
 from geodata.schema import FIELDS, Lang
 
 _COLUMNS = {"zh": ("行", "列", "值", "级别", "原因"),
@@ -136,6 +137,6 @@ class ImportReport:
         path = Path(path)
         frame = self.to_frame(lang)
         if path.suffix.lower() == ".xlsx":
-            frame.to_excel(path, index=False)
+            plain_xlsx(frame, path)
         else:
             frame.to_csv(path, index=False, encoding="utf-8-sig")
