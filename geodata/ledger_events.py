@@ -64,8 +64,10 @@ def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *
     """Return what an import writes: changed rows with their events, new rows to register.
 
     New rows keep the version their file gives (1 when none): a restored or moved ledger
-    keeps counting where it was; the store makes their 登记 events. Refused rows are keyed by
-    their position in ``rows``; nothing of theirs is written.
+    keeps counting where it was; the store makes their 登记 events. Changed rows are worked
+    out all at once (``_Batch``), as ``_one`` would row by row; the rows it would refuse go
+    through ``_one`` for its message. Refused rows are keyed by their position in ``rows``;
+    nothing of theirs is written.
     """
     when = (now or pd.Timestamp.now()).floor("s")
     who = Identity(actor)
@@ -197,18 +199,15 @@ class _Batch:
         """Return the stored form of the kept rows: changed fields new, the others stored."""
         out = {}
         for c in self.source.columns:
-            if c in self.take:
-                new = self.source[c].to_numpy(dtype=object)
-                old = self.prev[c].to_numpy(dtype=object) if c != "geometry" else np.asarray(
-                    self.prev[c].values, dtype=object)
-                if c == "geometry":
-                    new = np.asarray(self.source[c].values, dtype=object)
+            if c in self.take:  # a field emptied in the file is emptied in the row
+                new = np.asarray(self.source[c].values, dtype=object)
+                old = np.asarray(self.prev[c].values, dtype=object)
                 emptied = np.array([v is None for v in self.new[c]], dtype=bool)
                 value = np.where(self.take[c], np.where(emptied, None, new), old)
             elif c == "row_version":
                 value = self.versions()
             else:
-                value = self.source[c].to_numpy(dtype=object)
+                value = np.asarray(self.source[c].values, dtype=object)
             out[c] = value[keep]
         return pd.DataFrame(out, columns=[*self.source.columns])
 
