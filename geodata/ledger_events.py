@@ -53,8 +53,12 @@ def _one(row: pd.Series, prev: pd.Series, *, who: Identity, when: pd.Timestamp,
              and text(v) != text(old.get(k))}
     edits |= {k: None for k in old if k in row.index and text(row[k]) is None
               and text(old[k]) is not None and k not in ("hazard_status", "row_version")}
-    reason = note if action != "退回" else f"{note}（验收未通过 verification failed）"
-    return change(old, action, edits, who=who, when=when, note=reason)
+    return change(old, action, edits, who=who, when=when, note=_reason(note, action))
+
+
+def _reason(note: str, action: str) -> str:
+    """Return an imported change's note: a return (退回) says verification failed."""
+    return note if action != "退回" else f"{note}（验收未通过 verification failed）"
 
 
 def import_events(rows: pd.DataFrame, stored: pd.DataFrame, status: pd.Series, *,
@@ -144,14 +148,15 @@ class _Batch:
         self.source = rows
         self.prev = prev
         self.versioned = versioned
-        shared = [c for c in rows.columns if c in prev.columns or c == "hazard_id"]
-        self.columns = [c for c in shared if c not in ("hazard_id", "row_version")]
-        self.new = {c: texts(rows[c]) for c in self.columns}
-        self.old = {c: texts(prev[c]) for c in self.columns}
-        self.take = {c: self.new[c] != self.old[c] for c in self.columns}
-        self.status = (self.old.get("hazard_status"), self.new.get("hazard_status"))
-        self.action = np.array([_action(a, b) for a, b in zip(*self.status, strict=True)],
-                               dtype=object)
+        # prev is indexed by hazard_id: the columns both carry are the ones that can change
+        columns = [c for c in rows.columns if c in prev.columns and c != "row_version"]
+        self.new = {c: texts(rows[c]) for c in columns}
+        self.old = {c: texts(prev[c]) for c in columns}
+        self.take = {c: self.new[c] != self.old[c] for c in columns}
+        self.action = np.array([_action(a, b) for a, b in zip(
+            self.old.get("hazard_status"), self.new.get("hazard_status"), strict=True)],
+            dtype=object)
+        self.old_version = pd.to_numeric(prev["row_version"]).to_numpy(dtype=float)
         self.tracked = [f for f in TRACKED if f in self.take]
         changes = np.column_stack([self.take[f] for f in self.tracked]) if self.tracked \
             else np.zeros((len(rows), 0), dtype=bool)
@@ -172,12 +177,13 @@ class _Batch:
     def clear(self) -> np.ndarray:
         """Return which rows pass every check ``_one`` and ``workflow.change`` make."""
         ok = (self.action != None) & self.any_change  # noqa: E711 (elementwise)
-        old_version = pd.to_numeric(self.prev["row_version"]).to_numpy(dtype=float)
-        ok &= ~np.isnan(old_version)
+        ok &= ~np.isnan(self.old_version)
         if self.versioned:
             given = pd.to_numeric(self.source["row_version"]).to_numpy(dtype=float)
-            ok &= given == old_version
-        major = self.merged_text("hazard_level") == "重大"
+            ok &= given == self.old_version
+        # a major hazard moves only with its supervision record (挂牌督办)
+        unsupervised = (self.merged_text("hazard_level") == "重大") & np.logical_or.reduce(
+            [self._empty(need) for need in SUPERVISION])
         for name, spec in ACTIONS.items():
             acting = ok & (self.action == name)
             if not acting.any():
@@ -185,15 +191,12 @@ class _Batch:
             for need in (f for f in spec.needs if f != "note"):
                 ok &= ~(acting & self._empty(need))
             if spec.target is not None and name != "登记":
-                lacking = np.zeros(len(ok), dtype=bool)
-                for need in SUPERVISION:
-                    lacking |= self._empty(need)
-                ok &= ~(acting & major & lacking)
+                ok &= ~(acting & unsupervised)
         return ok
 
     def versions(self) -> np.ndarray:
         """Return each row's new version: the stored one plus one."""
-        return pd.to_numeric(self.prev["row_version"]).to_numpy(dtype=float).astype(int) + 1
+        return self.old_version.astype(int) + 1
 
     def rows(self, keep: np.ndarray) -> pd.DataFrame:
         """Return the stored form of the kept rows: changed fields new, the others stored."""
@@ -217,22 +220,22 @@ class _Batch:
         mine = keep[self.event_row]
         row, field = self.event_row[mine], self.event_field[mine]
         # k-th change of its row: events come row by row, fields in order
-        first = np.searchsorted(self.event_row[mine], row, side="left")
-        k = np.arange(len(row)) - first + 1
+        k = np.arange(len(row)) - np.searchsorted(row, row, side="left") + 1
         hazard = self.source["hazard_id"].to_numpy(dtype=object)[row]
         version = self.versions()[row]
         action = self.action[row]
-        names = np.array(self.tracked, dtype=object)[field]
-        old = np.array([self.old[f][r] for f, r in zip(names, row, strict=True)], dtype=object)
-        new = np.array([self.new[f][r] for f, r in zip(names, row, strict=True)], dtype=object)
-        retour = f"{note}（验收未通过 verification failed）"
+        old = np.column_stack([self.old[f] for f in self.tracked])[row, field] if len(row) \
+            else np.array([], dtype=object)
+        new = np.column_stack([self.new[f] for f in self.tracked])[row, field] if len(row) \
+            else np.array([], dtype=object)
         return pd.DataFrame({
             "event_id": [f"{h}-v{v}-{n:02d}" for h, v, n in zip(hazard, version, k,
                                                                  strict=True)],
             "hazard_id": hazard, "event_time": when, "actor": who.name,
             "actor_department": who.department or None, "action": action,
-            "field_name": names, "old_value": old, "new_value": new,
-            "note": np.where(action == "退回", retour, note), "row_version": version,
+            "field_name": np.array(self.tracked, dtype=object)[field], "old_value": old,
+            "new_value": new, "note": [_reason(note, a) for a in action],
+            "row_version": version,
         }, columns=_EVENT_COLUMNS)
 
 
