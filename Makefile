@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test install install-test demo lint bench bench-import bench-score bench-warning bench-ui clean
+.PHONY: run test install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
@@ -49,6 +49,10 @@ bench: install
 ## make bench-import: import 1,000,000 ledger rows from CSV and print rows per second
 bench-import: install
 	$(BIN)/python bench/import_ledger.py --rows 1000000 --repeat 3
+
+## make bench-import-memory: memory an import takes per byte of file, by format ([import] of config/storage.toml)
+bench-import-memory: install
+	$(BIN)/python bench/import_memory.py --rows 100000
 
 ## make bench-score: score the demo county and a province-sized synthetic set
 bench-score: install

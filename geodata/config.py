@@ -11,6 +11,7 @@ from geodata.errors import RiskMapError
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 RISK_CONFIG = CONFIG_DIR / "risk.toml"
 MAP_CONFIG = CONFIG_DIR / "map.toml"
+STORAGE_CONFIG = CONFIG_DIR / "storage.toml"
 
 
 def read_toml(path: str | Path | None = None) -> dict[str, Any]:

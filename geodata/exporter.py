@@ -7,15 +7,14 @@
   table without geometry becomes a lone ``.dbf``.
 - XLSX and CSV are for Excel users: Chinese headers (label and unit), points as 经度/纬度
   columns, lines and polygons as a ``几何WKT`` column at full precision; CSV in UTF-8 with BOM
-  so Excel opens Chinese correctly.
-- A backup is one zip of GeoParquet files, one per table, plus a manifest; restoring it into
-  an empty database gives the same content, schema migrations included.
+  so Excel opens Chinese correctly, text that Excel would run as a formula neutralised
+  (``geodata.formulas``).
+
+Backups of the whole database are ``geodata.backup``'s.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -26,21 +25,10 @@ import pyogrio
 import shapely
 
 from geodata.errors import RiskMapError
-from geodata.fingerprint import content_hash
+from geodata.formulas import write_csv
 from geodata.printable import plain_xlsx
-from geodata.schema import (
-    ENTITY_TABLES,
-    FIELDS,
-    RECORD_TABLES,
-    RESULT_TABLES,
-    SCHEMA_VERSION,
-    Lang,
-    Table,
-    get_table,
-)
-from geodata.store import WRITTEN_PREFIX, Store
-
-BACKED_UP = (*ENTITY_TABLES, *RESULT_TABLES, *RECORD_TABLES)
+from geodata.schema import FIELDS, Lang, Table, get_table
+from geodata.store import Store
 
 FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON",
            ".shp": "ESRI Shapefile", ".xlsx": "XLSX", ".csv": "CSV"}
@@ -130,7 +118,7 @@ def export_frame(table_name: str, frame: pd.DataFrame, path: str | Path, *,
                            f"{', '.join(sorted(FORMATS))}")
     path.parent.mkdir(parents=True, exist_ok=True)
     if driver == "CSV":
-        _excel_frame(table, frame, lang).to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(_excel_frame(table, frame, lang), path)
     elif driver == "XLSX":
         flat = _excel_frame(table, frame, lang)
         if WKT_HEADER in flat and flat[WKT_HEADER].str.len().max() > EXCEL_CELL_LIMIT:
@@ -152,76 +140,6 @@ def export_table(store: Store, table_name: str, path: str | Path, *,
                  lang: Lang = "zh") -> Path:
     """Write every row of ``table_name`` to ``path`` (format from the suffix)."""
     return export_frame(table_name, store.read(table_name), path, lang=lang)
-
-
-def backup(store: Store, path: str | Path) -> dict[str, int]:
-    """Write every table of ``store`` to one zip of GeoParquet files; return the row counts.
-
-    Evidence files listed in ``evidence_files`` go into the zip under their stored path.
-    """
-    path = Path(path)
-    frames = {name: store.read(name) for name in BACKED_UP}
-    manifest = {"schema_version": SCHEMA_VERSION, "meta": store.meta(),
-                "counts": {k: len(v) for k, v in frames.items()},
-                "content_hash": content_hash(frames)}
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path, "w") as archive:
-        for name, frame in frames.items():
-            part = Path(tmp) / f"{name}.parquet"
-            frame.to_parquet(part, index=False)
-            archive.write(part, part.name)
-        for relative in frames["evidence_files"]["stored_path"].dropna().unique():
-            if (store.path.parent / relative).exists():
-                archive.write(store.path.parent / relative, relative)
-        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    return manifest["counts"]
-
-
-def restore(store: Store, path: str | Path) -> dict[str, int]:
-    """Replace the content of ``store`` with a backup, in one transaction.
-
-    Raises:
-        RiskMapError: The file is not a backup, or was made by a newer schema.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-            if manifest["schema_version"] > SCHEMA_VERSION:
-                raise RiskMapError("备份来自更新的版本 backup made by a newer County Risk Map")
-            with tempfile.TemporaryDirectory() as tmp:
-                archive.extractall(tmp)
-                frames = {name: _read_part(Path(tmp) / f"{name}.parquet", name)
-                          if name in manifest["counts"] else _empty(name)
-                          for name in BACKED_UP}
-                _restore_files(Path(tmp), store.path.parent, frames["evidence_files"])
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise RiskMapError(f"不是有效的备份文件 not a backup file: {path}") from exc
-    counts = store.write_many(frames, mode="replace")
-    # The restored tables carry fresh write stamps: the backup's own would name old versions.
-    meta = {k: v for k, v in manifest["meta"].items()
-            if k != "schema_version" and not k.startswith(WRITTEN_PREFIX)}
-    store.set_meta(meta)
-    return counts
-
-
-def _restore_files(unpacked: Path, data_dir: Path, records: pd.DataFrame) -> None:
-    """Copy the evidence files of a backup into the data folder (kept where they are)."""
-    for relative in records["stored_path"].dropna().unique():
-        source, target = unpacked / relative, data_dir / relative
-        if source.exists() and not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-
-
-def _empty(name: str) -> pd.DataFrame:
-    """Return a table with no rows, for tables a backup (from an older version) lacks."""
-    table = get_table(name)
-    frame = pd.DataFrame(columns=list(table.columns))
-    return gpd.GeoDataFrame(frame, geometry=[], crs="EPSG:4326") if table.geometry else frame
-
-
-def _read_part(part: Path, name: str) -> pd.DataFrame:
-    table = get_table(name)
-    return gpd.read_parquet(part) if table.geometry else pd.read_parquet(part)
 
 
 def export_bytes(store: Store, table_name: str, suffix: str, *,

@@ -59,6 +59,9 @@ class ImportOptions:
         dry_run: Report what would change; write nothing.
         skip_bad_rows: Write the rows without errors; report the others.
         actor: Who is importing, recorded in the ledger history.
+        source: The file's name as its sender knows it, for the report and the ledger
+            history (default: the name of the path read; an upload is kept under another).
+        limits: Memory an import may take (default: ``config/storage.toml``).
     """
 
     crs: str | None = None
@@ -70,6 +73,8 @@ class ImportOptions:
     dry_run: bool = False
     skip_bad_rows: bool = False
     actor: str = "导入 import"
+    source: str | None = None
+    limits: readers.ReadLimits | None = None
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:
@@ -312,14 +317,14 @@ def _read_and_check(table_name: str, path: str | Path, options: ImportOptions,
     """Read ``path`` and check it as rows of ``table_name``; nothing is stored."""
     say(f"读取 reading {path}")
     raw = readers.read_any(path, header_score(table_name), sheet=options.sheet,
-                           encoding=options.encoding)
+                           encoding=options.encoding, limits=options.limits)
     say(f"校验 checking {len(raw.frame):,} rows")
     prepared = prepare(table_name, raw, options, towns)
     header = prepared.header
     if header and not prepared.profile:
         prepared.problems = _as_given(prepared.problems, raw.frame, header)
-    report = ImportReport(table_name, str(path), len(raw.frame), raw.rows, prepared.problems,
-                          profile=prepared.profile, notes=prepared.notes,
+    report = ImportReport(table_name, options.source or str(path), len(raw.frame), raw.rows,
+                          prepared.problems, profile=prepared.profile, notes=prepared.notes,
                           ignored_columns=header.ignored if header else [],
                           headers=header.fields if header else {})
     return prepared, report
@@ -371,10 +376,10 @@ def import_file(store: Store, table_name: str, path: str | Path,
     writes: dict[str, pd.DataFrame] = {table_name: frame[changed]}
     registered = None
     if table_name == "hazard_ledger" and changed.any():
+        header = prepared.header.fields if prepared.header else {}
         writes, registered, refused = import_events(
             frame[changed], stored, status[changed], actor=options.actor,
-            source=Path(path).name, versioned="row_version" in (prepared.header.fields
-                                                                if prepared.header else {}))
+            source=options.source or Path(path).name, versioned="row_version" in header)
         report.problems += [replace(p, row=kept[p.row]) for p in refused.values()]
         if refused and not options.skip_bad_rows:
             return report

@@ -4,13 +4,14 @@ Every save reads the row, checks that its version is the one the editor started 
 (optimistic concurrency: a second editor of the same row is refused and told what the first
 changed), applies ``geodata.workflow.change``, and writes the row, its events and its
 evidence-file records in one transaction. Evidence files are kept under the data folder in
-``evidence/<first two hex digits>/<sha256><suffix>``, named by their content hash.
+``evidence/<first two hex digits>/<sha256><suffix>``, named by their content hash
+(``geodata.files``), and written only once their records are committed: a refused save
+leaves no file behind.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,11 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geodata.files import EVIDENCE_DIR, client_name, evidence_file, evidence_path, write_new
 from geodata.schema import STORAGE_CRS, TABLES
 from geodata.store import Store
 from geodata.workflow import Identity, WorkflowError, change
 
-EVIDENCE_DIR = "evidence"
 _COLUMNS = [*TABLES["hazard_ledger"].columns, "geometry"]
 
 
@@ -72,23 +73,30 @@ def _current(store: Store, hazard_id: str, expected: int | None) -> dict[str, An
     return row
 
 
-def _save_files(store: Store, files: Sequence[Attachment], hazard_id: str, event_id: str,
-                who: Identity, when: pd.Timestamp) -> pd.DataFrame:
-    """Write each file under its hash (once) and return its evidence-file records."""
-    records = []
+def _unique(files: Sequence[Attachment]) -> dict[str, Attachment]:
+    """Return the files by SHA-256; of one content attached twice, the first."""
+    unique: dict[str, Attachment] = {}
     for f in files:
-        digest = hashlib.sha256(f.data).hexdigest()
-        suffix = re.sub(r"[^.A-Za-z0-9]", "", Path(f.name).suffix)[:10]
-        relative = Path(EVIDENCE_DIR) / digest[:2] / f"{digest}{suffix}"
-        target = store.path.parent / relative
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.data)
-        records.append({"file_sha256": digest, "hazard_id": hazard_id, "event_id": event_id,
-                        "file_name": Path(f.name).name, "size_bytes": len(f.data),
-                        "stored_path": relative.as_posix(), "event_time": when,
-                        "actor": who.name})
+        unique.setdefault(hashlib.sha256(f.data).hexdigest(), f)
+    return unique
+
+
+def _evidence_records(files: Sequence[Attachment], hazard_id: str, event_id: str,
+                      who: Identity, when: pd.Timestamp) -> pd.DataFrame:
+    """Return the evidence-file records of ``files``, one per content."""
+    records = [{"file_sha256": digest, "hazard_id": hazard_id, "event_id": event_id,
+                "file_name": client_name(f.name),
+                "size_bytes": len(f.data), "stored_path": evidence_path(digest, f.name),
+                "event_time": when, "actor": who.name}
+               for digest, f in _unique(files).items()]
     return pd.DataFrame(records, columns=list(TABLES["evidence_files"].columns))
+
+
+def _keep_files(store: Store, files: Sequence[Attachment]) -> None:
+    """Write each evidence file under its hash, once (after its records are committed)."""
+    for digest, f in _unique(files).items():
+        write_new(evidence_file(store.path.parent, evidence_path(digest, f.name), digest),
+                  f.data)
 
 
 def apply(store: Store, hazard_id: str, action: str, values: Mapping[str, Any], *,
@@ -128,11 +136,12 @@ def batch(store: Store, rows: Sequence[tuple[str, int]], action: str,
         writes = {"hazard_ledger": _frame(new_rows), "ledger_events": pd.DataFrame(events)}
         if files:
             writes["evidence_files"] = pd.concat(
-                [_save_files(store, files, r["hazard_id"],
+                [_evidence_records(files, r["hazard_id"],
                              next(e["event_id"] for e in events
                                   if e["hazard_id"] == r["hazard_id"]), who, when)
                  for r in new_rows], ignore_index=True)
         store.write_many(writes, mode="upsert")
+        _keep_files(store, files)
     return new_rows
 
 

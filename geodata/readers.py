@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import openpyxl
@@ -20,15 +21,58 @@ import pandas as pd
 import pyarrow as pa
 import pyogrio
 
+from geodata.config import STORAGE_CONFIG, read_toml
 from geodata.errors import RiskMapError
+from geodata.formulas import restore_text
 
-VECTOR_SUFFIXES = {".geojson", ".json", ".shp", ".dbf", ".gpkg", ".kml"}
+VECTOR_SUFFIXES = {".geojson", ".json", ".shp", ".dbf", ".gpkg", ".kml", ".zip"}
+"""Read through GDAL; ``.zip``: a zipped shapefile (or other vector file)."""
 TABLE_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
 HEADER_SEARCH_ROWS = 30
+_MB = 1 << 20
 
 
 class ReadError(RiskMapError):
-    """The file cannot be read at all (format, encoding, no header found)."""
+    """The file cannot be read at all (format, encoding, no header found, too big)."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much memory reading and importing a file may take (``[import]`` of storage.toml).
+
+    Attributes:
+        memory_mb: The most an import may be expected to need (MB).
+        memory_per_byte: Memory an import takes per byte of file, by suffix (no dot).
+    """
+
+    memory_mb: float
+    memory_per_byte: Mapping[str, float]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None = None) -> ReadLimits:
+        """Return the ``[import]`` limits of ``config`` (``config/storage.toml`` if None)."""
+        section = (read_toml(STORAGE_CONFIG) if config is None else config)["import"]
+        return cls(float(section["memory_mb"]),
+                   {k: float(v) for k, v in section["memory_per_byte"].items()})
+
+    def check(self, path: Path) -> None:
+        """Refuse, before reading it, a file whose import would need too much memory.
+
+        Raises:
+            ReadError: Saying how much it would need, and what to do instead.
+        """
+        size = path.stat().st_size / _MB
+        suffix = path.suffix.lower().lstrip(".")
+        need = size * self.memory_per_byte.get(suffix, max(self.memory_per_byte.values()))
+        if need <= self.memory_mb:
+            return
+        as_csv = self.memory_per_byte.get("csv", 0) < self.memory_per_byte.get(suffix, 0)
+        raise ReadError(
+            f"{path.name} 有 {size:,.0f} MB，导入约需 {need:,.0f} MB 内存，超过上限 "
+            f"{self.memory_mb:,.0f} MB：请分成几个文件导入{'，或另存为 CSV' if as_csv else ''}"
+            f" (importing it would need about {need:,.0f} MB of memory, more than "
+            f"config/storage.toml [import] memory_mb: split the file"
+            f"{' or save it as CSV' if as_csv else ''})")
 
 
 @dataclass
@@ -82,6 +126,7 @@ def read_csv(path: Path, *, encoding: str | None = None) -> RawTable:
         except (UnicodeDecodeError, pd.errors.ParserError) as exc:
             raise ReadError(f"无法读取 CSV cannot read {path.name}: {exc}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.apply(restore_text)  # the apostrophe before formula-like text, as exported
     rows = [str(i + 2) for i in range(len(frame))]
     return RawTable(frame, rows, encoding=enc)
 
@@ -183,11 +228,17 @@ def read_vector(path: Path, *, encoding: str | None = None) -> RawTable:
 
 
 def read_any(path: str | Path, score: Callable[[list[str]], int], *,
-             sheet: str | None = None, encoding: str | None = None) -> RawTable:
-    """Read ``path`` by its extension; ``score`` rates candidate header rows in workbooks."""
+             sheet: str | None = None, encoding: str | None = None,
+             limits: ReadLimits | None = None) -> RawTable:
+    """Read ``path`` by its extension; ``score`` rates candidate header rows in workbooks.
+
+    A file whose import would need more memory than ``limits`` (``config/storage.toml`` when
+    None) allow is refused unread.
+    """
     path = Path(path)
     if not path.exists():
         raise ReadError(f"文件不存在 file not found: {path}")
+    (limits or ReadLimits.from_config()).check(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path, encoding=encoding)

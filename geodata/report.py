@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from geodata.errors import Problem
+from geodata.formulas import write_csv
 from geodata.printable import plain_xlsx
 from geodata.schema import FIELDS, Lang
 
@@ -133,10 +134,10 @@ class ImportReport:
         return "\n".join(lines)
 
     def save(self, path: str | Path, lang: Lang = "zh") -> None:
-        """Write the problem list as XLSX or CSV (UTF-8 with BOM, for Excel)."""
+        """Write the problem list as XLSX or CSV (for Excel: ``geodata.formulas.write_csv``)."""
         path = Path(path)
         frame = self.to_frame(lang)
         if path.suffix.lower() == ".xlsx":
             plain_xlsx(frame, path)
         else:
-            frame.to_csv(path, index=False, encoding="utf-8-sig")
+            write_csv(frame, path)

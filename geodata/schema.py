@@ -22,6 +22,9 @@ Lang = Literal["zh", "en"]
 SCHEMA_VERSION = 4
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
+EVIDENCE_PATH_PATTERN = r"evidence/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[A-Za-z0-9]{0,9})?"
+"""The only form an evidence file's stored path takes (groups: hash prefix, hash)."""
+
 STORAGE_CRS = "EPSG:4326"
 """CRS of every stored geometry: WGS-84, equal to CGCS2000 (EPSG:4490) to centimetres."""
 
@@ -91,6 +94,8 @@ class Table:
             ``system`` for bookkeeping.
         natural_key: Columns that identify a row when a file carries no ID (an ID is then
             made from them, so re-importing an edited row updates it); empty means all.
+        since: The schema version that added the table (a backup of that version or later
+            must hold it).
     """
 
     name: str
@@ -104,6 +109,7 @@ class Table:
     geometry_required: bool = True
     kind: Literal["entity", "result", "record", "system"] = "entity"
     natural_key: tuple[str, ...] = ()
+    since: int = 1
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -343,7 +349,9 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("file_name", "text", "文件名", "File name"),
     Field("size_bytes", "integer", "大小", "Size", unit="B", minimum=0),
     Field("stored_path", "text", "存放位置", "Stored at",
-          description="Path under the data folder's evidence/ directory"),
+          description="Path under the data folder: evidence/<first two hex digits of the "
+                      "hash>/<sha256>.<ext>, nothing else (geodata.files)",
+          pattern=EVIDENCE_PATH_PATTERN),
     # --- ledger events ------------------------------------------------------------------
     Field("event_time", "timestamp", "时间", "Time"),
     Field("actor", "text", "操作人", "By"),
@@ -559,14 +567,16 @@ _TABLE_LIST: tuple[Table, ...] = (
           ("file_sha256", "hazard_id", "event_id", "file_name", "size_bytes", "stored_path",
            "event_time", "actor"),
           primary_key=("file_sha256", "event_id"), required=("hazard_id", "file_name",
-                                                             "stored_path"), kind="record"),
+                                                             "stored_path"), kind="record",
+          since=4),
     Table("risk_scores", "风险评估结果", "Risk scores",
           "One township's score on one layer (or the composite) in one engine run",
           ("run_id", "computed_at", "as_of", "township_code", "layer", "score", "risk_class",
            "coverage", "overrides", "rank", "rank_low", "rank_high", "method_version",
            "config_hash"),
           primary_key=("run_id", "township_code", "layer"),
-          required=("computed_at", "as_of", "method_version", "config_hash"), kind="result"),
+          required=("computed_at", "as_of", "method_version", "config_hash"), kind="result",
+          since=2),
     Table("riskmap_meta", "元数据", "Metadata",
           "Bookkeeping: schema version, data set label, creation time",
           ("meta_key", "meta_value"), primary_key=("meta_key",), kind="system"),

@@ -141,7 +141,8 @@ class Store:
 
     def write_many(self, frames: Mapping[str, pd.DataFrame], *,
                    mode: WriteMode = "append", valid: Collection[str] = (),
-                   registered: Registration | None = None) -> dict[str, int]:
+                   registered: Registration | None = None,
+                   meta: Mapping[str, str] | None = None) -> dict[str, int]:
         """Validate every frame, then store them all in one transaction.
 
         With ``mode="replace"`` the named tables are emptied first, and with ``"upsert"`` the
@@ -149,7 +150,8 @@ class Store:
         failure leaves them as they were. Frames named in ``valid`` were validated by the
         caller already (an import's own checked rows) and are not checked twice.
         ``registered`` new ledger rows are added with their 登记 events, in the same
-        transaction (checked unless ``hazard_ledger`` is in ``valid``).
+        transaction (checked unless ``hazard_ledger`` is in ``valid``), and so are the
+        ``meta`` entries.
         """
         checked: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
@@ -169,6 +171,7 @@ class Store:
                 self._insert(con, "hazard_ledger", new_rows, mode="append",
                              registered=registered)
                 written |= {"hazard_ledger", "ledger_events"}
+            _put_meta(con, meta or {})
             _stamp(con, written)
         return {name: len(frame) for name, frame in checked.items()}
 
@@ -290,8 +293,7 @@ class Store:
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Insert or replace metadata entries, in one transaction."""
         with self.transaction() as con:
-            for key, value in values.items():
-                con.execute(sql.upsert_sql(get_table(META_TABLE)), [key, str(value)])
+            _put_meta(con, values)
 
     @property
     def schema_version(self) -> int:
@@ -304,11 +306,17 @@ class Store:
         return self.meta().get("dataset") == "demo"
 
 
+def _put_meta(con: duckdb.DuckDBPyConnection, values: Mapping[str, str]) -> None:
+    """Insert or replace metadata entries (inside the caller's transaction)."""
+    for key, value in values.items():
+        con.execute(sql.upsert_sql(get_table(META_TABLE)), [key, str(value)])
+
+
 def _stamp(con: duckdb.DuckDBPyConnection, tables: Collection[str]) -> None:
     """Renew the write stamp of each entity table of ``tables`` (see ``Store.versions``)."""
     stamp = uuid.uuid4().hex[:16]
-    for name in sorted(set(tables) & set(ENTITY_TABLES)):
-        con.execute(sql.upsert_sql(get_table(META_TABLE)), [WRITTEN_PREFIX + name, stamp])
+    _put_meta(con, {WRITTEN_PREFIX + name: stamp
+                    for name in sorted(set(tables) & set(ENTITY_TABLES))})
 
 
 def _refuse_clashes(con: duckdb.DuckDBPyConnection, table: str, column: str,

@@ -97,7 +97,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from geodata.exporter import backup
+    from geodata.backup import backup
 
     with Store(_db(args)) as store:
         counts = backup(store, args.file)
@@ -106,7 +106,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from geodata.exporter import restore
+    from geodata.backup import restore
 
     with Store(_db(args)) as store:
         if any(store.counts().values()) and not args.force:

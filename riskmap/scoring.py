@@ -11,6 +11,7 @@ import pandas as pd
 from analytics.config import LAYERS, parse_config
 from analytics.engine import RiskResult, score_county
 from geodata.config import read_toml
+from geodata.formulas import write_csv
 from geodata.results import load_tables, save_scores
 from geodata.store import Store
 
@@ -72,7 +73,7 @@ def run_score(store: Store, args: argparse.Namespace) -> int:
           f"{result.method_version} · config {result.config_hash}")
     print(table.to_string(index=False))
     if args.csv:
-        table.to_csv(args.csv, index=False, encoding="utf-8-sig")
+        write_csv(table, args.csv)
     if args.json:
         Path(args.json).write_text(json.dumps(as_json(result), ensure_ascii=False, indent=2),
                                    encoding="utf-8")

@@ -89,7 +89,7 @@ def test_a_batch_is_all_or_nothing(demo_copy: Path) -> None:
 
 
 def test_backup_carries_evidence_files(demo_copy: Path, tmp_path: Path) -> None:
-    from geodata.exporter import backup, restore
+    from geodata.backup import backup, restore
 
     photo = Attachment("现场.png", b"\x89PNG evidence")
     with Store(demo_copy) as store:

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from geodata.backup import backup, restore
 from geodata.errors import RiskMapError
-from geodata.exporter import backup, export_frame, restore, short_names
+from geodata.exporter import export_frame, short_names
 from geodata.fingerprint import content_hash
 from geodata.importer import import_file
 from geodata.schema import ENTITY_TABLES, TABLES

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +19,7 @@ from analytics.config import RiskConfig, parse_config
 from analytics.engine import LayerMemo, RiskResult, score_county
 from geodata.config import CONFIG_DIR, MAP_CONFIG, read_toml
 from geodata.errors import RiskMapError
+from geodata.files import upload_path
 from geodata.results import LoadedTables, reference_time
 from geodata.schema import ENTITY_TABLES, Lang
 from geodata.store import WRITTEN_PREFIX, Store, default_db_path
@@ -72,12 +73,23 @@ def sidebar() -> Lang:
 
 
 @contextmanager
-def saved_upload(upload: Any) -> Iterator[Path]:
-    """Yield the path of an uploaded file written, under its own name, to a temporary folder."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / upload.name
+def saved_upload(upload: Any, types: Collection[str]) -> Iterator[Path]:
+    """Yield the path of an uploaded file kept in a temporary folder of its own.
+
+    ``types`` are the uploader's (``csv``, ``xlsx``…). The name the browser sent is never a
+    path: the file is ``upload<suffix>``, its suffix one of ``types``
+    (``geodata.files.upload_path``; another raises ``RiskMapError``). The folder goes when
+    the body ends.
+    """
+    with tempfile.TemporaryDirectory(prefix="riskmap-upload-") as tmp:
+        path = upload_path(Path(tmp), upload.name, {f".{t}" for t in types})
         path.write_bytes(upload.getvalue())
         yield path
+
+
+def upload_limit_caption() -> None:
+    """Say under an uploader how big a file may be (``server.maxUploadSize``) and what then."""
+    st.caption(tr("upload.limit", mb=st.get_option("server.maxUploadSize")))
 
 
 def identity() -> Identity:

@@ -91,6 +91,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "danger.4": ("4 级 高", "4 high"),
     "danger.5": ("5 级 极高", "5 extreme"),
     "upload": ("上传文件", "Upload a file"),
+    "upload.limit": ("每个文件不超过 {mb} MB；更大的文件请在服务器上用命令 riskmap import 导入。",
+                     "At most {mb} MB a file; import bigger files on the server with "
+                     "`riskmap import`."),
     "entity": ("数据表", "Table"),
     "crs": ("坐标系", "Coordinates"),
     "crs.wgs84": ("WGS-84 / CGCS2000 经纬度", "WGS-84 / CGCS2000 degrees"),

@@ -17,7 +17,7 @@ from geodata.ledger import Attachment, apply, batch, register
 from geodata.schema import FIELDS, LEDGER_DOMAINS, labels
 from geodata.store import Store
 from geodata.workflow import ACTIONS, allowed_actions
-from ui.chrome import current_lang, identity, tr
+from ui.chrome import current_lang, identity, tr, upload_limit_caption
 
 EDITABLE = ("measures", "responsible_person", "deadline", "supervising_leader", "funds_wan",
             "contingency_plan", "estimated_cost_wan", "lead_department", "responsible_unit")
@@ -65,6 +65,7 @@ def _values(action: str, row: Mapping[str, object], key: str) -> tuple[dict, str
     if action == "申请验收":
         files = [Attachment(f.name, f.getvalue()) for f in st.file_uploader(
             tr("evidence_files"), accept_multiple_files=True, key=f"{key}-files") or []]
+        upload_limit_caption()
     note = st.text_area(tr("note"), key=f"{key}-note").strip() or None
     return values, note, files
 

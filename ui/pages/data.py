@@ -4,25 +4,27 @@ import streamlit as st
 
 from geodata.errors import RiskMapError
 from geodata.exporter import FORMATS, export_bytes
+from geodata.files import client_name
 from geodata.importer import ImportOptions, import_file
 from geodata.report import ImportReport
 from geodata.schema import ENTITY_TABLES, TABLES
-from ui.chrome import current_lang, saved_upload, start_page, tr
+from ui.chrome import current_lang, saved_upload, start_page, tr, upload_limit_caption
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09", "other")
+UPLOAD_TYPES = ("csv", "xlsx", "geojson", "json", "gpkg", "kml", "zip")
 
 
-def _options(dry_run: bool, skip: bool) -> ImportOptions:
+def _options(dry_run: bool, skip: bool, source: str) -> ImportOptions:
     choice = st.session_state.get("crs_choice", "wgs84")
     crs = {"wgs84": None, "gcj02": "gcj02", "bd09": "bd09"}.get(choice)
     if choice == "other":
         crs = st.session_state.get("crs_other") or None
     return ImportOptions(crs=crs, dry_run=dry_run, skip_bad_rows=skip,
-                         actor="数据管理页 data page")
+                         actor="数据管理页 data page", source=client_name(source))
 
 
 def _run(store, table: str, upload, options: ImportOptions) -> ImportReport:
-    with saved_upload(upload) as path:
+    with saved_upload(upload, UPLOAD_TYPES) as path:
         return import_file(store, table, path, options)
 
 
@@ -39,8 +41,8 @@ def _import(store) -> None:
     st.subheader(tr("upload"))
     table = st.selectbox(tr("entity"), ENTITY_TABLES,
                          format_func=lambda n: TABLES[n].label(current_lang()))
-    upload = st.file_uploader(tr("upload"), type=["csv", "xlsx", "geojson", "json", "gpkg",
-                                                  "kml", "zip"])
+    upload = st.file_uploader(tr("upload"), type=UPLOAD_TYPES)
+    upload_limit_caption()
     st.radio(tr("crs"), CRS_CHOICES, key="crs_choice", horizontal=True,
              format_func=lambda k: tr(f"crs.{k}"))
     if st.session_state.get("crs_choice") == "other":
@@ -50,14 +52,15 @@ def _import(store) -> None:
         return
     try:
         if st.button(tr("check")):
-            st.session_state["checked"] = _run(store, table, upload, _options(True, skip))
+            st.session_state["checked"] = _run(store, table, upload,
+                                               _options(True, skip, upload.name))
         report = st.session_state.get("checked")
         if report is not None:
             _show(report)
             if report.blocked and not skip:
                 st.error(tr("blocked"))
             elif st.button(tr("confirm"), type="primary"):
-                done = _run(store, table, upload, _options(False, skip))
+                done = _run(store, table, upload, _options(False, skip, upload.name))
                 st.session_state.pop("checked")
                 st.success(tr("written")) if done.written else st.error(tr("blocked"))
                 st.cache_data.clear()

@@ -14,6 +14,7 @@ from analytics.warning import (
     warning_inputs,
 )
 from geodata.errors import RiskMapError
+from geodata.files import client_name
 from geodata.importer import read_checked
 from geodata.printable import printable_html, printable_xlsx
 from geodata.results import reference_time
@@ -37,12 +38,14 @@ from ui.chrome import (
     tiles,
     too_many,
     tr,
+    upload_limit_caption,
     warning_settings,
 )
 
 EVAC_COLUMNS = ["level", "site_name", "township_name", "threatened_households",
                 "threatened_people", "monitor_name", "monitor_phone", "lead_name", "lead_phone",
                 "shelter", "shelter_m", "shelter_remaining", "short"]
+RAIN_TYPES = ("csv", "xlsx", "geojson", "json")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -90,17 +93,18 @@ def _scenario(store, towns: pd.DataFrame, names: dict[str, str], as_of: pd.Times
 
 
 def _upload(towns: pd.DataFrame) -> tuple[tuple, pd.DataFrame | None, str]:
-    upload = st.file_uploader(tr("warn.source.file"), type=["csv", "xlsx", "geojson", "json"],
+    upload = st.file_uploader(tr("warn.source.file"), type=RAIN_TYPES,
                               help=tr("warn.file_help"), key="warn_file")
+    upload_limit_caption()
     if upload is None:
         return ("stored",), None, tr("warn.source.stored")
-    with saved_upload(upload) as path:
-        try:
+    try:
+        with saved_upload(upload, RAIN_TYPES) as path:
             rain = read_checked("rainfall", path, towns)
-        except RiskMapError as exc:
-            st.error(str(exc))
-            return ("stored",), None, tr("warn.source.stored")
-    return ("file", upload.name, upload.size, upload.file_id), rain, upload.name
+    except RiskMapError as exc:
+        st.error(str(exc))
+        return ("stored",), None, tr("warn.source.stored")
+    return ("file", upload.file_id, upload.size), rain, client_name(upload.name)
 
 
 def _counts(run: WarningRun) -> None:
