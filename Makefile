@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui clean
+.PHONY: run test test-fast install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
@@ -34,10 +34,15 @@ run: install
 	@echo "County Risk Map: http://localhost:$(PORT)"
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-## make test: install what the tests need, then run the whole suite
+## make test: install what the tests need, then run the whole suite (two processes)
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+## make test-fast: the loop while working (no browser, nothing of demo size): under a minute
+test-fast: install-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
 
 demo: install
 	$(BIN)/riskmap demo --force

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 from shapely import ops
 
-from geodata.columns import isin
+from domain.columns import isin
 
 SPOT_COLUMNS = ["road_code", "township_code", "accidents", "deaths", "injuries", "start_m",
                 "end_m", "length_m"]

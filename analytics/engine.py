@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from analytics import indicators as ind
-from analytics.config import LAYERS, RiskConfig
 from analytics.robustness import dominance_pairs, rank_intervals
 from analytics.scoring import (
     apply_overrides,
@@ -26,8 +25,9 @@ from analytics.scoring import (
     layer_scores,
     ranks,
 )
-
-STORAGE_CRS = "EPSG:4326"
+from domain.rules import township_names
+from domain.schema import STORAGE_CRS
+from domain.settings.risk import LAYERS, RiskConfig
 
 
 @dataclass
@@ -215,7 +215,7 @@ def score_county(tables: Mapping[str, pd.DataFrame], config: RiskConfig, *,
         scores["composite_rank_high"] = intervals["rank_high"]
     else:
         scores["composite_rank_low"] = scores["composite_rank_high"] = scores["composite_rank"]
-    names = dict(zip(inp.towns["township_code"], inp.towns["township_name"], strict=True))
+    names = township_names(inp.towns)
     scores.insert(0, "township_name", scores.index.map(names))
     return RiskResult(scores, pd.concat(breakdown, ignore_index=True), facts,
                       spots.to_crs(STORAGE_CRS) if len(spots) else spots, danger,

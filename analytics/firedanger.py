@@ -19,8 +19,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-LEVEL_NAMES = {1: "低", 2: "较低", 3: "较高", 4: "高", 5: "极高"}
-
 
 def _points(values: np.ndarray, table: Sequence[Sequence[float]], *,
             below: bool = False) -> np.ndarray:

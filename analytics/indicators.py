@@ -20,7 +20,6 @@ import pandas as pd
 import pyproj
 
 from analytics.blackspots import find_black_spots
-from analytics.config import RiskConfig
 from analytics.firedanger import danger_levels
 from analytics.spatial import (
     metric_crs,
@@ -29,6 +28,8 @@ from analytics.spatial import (
     to_metric,
     within_distance,
 )
+from domain import rules
+from domain.settings.risk import RiskConfig
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -183,7 +184,7 @@ def geohazard_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     if sites.empty:
         return _nothing(inp, "geohazard", missing=True), pd.DataFrame(
             {"large_threat_sites": 0}, index=inp.index)
-    sites = sites[sites["site_status"] == "在册"]
+    sites = rules.active_sites(sites)
     codes = sites["township_code"]
     weight = (sites["threat_level"].map(cfg["threat_weight"]).fillna(1.0)
               * sites["hazard_type"].map(cfg["type_weight"]).fillna(1.0))
@@ -417,10 +418,10 @@ def ledger_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
         return _nothing(inp, "ledger", missing=True), pd.DataFrame(
             {"open_major_hazards": 0}, index=inp.index)
     codes = ledger["township_code"].fillna("")
-    is_open = ledger["hazard_status"] != "已销号"
-    overdue_days = (inp.as_of.normalize() - ledger["deadline"]).dt.days.clip(lower=0).fillna(0)
-    overdue = is_open & (overdue_days > 0)
-    major_open = is_open & (ledger["hazard_level"] == "重大")
+    is_open = rules.is_open(ledger)
+    overdue_days = rules.days_overdue(ledger, inp.as_of).clip(lower=0).fillna(0)
+    overdue = rules.is_overdue(ledger, inp.as_of)
+    major_open = is_open & rules.is_major(ledger)
     unsupervised = major_open & ledger["supervising_leader"].isna()
     total = inp.counts(pd.Series(True, index=ledger.index), codes)
     closed = inp.counts(~is_open, codes)

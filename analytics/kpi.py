@@ -1,4 +1,4 @@
-"""Headline figures for the KPI tiles of the overview."""
+"""Headline figures for the KPI tiles of the overview (and the briefing, and the CLI)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,24 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from domain.rules import active_sites, is_closed, is_major, is_overdue
+
+KPI_TABLES = ("hazard_ledger", "geohazard_sites", "relocation_sites")
+"""The tables the figures count (their versions key the cache)."""
+
 
 def county_kpis(tables: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, float]:
     """Return ledger, geohazard and relocation headline figures for the whole county."""
     ledger = tables["hazard_ledger"]
-    closed = ledger["hazard_status"] == "已销号"
-    open_ = ~closed
-    major_open = open_ & (ledger["hazard_level"] == "重大")
-    sites = tables["geohazard_sites"]
-    active = sites[sites["site_status"] == "在册"]
+    closed = is_closed(ledger)
+    major_open = ~closed & is_major(ledger)
+    active = active_sites(tables["geohazard_sites"])
     reloc = tables["relocation_sites"]
     return {
         "hazards_found": len(ledger),
         "hazards_closed": int(closed.sum()),
         "rectification_rate": float(closed.mean() * 100) if len(ledger) else 0.0,
-        "hazards_overdue": int((open_ & (ledger["deadline"] < as_of.normalize())).sum()),
+        "hazards_overdue": int(is_overdue(ledger, as_of).sum()),
         "major_open": int(major_open.sum()),
         "major_supervised": int((major_open & ledger["supervising_leader"].notna()).sum()),
         "geohazard_sites": len(active),

@@ -1,22 +1,24 @@
 """Who is behind: rectification by department, township and domain; trends; 红黑榜.
 
-A hazard is overdue when it is not closed (已销号) and its deadline is before the day of
-``as_of``. Days to close run from the found date to the closed date.
+Open, closed and overdue are ``domain.rules``'. Days to close run from the found date to the
+closed date.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from domain.rules import days_overdue, is_closed, is_major, is_overdue
+
 GROUPS = ("lead_department", "township_code", "domain")
 
 
 def _flags(ledger: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    closed = ledger["hazard_status"] == "已销号"
+    closed = is_closed(ledger)
     return pd.DataFrame({
         "found": 1, "closed": closed.astype(int),
         "open": (~closed).astype(int),
-        "overdue": (~closed & (ledger["deadline"] < as_of.normalize())).astype(int),
+        "overdue": is_overdue(ledger, as_of).astype(int),
         "days_to_close": (ledger["closed_date"] - ledger["found_date"]).dt.days.where(closed),
     }, index=ledger.index)
 
@@ -63,8 +65,8 @@ def red_black(table: pd.DataFrame, *, n: int = 5, min_found: int = 10
 def overdue_major(ledger: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Return the overdue major hazards, most overdue first, with the supervising leader."""
     flags = _flags(ledger, as_of)
-    hit = ledger[(flags["overdue"] == 1) & (ledger["hazard_level"] == "重大")]
+    hit = ledger[(flags["overdue"] == 1) & is_major(ledger)]
     out = hit[["hazard_id", "domain", "hazard_description", "township_code", "lead_department",
                "responsible_unit", "deadline", "hazard_status", "supervising_leader"]].copy()
-    out.insert(7, "days_overdue", (as_of.normalize() - hit["deadline"]).dt.days)
+    out.insert(7, "days_overdue", days_overdue(hit, as_of))
     return out.sort_values("days_overdue", ascending=False).reset_index(drop=True)

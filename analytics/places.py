@@ -6,14 +6,14 @@ functions, distances in metres in a projected CRS.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from analytics.spatial import metric_crs, nearest_distance, to_metric
+from domain.rules import active_sites
 
 
 def segment_severity(segments: gpd.GeoDataFrame, accidents: pd.DataFrame, *,
@@ -30,13 +30,6 @@ def segment_severity(segments: gpd.GeoDataFrame, accidents: pd.DataFrame, *,
     return pd.Series(total.to_numpy() / km.to_numpy(), index=segments.index)
 
 
-def classes_from_breaks(values: pd.Series, breaks: Sequence[float]) -> pd.Series:
-    """Return 低 / 一般 / 较大 / 重大 by three ascending breaks."""
-    idx = np.searchsorted(np.asarray(breaks, dtype=float), values.to_numpy(float), "right")
-    return pd.Series(np.asarray(["低", "一般", "较大", "重大"], dtype=object)[idx],
-                     index=values.index)
-
-
 def relocation_surroundings(reloc: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
                             facilities: gpd.GeoDataFrame, *, distance_m: float
                             ) -> pd.DataFrame:
@@ -47,7 +40,7 @@ def relocation_surroundings(reloc: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
     """
     crs = metric_crs(reloc)
     here = to_metric(reloc, crs)
-    active = to_metric(sites[sites["site_status"] == "在册"], crs)
+    active = to_metric(active_sites(sites), crs)
     pairs = gpd.sjoin(here[["geometry"]], active[["threatened_people", "geometry"]],
                       predicate="dwithin", distance=distance_m)
     out = pd.DataFrame(index=here.index)

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analytics.config import RiskConfig
 from analytics.engine import score_county
 from analytics.indicators import open_weight
 from analytics.spatial import metric_crs, to_metric
+from domain.rules import CLOSED, days_overdue, is_open
+from domain.settings.ledger import LedgerSettings
+from domain.settings.risk import RiskConfig
 
 PEOPLE_CATEGORIES = ("学校", "医院", "人员密集场所")
 
@@ -66,24 +67,23 @@ def exposure_counts(hazards: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
 
 def priorities(ledger: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
                relocation: gpd.GeoDataFrame, township_class: pd.Series, *,
-               as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.DataFrame:
+               as_of: pd.Timestamp, settings: LedgerSettings) -> pd.DataFrame:
     """Return the open hazards ranked by priority, with each factor and a plain reason."""
-    open_ = ledger[ledger["hazard_status"] != "已销号"]
-    sev, exp_, urg = settings["severity"], settings["exposure"], settings["urgency"]
-    near = exposure_counts(open_, facilities, relocation, float(exp_["distance_m"]))
-    level_w = open_["hazard_level"].map(sev["level"]).fillna(1.0)
-    domain_w = open_["domain"].map(sev["domain"]).fillna(1.0)
+    open_ = ledger[is_open(ledger).to_numpy()]
+    s = settings
+    near = exposure_counts(open_, facilities, relocation, s.distance_m)
+    level_w = open_["hazard_level"].map(s.level_weight).fillna(1.0)
+    domain_w = open_["domain"].map(s.domain_weight).fillna(1.0)
     town = open_["township_code"].map(township_class)
-    town_w = town.map(exp_["township_class"]).fillna(0.0)
-    exposure = (1 + near["people"] / 1000 * exp_["per_1000_people"]
-                + near["schools"] * exp_["school"]
-                + near["relocation_sites"] * exp_["relocation_site"]
-                + near["hospitals"] * exp_["hospital"] + town_w)
-    overdue = (as_of.normalize() - open_["deadline"]).dt.days.clip(lower=0).fillna(0)
-    to_go = (open_["deadline"] - as_of.normalize()).dt.days
-    soon = (to_go >= 0) & (to_go <= urg["due_within_days"])
-    urgency = (1 + np.minimum(overdue / urg["overdue_days_scale"], urg["overdue_cap"])
-               + np.where(soon, urg["due_soon"], 0.0))
+    town_w = town.map(s.township_class).fillna(0.0)
+    exposure = (1 + near["people"] / 1000 * s.per_1000_people + near["schools"] * s.school
+                + near["relocation_sites"] * s.relocation_site
+                + near["hospitals"] * s.hospital + town_w)
+    late = days_overdue(open_, as_of)
+    overdue, to_go = late.clip(lower=0).fillna(0), -late
+    soon = (to_go >= 0) & (to_go <= s.due_within_days)
+    urgency = (1 + np.minimum(overdue / s.overdue_days_scale, s.overdue_cap)
+               + np.where(soon, s.due_soon, 0.0))
     out = pd.DataFrame({
         "hazard_id": open_["hazard_id"], "township_code": open_["township_code"],
         "domain": open_["domain"], "hazard_level": open_["hazard_level"],
@@ -93,7 +93,7 @@ def priorities(ledger: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
         "days_overdue": overdue.astype(int), **near, "township_class": town,
     })
     out["priority"] = out["severity"] * out["exposure"] * out["urgency"]
-    out["why"] = _why(out, level_w, domain_w, exp_["distance_m"])
+    out["why"] = _why(out, level_w, domain_w, s.distance_m)
     out = out.sort_values(["priority", "hazard_id"], ascending=[False, True])
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)
@@ -185,7 +185,7 @@ def as_if_fixed(tables: Mapping[str, pd.DataFrame], hazard_ids: list[str],
     first = score_county(dict(tables), config, as_of=as_of, robustness=False)
     before = first.scores
     ledger = tables["hazard_ledger"].copy()
-    ledger.loc[ledger["hazard_id"].isin(hazard_ids), "hazard_status"] = "已销号"
+    ledger.loc[ledger["hazard_id"].isin(hazard_ids), "hazard_status"] = CLOSED
     after = score_county({**tables, "hazard_ledger": ledger},
                          frozen_goalposts(config, first.indicators), as_of=as_of,
                          robustness=False).scores
@@ -197,7 +197,7 @@ def as_if_fixed(tables: Mapping[str, pd.DataFrame], hazard_ids: list[str],
 
 
 def rank_tables(tables: Mapping[str, pd.DataFrame], township_class: pd.Series, *,
-                as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.DataFrame:
+                as_of: pd.Timestamp, settings: LedgerSettings) -> pd.DataFrame:
     """Return ``priorities`` for the stored tables, with each hazard's estimated cost."""
     ledger = tables["hazard_ledger"]
     ranked = priorities(ledger, tables["facilities"], tables["relocation_sites"],
@@ -208,13 +208,13 @@ def rank_tables(tables: Mapping[str, pd.DataFrame], township_class: pd.Series, *
 
 
 def budget_plan(tables: Mapping[str, pd.DataFrame], ranked: pd.DataFrame, budget: float,
-                config: RiskConfig, *, as_of: pd.Timestamp, settings: Mapping[str, Any]
+                config: RiskConfig, *, as_of: pd.Timestamp, settings: LedgerSettings
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the hazards chosen within ``budget`` and each township's scores before → after.
 
     A hazard without an estimated cost is assumed to cost ``[budget] default_cost_wan``.
     """
-    cost = ranked["estimated_cost_wan"].fillna(float(settings["budget"]["default_cost_wan"]))
+    cost = ranked["estimated_cost_wan"].fillna(settings.default_cost_wan)
     picked = choose(ranked, cost, budget, ledger_weight(ranked, config))
     chosen = ranked[picked].assign(cost_used=cost[picked])
     return chosen, as_if_fixed(tables, chosen["hazard_id"].tolist(), config, as_of=as_of)

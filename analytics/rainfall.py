@@ -9,15 +9,15 @@ flagged ``scenario`` that replace, for their sites, every stored forecast.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from analytics.spatial import metric_crs
-from geodata.columns import isin
+from domain.columns import isin
+from domain.settings.warning import GridSettings
 
 WINDOW = ["window_end", "window_hours", "rainfall_kind"]
 COLUMNS = ["site_id", *WINDOW, "rainfall_mm", "rank", "scenario"]
@@ -35,7 +35,7 @@ def is_grid(rain: pd.DataFrame) -> pd.Series:
 
 
 def interpolate_grid(grid: pd.DataFrame, sites: gpd.GeoDataFrame, *,
-                     settings: Mapping[str, Any]) -> pd.DataFrame:
+                     settings: GridSettings) -> pd.DataFrame:
     """Return the grid's rain at each site, per window, by inverse distance weighting.
 
     ``settings`` holds ``power``, ``neighbours`` and ``max_distance_m``; a site with no grid
@@ -52,8 +52,8 @@ def interpolate_grid(grid: pd.DataFrame, sites: gpd.GeoDataFrame, *,
     for window, rows in points.groupby(WINDOW, sort=False):
         xy = np.column_stack([rows.geometry.x.to_numpy(), rows.geometry.y.to_numpy()])
         mm = idw(xy, rows["rainfall_mm"].to_numpy(float), xy_sites,
-                 power=float(settings["power"]), neighbours=int(settings["neighbours"]),
-                 max_distance=float(settings["max_distance_m"]))
+                 power=settings.power, neighbours=settings.neighbours,
+                 max_distance=settings.max_distance_m)
         found = ~np.isnan(mm)
         frames.append(pd.DataFrame({"site_id": sites["site_id"].to_numpy()[found],
                                     **dict(zip(WINDOW, window, strict=True)),
@@ -115,7 +115,7 @@ def recent(rain: pd.DataFrame, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
 
 
 def per_site(sites: pd.DataFrame, rain: pd.DataFrame, *,
-             grid_settings: Mapping[str, Any]) -> pd.DataFrame:
+             grid_settings: GridSettings) -> pd.DataFrame:
     """Return the rain rows that apply to each site, each with its source's ``rank``."""
     needed = ["site_id", "township_code", *WINDOW, "rainfall_mm"]
     rain = rain.reindex(columns=list(dict.fromkeys([*needed, *rain.columns])))

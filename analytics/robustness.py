@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.config import LAYERS, RiskConfig
 from analytics.scoring import composite_score, composite_terms, descending_ranks
+from domain.settings.risk import LAYERS, RiskConfig
 
 
 def _layer_draws(norm: pd.DataFrame, weights: np.ndarray, min_cov: float) -> np.ndarray:
@@ -61,10 +61,12 @@ def rank_intervals(norm: Mapping[str, pd.DataFrame], config: RiskConfig) -> pd.D
                                  geometric[part])
         ranks_[part] = [descending_ranks(row) for row in scores]
     low, high = settings.get("interval", [5, 95])
+    # Ranks actually drawn, widened outward (no interpolated 317.5 that one screen shows as
+    # 317 and another as 318): the interval is whole ranks wherever it is shown.
     return pd.DataFrame({
-        "rank_low": np.nanpercentile(ranks_, low, axis=0),
+        "rank_low": np.nanpercentile(ranks_, low, axis=0, method="lower"),
         "rank_median": np.nanmedian(ranks_, axis=0),
-        "rank_high": np.nanpercentile(ranks_, high, axis=0),
+        "rank_high": np.nanpercentile(ranks_, high, axis=0, method="higher"),
     }, index=index)
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from analytics.config import CLASSES, IndicatorSpec, RiskConfig
+from domain.settings.risk import CLASSES, IndicatorSpec, RiskConfig
 
 
 def transform(values: pd.Series, kind: str) -> pd.Series:

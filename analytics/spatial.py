@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from geodata.coords import utm_crs
+from domain.coords import utm_crs
 
 
 def metric_crs(frame: gpd.GeoDataFrame, setting: str = "auto") -> pyproj.CRS:

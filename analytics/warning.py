@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,27 +27,17 @@ from analytics.rainfall import (
     per_site,
     recent,
 )
+from domain import rules
+from domain.settings.warning import WarningSettings
 
-LEVEL_NAMES = {4: "蓝色（一般）", 3: "黄色（较高）", 2: "橙色（高）", 1: "红色（很高）"}
 
-
-def thresholds_for(sites: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+def thresholds_for(sites: pd.DataFrame, settings: WarningSettings) -> pd.DataFrame:
     """Return the four thresholds of each site and where they came from."""
-    table = settings["thresholds"]
-    rows, sources = [], []
-    for site_id, code, kind in zip(sites["site_id"], sites["township_code"],
-                                   sites["hazard_type"], strict=True):
-        for source, key, part in (("site", site_id, "site"), ("township", code, "township"),
-                                  ("type", kind, "type")):
-            if key in table.get(part, {}):
-                rows.append(table[part][key])
-                sources.append(source)
-                break
-        else:
-            rows.append(table["default"]["mm"])
-            sources.append("default")
-    out = pd.DataFrame(rows, columns=["t4", "t3", "t2", "t1"], index=sites.index, dtype=float)
-    out["threshold_source"] = sources
+    found = [settings.thresholds(site_id, code, kind) for site_id, code, kind in zip(
+        sites["site_id"], sites["township_code"], sites["hazard_type"], strict=True)]
+    out = pd.DataFrame([limits for limits, _ in found], columns=["t4", "t3", "t2", "t1"],
+                       index=sites.index, dtype=float)
+    out["threshold_source"] = [source for _, source in found]
     return out
 
 
@@ -60,16 +49,6 @@ def level_from(values: pd.Series, limits: pd.DataFrame | Sequence[float]) -> pd.
     reached = (values.to_numpy(float)[:, None] >= grid).sum(axis=1)
     level = pd.Series(5 - reached, index=values.index, dtype="Int64")
     return level.where(reached > 0)
-
-
-def effective_rain(daily: pd.DataFrame, forecast: pd.Series, *, as_of: pd.Timestamp,
-                   decay: float, days: int) -> pd.DataFrame:
-    """Return ``last24``, ``antecedent``, ``forecast24`` and ``effective`` per key.
-
-    ``daily`` has ``key, day, mm`` (observed 24-h totals, ``day`` = the date the window ends);
-    ``forecast`` maps key → next-24-h forecast (mm).
-    """
-    return with_forecast(antecedent_rain(daily, as_of=as_of, decay=decay, days=days), forecast)
 
 
 def antecedent_rain(daily: pd.DataFrame, *, as_of: pd.Timestamp, decay: float,
@@ -116,21 +95,20 @@ def effective_series(daily: pd.Series, *, decay: float, days: int) -> pd.Series:
     return pd.Series(values, index=full.index)
 
 
-def gauge_series(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+def gauge_series(readings: pd.DataFrame, settings: WarningSettings) -> pd.DataFrame:
     """Return one rain gauge's ``daily`` and ``effective`` rain per day (days end at 08:00)."""
     daily = readings.groupby(day_end(readings["reading_time"]))["value"].sum()
-    rain = settings["rain"]
-    eff = effective_series(daily, decay=float(rain["decay"]), days=int(rain["antecedent_days"]))
+    eff = effective_series(daily, decay=settings.decay, days=settings.antecedent_days)
     return pd.DataFrame({"reading_time": eff.index, "effective": eff.to_numpy(),
                          "daily": daily.reindex(eff.index, fill_value=0.0).to_numpy()})
 
 
-def monitoring_levels(readings: pd.DataFrame, settings: Mapping[str, Any]) -> pd.Series:
+def monitoring_levels(readings: pd.DataFrame, settings: WarningSettings) -> pd.Series:
     """Return, per site, the most severe level its last day of growth reaches (NA if none).
 
     The growth of each site and kind is the change per day between its last two readings.
     """
-    limits = settings["monitoring"]
+    limits = settings.monitoring
     watched = readings[readings["reading_kind"].isin(list(limits))].sort_values(
         ["site_id", "reading_kind", "reading_time"])
     if watched.empty:
@@ -165,36 +143,35 @@ class KeyedRain:
     grid: bool
 
 
-def active_sites(sites: pd.DataFrame) -> pd.DataFrame:
-    """Return the sites a warning covers (在册), numbered from 0."""
-    return sites[sites["site_status"] == "在册"].reset_index(drop=True)
+def covered_sites(sites: pd.DataFrame) -> pd.DataFrame:
+    """Return the sites a warning covers (the active ones), numbered from 0."""
+    return rules.active_sites(sites).reset_index(drop=True)
 
 
 def keyed_rain(active: pd.DataFrame, rain: pd.DataFrame, *, as_of: pd.Timestamp,
-               settings: Mapping[str, Any]) -> KeyedRain:
+               settings: WarningSettings) -> KeyedRain:
     """Return ``rain`` matched to the ``active`` sites, with its observed figures."""
     keyed, grid = _matched(active, rain, as_of=as_of, settings=settings)
     return KeyedRain(keyed, _observed(keyed, as_of=as_of, settings=settings), grid)
 
 
 def _matched(active: pd.DataFrame, rain: pd.DataFrame, *, as_of: pd.Timestamp,
-             settings: Mapping[str, Any]) -> tuple[pd.DataFrame, bool]:
+             settings: WarningSettings) -> tuple[pd.DataFrame, bool]:
     """Return the rain rows that can matter, per site, and whether any is a grid point."""
-    recent_rain = recent(rain, as_of, int(settings["rain"]["antecedent_days"]))
-    keyed = per_site(active, recent_rain, grid_settings=settings["grid"])
+    recent_rain = recent(rain, as_of, settings.antecedent_days)
+    keyed = per_site(active, recent_rain, grid_settings=settings.grid)
     return keyed, bool(is_grid(recent_rain).any())
 
 
 def _observed(keyed: pd.DataFrame, *, as_of: pd.Timestamp,
-              settings: Mapping[str, Any]) -> pd.DataFrame:
+              settings: WarningSettings) -> pd.DataFrame:
     """Return the observed figures (``antecedent_rain``) of rain rows matched to sites."""
-    r = settings["rain"]
-    return antecedent_rain(daily_observed(keyed), as_of=as_of, decay=float(r["decay"]),
-                           days=int(r["antecedent_days"]))
+    return antecedent_rain(daily_observed(keyed), as_of=as_of, decay=settings.decay,
+                           days=settings.antecedent_days)
 
 
 def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame | None, *,
-                as_of: pd.Timestamp, settings: Mapping[str, Any],
+                as_of: pd.Timestamp, settings: WarningSettings,
                 monitoring: pd.Series | None = None,
                 stored: KeyedRain | None = None) -> pd.DataFrame:
     """Return each active site's warning: rain figures, level, state and reason.
@@ -207,7 +184,7 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame 
     matched to these sites (``keyed_rain``), that ``rain`` adds to: what every scenario
     shares is then matched once.
     """
-    active = active_sites(sites)
+    active = covered_sites(sites)
     keyed, _ = _matched(active, rain, as_of=as_of, settings=settings)
     keyed, observed = _with_stored(keyed, stored, as_of=as_of, settings=settings)
     eff = with_forecast(observed, forecast_in_force(keyed, as_of))
@@ -230,7 +207,7 @@ def site_levels(sites: pd.DataFrame, rain: pd.DataFrame, readings: pd.DataFrame 
 
 
 def _with_stored(keyed: pd.DataFrame, stored: KeyedRain | None, *, as_of: pd.Timestamp,
-                 settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 settings: WarningSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``keyed`` rain rows with the ``stored`` ones, and their observed figures.
 
     The stored observed figures stand when the new rows observe nothing.
@@ -283,10 +260,17 @@ class WarningRun:
     method_version: str
 
     def counts(self) -> dict[str, int]:
-        """Return the number of sites per level (``1``..``4``), ``unknown`` and ``people``."""
+        """Return the active sites per level (``1``..``4``), below blue and unknown, and more.
+
+        ``none``: rain known, no level reached; ``unknown``: no rain data (and no
+        instrument level). The levels, ``none`` and ``unknown`` add up to ``sites``, every
+        active site; ``people``: threatened people on the evacuation list.
+        """
         by_level = self.levels["level"].value_counts()
         out = {str(k): int(by_level.get(k, 0)) for k in (1, 2, 3, 4)}
+        out["none"] = int((self.levels["state"] == "none").sum())
         out["unknown"] = int((self.levels["state"] == "unknown").sum())
+        out["sites"] = len(self.levels)
         out["people"] = int(self.evacuation["threatened_people"].fillna(0).sum())
         return out
 
@@ -305,21 +289,21 @@ class WarningInputs:
 
 
 def warning_inputs(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
-                   settings: Mapping[str, Any]) -> WarningInputs:
+                   settings: WarningSettings) -> WarningInputs:
     """Return the stored rain and instrument levels a warning at ``as_of`` starts from."""
     readings = tables["monitoring_readings"]
-    since = as_of - pd.Timedelta(days=int(settings["rain"]["antecedent_days"]) + 1)
+    since = as_of - pd.Timedelta(days=settings.antecedent_days + 1)
     gauges = gauge_rows(readings[(readings["reading_time"] > since)
                                  & (readings["reading_time"] <= as_of)])
     rain = pd.concat([p for p in (tables["rainfall"], gauges) if len(p)], ignore_index=True)
-    active = active_sites(tables["geohazard_sites"])
+    active = covered_sites(tables["geohazard_sites"])
     return WarningInputs(rain, monitoring_levels(readings[readings["reading_time"] <= as_of],
                                                  settings),
                          keyed_rain(active, rain, as_of=as_of, settings=settings))
 
 
 def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
-                settings: Mapping[str, Any], extra_rain: pd.DataFrame | None = None,
+                settings: WarningSettings, extra_rain: pd.DataFrame | None = None,
                 inputs: WarningInputs | None = None) -> WarningRun:
     """Return the warning for the stored rain plus ``extra_rain`` (a file or a scenario).
 
@@ -341,8 +325,8 @@ def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
     roll = roll.fillna({c: 0 for c in roll.columns if c != "level"})
     roll.insert(0, "township_name", towns["township_name"])
     evacuation = evacuation_list(levels, gpd.GeoDataFrame(sites), tables["facilities"],
-                                 tables["townships"], worst=int(settings.get("evacuate_at", 2)))
-    return WarningRun(as_of, levels, roll, evacuation, str(settings["method_version"]))
+                                 tables["townships"], worst=settings.evacuate_at)
+    return WarningRun(as_of, levels, roll, evacuation, settings.method_version)
 
 
 def silent_sites(sites: pd.DataFrame, readings: pd.DataFrame, *, as_of: pd.Timestamp,
@@ -352,7 +336,7 @@ def silent_sites(sites: pd.DataFrame, readings: pd.DataFrame, *, as_of: pd.Times
     Columns: ``site_id``, ``township_code``, ``days_since_inspection``,
     ``days_since_reading`` (NA for sites without instruments), ``why``.
     """
-    active = sites[sites["site_status"] == "在册"]
+    active = rules.active_sites(sites)
     last_reading = readings.groupby("site_id")["reading_time"].max()
     since_inspection = (as_of - active["last_inspection_date"]).dt.days
     since_reading = (as_of - active["site_id"].map(last_reading)).dt.days

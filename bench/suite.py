@@ -42,23 +42,24 @@ import numpy as np
 import pandas as pd
 from timing import median_time, peak_rss_mb, rss_during, rss_mb
 
-from analytics.config import parse_config
 from analytics.engine import score_county
-from geodata.config import read_toml
+from domain.asof import end_of_day
+from domain.schema import FIELDS, TABLES
+from geodata.config import load_settings
 from geodata.demo import AS_OF, generate
 from geodata.demo.scale import province, province_demo, survey_borders
 from geodata.duckdb_spatial import load_spatial
 from geodata.exporter import export_frame
 from geodata.importer import import_file, read_checked
 from geodata.locate import township_of
-from geodata.schema import FIELDS, TABLES
 from geodata.store import Store
 from maps.compose import BaseLayers, base_for_display
 from maps.layers import symbol_points, tooltip_rows
 from maps.offline import AssetUrls
 from maps.overview import MapText, overview_map
 
-NOW = pd.Timestamp(AS_OF)
+NOW = end_of_day(pd.Timestamp(AS_OF))
+"""The demo's as-of, as the app scores it (domain.asof)."""
 NATIONAL_COPIES = 2000
 NATIONAL_SIZES = {"geohazard_sites": 300_000, "hazard_ledger": 2_000_000,
                   "road_accidents": 400_000, "road_segments": 500_000,
@@ -261,7 +262,7 @@ def run_size(size: str, *, repeat: int,
                                  "townships": len(tables["townships"]),
                                  "geohazard_sites": len(tables["geohazard_sites"]),
                                  "ledger_rows": len(tables["hazard_ledger"])}
-    config = parse_config(read_toml())
+    config = load_settings().risk
     figures["data_rss_mb"] = rss_mb()
     with rss_during(figures, "scoring_rss_mb"):
         result = score_county(tables, config, as_of=NOW, robustness=False)

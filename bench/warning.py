@@ -18,11 +18,11 @@ from timing import median_time, peak_rss_mb
 from analytics.rainfall import scenario_rows
 from analytics.spatial import metric_crs
 from analytics.warning import warn_county
-from geodata.config import CONFIG_DIR, read_toml
+from geodata.config import load_settings
 from geodata.demo import AS_OF, generate
 from geodata.demo.scale import province
 
-SETTINGS = read_toml(CONFIG_DIR / "warning.toml")
+SETTINGS = load_settings().warning
 NOW = pd.Timestamp(AS_OF)
 
 

@@ -27,7 +27,6 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,18 +34,21 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pyproj.exceptions import CRSError
+from shapely.errors import ShapelyError
 
-from geodata.config import STORAGE_CONFIG, read_toml
-from geodata.errors import RiskMapError
-from geodata.files import UnsafePathError, evidence_file, inside, write_new
-from geodata.fingerprint import content_hash
-from geodata.schema import (
+from domain.errors import RiskMapError
+from domain.schema import (
     ENTITY_TABLES,
     RECORD_TABLES,
     RESULT_TABLES,
     SCHEMA_VERSION,
     get_table,
 )
+from domain.settings.storage import BackupLimits
+from geodata.config import load_settings
+from geodata.files import UnsafePathError, evidence_file, inside, write_new
+from geodata.fingerprint import content_hash
 from geodata.store import WRITTEN_PREFIX, Store
 from geodata.validate import validate
 
@@ -58,25 +60,6 @@ _MB = 1 << 20
 
 class BackupError(RiskMapError):
     """A backup that cannot be restored; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class BackupLimits:
-    """How much a backup may unpack to, and how tightly a member may be packed.
-
-    Attributes:
-        max_unpacked_mb: All members together, unpacked (MB).
-        max_ratio: Unpacked size over packed size of any one member.
-    """
-
-    max_unpacked_mb: float
-    max_ratio: float
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None = None) -> BackupLimits:
-        """Return the ``[backup]`` limits of ``config`` (``config/storage.toml`` if None)."""
-        section = (read_toml(STORAGE_CONFIG) if config is None else config)["backup"]
-        return cls(float(section["max_unpacked_mb"]), float(section["max_ratio"]))
 
 
 def backup(store: Store, path: str | Path) -> dict[str, int]:
@@ -125,7 +108,7 @@ def restore(store: Store, path: str | Path, *,
         BackupError: The file is not a backup, or not a sound one (see the module doc);
             nothing was changed.
     """
-    limits = limits or BackupLimits.from_config()
+    limits = limits or load_settings().storage.backup
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -189,10 +172,11 @@ def _manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
                           f"manifest.json missing or incomplete)") from exc
     except (ValueError, TypeError) as exc:
         raise BackupError("备份清单不是有效的 JSON (the backup's manifest is not JSON)") from exc
-    if not (isinstance(version, int) and isinstance(counts, dict) and isinstance(meta, dict)
-            and isinstance(digest, str)
+    if not (isinstance(version, int) and version >= 1 and counts and isinstance(counts, dict)
+            and isinstance(meta, dict) and isinstance(digest, str)
             and all(isinstance(n, int) and n >= 0 for n in counts.values())):
-        raise BackupError("备份清单格式不对 (the backup's manifest is malformed)")
+        raise BackupError("备份清单格式不对 (the backup's manifest is malformed: no schema "
+                          "version, no tables or counts that are no counts)")
     if version > SCHEMA_VERSION:
         raise BackupError(f"备份来自更新的版本（结构 {version}）(backup made by a newer "
                           f"County Risk Map, schema {version} > {SCHEMA_VERSION})")
@@ -235,7 +219,8 @@ def _table(archive: zipfile.ZipFile, name: str, folder: Path, version: int) -> p
             raise BackupError(f"备份中的 {member} 的列与表结构不符 (columns of {member} are not "
                               f"those of {name}: {', '.join(sorted(columns))})")
         return gpd.read_parquet(part) if table.geometry else pd.read_parquet(part)
-    except (pa.ArrowException, ValueError, TypeError) as exc:
+    except (pa.ArrowException, ValueError, TypeError, KeyError, ShapelyError,
+            CRSError) as exc:
         raise BackupError(f"备份中的 {member} 不是可读的 (Geo)Parquet 文件 ({member} in the "
                           f"backup is not readable Parquet)") from exc
 

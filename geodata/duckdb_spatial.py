@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from geodata.errors import StoreError
+from domain.errors import StoreError
 
 PACKAGE = "duckdb-extension-spatial"
 OFFLINE_CONFIG: dict[str, str] = {

@@ -24,10 +24,10 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geodata.errors import RiskMapError
+from domain.errors import RiskMapError
+from domain.schema import FIELDS, Lang, Table, get_table
 from geodata.formulas import write_csv
 from geodata.printable import plain_xlsx
-from geodata.schema import FIELDS, Lang, Table, get_table
 from geodata.store import Store
 
 FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON",

@@ -3,7 +3,7 @@
 No name that a browser, a user or a backup supplies is ever used as a path. An upload is kept
 as ``upload<suffix>`` in a folder of its own (the suffix checked against those allowed);
 an evidence file as ``evidence/<first two hex digits>/<sha256><suffix>`` under the data
-folder, the layout ``geodata.schema.EVIDENCE_PATH_PATTERN`` declares. Every path read or written is
+folder, the layout ``domain.schema.EVIDENCE_PATH_PATTERN`` declares. Every path read or written is
 checked to lie inside its folder (``inside``).
 """
 
@@ -15,8 +15,8 @@ import tempfile
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
-from geodata.errors import RiskMapError
-from geodata.schema import EVIDENCE_PATH_PATTERN
+from domain.errors import RiskMapError
+from domain.schema import EVIDENCE_PATH_PATTERN
 
 EVIDENCE_DIR = "evidence"
 UPLOAD_STEM = "upload"

@@ -23,8 +23,12 @@ QUOTE = "'"
 
 
 def _risky(text: pd.Series) -> pd.Series:
-    """Return where ``text`` (string dtype) would be read as a formula."""
-    starts = text.str.match(FORMULA_START).fillna(False).astype(bool)
+    """Return where ``text`` (string dtype) would be read as a formula once read back.
+
+    Text that already begins with apostrophes before such a character gets one more too,
+    so that reading it back (``restore_text``) gives it as it was.
+    """
+    starts = text.str.match(f"{QUOTE}*{FORMULA_START}").fillna(False).astype(bool)
     number = text.str.fullmatch(PLAIN_NUMBER).fillna(False).astype(bool)
     return starts & ~number
 
@@ -48,7 +52,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def restore_text(column: pd.Series) -> pd.Series:
     """Return a column of text read from CSV with the apostrophe ``neutralise`` adds taken off."""
-    quoted = column.str.match(QUOTE + FORMULA_START).fillna(False).astype(bool)
+    quoted = column.str.match(f"{QUOTE}{QUOTE}*{FORMULA_START}").fillna(False).astype(bool)
     return column.mask(quoted, column.str.slice(1)) if quoted.any() else column
 
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from geodata.schema import FIELDS, get_table
-from geodata.values import fold
+from domain.schema import FIELDS, get_table
+from domain.values import fold
 
 LOCATION_ALIASES: dict[str, tuple[str, ...]] = {
     "lon": ("lon", "lng", "long", "longitude", "经度", "东经", "x", "x坐标", "横坐标",

@@ -21,16 +21,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geodata import coords, locate, profiles, readers
-from geodata.columns import isin
-from geodata.errors import Problem, RiskMapError
-from geodata.headers import HeaderMatch, header_score, match_headers
-from geodata.ledger_events import import_events
-from geodata.report import ImportReport
-from geodata.schema import FIELDS, STORAGE_CRS, Table, get_table
-from geodata.store import Store
-from geodata.validate import validate
-from geodata.values import (
+from domain import coords
+from domain.columns import isin
+from domain.errors import Problem, RiskMapError
+from domain.rules import township_names
+from domain.schema import FIELDS, STORAGE_CRS, Table, get_table
+from domain.values import (
     choice_lookup,
     fold,
     parse_choices,
@@ -38,6 +34,12 @@ from geodata.values import (
     parse_numbers,
     per_unique,
 )
+from geodata import locate, profiles, readers
+from geodata.headers import HeaderMatch, header_score, match_headers
+from geodata.ledger_events import import_events
+from geodata.report import ImportReport
+from geodata.store import Store
+from geodata.validate import validate
 
 COUNTY_MARGIN_M = 1000.0
 """A point farther than this outside every township is reported as outside the county."""
@@ -137,7 +139,7 @@ def _parse_column(name: str, raw: pd.Series,
 def _township_codes(raw: pd.Series, towns: pd.DataFrame) -> pd.Series:
     """Accept township names (城关镇, 城关) where codes are expected."""
     lookup: dict[str, str] = {}
-    for code, name in zip(towns["township_code"], towns["township_name"], strict=True):
+    for code, name in township_names(towns).items():
         lookup[fold(name)] = code
         lookup[fold(name).removesuffix("街道").rstrip("镇乡")] = code
     def by_name(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -167,7 +169,7 @@ def _make_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
     """Return stable IDs from a row's natural key, for files without an ID column."""
     key = table.primary_key[0]
     cols = [c for c in (table.natural_key or frame.columns) if c in frame and c != key]
-    content = frame[cols].astype(str).agg("|".join, axis=1)
+    content = frame[cols].astype("string").fillna("").agg("|".join, axis=1)
     prefix = "".join(w[0] for w in table.name.split("_")).upper()
     return content.map(lambda s: f"{prefix}-{hashlib.sha1(s.encode()).hexdigest()[:12]}")
 
@@ -203,7 +205,7 @@ def _check_townships(table: Table, frame: gpd.GeoDataFrame,
                       dtype=object).reindex(frame.index)
     stated = frame["township_code"] if "township_code" in frame else pd.Series(
         None, index=frame.index, dtype=object)
-    name = dict(zip(towns["township_code"], towns["township_name"], strict=True))
+    name = township_names(towns)
     problems = [Problem(table.name, int(i), "township_code", stated[i],
                         f"坐标位于 {name[found[i]]}（{found[i]}），与所填乡镇不一致 "
                         f"the location is in {found[i]}", "warning")
@@ -316,8 +318,11 @@ def _read_and_check(table_name: str, path: str | Path, options: ImportOptions,
                     ) -> tuple[Prepared, ImportReport]:
     """Read ``path`` and check it as rows of ``table_name``; nothing is stored."""
     say(f"读取 reading {path}")
-    raw = readers.read_any(path, header_score(table_name), sheet=options.sheet,
-                           encoding=options.encoding, limits=options.limits)
+    try:
+        raw = readers.read_any(path, header_score(table_name), sheet=options.sheet,
+                               encoding=options.encoding, limits=options.limits)
+    except readers.ReadError as exc:
+        raise readers.ReadError(_as_sent(str(exc), Path(path), options.source)) from exc
     say(f"校验 checking {len(raw.frame):,} rows")
     prepared = prepare(table_name, raw, options, towns)
     header = prepared.header
@@ -328,6 +333,17 @@ def _read_and_check(table_name: str, path: str | Path, options: ImportOptions,
                           ignored_columns=header.ignored if header else [],
                           headers=header.fields if header else {})
     return prepared, report
+
+
+def _as_sent(message: str, path: Path, source: str | None) -> str:
+    """Return ``message`` with the path read replaced by the name the sender knows.
+
+    An upload is kept under a made-up name in a temporary folder: neither reaches the user.
+    """
+    name = source or path.name
+    for where in (str(path.resolve()), str(path)):
+        message = message.replace(where, name)
+    return message.replace(f"/vsizip/{name}", name).replace(path.name, name)
 
 
 def read_checked(table_name: str, path: str | Path, towns: gpd.GeoDataFrame,

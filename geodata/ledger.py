@@ -2,7 +2,7 @@
 
 Every save reads the row, checks that its version is the one the editor started from
 (optimistic concurrency: a second editor of the same row is refused and told what the first
-changed), applies ``geodata.workflow.change``, and writes the row, its events and its
+changed), applies ``domain.workflow.change``, and writes the row, its events and its
 evidence-file records in one transaction. Evidence files are kept under the data folder in
 ``evidence/<first two hex digits>/<sha256><suffix>``, named by their content hash
 (``geodata.files``), and written only once their records are committed: a refused save
@@ -20,10 +20,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from domain.schema import STORAGE_CRS, TABLES
+from domain.workflow import Identity, WorkflowError, change
 from geodata.files import EVIDENCE_DIR, client_name, evidence_file, evidence_path, write_new
-from geodata.schema import STORAGE_CRS, TABLES
 from geodata.store import Store
-from geodata.workflow import Identity, WorkflowError, change
 
 _COLUMNS = [*TABLES["hazard_ledger"].columns, "geometry"]
 

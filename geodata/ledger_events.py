@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.errors import Problem
-from geodata.schema import TABLES
-from geodata.workflow import (
+from domain.errors import Problem
+from domain.schema import TABLES
+from domain.workflow import (
     ACTIONS,
     SUPERVISION,
     TRACKED,

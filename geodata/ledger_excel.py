@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from domain.schema import FIELDS
 from geodata.exporter import LAT_HEADER, LON_HEADER
 from geodata.printable import printable_xlsx
-from geodata.schema import FIELDS
 
 LAYOUT: tuple[tuple[str, str], ...] = (
     ("hazard_id", "隐患编号"), ("hazard_description", "隐患名称"), ("township", "所在乡镇"),

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata import coords
-from geodata.errors import Problem
-from geodata.schema import STORAGE_CRS, Table
+from domain import coords
+from domain.errors import Problem
+from domain.schema import STORAGE_CRS, Table
 
 
 def _warn(table: str, row: int | None, column: str | None, value: object,

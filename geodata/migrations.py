@@ -4,7 +4,7 @@ Two kinds of step run, in one transaction:
 
 1. ``STEPS[v]``: SQL for changes that cannot be derived from the schema (renames, data
    rewrites), taking version ``v`` to ``v + 1``; run in order from the stored version.
-2. The additive sync, derived from ``geodata.schema``: create every missing table and add
+2. The additive sync, derived from ``domain.schema``: create every missing table and add
    every missing column (as nullable, so existing rows stay valid).
 
 A database with entity tables but no metadata table predates versioning: version 0.
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import duckdb
 
+from domain.errors import StoreError
+from domain.schema import META_TABLE, SCHEMA_VERSION, TABLES
 from geodata import sql
-from geodata.errors import StoreError
-from geodata.schema import META_TABLE, SCHEMA_VERSION, TABLES
 
 STEPS: dict[int, tuple[str, ...]] = {}
 """Hand-written steps by the version they start from; none are needed yet."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geodata.values import parse_datetimes
+from domain.values import parse_datetimes
 
 BEIJING_OFFSET = pd.Timedelta(hours=8)
 VIIRS_CONFIDENCE = {"l": 30, "n": 60, "h": 90, "low": 30, "nominal": 60, "high": 90}

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import openpyxl
@@ -21,8 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyogrio
 
-from geodata.config import STORAGE_CONFIG, read_toml
-from geodata.errors import RiskMapError
+from domain.errors import RiskMapError
+from domain.settings.storage import ReadLimits
+from geodata.config import load_settings
 from geodata.formulas import restore_text
 
 VECTOR_SUFFIXES = {".geojson", ".json", ".shp", ".dbf", ".gpkg", ".kml", ".zip"}
@@ -36,43 +36,25 @@ class ReadError(RiskMapError):
     """The file cannot be read at all (format, encoding, no header found, too big)."""
 
 
-@dataclass(frozen=True)
-class ReadLimits:
-    """How much memory reading and importing a file may take (``[import]`` of storage.toml).
+def check_memory(path: Path, limits: ReadLimits) -> None:
+    """Refuse, before reading it, a file whose import would need too much memory.
 
-    Attributes:
-        memory_mb: The most an import may be expected to need (MB).
-        memory_per_byte: Memory an import takes per byte of file, by suffix (no dot).
+    Raises:
+        ReadError: Saying how much it would need, and what to do instead.
     """
-
-    memory_mb: float
-    memory_per_byte: Mapping[str, float]
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None = None) -> ReadLimits:
-        """Return the ``[import]`` limits of ``config`` (``config/storage.toml`` if None)."""
-        section = (read_toml(STORAGE_CONFIG) if config is None else config)["import"]
-        return cls(float(section["memory_mb"]),
-                   {k: float(v) for k, v in section["memory_per_byte"].items()})
-
-    def check(self, path: Path) -> None:
-        """Refuse, before reading it, a file whose import would need too much memory.
-
-        Raises:
-            ReadError: Saying how much it would need, and what to do instead.
-        """
-        size = path.stat().st_size / _MB
-        suffix = path.suffix.lower().lstrip(".")
-        need = size * self.memory_per_byte.get(suffix, max(self.memory_per_byte.values()))
-        if need <= self.memory_mb:
-            return
-        as_csv = self.memory_per_byte.get("csv", 0) < self.memory_per_byte.get(suffix, 0)
-        raise ReadError(
-            f"{path.name} 有 {size:,.0f} MB，导入约需 {need:,.0f} MB 内存，超过上限 "
-            f"{self.memory_mb:,.0f} MB：请分成几个文件导入{'，或另存为 CSV' if as_csv else ''}"
-            f" (importing it would need about {need:,.0f} MB of memory, more than "
-            f"config/storage.toml [import] memory_mb: split the file"
-            f"{' or save it as CSV' if as_csv else ''})")
+    size = path.stat().st_size / _MB
+    suffix = path.suffix.lower().lstrip(".")
+    need = limits.need_mb(size, suffix)
+    if need <= limits.memory_mb:
+        return
+    factors = limits.memory_per_byte
+    as_csv = factors.get("csv", 0) < factors.get(suffix, 0)
+    raise ReadError(
+        f"{path.name} 有 {size:,.0f} MB，导入约需 {need:,.0f} MB 内存，超过上限 "
+        f"{limits.memory_mb:,.0f} MB：请分成几个文件导入{'，或另存为 CSV' if as_csv else ''}"
+        f" (importing it would need about {need:,.0f} MB of memory, more than "
+        f"config/storage.toml [import] memory_mb: split the file"
+        f"{' or save it as CSV' if as_csv else ''})")
 
 
 @dataclass
@@ -115,6 +97,8 @@ def detect_encoding(data: bytes) -> str:
 def read_csv(path: Path, *, encoding: str | None = None) -> RawTable:
     """Read a CSV as text, detecting its encoding unless given."""
     data = path.read_bytes()
+    if not data.strip():
+        raise ReadError(f"{path.name} 是空文件 the file is empty")
     enc = encoding or detect_encoding(data)
     options = {"encoding": enc, "dtype": str, "keep_default_na": False, "na_values": [""]}
     try:
@@ -123,7 +107,7 @@ def read_csv(path: Path, *, encoding: str | None = None) -> RawTable:
     except (pa.ArrowInvalid, ValueError):
         try:
             frame = pd.read_csv(io.BytesIO(data), **options)
-        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise ReadError(f"无法读取 CSV cannot read {path.name}: {exc}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(restore_text)  # the apostrophe before formula-like text, as exported
@@ -238,7 +222,7 @@ def read_any(path: str | Path, score: Callable[[list[str]], int], *,
     path = Path(path)
     if not path.exists():
         raise ReadError(f"文件不存在 file not found: {path}")
-    (limits or ReadLimits.from_config()).check(path)
+    check_memory(path, limits or load_settings().storage.read)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path, encoding=encoding)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodata.errors import Problem
+from domain.errors import Problem
+from domain.schema import FIELDS, Lang
 from geodata.formulas import write_csv
 from geodata.printable import plain_xlsx
-from geodata.schema import FIELDS, Lang
 
 _COLUMNS = {"zh": ("行", "列", "值", "级别", "原因"),
             "en": ("row", "column", "value", "severity", "reason")}

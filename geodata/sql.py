@@ -1,6 +1,6 @@
 """Pure builders of SQL text from the schema; values always travel as parameters.
 
-Identifiers (table and column names) come only from ``geodata.schema``; a name that is not
+Identifiers (table and column names) come only from ``domain.schema``; a name that is not
 declared there is refused before any SQL is built. User values never enter SQL text.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from geodata.schema import FIELDS, Table, get_table
+from domain.schema import FIELDS, Table, get_table
 
 DUCKDB_TYPES: dict[str, str] = {
     "text": "VARCHAR",
@@ -123,7 +123,7 @@ def insert_from_view_sql(table: Table, view: str) -> str:
 def event_text_sql(column: str) -> str:
     """Return SQL giving a view column's value as a ledger event records it, NULL when empty.
 
-    The same text as ``geodata.workflow.text``: dates as ``2026-12-31``, times as
+    The same text as ``domain.workflow.text``: dates as ``2026-12-31``, times as
     ``2026-12-31 08:30:00`` (with microseconds when there are any), numbers as Python prints
     them, geometry (WKB in the view) as WKT.
     """

@@ -23,11 +23,8 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from geodata import sql
-from geodata.duckdb_spatial import OFFLINE_CONFIG, load_spatial
-from geodata.errors import Problem, StoreError, ValidationError
-from geodata.migrations import migrate, stored_version
-from geodata.schema import (
+from domain.errors import Problem, StoreError, ValidationError
+from domain.schema import (
     ENTITY_TABLES,
     META_TABLE,
     RESULT_TABLES,
@@ -36,8 +33,11 @@ from geodata.schema import (
     Table,
     get_table,
 )
+from domain.workflow import TRACKED, Registration
+from geodata import sql
+from geodata.duckdb_spatial import OFFLINE_CONFIG, load_spatial
+from geodata.migrations import migrate, stored_version
 from geodata.validate import PANDAS_DTYPES, validate
-from geodata.workflow import TRACKED, Registration
 
 DB_ENV = "RISKMAP_DB"
 DEFAULT_DB = Path("data") / "riskmap.duckdb"
@@ -227,7 +227,7 @@ class Store:
         """Give fetched rows the schema's dtypes and, with geometry, a GeoDataFrame.
 
         Through Arrow: text goes straight into Arrow-backed string columns and WKB into
-        shapely, with no Python object per value (a province's ledger: 2.6 → 1.0 s).
+        shapely, with no Python object per value (docs/PERFORMANCE.md).
         """
         geometry = None
         if spec.geometry:
@@ -265,7 +265,7 @@ class Store:
     def counts(self, *, results: bool = False) -> dict[str, int]:
         """Return the row count of every entity table (and result table, if asked)."""
         names = (*ENTITY_TABLES, *RESULT_TABLES) if results else ENTITY_TABLES
-        with self._lock:  # one query: pages ask on every rerun (``ui.chrome.data_version``)
+        with self._lock:  # one query: every snapshot asks (``geodata.snapshot``)
             row = self._con.execute(sql.counts_sql([get_table(n) for n in names])).fetchone()
         return {name: int(n) for name, n in zip(names, row or (), strict=True)}
 
@@ -273,7 +273,7 @@ class Store:
 
     def meta(self) -> dict[str, str]:
         """Return the metadata (schema version, data set label, …) as a dict."""
-        with self._lock:  # plain rows: asked on every rerun, a typed frame costs 20 ms
+        with self._lock:  # plain rows: asked on every snapshot, a typed frame costs more
             rows = self._con.execute(sql.select_sql(get_table(META_TABLE))).fetchall()
         columns = get_table(META_TABLE).columns
         key, value = columns.index("meta_key"), columns.index("meta_value")

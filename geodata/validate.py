@@ -12,8 +12,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geodata.errors import Problem
-from geodata.schema import STORAGE_CRS, Field, Table, get_table
+from domain.errors import Problem
+from domain.schema import STORAGE_CRS, Field, Table, get_table
 
 GEOMETRY_TYPES: dict[str, set[str]] = {
     "point": {"Point"},

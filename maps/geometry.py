@@ -60,7 +60,7 @@ def display_lines(frame: gpd.GeoDataFrame, *, tolerance: float | None = None
     """Return lines simplified (half the polygon tolerance by default) and rounded."""
     tolerance = display_tolerance(frame) / 2 if tolerance is None else tolerance
     # Plain Douglas-Peucker: lines need no topology kept, and keeping it is quadratic on a
-    # merged layer (32 s for a province's roads, against well under a second).
+    # merged layer (docs/PERFORMANCE.md).
     shapes = shapely.simplify(np.asarray(frame.geometry.values, dtype=object), tolerance,
                               preserve_topology=False)
     shapes = shapely.set_precision(shapes, display_grid(tolerance), mode="pointwise")

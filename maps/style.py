@@ -16,7 +16,6 @@ WARNING_COLOURS: dict[int, str] = {1: "#d7191c", 2: "#f97b1d", 3: "#f5d10f", 4: 
 """Geohazard warning levels 1 红 .. 4 蓝."""
 NO_WARNING_COLOUR = "#ffffff"
 UNKNOWN_COLOUR = "#8c8c8c"
-CLASS_LABELS_EN = {"重大": "very high", "较大": "high", "一般": "moderate", "低": "low"}
 
 
 def legend_html(title: str, items: list[tuple[str, str]]) -> str:

@@ -7,31 +7,12 @@ two line up; stored data is never touched.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from geodata.coords import wgs84_to_gcj02
-
-
-@dataclass(frozen=True)
-class TileSettings:
-    """The ``[tiles]`` section of ``config/map.toml``."""
-
-    url: str = ""
-    attribution: str = ""
-    subdomains: str = ""
-    gcj02: bool = False
-
-    @classmethod
-    def from_config(cls, section: Mapping[str, Any]) -> TileSettings:
-        """Return settings from the parsed ``[tiles]`` table."""
-        return cls(str(section.get("url", "")), str(section.get("attribution", "")),
-                   str(section.get("subdomains", "")), bool(section.get("gcj02", False)))
+from domain.coords import wgs84_to_gcj02
+from domain.settings.maps import TileSettings
 
 
 def for_display(frame: gpd.GeoDataFrame, tiles: TileSettings | None) -> gpd.GeoDataFrame:

@@ -1,7 +1,9 @@
-"""The ``riskmap`` command: demo, info, import, export, backup, restore, score, warn.
+"""The ``riskmap`` command: demo, info, import, export, backup, restore, score, warn, ledger.
 
 Every command opens the database writable, so that a database of an older schema is migrated
 on first use (DuckDB lets one process write at a time; a reader would be locked out as well).
+The commands that report (score, warn, ledger) take one ``Snapshot`` of it, as a page does:
+the same as-of rule (``domain.asof``), the same settings, the same numbers.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from geodata.errors import RiskMapError
-from geodata.schema import ENTITY_TABLES, TABLES
+from domain.errors import RiskMapError
+from domain.schema import ENTITY_TABLES, TABLES
+from geodata.config import load_settings
+from geodata.snapshot import Snapshot
 from geodata.store import Store, default_db_path
 
 
@@ -119,17 +123,23 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot(store: Store, args: argparse.Namespace) -> Snapshot:
+    """Return the command's one snapshot: settings, ``--as-of``, table versions."""
+    return Snapshot.take(store, load_settings(risk=getattr(args, "config", None)),
+                         given=getattr(args, "as_of", None))
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     from riskmap.scoring import run_score
 
     with Store(_db(args)) as store:
-        return run_score(store, args)
+        return run_score(_snapshot(store, args), args)
 
 
 def _add_score(sub: argparse._SubParsersAction) -> None:
     score = sub.add_parser("score", help="score every township; print the ranked table")
     score.add_argument("--config", help="risk configuration (default config/risk.toml)")
-    score.add_argument("--as-of", help="date the scores are for (default: now)")
+    _add_as_of(score)
     score.add_argument("--json", help="write the results with explanations as JSON")
     score.add_argument("--csv", help="write the ranked table as CSV (UTF-8 with BOM)")
     score.add_argument("--save", action="store_true", help="keep the results in the database")
@@ -143,7 +153,7 @@ def _cmd_warn(args: argparse.Namespace) -> int:
     from riskmap.warn import run_warn
 
     with Store(_db(args)) as store:
-        return run_warn(store, args)
+        return run_warn(_snapshot(store, args), args)
 
 
 def _add_warn(sub: argparse._SubParsersAction) -> None:
@@ -157,8 +167,7 @@ def _add_warn(sub: argparse._SubParsersAction) -> None:
     warn.add_argument("--region", default="all",
                       choices=("all", "north", "south", "east", "west"),
                       help="townships the scenario covers (default: all)")
-    warn.add_argument("--as-of", help="time the warning is for (default: now; the demo's own "
-                                      "date for the demo database)")
+    _add_as_of(warn)
     warn.add_argument("--json", action="store_true", help="print JSON instead of a table")
     _add_db(warn)
     warn.set_defaults(func=_cmd_warn)
@@ -170,14 +179,15 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     run = {"overdue": ledger.run_overdue, "priorities": ledger.run_priorities,
            "export": ledger.run_export}[args.ledger_command]
     with Store(_db(args)) as store:
-        return run(store, args)
+        return run(_snapshot(store, args), args)
 
 
 def _add_ledger(sub: argparse._SubParsersAction) -> None:
     ledger = sub.add_parser("ledger", help="hazard ledger: overdue, priorities, Excel ledger")
     verbs = ledger.add_subparsers(dest="ledger_command", required=True)
     overdue = verbs.add_parser("overdue", help="overdue hazards by department; overdue majors")
-    overdue.add_argument("--json", action="store_true", help="the overdue majors as JSON")
+    overdue.add_argument("--json", action="store_true",
+                         help="the count, by department and the overdue majors as JSON")
     prio = verbs.add_parser("priorities", help="open hazards by rectification priority")
     prio.add_argument("--budget", type=float, help="万元: choose what to fix within it")
     prio.add_argument("--top", type=int, default=30, help="rows to print (default 30)")
@@ -186,7 +196,14 @@ def _add_ledger(sub: argparse._SubParsersAction) -> None:
     export.add_argument("file", help="FILE.xlsx")
     for verb in (overdue, prio, export):
         _add_db(verb)
+        _add_as_of(verb)
     ledger.set_defaults(func=_cmd_ledger)
+
+
+def _add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", help="the day (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) to "
+                                        "report for; default: the data's reference day, as on "
+                                        "the pages (the demo's own date, else today)")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""``riskmap score``: run the risk engine on a database and report the ranking."""
+"""``riskmap score``: run the risk engine on a snapshot and report the ranking."""
 
 from __future__ import annotations
 
@@ -8,15 +8,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.config import LAYERS, parse_config
 from analytics.engine import RiskResult, score_county
-from geodata.config import read_toml
+from domain.settings.risk import LAYERS
 from geodata.formulas import write_csv
-from geodata.results import load_tables, save_scores
-from geodata.store import Store
+from geodata.results import save_scores
+from geodata.snapshot import Snapshot
 
 LAYER_ZH = {"geohazard": "地灾", "forest_fire": "森林火灾", "road": "道路", "ledger": "隐患",
             "composite": "综合"}
+
+
+def score(snap: Snapshot, *, robustness: bool = True) -> RiskResult:
+    """Return the risk engine's result for the snapshot, as the dashboard scores it."""
+    return score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
+                        robustness=robustness)
 
 
 def ranked_table(result: RiskResult) -> pd.DataFrame:
@@ -62,14 +67,11 @@ def _num(value: object) -> float | None:
     return None if pd.isna(value) else round(float(value), 4)
 
 
-def run_score(store: Store, args: argparse.Namespace) -> int:
-    """Score the database as the command line asks; return the exit code."""
-    config = parse_config(read_toml(args.config))
-    as_of = pd.Timestamp(args.as_of) if args.as_of else pd.Timestamp.now().floor("s")
-    result = score_county(load_tables(store), config, as_of=as_of,
-                          robustness=not args.no_robustness)
+def run_score(snap: Snapshot, args: argparse.Namespace) -> int:
+    """Score the snapshot as the command line asks; return the exit code."""
+    result = score(snap, robustness=not args.no_robustness)
     table = ranked_table(result)
-    print(f"风险评估 risk scores · as of {as_of:%Y-%m-%d %H:%M} · method "
+    print(f"风险评估 risk scores · as of {snap.as_of:%Y-%m-%d} · method "
           f"{result.method_version} · config {result.config_hash}")
     print(table.to_string(index=False))
     if args.csv:
@@ -78,7 +80,7 @@ def run_score(store: Store, args: argparse.Namespace) -> int:
         Path(args.json).write_text(json.dumps(as_json(result), ensure_ascii=False, indent=2),
                                    encoding="utf-8")
     if args.save:
-        run = save_scores(store, result.long(), as_of=as_of,
+        run = save_scores(snap.store, result.long(), as_of=snap.as_of,
                           method_version=result.method_version,
                           config_hash=result.config_hash)
         print(f"已保存 saved as run {run}")

@@ -8,24 +8,22 @@ import json
 import pandas as pd
 
 from analytics.rainfall import region_townships, scenario_rows
-from analytics.warning import LEVEL_NAMES, WarningRun, warn_county
-from geodata.config import CONFIG_DIR, read_toml
-from geodata.errors import RiskMapError
+from analytics.warning import WarningRun, warn_county
+from domain.errors import RiskMapError
+from domain.labels import warning_label
 from geodata.importer import read_checked
-from geodata.results import load_tables, reference_time
-from geodata.store import Store
+from geodata.snapshot import Snapshot
 
 
-def _extra_rain(tables: dict[str, pd.DataFrame], args: argparse.Namespace,
-                as_of: pd.Timestamp) -> pd.DataFrame | None:
+def _extra_rain(snap: Snapshot, args: argparse.Namespace) -> pd.DataFrame | None:
     """Return the rain of ``--rain`` (checked, not stored) and of ``--scenario-mm``."""
-    parts = []
+    towns, parts = snap.table("townships"), []
     if args.rain:
-        parts.append(read_checked("rainfall", args.rain, tables["townships"]))
+        parts.append(read_checked("rainfall", args.rain, towns))
     if args.scenario_mm is not None:
-        codes = region_townships(tables["townships"], args.region)
+        codes = region_townships(towns, args.region)
         parts.append(scenario_rows(codes, hours=args.scenario_hours, mm=args.scenario_mm,
-                                   as_of=as_of))
+                                   as_of=snap.now))
     return pd.concat(parts, ignore_index=True) if parts else None
 
 
@@ -37,29 +35,41 @@ def _print(run: WarningRun) -> None:
     counts = run.counts()
     print(f"地质灾害气象风险预警 geohazard warning · as of {run.as_of:%Y-%m-%d %H:%M}")
     for level in (1, 2, 3, 4):
-        print(f"  {LEVEL_NAMES[level]}: {counts[str(level)]} 处 sites")
+        label = f"{warning_label(level)} {warning_label(level, 'en')}"
+        print(f"  {label}: {counts[str(level)]} 处 sites")
+    print(f"  未达预警 below blue: {counts['none']} 处")
     print(f"  无雨量数据 unknown: {counts['unknown']} 处")
+    print(f"  在册隐患点 active sites: {counts['sites']} 处")
     print(f"需转移 to evacuate: {len(run.evacuation)} 处, {counts['people']} 人")
     if len(run.evacuation):
         print(run.evacuation.to_string(index=False))
 
 
-def run_warn(store: Store, args: argparse.Namespace) -> int:
+def _sites(run: WarningRun, names: dict[str, str]) -> pd.DataFrame:
+    """Every active site's level and state (warning, none, unknown), with its township."""
+    levels = run.levels[["site_id", "site_name", "township_code", "level", "state"]]
+    return levels.assign(township_name=levels["township_code"].map(names))
+
+
+def as_json(run: WarningRun, names: dict[str, str]) -> dict:
+    """Return the warning as plain data: every active site is in ``sites`` and the counts."""
+    townships = run.townships.reset_index()
+    return {"as_of": run.as_of.isoformat(), "method_version": run.method_version,
+            "counts": run.counts(), "townships": _records(townships),
+            "sites": _records(_sites(run, names)), "evacuation": _records(run.evacuation)}
+
+
+def run_warn(snap: Snapshot, args: argparse.Namespace) -> int:
     """Print (or write as JSON) the levels per township and the evacuation list."""
-    settings = read_toml(CONFIG_DIR / "warning.toml")
-    as_of = pd.Timestamp(args.as_of) if args.as_of else reference_time(store)
-    tables = load_tables(store)
     try:
-        extra = _extra_rain(tables, args, as_of)
+        extra = _extra_rain(snap, args)
     except (RiskMapError, ValueError) as exc:
         print(f"错误 error: {exc}")
         return 1
-    run = warn_county(tables, as_of=as_of, settings=settings, extra_rain=extra)
-    if not args.json:
+    run = warn_county(snap.tables(), as_of=snap.now, settings=snap.settings.warning,
+                      extra_rain=extra)
+    if args.json:
+        print(json.dumps(as_json(run, snap.township_names()), ensure_ascii=False, indent=2))
+    else:
         _print(run)
-        return 0
-    print(json.dumps({"as_of": as_of.isoformat(), "method_version": run.method_version,
-                      "counts": run.counts(),
-                      "townships": _records(run.townships.reset_index()),
-                      "evacuation": _records(run.evacuation)}, ensure_ascii=False, indent=2))
     return 0

@@ -1,4 +1,9 @@
-"""Shared fixtures: a demo database built once per test session."""
+"""Shared fixtures (a demo database built once per test session) and the test tiers.
+
+Every test module belongs to one tier (``TIERS``: unit, store, page, browser); a test that
+uses the demo county or the province is also ``slow``. ``make test-fast`` runs what is
+neither browser nor slow; ``make test`` runs everything.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,33 @@ import pytest
 from geodata.demo import build_demo_database, generate
 from geodata.store import Store
 from tests.server import running_app
+
+TIERS = {
+    "unit": ("test_charts", "test_columns", "test_coords", "test_engine", "test_headers",
+             "test_layers", "test_ledger_stats", "test_locate", "test_maps", "test_printable",
+             "test_priority", "test_schema", "test_settings", "test_snapshot", "test_sql",
+             "test_validate", "test_values", "test_warning", "test_workflow"),
+    "store": ("test_bench", "test_cli", "test_demo", "test_engine_demo", "test_import_cli",
+              "test_import_samples", "test_ledger", "test_ledger_events", "test_ledger_excel",
+              "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
+              "test_store"),
+    "page": ("test_app", "test_pages", "test_parity"),
+    "browser": ("test_browser",),
+}
+DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}
+"""Fixtures of demo size: a test using one (directly or not) is slow."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its module's tier, and ``slow`` when it runs on the demo."""
+    tier_of = {module: tier for tier, modules in TIERS.items() for module in modules}
+    for item in items:
+        module = item.path.stem
+        if module not in tier_of:
+            raise pytest.UsageError(f"{module} is in no tier: add it to TIERS in conftest.py")
+        item.add_marker(tier_of[module])
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geodata.config import CONFIG_DIR, read_toml
+from geodata.config import load_settings
 from ui.charts import growth_chart, lines_spec, rain_chart
 
-SETTINGS = read_toml(CONFIG_DIR / "warning.toml")
+SETTINGS = load_settings().warning
 NAMES = {k: f"L{k}" for k in (1, 2, 3, 4)}
 TIMES = pd.date_range("2026-07-01 08:00", periods=4, freq="D")
 
@@ -18,12 +18,12 @@ def _data(spec: dict) -> list[list[dict]]:
 
 def test_growth_chart_has_the_rates_and_the_four_thresholds() -> None:
     rows = pd.DataFrame({"reading_time": TIMES, "value": [1.0, 2.0, 4.0, 10.0]})
-    spec = growth_chart(rows, SETTINGS["monitoring"]["裂缝宽度"], NAMES, "mm").to_dict()
+    spec = growth_chart(rows, SETTINGS.monitoring["裂缝宽度"], NAMES, "mm").to_dict()
     data = _data(spec)
     rates = next(d for d in data if d and "rate" in d[0])
     limits = next(d for d in data if d and "limit" in d[0])
     assert [r["rate"] for r in rates] == [1.0, 2.0, 6.0]
-    assert [r["limit"] for r in limits] == SETTINGS["monitoring"]["裂缝宽度"]
+    assert tuple(r["limit"] for r in limits) == SETTINGS.monitoring["裂缝宽度"]
 
 
 def test_rain_chart_uses_the_sites_own_thresholds() -> None:
@@ -32,7 +32,7 @@ def test_rain_chart_uses_the_sites_own_thresholds() -> None:
     spec = rain_chart(rows, site, SETTINGS, NAMES, "mm").to_dict()
     data = _data(spec)
     limits = next(d for d in data if d and "limit" in d[0])
-    assert [r["limit"] for r in limits] == SETTINGS["thresholds"]["type"]["泥石流"]
+    assert tuple(r["limit"] for r in limits) == SETTINGS.by_type["泥石流"]
     eff = next(d for d in data if d and "effective" in d[0])
     assert eff[-1]["effective"] == 30 + 10 * 0.84 ** 3
 

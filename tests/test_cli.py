@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.schema import ENTITY_TABLES, TABLES
+from domain.schema import ENTITY_TABLES, TABLES
 from riskmap.cli import main
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata.columns import isin
+from domain.columns import isin
 
 
 @pytest.mark.parametrize("allowed", [["a", "c"], ["a", None], ["b"], [], ["q"]])

@@ -9,7 +9,7 @@ import pyproj
 import pytest
 import shapely
 
-from geodata import coords
+from domain import coords
 
 SPOTS = np.array([[105.6, 26.7], [116.391, 39.907], [121.47, 31.23], [87.6, 43.8],
                   [110.3, 20.0]])

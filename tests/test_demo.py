@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 import shapely
 
+from domain.rules import hazard_scale, threat_level
+from domain.schema import ENTITY_TABLES, LEDGER_DOMAINS
 from geodata.demo import AS_OF, generate
 from geodata.demo.forest import QINGMING, SPRING_FESTIVAL
 from geodata.demo.geohazards import CRACK_RATE_WARNING_MM_PER_DAY
@@ -15,8 +17,6 @@ from geodata.demo.terrain import WORK_CRS
 from geodata.demo.townships import COUNTY_POPULATION
 from geodata.demo.weather import days_without_rain
 from geodata.fingerprint import content_hash
-from geodata.rules import hazard_scale, threat_level
-from geodata.schema import ENTITY_TABLES, LEDGER_DOMAINS
 
 POINT_TABLES = ("geohazard_sites", "geohazard_events", "fire_events", "road_accidents",
                 "relocation_sites", "facilities", "hazard_ledger")

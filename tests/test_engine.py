@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
 from analytics.blackspots import find_black_spots
-from analytics.config import ConfigError, parse_config
 from analytics.engine import score_county
 from analytics.firedanger import danger_levels, fwi_index
 from analytics.robustness import dominance_pairs, rank_intervals
 from analytics.scoring import composite, layer_scores, normalise
+from domain.schema import ENTITY_TABLES
+from domain.settings.risk import ConfigError, parse_config
 from geodata.config import read_toml
-from geodata.schema import ENTITY_TABLES
 from geodata.validate import validate
 
 AS_OF = pd.Timestamp("2026-10-31")

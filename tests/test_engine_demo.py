@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.config import LAYERS, parse_config
 from analytics.engine import LayerMemo, RiskResult, score_county
 from analytics.indicators import LAYER_TABLES
+from domain.settings.risk import LAYERS, parse_config
 from geodata.config import read_toml
 from geodata.demo import AS_OF
 

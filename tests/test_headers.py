@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import schema
+from domain import schema
 from geodata.headers import match_headers
 from geodata.readers import dbf_text, detect_encoding
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from domain.schema import ENTITY_TABLES
 from geodata.demo.scale import repeat_ledger
 from geodata.exporter import export_frame
 from geodata.fingerprint import content_hash
 from geodata.importer import import_file
-from geodata.schema import ENTITY_TABLES
 from geodata.store import Store
 from riskmap.cli import main
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pyproj
 import pytest
 
-from geodata.errors import RiskMapError
+from domain.errors import RiskMapError
 from geodata.importer import ImportOptions, import_file, load_mapping
 from geodata.report import ImportReport
 from geodata.store import Store
@@ -277,8 +277,8 @@ def test_outside_means_beyond_the_margin_of_every_township(demo_frames: dict) ->
     import geopandas as gpd
     import shapely
 
+    from domain.schema import get_table
     from geodata.importer import COUNTY_MARGIN_M, _outside
-    from geodata.schema import get_table
 
     towns = demo_frames["townships"]
     metric = towns.estimate_utm_crs()

@@ -1,4 +1,4 @@
-"""Imports go one way: ui/app → (maps, analytics, geodata); nothing below imports up."""
+"""Imports go one way: ui/app and riskmap → (maps, analytics, geodata) → domain."""
 
 from __future__ import annotations
 
@@ -8,16 +8,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+UI_ONLY = {"streamlit", "streamlit_folium"}
 FORBIDDEN: dict[str, set[str]] = {
-    # layer: top-level modules it must never import
-    "geodata": {"analytics", "maps", "ui", "app", "riskmap", "streamlit",
-                "streamlit_folium", "folium"},
-    "analytics": {"maps", "ui", "app", "riskmap", "streamlit", "streamlit_folium",
-                  "duckdb", "pyogrio", "openpyxl", "folium"},
-    "maps": {"ui", "app", "riskmap", "streamlit", "streamlit_folium", "duckdb"},
+    # folder: top-level modules it must never import
+    "domain": {"geodata", "analytics", "maps", "ui", "app", "riskmap", "bench", *UI_ONLY,
+               "folium", "duckdb", "pyogrio", "openpyxl", "xlsxwriter"},
+    "geodata": {"analytics", "maps", "ui", "app", "riskmap", "bench", *UI_ONLY, "folium"},
+    "analytics": {"geodata", "maps", "ui", "app", "riskmap", "bench", *UI_ONLY, "folium",
+                  "duckdb", "pyogrio", "openpyxl", "xlsxwriter"},
+    "maps": {"geodata", "ui", "app", "riskmap", "bench", *UI_ONLY, "duckdb", "pyogrio",
+             "openpyxl", "xlsxwriter"},
+    "riskmap": {"ui", "app", "bench", *UI_ONLY, "folium"},
+    "ui": {"riskmap", "bench", "duckdb"},
 }
-PURE_GEODATA = {"geodata.schema", "geodata.rules", "geodata.coords", "geodata.columns"}
-"""The pure modules of geodata that analytics and maps may use; the rest of geodata does I/O."""
+"""Folders import one way: ui and riskmap (the two front ends) → maps, analytics, geodata
+→ domain. analytics and maps are pure (no storage, no files); domain imports nothing of the
+project; only the store speaks to DuckDB."""
 
 
 def _imports(path: Path) -> list[str]:
@@ -43,8 +49,6 @@ def test_no_import_goes_up_or_sideways(layer: str) -> None:
             top = name.split(".")[0]
             if top in FORBIDDEN[layer]:
                 wrong.append(f"{path.relative_to(ROOT)} imports {name}")
-            if layer in ("analytics", "maps") and top == "geodata" and name not in PURE_GEODATA:
-                wrong.append(f"{path.relative_to(ROOT)} imports {name} (I/O layer)")
     assert not wrong, "\n".join(wrong)
 
 
@@ -60,5 +64,6 @@ def test_the_checker_sees_a_wrong_way_import(tmp_path: Path) -> None:
     assert _imports(bad) == ["streamlit", "ui.chrome"]
 
 
-def test_ui_modules_exist() -> None:
-    assert (ROOT / "app.py").is_file() and _modules("ui")
+def test_every_layer_has_modules_and_app_is_ui() -> None:
+    assert all(_modules(layer) for layer in FORBIDDEN)
+    assert {n.split(".")[0] for n in _imports(ROOT / "app.py")} <= {"streamlit", "ui"}

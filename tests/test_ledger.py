@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from domain.workflow import Identity, WorkflowError, replay, text
 from geodata.ledger import Attachment, ConflictError, apply, batch, evidence_root, register
 from geodata.store import Store
-from geodata.workflow import Identity, WorkflowError, replay, text
 
 A = Identity("甲", "县住建局")
 B = Identity("乙", "县应急管理局")

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from domain.workflow import Identity, WorkflowError, text
 from geodata import ledger_events
 from geodata.ledger_events import import_events, texts
 from geodata.validate import validate
-from geodata.workflow import Identity, WorkflowError, text
 
 WHEN = pd.Timestamp("2026-11-02 09:30:00")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
+from domain.workflow import replay, text
 from geodata.importer import ImportOptions, import_file
 from geodata.ledger_excel import ledger_workbook
 from geodata.store import Store
-from geodata.workflow import replay, text
 
 
 def _export(store: Store) -> bytes:
@@ -70,8 +70,8 @@ def test_excel_round_trip_changes_exactly_the_edited_rows(demo_copy: Path,
 
 def test_excel_refuses_a_forbidden_move_and_a_stale_row(demo_copy: Path,
                                                         tmp_path: Path) -> None:
+    from domain.workflow import Identity
     from geodata.ledger import apply
-    from geodata.workflow import Identity
 
     with Store(demo_copy) as store:
         ledger = store.read("hazard_ledger").set_index("hazard_id")

@@ -89,10 +89,10 @@ def test_payload_is_small(towns: gpd.GeoDataFrame, demo_frames: dict) -> None:
 
 
 def test_no_tiles_by_default_and_configured_tiles_drawn(towns: gpd.GeoDataFrame) -> None:
-    from geodata.config import MAP_CONFIG, read_toml
-    from maps.tiles import TileSettings
+    from domain.settings.maps import TileSettings
+    from geodata.config import load_settings
 
-    shipped = TileSettings.from_config(read_toml(MAP_CONFIG)["tiles"])
+    shipped = load_settings().maps.tiles
     assert shipped.url == "" and not shipped.gcj02
     assert "L.tileLayer" not in _html(towns, tiles=shipped)
     intranet = TileSettings(url="http://tiles.intranet.local/{z}/{x}/{y}.png",

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from domain.errors import StoreError
+from domain.schema import ENTITY_TABLES, SCHEMA_VERSION
 from geodata.duckdb_spatial import load_spatial
-from geodata.errors import StoreError
-from geodata.schema import ENTITY_TABLES, SCHEMA_VERSION
 from geodata.store import Store
 
 

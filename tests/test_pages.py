@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,7 +211,13 @@ def test_ledger_page_performs_a_transition(pages_db: Path, demo_frames: dict,
 def test_many_points_are_drawn_as_township_totals(pages_db: Path, demo_frames: dict,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Past ``max_points`` a map shows one circle per township; a filter brings points back."""
-    monkeypatch.setattr("ui.chrome.display_limits", lambda: {"max_points": 50, "table_rows": 40})
+    from dataclasses import replace
+
+    from ui import chrome
+
+    shipped = chrome.settings()
+    monkeypatch.setattr(chrome, "settings", lambda: replace(
+        shipped, maps=replace(shipped.maps, max_points=50, table_rows=40)))
     at = _run("geohazards", pages_db, monkeypatch)
     assert not at.exception, at.exception
     assert any("按乡镇汇总" in c.value for c in at.caption)
@@ -230,37 +237,43 @@ def test_pages_leave_the_shared_tables_as_loaded(pages_db: Path,
     """Tables are cached once and shared, not copied: no page may change them."""
     import pandas as pd
 
-    from geodata.results import load_tables
-    from ui.chrome import _store, _tables, data_version
+    from ui.chrome import _loaded, _store
 
     for page in PAGES:
         assert not _run(page, pages_db, monkeypatch).exception, page
     store = _store(str(pages_db))
-    cached = _tables(str(pages_db), data_version(store))
-    for name, frame in load_tables(store).items():
-        pd.testing.assert_frame_equal(cached[name], frame, obj=name)
+    cached = _loaded(str(pages_db)).read(store, store.versions())
+    for name, frame in cached.items():
+        pd.testing.assert_frame_equal(frame, store.read(name), obj=name)
 
 
 def test_a_write_is_seen_and_only_its_tables_are_read_again(demo_db: Path,
                                                             tmp_path: Path) -> None:
     """An upsert keeps the row count: it must still be seen, and reload only its table."""
-    from ui.chrome import _store, base_layers, risk, tables
+    from ui.chrome import _loaded, _store, base_layers, risk, settings
 
     path = tmp_path / "edited.duckdb"
     shutil.copyfile(demo_db, path)
     store = _store(str(path))
-    before, base, scored = tables(store), base_layers(store), risk(store)
+
+    def snap() -> Snapshot:
+        return Snapshot.take(store, settings(), loaded=_loaded(str(path)))
+
+    first = snap()
+    before, base, scored = first.tables(), base_layers(first), risk(first)
     site = before["geohazard_sites"].head(1).assign(site_name="改名测试点")
     store.write("geohazard_sites", site, mode="upsert")
-    after = tables(store)
+    second = snap()
+    after = second.tables()
     assert "改名测试点" in set(after["geohazard_sites"]["site_name"])
     assert [n for n in before if after[n] is not before[n]] == ["geohazard_sites"]
-    assert base_layers(store) is base  # sites are not on the base map
-    assert risk(store) is not scored and risk(store).danger is scored.danger  # fire kept
+    assert base_layers(second) is base  # sites are not on the base map
+    assert risk(second) is not scored and risk(second).danger is scored.danger  # fire kept
     town = after["townships"].head(1).assign(township_name="改名镇")
     store.write("townships", town, mode="upsert")
-    assert base_layers(store) is not base
-    assert "改名镇" in set(base_layers(store).towns["township_name"])
+    third = snap()
+    assert base_layers(third) is not base
+    assert "改名镇" in set(base_layers(third).towns["township_name"])
 
 
 def test_ledger_trend_chart_draws_found_closed_and_open(pages_db: Path,
@@ -294,13 +307,14 @@ def test_base_map_is_simplified_in_the_background(demo_db: Path, tmp_path: Path,
 
     monkeypatch.setattr(chrome, "base_for_display", build)
     store = chrome._store(str(path))
-    chrome.start_base_layers(store)
+    snap = Snapshot.take(store, chrome.settings())
+    chrome.start_base_layers(snap)
     with pytest.raises(RuntimeError, match="build failed"):
-        chrome.base_layers(store)
+        chrome.base_layers(snap)
     failing[0] = False
-    base = chrome.base_layers(store)  # tried again, not the failure kept
+    base = chrome.base_layers(snap)  # tried again, not the failure kept
     assert len(threads) == 2 and all(n.startswith("riskmap-base") for n in threads)
     towns = store.read("townships")
     assert base.towns.geometry.geom_equals_exact(
         base_for_display(towns, None, None).towns.geometry, 0).all()
-    assert chrome.base_layers(store) is base and len(threads) == 2
+    assert chrome.base_layers(snap) is base and len(threads) == 2

@@ -8,11 +8,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from analytics.config import parse_config
 from analytics.priority import as_if_fixed, choose, ledger_weight, priorities
-from geodata.config import CONFIG_DIR, read_toml
+from geodata.config import load_settings
 
-SETTINGS = read_toml(CONFIG_DIR / "ledger.toml")
+SETTINGS = load_settings().ledger
 AS_OF = pd.Timestamp("2026-10-31")
 SCHOOL = Point(106.0, 27.0)
 
@@ -76,13 +75,13 @@ def test_choice_never_exceeds_the_budget() -> None:
 
 
 def test_budget_choice_beats_random_picks_on_the_demo(demo_frames: dict) -> None:
-    config = parse_config(read_toml())
+    config = load_settings().risk
     frames = demo_frames
     ranked = priorities(frames["hazard_ledger"], frames["facilities"],
                         frames["relocation_sites"], pd.Series(dtype=object), as_of=AS_OF,
                         settings=SETTINGS)
     cost = ranked["hazard_id"].map(frames["hazard_ledger"].set_index("hazard_id")[
-        "estimated_cost_wan"]).fillna(SETTINGS["budget"]["default_cost_wan"])
+        "estimated_cost_wan"]).fillna(SETTINGS.default_cost_wan)
     budget = 100.0
     picked = choose(ranked, cost, budget, ledger_weight(ranked, config))
     assert 0 < cost[picked].sum() <= budget
@@ -110,8 +109,8 @@ def test_reasons_read_in_full() -> None:
          "township_code": "R", "deadline": AS_OF - pd.Timedelta(days=3)},
         {"hazard_id": "SOON", "geometry": far, "deadline": AS_OF + pd.Timedelta(days=2)},
         {"hazard_id": "NONE", "geometry": far}), pd.Series({"R": "重大"}))
-    level, domain = SETTINGS["severity"]["level"], SETTINGS["severity"]["domain"]
-    distance = int(SETTINGS["exposure"]["distance_m"])
+    level, domain = SETTINGS.level_weight, SETTINGS.domain_weight
+    distance = int(SETTINGS.distance_m)
     assert out.loc["ALL", "why"] == (
         f"重大隐患×{level['重大']:g}·消防×{domain['消防']:g}；{distance}米内学校1，约800人；"
         "所在乡镇综合风险重大；已超期3天")

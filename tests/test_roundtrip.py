@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from domain.errors import RiskMapError
+from domain.schema import ENTITY_TABLES, TABLES
 from geodata.backup import backup, restore
-from geodata.errors import RiskMapError
 from geodata.exporter import export_frame, short_names
 from geodata.fingerprint import content_hash
 from geodata.importer import import_file
-from geodata.schema import ENTITY_TABLES, TABLES
 from geodata.store import WRITTEN_PREFIX, Store
 
 FORMATS = ["csv", "xlsx", "gpkg", "geojson", "shp"]

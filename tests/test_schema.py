@@ -7,9 +7,9 @@ import re
 import duckdb
 import pytest
 
+from domain.schema import ENTITY_TABLES, FIELDS, TABLES, label, labels
 from geodata import sql
 from geodata.duckdb_spatial import load_spatial
-from geodata.schema import ENTITY_TABLES, FIELDS, TABLES, label, labels
 
 SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 

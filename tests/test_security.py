@@ -15,11 +15,15 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
+from domain.errors import Problem, RiskMapError, ValidationError
+from domain.schema import ENTITY_TABLES, RECORD_TABLES, RESULT_TABLES, get_table
+from domain.workflow import Identity
 from geodata.backup import MANIFEST, BackupError, BackupLimits, backup, restore
-from geodata.errors import Problem, RiskMapError, ValidationError
 from geodata.exporter import export_frame
 from geodata.files import UnsafePathError, evidence_file, inside, upload_path
 from geodata.fingerprint import content_hash
@@ -28,9 +32,7 @@ from geodata.importer import ImportOptions, import_file
 from geodata.ledger import Attachment, apply
 from geodata.readers import ReadLimits
 from geodata.report import ImportReport
-from geodata.schema import ENTITY_TABLES, RECORD_TABLES, RESULT_TABLES, get_table
 from geodata.store import Store
-from geodata.workflow import Identity
 from riskmap.cli import main
 from tests.server import ROOT
 from ui.chrome import saved_upload
@@ -135,6 +137,23 @@ def _consistent(good: Path, out: Path, frames: dict[str, pd.DataFrame],
     return _write(out, parts | files, manifest)
 
 
+def _garbled(good: Path, name: str, *, wkb: bool) -> bytes:
+    """A table of the backup with unreadable geometry bytes, or a CRS no one can read."""
+    table = pq.read_table(io.BytesIO(_members(good)[f"{name}.parquet"]))
+    if wkb:
+        where = table.schema.get_field_index("geometry")
+        garbage = pa.array([bytes([1, 0x72, 1])] * len(table), pa.binary())
+        table = table.set_column(where, "geometry", garbage)
+    else:
+        geo = json.loads(table.schema.metadata[b"geo"])
+        geo["columns"]["geometry"]["crs"] = {"bogus": 1}
+        table = table.replace_schema_metadata({**table.schema.metadata,
+                                               b"geo": json.dumps(geo).encode()})
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()
+
+
 def _evidence_record(stored_path: str, digest: str) -> pd.DataFrame:
     return pd.DataFrame([{"file_sha256": digest, "hazard_id": "YH20260100001",
                           "event_id": "YH20260100001-v2-01", "file_name": "x.jpg",
@@ -166,6 +185,18 @@ CRAFTED: dict[str, Callable[[Path, Path], Path]] = {
         {f"evidence/{OTHER[:2]}/{OTHER}.jpg": SECRET}),
     "manifest only": lambda good, out: _write(
         out, {}, {"schema_version": 4, "meta": {}, "counts": {}, "content_hash": ""}),
+    "manifest only, schema 0": lambda good, out: _write(
+        out, {}, {"schema_version": 0, "meta": {}, "counts": {},
+                  "content_hash": content_hash({})}),
+    "manifest only, schema -1": lambda good, out: _write(
+        out, {}, {"schema_version": -1, "meta": {}, "counts": {},
+                  "content_hash": content_hash({})}),
+    "geometry that is not WKB": lambda good, out: _write(
+        out, _members(good) | {"townships.parquet": _garbled(good, "townships", wkb=True)},
+        None),
+    "GeoParquet with a broken CRS": lambda good, out: _write(
+        out, _members(good) | {"townships.parquet": _garbled(good, "townships", wkb=False)},
+        None),
     "wrong counts": lambda good, out: _write(
         out, _members(good), {**json.loads(_members(good)[MANIFEST]),
                               "counts": {t: 0 for t in EVERY}}),
@@ -271,6 +302,15 @@ def test_a_good_backup_still_restores_its_evidence(demo_copy: Path, tmp_path: Pa
 
 FORMULAS = ['=HYPERLINK("http://x.example/a","click")', "+cmd|' /C calc'!A0", "-2+3",
             "@SUM(1+1)", "\t=1", "\r=1"]
+
+
+def test_text_with_an_apostrophe_already_comes_back_as_it_was() -> None:
+    from geodata.formulas import restore_text
+
+    given = pd.Series(["'=already", "''+twice", "'plain", "=new"])
+    written = neutralise(pd.DataFrame({"t": given}))["t"]
+    assert written.tolist() == ["''=already", "'''+twice", "'plain", "'=new"]
+    assert restore_text(written.astype("string")).tolist() == given.tolist()
 
 
 def test_formula_looking_text_is_neutralised_and_numbers_are_not() -> None:
@@ -395,6 +435,7 @@ def test_the_served_configuration_is_the_production_one() -> None:
     assert options["server.enableCORS"] == "true"
     assert options["server.enableStaticServing"] == "false"
     assert options["browser.gatherUsageStats"] == "false"
+    assert options["runner.magicEnabled"] == "false"
 
 
 # --- 5b. imports too big for memory ------------------------------------------------------
@@ -413,3 +454,25 @@ def test_an_import_that_would_need_too_much_memory_is_refused_unread(
         assert store.count("hazard_ledger") == 0
         roomy = ReadLimits(memory_mb=need_mb * 1.1, memory_per_byte=limits.memory_per_byte)
         assert import_file(store, "hazard_ledger", path, ImportOptions(limits=roomy)).written
+
+
+def test_a_bad_file_is_named_as_sent_not_by_the_server_path(tmp_path: Path) -> None:
+    kept = tmp_path / "riskmap-upload-x" / "upload.json"
+    kept.parent.mkdir()
+    kept.write_text("{not json", encoding="utf-8")
+    with Store(tmp_path / "x.duckdb") as store, pytest.raises(RiskMapError) as refused:
+        import_file(store, "facilities", kept, ImportOptions(source="设施.json"))
+    message = str(refused.value)
+    assert "设施.json" in message
+    assert str(tmp_path) not in message and "upload.json" not in message
+
+
+def test_an_empty_file_and_an_empty_column_are_plain_errors_or_none(tmp_path: Path) -> None:
+    from domain.values import parse_numbers, per_unique
+
+    values, bad = per_unique(pd.Series([None, None, None], dtype=object), parse_numbers)
+    assert values.isna().all() and not bad.any()
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with Store(tmp_path / "x.duckdb") as store, pytest.raises(RiskMapError, match="空文件"):
+        import_file(store, "facilities", empty)

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from domain.errors import StoreError
 from geodata import duckdb_spatial
-from geodata.errors import StoreError
 from geodata.store import Store
 
 PROBE = textwrap.dedent("""

@@ -6,9 +6,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from domain.schema import TABLES
+from domain.workflow import text
 from geodata import sql
-from geodata.schema import TABLES
-from geodata.workflow import text
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 from shapely.geometry import Point
 
-from geodata.errors import ValidationError
-from geodata.schema import ENTITY_TABLES, TABLES
+from domain.errors import ValidationError
+from domain.schema import ENTITY_TABLES, TABLES
 from geodata.store import DB_ENV, Store, default_db_path
 from geodata.validate import validate
 
@@ -73,7 +73,7 @@ def test_versions_change_with_each_write_to_a_table_and_only_then(
 
 def test_loaded_tables_read_only_what_changed_and_what_is_named(
         store: Store, demo_frames: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    from geodata.results import LoadedTables
+    from geodata.snapshot import LoadedTables
 
     towns = demo_frames["townships"]
     store.write("townships", towns.head(3))
@@ -81,15 +81,15 @@ def test_loaded_tables_read_only_what_changed_and_what_is_named(
     read = store.read
     monkeypatch.setattr(store, "read", lambda name: reads.append(name) or read(name))
     loaded = LoadedTables()
-    frames, versions = loaded.current(store, ["townships", "rivers"])
+    versions = store.versions()
+    frames = loaded.read(store, {n: versions[n] for n in ("townships", "rivers")})
     assert reads == ["townships", "rivers"] and set(frames) == {"townships", "rivers"}
-    assert versions == {n: store.versions()[n] for n in ("townships", "rivers")}
-    everything, _ = loaded.current(store)
+    everything = loaded.read(store, store.versions())
     assert set(reads[2:]) == set(ENTITY_TABLES) - {"townships", "rivers"}
     assert everything["townships"] is frames["townships"]  # read once, shared
     store.write("townships", towns.iloc[3:4])
     reads.clear()
-    again, _ = loaded.current(store)
+    again = loaded.read(store, store.versions())
     assert reads == ["townships"] and len(again["townships"]) == 4
 
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from geodata.schema import FIELDS
-from geodata.values import (
+from domain.schema import FIELDS
+from domain.values import (
     choice_lookup,
     parse_choices,
     parse_datetimes,

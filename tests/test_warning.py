@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -13,10 +13,10 @@ from shapely.geometry import Point
 from analytics.evacuation import evacuation_list
 from analytics.rainfall import idw, region_townships, scenario_rows
 from analytics.warning import level_changes, level_from, site_levels, township_rollup
-from geodata.config import CONFIG_DIR, read_toml
+from geodata.config import load_settings
 
 AS_OF = pd.Timestamp("2026-07-10 09:00")
-SETTINGS = read_toml(CONFIG_DIR / "warning.toml")
+SETTINGS = load_settings().warning
 
 
 def _sites(*rows: tuple[str, str, str]) -> pd.DataFrame:
@@ -52,9 +52,8 @@ def test_landslide_thresholds_at_below_and_above(mm: float, level: int | None) -
 
 
 def test_site_beats_township_beats_type() -> None:
-    settings = copy.deepcopy(SETTINGS)
-    settings["thresholds"]["township"] = {"T": [20, 30, 40, 50]}
-    settings["thresholds"]["site"] = {"S1": [100, 200, 300, 400]}
+    settings = replace(SETTINGS, by_township={"T": (20, 30, 40, 50)},
+                       by_site={"S1": (100, 200, 300, 400)})
     sites = _sites(("S1", "T", "滑坡"), ("S2", "T", "滑坡"), ("S3", "U", "滑坡"))
     got = _levels(sites, [_rain("T", 60), _rain("U", 60)], settings=settings)
     assert pd.isna(got["S1"]), "the site's own thresholds (100 mm) are not reached"
@@ -271,7 +270,7 @@ def test_precomputed_inputs_give_the_same_warning(demo_frames: dict) -> None:
     from analytics.warning import warn_county, warning_inputs
     from geodata.demo import AS_OF
 
-    settings = read_toml(CONFIG_DIR / "warning.toml")
+    settings = SETTINGS
     as_of = pd.Timestamp(AS_OF)
     inputs = warning_inputs(demo_frames, as_of=as_of, settings=settings)
     north = region_townships(demo_frames["townships"], "north")

@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata.errors import ValidationError
-from geodata.schema import TABLES
-from geodata.store import Store
-from geodata.workflow import (
+from domain.errors import ValidationError
+from domain.schema import TABLES
+from domain.workflow import (
     ACTIONS,
     STATUSES,
     TRACKED,
@@ -25,6 +24,7 @@ from geodata.workflow import (
     status_action,
     text,
 )
+from geodata.store import Store
 
 WHO = Identity("张三", "县应急管理局")
 WHEN = pd.Timestamp("2026-10-01 10:00")

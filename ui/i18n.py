@@ -91,6 +91,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "danger.4": ("4 级 高", "4 high"),
     "danger.5": ("5 级 极高", "5 extreme"),
     "upload": ("上传文件", "Upload a file"),
+    "import.nothing_changed": ("文件与库中数据相同，没有需要写入的内容。",
+                               "The file matches what is stored: nothing to write."),
     "upload.limit": ("每个文件不超过 {mb} MB；更大的文件请在服务器上用命令 riskmap import 导入。",
                      "At most {mb} MB a file; import bigger files on the server with "
                      "`riskmap import`."),

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from geodata.errors import RiskMapError
+from domain.errors import RiskMapError
+from domain.rules import is_open
+from domain.schema import FIELDS, LEDGER_DOMAINS, labels
+from domain.workflow import ACTIONS, allowed_actions
 from geodata.ledger import Attachment, apply, batch, register
-from geodata.schema import FIELDS, LEDGER_DOMAINS, labels
 from geodata.store import Store
-from geodata.workflow import ACTIONS, allowed_actions
 from ui.chrome import current_lang, identity, tr, upload_limit_caption
 
 EDITABLE = ("measures", "responsible_person", "deadline", "supervising_leader", "funds_wan",
@@ -130,7 +131,7 @@ def create(store: Store, towns: Mapping[str, str]) -> None:
 
 def act_on_many(store: Store, ledger: pd.DataFrame) -> None:
     """Apply one action to several hazards at once (all or nothing)."""
-    open_ = ledger[ledger["hazard_status"] != "已销号"]
+    open_ = ledger[is_open(ledger).to_numpy()]
     picked = st.multiselect(tr("batch_pick"), open_["hazard_id"].tolist(), key="batch_pick")
     choices = [a for a in ACTIONS if a not in ("登记", "修改")]
     action = st.radio(tr("action"), choices, horizontal=True, key="batch_action")

@@ -2,47 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pandas as pd
 import streamlit as st
 
 from analytics.engine import RiskResult
 from analytics.ledger_stats import GROUPS, monthly, overdue_major, rectification, red_black
 from analytics.priority import budget_plan, rank_tables
-from geodata.config import CONFIG_DIR, read_toml
+from geodata.snapshot import Snapshot
 from ui.charts import lines_spec
-from ui.chrome import risk_config, tr
+from ui.chrome import SNAPSHOT_KEY, tr
 
 STAT_COLUMNS = ("found", "closed", "open", "overdue", "rate", "days_to_close")
 
 
-@st.cache_resource
-def ledger_settings() -> dict:
-    """Return the priority configuration (``config/ledger.toml``), read once."""
-    return read_toml(CONFIG_DIR / "ledger.toml")
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=SNAPSHOT_KEY)
+def _plan(snap: Snapshot, budget: float, _ranked: pd.DataFrame
+          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return budget_plan(snap.tables(), _ranked, budget, snap.settings.risk, as_of=snap.as_of,
+                       settings=snap.settings.ledger)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _plan(version: str, budget: float, _tables: Mapping[str, pd.DataFrame],
-          _ranked: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
-    del version  # cache key only
-    return budget_plan(_tables, _ranked, budget, risk_config(), as_of=as_of,
-                       settings=ledger_settings())
+@st.cache_data(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
+def _ranked(snap: Snapshot, _result: RiskResult) -> pd.DataFrame:
+    return rank_tables(snap.tables(), _result.scores["composite_class"], as_of=snap.as_of,
+                       settings=snap.settings.ledger)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _ranked(version: str, _tables: Mapping[str, pd.DataFrame], _result: RiskResult
-            ) -> pd.DataFrame:
-    del version  # cache key only
-    return rank_tables(_tables, _result.scores["composite_class"], as_of=_result.as_of,
-                       settings=ledger_settings())
-
-
-def priorities(tables: Mapping[str, pd.DataFrame], result: RiskResult, names: dict[str, str],
-               version: str) -> None:
+def priorities(snap: Snapshot, result: RiskResult, names: dict[str, str]) -> None:
     """Show open hazards by priority with the reason, and the best set for a budget."""
-    ranked = _ranked(version, tables, result)
+    ranked = _ranked(snap, result)
     table = pd.DataFrame({
         tr("rank"): ranked["rank"], tr("pick_hazard"): ranked["hazard_id"],
         tr("col.priority"): ranked["priority"].round(2),
@@ -54,7 +42,7 @@ def priorities(tables: Mapping[str, pd.DataFrame], result: RiskResult, names: di
     budget = st.number_input(tr("budget"), 0.0, 1e6, 0.0, step=10.0, key="budget")
     if budget <= 0:
         return
-    chosen, effect = _plan(version, float(budget), tables, ranked, result.as_of)
+    chosen, effect = _plan(snap, float(budget), ranked)
     st.write(tr("budget_pick", n=len(chosen), cost=chosen["cost_used"].sum()))
     st.dataframe(chosen[["rank", "hazard_id", "cost_used", "why"]].rename(columns={
         "rank": tr("rank"), "hazard_id": tr("pick_hazard"), "why": tr("col.priority_why")}),
@@ -75,22 +63,20 @@ def _stats(table: pd.DataFrame, by: str, names: dict[str, str]) -> pd.DataFrame:
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _behind(version: str, by: str, as_of: pd.Timestamp, _ledger: pd.DataFrame
-            ) -> tuple[pd.DataFrame, ...]:
-    """The who-is-behind tables, once per data version: no ledger filter changes them."""
-    del version  # cache key only
-    best, worst = red_black(rectification(_ledger, "township_code", as_of))
-    return (rectification(_ledger, by, as_of), monthly(_ledger, as_of), best, worst,
-            overdue_major(_ledger, as_of))
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=SNAPSHOT_KEY)
+def _behind(snap: Snapshot, by: str) -> tuple[pd.DataFrame, ...]:
+    """The who-is-behind tables, once per version of the ledger: no filter changes them."""
+    ledger, as_of = snap.table("hazard_ledger"), snap.as_of
+    best, worst = red_black(rectification(ledger, "township_code", as_of))
+    return (rectification(ledger, by, as_of), monthly(ledger, as_of), best, worst,
+            overdue_major(ledger, as_of))
 
 
-def behind(ledger: pd.DataFrame, as_of: pd.Timestamp, names: dict[str, str],
-           version: str) -> None:
+def behind(snap: Snapshot, names: dict[str, str]) -> None:
     """Show rectification by group, the monthly trend, 红黑榜 and overdue major hazards."""
     by = st.radio(tr("group_by"), GROUPS, horizontal=True, key="behind_by",
                   format_func=lambda g: tr(f"group.{g}"))
-    table, trend, best, worst, late = _behind(version, by, as_of, ledger)
+    table, trend, best, worst, late = _behind(snap.only("hazard_ledger"), by)
     st.dataframe(_stats(table, by, names), hide_index=True)
     st.subheader(tr("trend"))
     st.vega_lite_chart(*lines_spec(trend.rename(columns={

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from domain.schema import STORAGE_CRS, TABLES
 from geodata.demo import forest, geohazards, ledger, places, roads, terrain, townships, weather
-from geodata.schema import STORAGE_CRS, TABLES
 from geodata.store import Store
 
 DEFAULT_SEED = 42

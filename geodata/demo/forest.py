@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from domain.rules import township_names
 from geodata.demo.terrain import CELL, WORK_CRS, Terrain, as_points, sample_cells, smooth_noise
 from geodata.demo.townships import polygonize
 
@@ -56,7 +57,7 @@ def make_zones(rng: np.random.Generator, terrain: Terrain, labels: np.ndarray,
     order = zones.groupby("township_code").cumcount() + 1
     zones["zone_id"] = [f"LQ{c[6:9]}{k:03d}" for c, k in zip(zones["township_code"], order,
                                                               strict=True)]
-    town_name = dict(zip(towns["township_code"], towns["township_name"], strict=True))
+    town_name = township_names(towns)
     zones["zone_name"] = [f"{town_name[c]}{t}{k}号林区" for c, t, k in
                           zip(zones["township_code"], zones["forest_type"], order, strict=True)]
     _add_risk(rng, zones, terrain)

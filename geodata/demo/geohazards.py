@@ -2,7 +2,7 @@
 
 Sites concentrate on steep valley sides near settlements and roads, where a slide would
 threaten people (a site is registered because it threatens someone). Scale follows volume
-and 险情 follows people and property by the national rules in ``geodata.rules``.
+and 险情 follows people and property by the national rules in ``domain.rules``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from domain.rules import hazard_scale, threat_level
 from geodata.demo import names
 from geodata.demo.terrain import WORK_CRS, Terrain, as_points, sample_cells
-from geodata.rules import hazard_scale, threat_level
 
 N_SITES = 420
 N_EVENTS = 80

@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from domain.rules import township_names
+from domain.schema import LEDGER_DOMAINS
+from domain.workflow import Identity, change
 from geodata.demo import names
 from geodata.demo.places import near
 from geodata.demo.terrain import WORK_CRS
-from geodata.schema import LEDGER_DOMAINS
-from geodata.workflow import Identity, change
 
 N_HAZARDS = 3000
 DOMAIN_SHARE = dict(zip(LEDGER_DOMAINS, [0.14, 0.22, 0.14, 0.06, 0.08, 0.08, 0.06, 0.04, 0.06,
@@ -182,7 +183,7 @@ def add_history(rng: np.random.Generator, ledger: gpd.GeoDataFrame, towns: gpd.G
     record); everything after registration happens through the steps, which
     ``run_history`` plays through the workflow.
     """
-    town_name = dict(zip(towns["township_code"], towns["township_name"], strict=True))
+    town_name = township_names(towns)
     ledger["hazard_id"] = [f"YH{t:%Y%m}{i + 1:05d}" for i, t in enumerate(ledger["found_time"])]
     major = (ledger["hazard_level"] == "重大").to_numpy()
     ledger["supervising_leader"] = [f"{rng.choice(LEADERS)}{names.person(rng)}" if m else None

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata import coords
-from geodata.schema import FIELDS, get_table
+from domain import coords
+from domain.schema import FIELDS, get_table
 
 
 def repeat_ledger(base: pd.DataFrame, rows: int) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyproj
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
-from geodata.coords import gcj02_to_bd09, wgs84_to_gcj02
+from domain.coords import gcj02_to_bd09, wgs84_to_gcj02
 
 HERE = Path(__file__).resolve().parent
 TOWNS = [("529901100000", "城关镇", box(105.90, 26.85, 105.95, 26.90), 80000),

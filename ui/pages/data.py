@@ -1,13 +1,15 @@
 """数据管理 Data — import a file through the import function; download any table."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from geodata.errors import RiskMapError
+from domain.errors import RiskMapError
+from domain.schema import ENTITY_TABLES, TABLES
 from geodata.exporter import FORMATS, export_bytes
 from geodata.files import client_name
 from geodata.importer import ImportOptions, import_file
 from geodata.report import ImportReport
-from geodata.schema import ENTITY_TABLES, TABLES
 from ui.chrome import current_lang, saved_upload, start_page, tr, upload_limit_caption
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09", "other")
@@ -50,22 +52,34 @@ def _import(store) -> None:
     skip = st.checkbox(tr("skip_bad"))
     if upload is None:
         return
+    options = _options(True, skip, upload.name)
+    # What was checked: this file, into this table, read this way. Anything else changed
+    # since, and the check is no longer the one shown: it must be done again.
+    checked_what = (upload.file_id, table, options)
     try:
         if st.button(tr("check")):
-            st.session_state["checked"] = _run(store, table, upload,
-                                               _options(True, skip, upload.name))
-        report = st.session_state.get("checked")
-        if report is not None:
-            _show(report)
-            if report.blocked and not skip:
-                st.error(tr("blocked"))
-            elif st.button(tr("confirm"), type="primary"):
-                done = _run(store, table, upload, _options(False, skip, upload.name))
-                st.session_state.pop("checked")
-                st.success(tr("written")) if done.written else st.error(tr("blocked"))
-                st.cache_data.clear()
+            st.session_state["checked"] = (checked_what, _run(store, table, upload, options))
+        checked = st.session_state.get("checked")
+        if checked is None or checked[0] != checked_what:
+            return
+        report = checked[1]
+        _show(report)
+        if report.blocked and not skip:
+            st.error(tr("blocked"))
+        elif st.button(tr("confirm"), type="primary"):
+            st.session_state.pop("checked")
+            _written(_run(store, table, upload, replace(options, dry_run=False)))
     except RiskMapError as exc:
         st.error(str(exc))
+
+
+def _written(done: ImportReport) -> None:
+    if done.written:
+        st.success(tr("written"))
+    elif not done.blocked:
+        st.info(tr("import.nothing_changed"))
+    else:
+        st.error(tr("blocked"))
 
 
 def _download(store) -> None:
@@ -74,14 +88,17 @@ def _download(store) -> None:
     table = cols[0].selectbox(tr("entity"), ENTITY_TABLES, key="download_table",
                               format_func=lambda n: TABLES[n].label(current_lang()))
     suffix = cols[1].selectbox(tr("format"), sorted(set(FORMATS) - {".json"}))
+    wanted = (table, suffix, current_lang())
     if st.button(tr("prepare")):  # exporting a big table takes a moment: only on request
-        st.session_state["export"] = export_bytes(store, table, suffix, lang=current_lang())
-    if "export" in st.session_state:
-        name, content = st.session_state["export"]
+        st.session_state["export"] = (wanted, export_bytes(store, table, suffix,
+                                                           lang=current_lang()))
+    prepared = st.session_state.get("export")
+    if prepared is not None and prepared[0] == wanted:  # not a file of another choice
+        name, content = prepared[1]
         st.download_button(f"{tr('download')} {name}", content, file_name=name)
 
 
-store = start_page("data")
-if store is not None:
-    _import(store)
-    _download(store)
+snapshot = start_page("data")
+if snapshot is not None:
+    _import(snapshot.store)
+    _download(snapshot.store)

@@ -8,20 +8,19 @@ import pandas as pd
 import streamlit as st
 
 from analytics.places import fire_season_notice
+from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.geometry import geojson_data
 from maps.layers import heat_layer, merged_area
 from ui.assets import asset_urls
 from ui.chrome import (
+    SNAPSHOT_KEY,
     base_layers,
     caption,
     display,
     risk,
-    risk_config,
     show_map,
     start_page,
-    table_version,
-    tables,
     tiles,
     tr,
 )
@@ -29,23 +28,22 @@ from ui.chrome import (
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _zones(version: str, _store) -> gpd.GeoDataFrame:
-    """Forest zones dissolved and simplified for display, once per data version."""
-    del version  # cache key only
-    return merged_area(tables(_store)["forest_zones"])
+@st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
+def _zones(snap: Snapshot) -> gpd.GeoDataFrame:
+    """Forest zones dissolved and simplified for display, once per version of the zones."""
+    return merged_area(snap.table("forest_zones"))
 
 
-store = start_page("forest")
-if store is not None:
-    data = tables(store)
-    result = risk(store)
+snapshot = start_page("forest")
+if snapshot is not None:
+    data = snapshot.tables()
+    result = risk(snapshot)
     danger = result.danger
     days = pd.to_datetime(danger["weather_date"]) if len(danger) else pd.Series(dtype=object)
     latest = days.max().date() if len(days) else result.as_of.date()
     day = st.date_input(tr("danger_day"), value=latest,
                         min_value=days.min().date() if len(days) else None, max_value=latest)
-    notice = fire_season_notice(pd.Timestamp(day), risk_config().section("forest_fire"))
+    notice = fire_season_notice(pd.Timestamp(day), snapshot.settings.risk.section("forest_fire"))
     if notice:
         st.warning(tr(f"notice.{notice}"), icon="🔥")
     towns = data["townships"]
@@ -55,7 +53,7 @@ if store is not None:
     fill = level.map(LEVEL_COLOURS).fillna("#bdbdbd")
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
         lambda v: tr(f"danger.{int(v)}") if pd.notna(v) else "—")
-    zones = display(_zones(table_version(store, "forest_zones"), store))
+    zones = display(_zones(snapshot.only("forest_zones")))
     forest = folium.GeoJson(geojson_data(zones), name="forest", interactive=False,
                             style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
                                                        "fillColor": "#66bb6a",
@@ -64,7 +62,7 @@ if store is not None:
     layers = [forest, heat_layer(fires)] if len(fires) else [forest]
     legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], tr(f"danger.{k}"))
                                     for k in sorted(LEVEL_COLOURS, reverse=True)])
-    m = page_map(base_layers(store), asset_urls(),
-                 caption(store, f"{tr('forest')} · {day:%Y-%m-%d}", tr("src.fire")),
+    m = page_map(base_layers(snapshot), asset_urls(),
+                 caption(snapshot, f"{tr('forest')} · {day:%Y-%m-%d}", tr("src.fire")),
                  legend=legend, layers=layers, fill=fill, tooltips=tips, tiles=tiles())
     show_map(m, "forest-map")

@@ -5,14 +5,17 @@ import pandas as pd
 import streamlit as st
 
 from analytics.warning import silent_sites
-from geodata.results import reference_time
-from geodata.schema import READING_KIND_UNITS, labels
+from domain.rules import active_sites
+from domain.schema import READING_KIND_UNITS, labels
+from domain.settings.warning import WarningSettings
+from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.layers import SHAPES, symbol_points, tooltip_rows
 from maps.style import RISK_COLOURS
 from ui.assets import asset_urls
 from ui.charts import growth_chart, rain_chart
 from ui.chrome import (
+    SNAPSHOT_KEY,
     base_layers,
     caption,
     current_lang,
@@ -21,11 +24,8 @@ from ui.chrome import (
     points_or_totals,
     show_map,
     start_page,
-    table_version,
-    tables,
     tiles,
     tr,
-    warning_settings,
 )
 
 LEVEL_COLOURS = {"特大型": RISK_COLOURS["重大"], "大型": RISK_COLOURS["较大"],
@@ -38,12 +38,13 @@ def _filter(sites: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     towns = cols[0].multiselect(tr("filter.township"), list(names), format_func=names.get)
     kinds = cols[1].multiselect(tr("filter.type"), list(SHAPES))
     levels = cols[2].multiselect(tr("filter.level"), list(LEVEL_COLOURS))
-    keep = sites["site_status"] == "在册"
+    active = active_sites(sites)
+    keep = pd.Series(True, index=active.index)
     for column, chosen in (("township_code", towns), ("hazard_type", kinds),
                            ("threat_level", levels)):
         if chosen:
-            keep &= sites[column].isin(chosen)
-    return sites[keep]
+            keep &= active[column].isin(chosen)
+    return active[keep.to_numpy()]
 
 
 def _symbols(sites: pd.DataFrame, site_labels: dict[str, str]) -> folium.FeatureGroup:
@@ -62,18 +63,18 @@ def _reading_age(rows: pd.DataFrame, now: pd.Timestamp) -> str:
     return tr("last_reading", time=f"{last:%Y-%m-%d %H:%M}", age=age)
 
 
-def _readings(site: pd.Series, mine: pd.DataFrame, now: pd.Timestamp) -> None:
-    settings = warning_settings()
+def _readings(site: pd.Series, mine: pd.DataFrame, now: pd.Timestamp,
+              settings: WarningSettings) -> None:
     names = {k: tr(f"level.{k}") for k in (1, 2, 3, 4)}
     st.subheader(tr("readings"))
     st.caption(_reading_age(mine, now))
     for kind, rows in mine.groupby("reading_kind"):
         unit = READING_KIND_UNITS.get(kind, "")
         st.caption(f"{kind} ({unit})")
-        if kind in settings["monitoring"]:
+        if kind in settings.monitoring:
             st.line_chart(rows.set_index("reading_time")["value"], height=160)
             st.caption(tr("rate"))
-            st.altair_chart(growth_chart(rows, settings["monitoring"][kind], names, unit),
+            st.altair_chart(growth_chart(rows, settings.monitoring[kind], names, unit),
                             use_container_width=True)
         elif kind == "降雨量":
             st.altair_chart(rain_chart(rows, site, settings, names, tr("col.effective")),
@@ -82,7 +83,7 @@ def _readings(site: pd.Series, mine: pd.DataFrame, now: pd.Timestamp) -> None:
             st.line_chart(rows.set_index("reading_time")["value"], height=160)
 
 
-def _record(site: pd.Series, readings: pd.DataFrame, now: pd.Timestamp) -> None:
+def _record(site: pd.Series, readings: pd.DataFrame, snap: Snapshot) -> None:
     st.subheader(f"{tr('site_record')} · {site['site_name']}")
     names = labels("geohazard_sites", current_lang())
     record = {names[k]: v for k, v in site.drop(labels="geometry").items() if pd.notna(v)}
@@ -92,7 +93,7 @@ def _record(site: pd.Series, readings: pd.DataFrame, now: pd.Timestamp) -> None:
     if mine.empty:
         st.info(tr("no_readings"))
         return
-    _readings(site, mine, now)
+    _readings(site, mine, snap.now, snap.settings.warning)
 
 
 EXPANDERS_UP_TO = 30
@@ -100,20 +101,17 @@ EXPANDERS_UP_TO = 30
 table with a township column."""
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _quiet(version: str, days: int, now: pd.Timestamp, _store) -> pd.DataFrame:
-    """Sites silent for more than ``days`` days, computed once per data version."""
-    del version  # cache key only
-    data = tables(_store)
-    return silent_sites(data["geohazard_sites"], data["monitoring_readings"], as_of=now,
-                        days=days)
+@st.cache_data(show_spinner=False, max_entries=8, hash_funcs=SNAPSHOT_KEY)
+def _quiet(snap: Snapshot, days: int, now: pd.Timestamp) -> pd.DataFrame:
+    """Sites silent for more than ``days`` days, once per version of sites and readings."""
+    return silent_sites(snap.table("geohazard_sites"), snap.table("monitoring_readings"),
+                        as_of=now, days=days)
 
 
-def _silent(store, sites: pd.DataFrame, names: dict[str, str], now: pd.Timestamp) -> None:
-    days = st.number_input(tr("silent_days"), 1, 365,
-                           int(warning_settings()["silent_days"]), key="silent_days")
-    watched = table_version(store, "geohazard_sites", "monitoring_readings")
-    quiet = _quiet(watched, int(days), now, store)
+def _silent(snap: Snapshot, sites: pd.DataFrame, names: dict[str, str]) -> None:
+    days = st.number_input(tr("silent_days"), 1, 365, snap.settings.warning.silent_days,
+                           key="silent_days")
+    quiet = _quiet(snap.only("geohazard_sites", "monitoring_readings"), int(days), snap.now)
     st.subheader(tr("silent", days=int(days)))
     site_names = sites.set_index("site_id")["site_name"]
 
@@ -134,19 +132,18 @@ def _silent(store, sites: pd.DataFrame, names: dict[str, str], now: pd.Timestamp
             st.dataframe(listed(rows), hide_index=True)
 
 
-store = start_page("geohazards")
-if store is not None:
-    data = tables(store)
-    names = dict(zip(data["townships"]["township_code"], data["townships"]["township_name"],
-                     strict=True))
+snapshot = start_page("geohazards")
+if snapshot is not None:
+    data = snapshot.tables()
+    names = snapshot.township_names()
     sites = _filter(data["geohazard_sites"], names)
-    st.caption(tr("shown", n=len(sites), total=len(data["geohazard_sites"])))
+    st.caption(tr("shown", n=len(sites), total=len(active_sites(data["geohazard_sites"]))))
     site_labels = labels("geohazard_sites", current_lang())
-    layer = points_or_totals(store, sites, lambda s: _symbols(s, site_labels),
+    layer = points_or_totals(snapshot, sites, lambda s: _symbols(s, site_labels),
                              colour=RISK_COLOURS["较大"])
     legend = (tr("legend.threat"), [(c, lvl) for lvl, c in LEVEL_COLOURS.items()])
-    m = page_map(base_layers(store), asset_urls(),
-                 caption(store, tr("geohazards"), tr("src.sites")), legend=legend,
+    m = page_map(base_layers(snapshot), asset_urls(),
+                 caption(snapshot, tr("geohazards"), tr("src.sites")), legend=legend,
                  layers=[layer], tiles=tiles())
     show_map(m, "geohazard-map")
     columns = ["site_id", "site_name", "township_code", "hazard_type", "threat_level",
@@ -156,9 +153,8 @@ if store is not None:
     picked = st.dataframe(table.rename(columns=site_labels), hide_index=True,
                           on_select="rerun", selection_mode="single-row", key="sites")
     rows = picked.selection.rows if picked else []
-    now = reference_time(store)
     if rows:
-        _record(sites.iloc[rows[0]], data["monitoring_readings"], now)
+        _record(sites.iloc[rows[0]], data["monitoring_readings"], snapshot)
     else:
         st.info(tr("pick_site"))
-    _silent(store, data["geohazard_sites"], names, now)
+    _silent(snapshot, data["geohazard_sites"], names)

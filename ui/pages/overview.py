@@ -4,39 +4,37 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analytics.config import LAYERS
-from analytics.kpi import county_kpis
+from analytics.kpi import KPI_TABLES, county_kpis
+from domain.labels import RISK_CLASSES
+from domain.settings.risk import LAYERS
+from geodata.snapshot import Snapshot
 from maps.overview import MapText, overview_map
 from ui.assets import asset_urls
 from ui.chrome import (
-    as_of,
+    SNAPSHOT_KEY,
     base_layers,
     current_lang,
     cycle_seconds,
-    data_version,
     demo_banner,
     demo_label,
     meeting_mode,
-    open_store,
+    page_snapshot,
     risk,
-    tables,
     tiles,
     tr,
 )
 
 LAYER_KEYS = ("composite", *LAYERS)
-CLASSES = ("重大", "较大", "一般", "低")
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _figures(version: str, _store) -> dict:
-    """The headline figures, computed once per data version."""
-    del version  # cache key only
-    return county_kpis(tables(_store), as_of(_store))
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
+def _figures(snap: Snapshot) -> dict:
+    """The headline figures, once per version of the tables they count."""
+    return county_kpis(snap.tables(), snap.as_of)
 
 
-def _kpis(store, *, per_row: int = 8) -> None:
-    figures = _figures(data_version(store), store)
+def _kpis(snap: Snapshot, *, per_row: int = 8) -> None:
+    figures = _figures(snap.only(*KPI_TABLES))
     keys = ["hazards_found", "rectification_rate", "hazards_overdue", "major_open",
             "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people"]
     cols = [c for _ in range(len(keys) // per_row) for c in st.columns(per_row)]
@@ -49,20 +47,20 @@ def _kpis(store, *, per_row: int = 8) -> None:
         col.metric(tr(f"kpi.{key}"), shown, delta, delta_color="off")
 
 
-def _map_text(store, result, layer: str) -> MapText:
-    labels = {c: tr(f"class.{c}") for c in CLASSES}
+def _map_text(snap: Snapshot, result, layer: str) -> MapText:
+    labels = {c: tr(f"class.{c}") for c in RISK_CLASSES}
     lines = (tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"),
              tr("method", version=result.method_version, hash=result.config_hash))
-    return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(store),
+    return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(snap),
                    tr("score"), tr("no_data"))
 
 
-def _map(store, result, layer: str, height: int = 620) -> str | None:
-    base = base_layers(store)
+def _map(snap: Snapshot, result, layer: str, height: int = 620) -> str | None:
+    base = base_layers(snap)
     towns = base.towns[["township_code", "township_name", "geometry"]].copy()
     towns["score"] = towns["township_code"].map(result.scores[f"{layer}_score"])
     towns["risk_class"] = towns["township_code"].map(result.scores[f"{layer}_class"])
-    m = overview_map(towns, asset_urls(), _map_text(store, result, layer),
+    m = overview_map(towns, asset_urls(), _map_text(snap, result, layer),
                      rivers=base.rivers, roads=base.roads, tiles=tiles())
     state = st_folium(m, height=height, use_container_width=True, key=f"overview-{layer}",
                       render=False,
@@ -106,7 +104,7 @@ def _explain(result, code: str, layer: str) -> None:
     st.dataframe(frame.rename(columns={"layer": tr("layer")}).round(3), hide_index=True)
 
 
-def _meeting(store, result) -> None:
+def _meeting(snap: Snapshot, result) -> None:
     """Big screen: KPI tiles and a full-height map, cycling through the layers if asked."""
     period = cycle_seconds()
 
@@ -116,22 +114,22 @@ def _meeting(store, result) -> None:
         st.session_state["cycle_turn"] = turn
         layer = LAYER_KEYS[turn % len(LAYER_KEYS)] if period else (
             st.session_state.get("layer") or "composite")
-        notice = f" · {demo_label(store)}" if demo_label(store) else ""
+        notice = f" · {demo_label(snap)}" if demo_label(snap) else ""
         st.title(f"{tr('app_title')} · {tr(f'layer.{layer}')}{notice}")
-        _kpis(store, per_row=4)
-        _map(store, result, layer, height=860)
+        _kpis(snap, per_row=4)
+        _map(snap, result, layer, height=860)
 
     board()
 
 
-def _desk(store, result) -> None:
+def _desk(snap: Snapshot, result) -> None:
     layer = st.segmented_control(tr("layer"), LAYER_KEYS, default="composite",
                                  format_func=lambda k: tr(f"layer.{k}"), key="layer") \
         or "composite"
-    _kpis(store)
+    _kpis(snap)
     left, right = st.columns([3, 2])
     with left:
-        clicked = _map(store, result, layer)
+        clicked = _map(snap, result, layer)
     with right:
         st.subheader(tr("ranking"))
         selected = _ranking(result, layer)
@@ -143,12 +141,12 @@ def _desk(store, result) -> None:
         st.info(tr("pick_township"))
 
 
-store = open_store()
-if store is not None:
-    result = risk(store)
+snapshot = page_snapshot()
+if snapshot is not None:
+    result = risk(snapshot)
     if meeting_mode():
-        _meeting(store, result)
+        _meeting(snapshot, result)
     else:
         st.title(tr("app_title"))
-        demo_banner(store)
-        _desk(store, result)
+        demo_banner(snapshot)
+        _desk(snapshot, result)

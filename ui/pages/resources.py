@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.places import relocation_surroundings
-from geodata.schema import TABLES, labels
+from domain.schema import TABLES, labels
 from maps.compose import page_map
 from maps.layers import circle_points, symbol_points, tooltip_rows
 from ui.assets import asset_urls
@@ -17,7 +17,6 @@ from ui.chrome import (
     points_or_totals,
     show_map,
     start_page,
-    tables,
     tiles,
     tr,
 )
@@ -38,9 +37,9 @@ def _symbols(resources: pd.DataFrame, fac_labels: dict[str, str]) -> folium.GeoJ
                          tooltips=tips, cluster=False)
 
 
-store = start_page("resources")
-if store is not None:
-    data = tables(store)
+snapshot = start_page("resources")
+if snapshot is not None:
+    data = snapshot.tables()
     distance = st.slider(tr("distance_m"), 100, 3000, 500, step=100)
     reloc = data["relocation_sites"]
     around = relocation_surroundings(reloc, data["geohazard_sites"], data["facilities"],
@@ -53,15 +52,15 @@ if store is not None:
         "reloc_name": rel_labels["reloc_name"], "people": rel_labels["people"],
         "hazards_near": tr("col.hazards_near")})
     layers = [
-        points_or_totals(store, resources, lambda r: _symbols(r, fac_labels),
+        points_or_totals(snapshot, resources, lambda r: _symbols(r, fac_labels),
                          colour="#2c7bb6"),
         circle_points(display(reloc), colours=RELOC_COLOUR, tooltips=rel_tips, radius=8,
                       name="relocation"),
     ]
     legend = (tr("resources_legend"), [(c, f"{s} {k}") for k, (c, s) in RESOURCE_STYLE.items()]
               + [(RELOC_COLOUR, TABLES["relocation_sites"].label(current_lang()))])
-    m = page_map(base_layers(store), asset_urls(),
-                 caption(store, tr("resources"), tr("src.resources")), legend=legend,
+    m = page_map(base_layers(snapshot), asset_urls(),
+                 caption(snapshot, tr("resources"), tr("src.resources")), legend=legend,
                  layers=layers, tiles=tiles())
     show_map(m, "resources-map")
     st.subheader(tr("reloc_table"))

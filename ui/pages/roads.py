@@ -4,25 +4,25 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from analytics.places import classes_from_breaks, segment_severity
-from geodata.schema import labels
+from analytics.places import segment_severity
+from analytics.scoring import classify
+from domain.labels import RISK_CLASSES
+from domain.schema import labels
+from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.layers import circle_points, coloured_lines, lines_by_colour, tooltip_rows
 from maps.style import RISK_COLOURS
 from ui.assets import asset_urls
 from ui.chrome import (
-    as_of,
+    SNAPSHOT_KEY,
     base_layers,
     caption,
     current_lang,
     display,
     points_or_totals,
     risk,
-    risk_config,
     show_map,
     start_page,
-    table_version,
-    tables,
     tiles,
     too_many,
     tr,
@@ -31,14 +31,13 @@ from ui.chrome import (
 SPOT_COLOUR = "#7b00b4"
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _classes(version: str, _store) -> tuple[pd.Series, pd.Series]:
-    """Each segment's accident severity and its class, once per data version."""
-    del version  # cache key only
-    data, settings = tables(_store), risk_config().section("road")
+@st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
+def _classes(snap: Snapshot) -> tuple[pd.Series, pd.Series]:
+    """Each segment's accident severity and its class, once per version of roads and accidents."""
+    data, settings = snap.tables(), snap.settings.risk.section("road")
     severity = segment_severity(data["road_segments"], data["road_accidents"],
-                                as_of=as_of(_store), settings=settings)
-    return severity, classes_from_breaks(severity, settings["segment_breaks"])
+                                as_of=snap.as_of, settings=settings)
+    return severity, classify(severity, tuple(settings["segment_breaks"]))
 
 
 def _segments(segments: pd.DataFrame, severity: pd.Series, classes: pd.Series,
@@ -61,30 +60,31 @@ def _accidents(accidents: pd.DataFrame) -> folium.GeoJson:
                              for c in ("accident_time", "deaths", "accident_type")}))
 
 
-store = start_page("roads")
-if store is not None:
-    data = tables(store)
+snapshot = start_page("roads")
+if snapshot is not None:
+    data = snapshot.tables()
     segments = data["road_segments"]
-    severity, classes = _classes(table_version(store, "road_segments", "road_accidents"), store)
+    severity, classes = _classes(snapshot.only("road_segments", "road_accidents"))
     seg_labels = labels("road_segments", current_lang())
-    spots = risk(store).black_spots
+    result = risk(snapshot)
+    spots = result.black_spots
     spot_tips = tooltip_rows(spots, {"road_code": seg_labels["road_code"],
                                      "accidents": tr("accidents")})
     layers = [
         _segments(segments, severity, classes, seg_labels),
         coloured_lines(display(spots), colours=SPOT_COLOUR, tooltips=spot_tips, weight=9,
                        name="black_spots"),
-        points_or_totals(store, data["road_accidents"], _accidents, colour="#333333"),
+        points_or_totals(snapshot, data["road_accidents"], _accidents, colour="#333333"),
     ]
-    legend_items = [(RISK_COLOURS[c], tr(f"class.{c}")) for c in ("重大", "较大", "一般", "低")]
+    legend_items = [(RISK_COLOURS[c], tr(f"class.{c}")) for c in reversed(RISK_CLASSES)]
     legend_items.append((SPOT_COLOUR, tr("black_spot_legend")))
-    m = page_map(base_layers(store), asset_urls(),
-                 caption(store, tr("roads"), tr("src.roads")),
+    m = page_map(base_layers(snapshot), asset_urls(),
+                 caption(snapshot, tr("roads"), tr("src.roads")),
                  legend=(tr("legend.segments"), legend_items), layers=layers,
                  tiles=tiles())
     show_map(m, "roads-map")
     st.subheader(tr("black_spots"))
-    names = risk(store).names
+    names = result.names
     table = pd.DataFrame(spots.drop(columns="geometry")).assign(
         township_code=lambda f: f["township_code"].map(names))
     st.dataframe(table.sort_values("accidents", ascending=False), hide_index=True)

@@ -13,33 +13,31 @@ from analytics.warning import (
     warn_county,
     warning_inputs,
 )
-from geodata.errors import RiskMapError
+from domain.errors import RiskMapError
+from domain.schema import labels
 from geodata.files import client_name
-from geodata.importer import read_checked
+from geodata.importer import ImportOptions, read_checked
 from geodata.printable import printable_html, printable_xlsx
-from geodata.results import reference_time
-from geodata.schema import labels
+from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.layers import circle_points, tooltip_rows
 from maps.style import NO_WARNING_COLOUR, UNKNOWN_COLOUR, WARNING_COLOURS
 from ui.assets import asset_urls
 from ui.chrome import (
+    SNAPSHOT_KEY,
     base_layers,
     caption,
     current_lang,
-    data_version,
     demo_label,
     display,
     points_or_totals,
     saved_upload,
     show_map,
     start_page,
-    tables,
     tiles,
     too_many,
     tr,
     upload_limit_caption,
-    warning_settings,
 )
 
 EVAC_COLUMNS = ["level", "site_name", "township_name", "threatened_households",
@@ -48,48 +46,44 @@ EVAC_COLUMNS = ["level", "site_name", "township_name", "threatened_households",
 RAIN_TYPES = ("csv", "xlsx", "geojson", "json")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _run(path: str, version: str, as_of: pd.Timestamp, key: tuple,
-         _data: dict[str, pd.DataFrame], _extra: pd.DataFrame | None) -> WarningRun:
-    """Return the warning for the rain source ``key``, cached until the data changes."""
-    del key  # the cache key: the data and the rain source
-    return warn_county(_data, as_of=as_of, settings=warning_settings(), extra_rain=_extra,
-                       inputs=_inputs(path, version, as_of, _data))
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=SNAPSHOT_KEY)
+def _run(snap: Snapshot, now: pd.Timestamp, key: tuple,
+         _extra: pd.DataFrame | None) -> WarningRun:
+    """Return the warning at ``now`` for the rain source ``key`` (with ``_extra``'s rain)."""
+    del key  # a cache key: the rain source
+    return warn_county(snap.tables(), as_of=now, settings=snap.settings.warning,
+                       extra_rain=_extra, inputs=_inputs(snap, now))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _inputs(path: str, version: str, as_of: pd.Timestamp,
-            _data: dict[str, pd.DataFrame]) -> WarningInputs:
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
+def _inputs(snap: Snapshot, now: pd.Timestamp) -> WarningInputs:
     """Stored rain and instrument levels: the same for every scenario on this data."""
-    del path, version  # cache key only
-    return warning_inputs(_data, as_of=as_of, settings=warning_settings())
+    return warning_inputs(snap.tables(), as_of=now, settings=snap.settings.warning)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _region(path: str, version: str, region: str, _towns: pd.DataFrame) -> list[str]:
-    """The townships of a region preset, once per data version."""
-    del path, version  # cache key only
-    return region_townships(_towns, region)
+@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=SNAPSHOT_KEY)
+def _region(snap: Snapshot, region: str) -> list[str]:
+    """The townships of a region preset, once per version of the townships."""
+    return region_townships(snap.table("townships"), region)
 
 
 def _level(value: object) -> str:
     return tr(f"level.{int(value)}") if pd.notna(value) else tr("level.none")
 
 
-def _scenario(store, towns: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp
+def _scenario(snap: Snapshot, names: dict[str, str]
               ) -> tuple[tuple, pd.DataFrame | None, str]:
     cols = st.columns([1, 2, 1, 1])
     region = cols[0].selectbox(tr("warn.region"), REGIONS, format_func=lambda r:
                                tr(f"region.{r}"), index=1, key="warn_region")
     chosen = cols[1].multiselect(tr("warn.townships"), list(names), format_func=names.get,
-                                 default=_region(str(store.path), data_version(store),
-                                                 region, towns),
+                                 default=_region(snap.only("townships"), region),
                                  key=f"warn_towns_{region}")
     hours = cols[2].selectbox(tr("warn.hours"), [24, 72], index=1, key="warn_hours")
     mm = cols[3].number_input(tr("warn.mm"), 0.0, 1000.0, 150.0, step=10.0, key="warn_mm")
     label = tr("warn.scenario_line", hours=hours, mm=mm, n=len(chosen))
     return (("scenario", tuple(sorted(chosen)), hours, mm),
-            scenario_rows(chosen, hours=hours, mm=mm, as_of=as_of), label)
+            scenario_rows(chosen, hours=hours, mm=mm, as_of=snap.now), label)
 
 
 def _upload(towns: pd.DataFrame) -> tuple[tuple, pd.DataFrame | None, str]:
@@ -100,7 +94,8 @@ def _upload(towns: pd.DataFrame) -> tuple[tuple, pd.DataFrame | None, str]:
         return ("stored",), None, tr("warn.source.stored")
     try:
         with saved_upload(upload, RAIN_TYPES) as path:
-            rain = read_checked("rainfall", path, towns)
+            rain = read_checked("rainfall", path, towns,
+                                ImportOptions(source=client_name(upload.name)))
     except RiskMapError as exc:
         st.error(str(exc))
         return ("stored",), None, tr("warn.source.stored")
@@ -116,7 +111,8 @@ def _counts(run: WarningRun) -> None:
     cols[5].metric(tr("kpi.evacuate"), f"{counts['people']:,}")
 
 
-def _map(store, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFrame, line: str) -> None:
+def _map(snap: Snapshot, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFrame,
+         line: str) -> None:
     roll = run.townships.reindex(towns["township_code"])
     fill = roll["level"].map(WARNING_COLOURS).fillna(NO_WARNING_COLOUR)
     town_tips = tooltip_rows(roll.reset_index(), {"township_name": tr("township"),
@@ -132,21 +128,21 @@ def _map(store, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFrame, line:
                                                     "effective": tr("col.effective")})
     legend = (tr("legend.warning"), [(WARNING_COLOURS[k], tr(f"level.{k}")) for k in (1, 2, 3, 4)]
               + [(NO_WARNING_COLOUR, tr("level.none")), (UNKNOWN_COLOUR, tr("level.unknown"))])
-    cap = caption(store, tr("warning"), tr("src.warning"))
+    cap = caption(snap, tr("warning"), tr("src.warning"))
     cap = replace(cap, lines=(tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
                               *cap.lines[1:]))
     if too_many(len(shown), "map.warned_only"):  # mark the sites that matter, roll-up the rest
         warned = (levels["level"] <= 2).fillna(False).to_numpy(dtype=bool)
         shown, colours, site_tips = shown[warned], colours[warned], site_tips[warned]
-    layer = points_or_totals(store, shown, lambda s: circle_points(
+    layer = points_or_totals(snap, shown, lambda s: circle_points(
         display(s), colours=colours.to_numpy(), tooltips=site_tips, radius=5,
         name="warning-sites"), colour=WARNING_COLOURS[2])
-    m = page_map(base_layers(store), asset_urls(), cap, legend=legend, layers=[layer],
+    m = page_map(base_layers(snap), asset_urls(), cap, legend=legend, layers=[layer],
                  fill=fill, tooltips=town_tips, tiles=tiles())
     show_map(m, "warning-map")
 
 
-def _evacuation(store, run: WarningRun, names: dict[str, str], line: str) -> None:
+def _evacuation(snap: Snapshot, run: WarningRun, names: dict[str, str], line: str) -> None:
     st.subheader(tr("evac.title"))
     if run.evacuation.empty:
         st.success(tr("evac.none"))
@@ -164,7 +160,7 @@ def _evacuation(store, run: WarningRun, names: dict[str, str], line: str) -> Non
     st.dataframe(shown, hide_index=True)
     title = tr("evac.title")
     lines = [tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
-             *([demo_label(store)] if demo_label(store) else [])]
+             *([demo_label(snap)] if demo_label(snap) else [])]
     cols = st.columns(2)
     # Built when clicked: laying out a province's list on every rerun cost a second.
     cols[0].download_button(tr("evac.xlsx"), lambda: printable_xlsx(shown, title, lines),
@@ -197,24 +193,23 @@ def _changes(key: tuple, run: WarningRun, names: dict[str, str], line: str) -> N
         tr("col.change"): moved["change"].map(lambda c: tr(f"change.{c}"))}), hide_index=True)
 
 
-store = start_page("warning")
-if store is not None:
-    data = tables(store)
+snapshot = start_page("warning")
+if snapshot is not None:
+    data = snapshot.tables()
     towns = data["townships"]
-    names = dict(zip(towns["township_code"], towns["township_name"], strict=True))
-    as_of = reference_time(store)
+    names = snapshot.township_names()
     source = st.radio(tr("warn.source"), ["scenario", "stored", "file"], horizontal=True,
                       format_func=lambda s: tr(f"warn.source.{s}"), key="warn_source")
     if source == "scenario":
-        key, extra, line = _scenario(store, towns, names, as_of)
+        key, extra, line = _scenario(snapshot, names)
     elif source == "file":
         key, extra, line = _upload(towns)
     else:
         key, extra, line = ("stored",), None, tr("warn.source.stored")
-    run = _run(str(store.path), data_version(store), as_of, key, data, extra)
+    run = _run(snapshot, snapshot.now, key, extra)
     _counts(run)
-    _map(store, run, towns, data["geohazard_sites"], line)
-    _evacuation(store, run, names, line)
+    _map(snapshot, run, towns, data["geohazard_sites"], line)
+    _evacuation(snapshot, run, names, line)
     _changes(key, run, names, line)
     st.subheader(tr("rollup"))
     roll = run.townships.rename(columns={"township_name": tr("township"),

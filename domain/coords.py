@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,9 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyproj
 
-from geodata.schema import STORAGE_CRS
+from domain.schema import STORAGE_CRS
 
-Offset = Literal["gcj02", "bd09"]
 OFFSET_CRS: tuple[str, ...] = ("gcj02", "bd09")
 
 CHINA_LON = (73.0, 136.0)
@@ -208,8 +207,8 @@ def _in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def utm_crs(frame: Any) -> pyproj.CRS:
     """Return the WGS 84 UTM zone at the centre of a GeoDataFrame's or GeoSeries's extent.
 
-    What ``estimate_utm_crs()`` returns, without its query of the PROJ database (about 70 ms
-    a call, several calls per page rerun); frames not in degrees are handed to it.
+    What ``estimate_utm_crs()`` returns, without its query of the PROJ database (slow, and
+    made several times per page rerun); frames not in degrees are handed to it.
     """
     if frame.crs is None or not frame.crs.is_geographic:
         return frame.estimate_utm_crs()

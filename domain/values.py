@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geodata.schema import Field
+from domain.schema import Field
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 EXCEL_SERIAL_RANGE = (20000, 80000)
@@ -54,7 +54,7 @@ def per_unique(raw: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, pd.
     the distinct ones is what makes a million-row import take seconds.
     """
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    if len(uniques) * 2 > len(raw):
+    if len(uniques) == 0 or len(uniques) * 2 > len(raw):  # none given, or few repeats
         return parse(raw)
     parsed, bad = parse(pd.Series(uniques, dtype=object))
     take = np.where(codes >= 0, codes, 0)

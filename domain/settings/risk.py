@@ -13,16 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from domain.errors import ConfigError
+from domain.labels import RISK_CLASSES
+from domain.settings.reader import Section
+
 LAYERS: tuple[str, ...] = ("geohazard", "forest_fire", "road", "ledger")
-CLASSES: tuple[str, ...] = ("低", "一般", "较大", "重大")
-CLASS_EN: dict[str, str] = {"低": "low", "一般": "moderate", "较大": "high", "重大": "very high"}
+CLASSES: tuple[str, ...] = RISK_CLASSES
 DIMENSIONS: tuple[str, ...] = ("hazard_exposure", "vulnerability", "lack_of_coping")
 Transform = Literal["none", "log", "cbrt"]
 Method = Literal["geometric", "arithmetic"]
-
-
-class ConfigError(ValueError):
-    """The risk configuration has a missing or invalid entry."""
 
 
 @dataclass(frozen=True)
@@ -128,12 +127,52 @@ def _override(spec: Mapping[str, Any]) -> Override:
                     layers)
 
 
+LEAF = None
+SECTIONS: Mapping[str, Any] = {
+    "method_version": LEAF, "indicators": LEAF, "overrides": LEAF,
+    "general": {"metric_crs": LEAF, "min_coverage": LEAF, "recency_half_life_years": LEAF,
+                "composite_method": LEAF},
+    "classes": {"breaks": LEAF},
+    "composite": {"weights": LEAF},
+    "distances": {"exposure_m": LEAF, "forest_near_m": LEAF, "snap_m": LEAF},
+    "geohazard": {"threat_weight": LEAF, "type_weight": LEAF, "inspection_days": LEAF,
+                  "event_death_weight": LEAF},
+    "forest_fire": {"danger_method": LEAF, "danger_window_days": LEAF, "key_area_weight": LEAF,
+                    "fire_season_months": LEAF, "key_days": LEAF,
+                    "qxt77": {"temp_c": LEAF, "min_rh_pct_below": LEAF, "wind_ms": LEAF,
+                              "days_without_rain": LEAF, "rain_damping": LEAF,
+                              "season_factor": LEAF, "level_breaks": LEAF},
+                    "fwi": {"level_breaks": LEAF}},
+    "road": {"death_weight": LEAF, "injury_weight": LEAF, "flag_weight": LEAF,
+             "segment_breaks": LEAF,
+             "black_spots": {"window_m": LEAF, "period_years": LEAF, "min_accidents": LEAF,
+                             "min_deaths": LEAF}},
+    "ledger": {"level_weight": LEAF, "overdue_days_scale": LEAF, "overdue_cap": LEAF},
+    "robustness": {"runs": LEAF, "weight_jitter": LEAF, "vary_method": LEAF, "seed": LEAF,
+                   "interval": LEAF},
+}
+"""Every key of ``config/risk.toml``: tables by their keys, values as LEAF. The sections are
+read by the analytics as mappings (``RiskConfig.section``); indicators and overrides by the
+parser below."""
+
+
+def _check_keys(section: Section, spec: Mapping[str, Any]) -> None:
+    """Refuse a key the spec does not name, and a key it names that is missing."""
+    with section:
+        for key, inner in spec.items():
+            if inner is LEAF:
+                section.raw(key)
+            else:
+                _check_keys(section.table(key), inner)
+
+
 def parse_config(raw: Mapping[str, Any]) -> RiskConfig:
     """Check a parsed configuration and return it typed.
 
     Raises:
-        ConfigError: An entry is missing or invalid; the message names it.
+        ConfigError: An entry is missing, unknown or invalid; the message names it.
     """
+    _check_keys(Section(raw, "risk.toml"), SECTIONS)
     indicators = []
     for layer in LAYERS:
         specs = _need(_need(raw, "indicators", "top level"), layer, "indicators")

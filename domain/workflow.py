@@ -18,10 +18,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geodata.errors import RiskMapError
-from geodata.schema import FIELDS, STORAGE_CRS, TABLES
+from domain.errors import RiskMapError
+from domain.schema import FIELDS, LEDGER_STATUSES, STORAGE_CRS, TABLES
 
-STATUSES = ("待整改", "整改中", "待验收", "已销号")
+STATUSES = tuple(LEDGER_STATUSES)
 TRACKED = (*[c for c in TABLES["hazard_ledger"].columns if c not in ("hazard_id", "row_version")],
            "geometry")
 """Fields whose every change is an event (the geometry as WKT)."""

@@ -10,6 +10,10 @@ class RiskMapError(Exception):
     """Base class of every error this project raises on purpose."""
 
 
+class ConfigError(RiskMapError, ValueError):
+    """A configuration file has a missing, unknown or invalid entry; the message names it."""
+
+
 class StoreError(RiskMapError):
     """The database cannot be opened, loaded or migrated."""
 

@@ -1,0 +1,51 @@
+"""Names of classes and levels in both languages, written once.
+
+The four risk colours come from the schema (``risk_class``); the geohazard warning's four
+levels and the forest-fire danger's five are declared here. The UI's text table, the command
+line and the exports take their labels from these.
+"""
+
+from __future__ import annotations
+
+from domain.schema import FIELDS, Lang
+
+RISK_CLASSES: tuple[str, ...] = tuple(FIELDS["risk_class"].choices or ())
+"""The four risk colours, lowest first: 低, 一般, 较大, 重大."""
+
+WARNING_LEVELS: dict[int, tuple[str, str]] = {
+    1: ("红色（很高）", "Red (very high)"),
+    2: ("橙色（高）", "Orange (high)"),
+    3: ("黄色（较高）", "Yellow (fairly high)"),
+    4: ("蓝色（一般）", "Blue (moderate)"),
+}
+"""Geohazard warning levels (地质灾害气象风险预警): 1 is the most severe."""
+NO_WARNING = ("未达预警", "No warning")
+UNKNOWN_WARNING = ("无雨量数据", "No rain data")
+
+DANGER_LEVELS: dict[int, tuple[str, str]] = {
+    1: ("1 级 低", "1 low"),
+    2: ("2 级 较低", "2 fairly low"),
+    3: ("3 级 较高", "3 fairly high"),
+    4: ("4 级 高", "4 high"),
+    5: ("5 级 极高", "5 extreme"),
+}
+"""Forest-fire danger levels (森林火险气象等级): 5 is the most severe."""
+
+
+def _pick(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def class_label(risk_class: str, lang: Lang = "zh") -> str:
+    """Return the label of a risk class (低 … 重大) in ``lang``."""
+    return FIELDS["risk_class"].choice_label(risk_class, lang)
+
+
+def warning_label(level: int, lang: Lang = "zh") -> str:
+    """Return the label of a warning level (1 … 4) in ``lang``."""
+    return _pick(WARNING_LEVELS[level], lang)
+
+
+def danger_label(level: int, lang: Lang = "zh") -> str:
+    """Return the label of a fire-danger level (1 … 5) in ``lang``."""
+    return _pick(DANGER_LEVELS[level], lang)

@@ -1,0 +1,64 @@
+"""Limits on the files County Risk Map accepts, checked and typed (``config/storage.toml``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from domain.settings.reader import Section
+
+
+@dataclass(frozen=True)
+class BackupLimits:
+    """How much a backup may unpack to, and how tightly a member may be packed.
+
+    Attributes:
+        max_unpacked_mb: All members together, unpacked (MB).
+        max_ratio: Unpacked size over packed size of any one member over 1 MB.
+    """
+
+    max_unpacked_mb: float
+    max_ratio: float
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much memory importing a file may take.
+
+    Attributes:
+        memory_mb: The most an import may be expected to need (MB).
+        memory_per_byte: Memory an import takes per byte of file, by suffix (no dot).
+    """
+
+    memory_mb: float
+    memory_per_byte: Mapping[str, float]
+
+    def need_mb(self, size_mb: float, suffix: str) -> float:
+        """Return the memory (MB) importing ``size_mb`` of a ``suffix`` file is expected to take."""
+        per_byte = self.memory_per_byte.get(suffix, max(self.memory_per_byte.values()))
+        return size_mb * per_byte
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """``config/storage.toml``: backup and import limits."""
+
+    backup: BackupLimits
+    read: ReadLimits
+
+
+def parse_storage(raw: Mapping[str, Any]) -> StorageSettings:
+    """Check ``config/storage.toml`` as parsed and return it typed.
+
+    Raises:
+        ConfigError: A setting is missing, unknown or invalid; the message names it.
+    """
+    with Section(raw, "storage.toml") as top:
+        with top.table("backup") as b:
+            backup = BackupLimits(b.value("max_unpacked_mb", float), b.value("max_ratio", float))
+        with top.table("import") as i:
+            with i.table("memory_per_byte") as per:
+                factors = {k: per.value(k, float) for k in per.names()}
+            read = ReadLimits(i.value("memory_mb", float), factors)
+    return StorageSettings(backup, read)
