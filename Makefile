@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test test-fast install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui clean
+.PHONY: run test test-fast mutate install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
@@ -71,6 +71,14 @@ bench-warning: install
 bench-ui: install-test
 	$(BIN)/riskmap demo --if-missing
 	$(BIN)/python bench/dashboard.py --size county --size province --json build/bench-ui.json
+
+## make mutate: mutation testing of what the committee sees (classes, overdue, KPIs, warning
+## levels, priorities, the transaction) against the fast tier; prints the survivors. Not part
+## of `make test`: about 40 minutes on two cores from a fresh clone (then only what changed).
+mutate: install-test
+	$(PIP) 'mutmut==3.8.1'
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 lint: install-test
 	$(BIN)/ruff check .

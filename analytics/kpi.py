@@ -27,7 +27,7 @@ def county_kpis(tables: Mapping[str, pd.DataFrame], as_of: pd.Timestamp) -> dict
         "major_open": int(major_open.sum()),
         "major_supervised": int((major_open & ledger["supervising_leader"].notna()).sum()),
         "geohazard_sites": len(active),
-        "people_threatened": int(active["threatened_people"].fillna(0).sum()),
+        "people_threatened": int(active["threatened_people"].sum()),  # NA counts nothing
         "relocation_sites": len(reloc),
-        "relocation_people": int(reloc["people"].fillna(0).sum()),
+        "relocation_people": int(reloc["people"].sum()),
     }

@@ -36,8 +36,11 @@ def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
              tiles: TileSettings | None = None) -> folium.Map:
     """Return a map fitted to the townships, with no tile layer unless one is configured."""
     minx, miny, maxx, maxy = towns.total_bounds
+    # keyboard=False: Leaflet's keyboard handler focuses the map on every press, and the
+    # page then scrolls a map running past the window's edge into view between press and
+    # release, so a click on a township there was lost.
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
-                   control_scale=True, zoom_snap=0.25)
+                   control_scale=True, zoom_snap=0.25, keyboard=False)
     # Without tiles Leaflet has no zoom limits, which marker clustering needs.
     m.options.update(max_zoom=18, min_zoom=6)
     if tiles is not None and tiles.url:

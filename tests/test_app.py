@@ -7,9 +7,11 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV
 from tests.server import http_get
 
@@ -53,12 +55,43 @@ def test_overview_renders_kpis_ranking_and_map(overview: AppTest) -> None:
     assert json.dumps("演示数据")[1:-1] in parsed["script"], "the map says it shows demo data"
 
 
-def test_overview_switches_layer(overview: AppTest) -> None:
-    overview.session_state["layer"] = "road"
+def _expected(db: Path) -> pd.DataFrame:
+    """The scores and classes the engine gives for the database, as the app scores it."""
+    from ui.chrome import _store, risk, settings
+
+    return risk(Snapshot.take(_store(str(db)), settings())).scores
+
+
+def _drawn_colours(at: AppTest) -> dict[str, str]:
+    """Each township's fill colour, as the map's style function gives it to the browser."""
+    script = json.loads(_components(at)[0].proto.json_args)["script"]
+    styler = script[script.index("switch(feature.properties.township_code)"):]
+    styler = styler[:styler.index("}\n")]  # the switch's end
+    colours = {}
+    for cases, colour in re.findall(r'((?:case "\d{12}":\s*)+)return \{[^}]*"fillColor": '
+                                    r'"(#[0-9a-f]{6})"', styler):
+        colours |= dict.fromkeys(re.findall(r"\d{12}", cases), colour)
+    default = re.search(r'default:\s*return \{[^}]*"fillColor": "(#[0-9a-f]{6})"', styler)
+    return colours | ({"default": default.group(1)} if default else {})
+
+
+@pytest.mark.parametrize("layer", ["road", "geohazard", "composite"])
+def test_overview_switches_layer(overview: AppTest, app_db: Path, layer: str) -> None:
+    overview.session_state["layer"] = layer
     overview.run()
     assert not overview.exception
-    header = overview.dataframe[0].value.columns.tolist()
-    assert "风险分值" in header
+    scores = _expected(app_db)
+    shown = overview.dataframe[0].value.set_index("乡镇")
+    by_name = scores.set_index("township_name")
+    assert shown["风险分值"].to_dict() == by_name[f"{layer}_score"].round(2).to_dict()
+    assert shown["等级"].to_dict() == by_name[f"{layer}_class"].to_dict()
+    colours = {"重大": "#d7191c", "较大": "#f97b1d", "一般": "#f5d10f", "低": "#2c7bb6"}
+    drawn = _drawn_colours(overview)
+    default = drawn.pop("default", None)  # folium draws the commonest style as the default
+    assert {code: drawn.get(code, default) for code in scores.index} == {
+        code: colours.get(k, "#bdbdbd") for code, k in scores[f"{layer}_class"].items()}
+    if layer != "composite":
+        assert (by_name[f"{layer}_score"] != by_name["composite_score"]).any()
 
 
 def test_overview_in_english(overview: AppTest) -> None:

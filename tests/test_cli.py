@@ -161,9 +161,20 @@ def test_ledger_commands_print_overdue_priorities_and_a_budget(
         demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
+    from domain.rules import is_major, is_overdue
+    from geodata.config import load_settings
+    from geodata.snapshot import Snapshot
+    from geodata.store import Store
+
+    with Store(demo_copy) as store:
+        snap = Snapshot.take(store, load_settings())
+        ledger = snap.table("hazard_ledger")
+        late = is_overdue(ledger, snap.as_of)
     db = ["--db", str(demo_copy)]
     assert main(["ledger", "overdue", *db]) == 0
-    assert "超期重大隐患" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"as of 2026-10-31: {int(late.sum())} 条" in out
+    assert f"超期重大隐患 overdue major hazards: {int((late & is_major(ledger)).sum())}" in out
     assert main(["ledger", "priorities", "--top", "5", "--json", *db]) == 0
     top = json.loads(capsys.readouterr().out)
     assert [r["rank"] for r in top] == [1, 2, 3, 4, 5]

@@ -11,16 +11,21 @@ import pytest
 
 from analytics.engine import LayerMemo, RiskResult, score_county
 from analytics.indicators import LAYER_TABLES
-from domain.settings.risk import LAYERS, parse_config
-from geodata.config import read_toml
+from domain.asof import end_of_day
+from domain.settings.risk import LAYERS
+from geodata.config import load_settings
 from geodata.demo import AS_OF
 
 METHOD = Path(__file__).resolve().parent.parent / "docs" / "METHOD.md"
 
 
+AS_OF_DAY = end_of_day(pd.Timestamp(AS_OF))
+"""The demo as the app scores it: the end of its reference day (``domain.asof``)."""
+
+
 @pytest.fixture(scope="module")
 def result(demo: dict) -> RiskResult:
-    return score_county(demo, parse_config(read_toml()), as_of=pd.Timestamp(AS_OF))
+    return score_county(demo, load_settings().risk, as_of=AS_OF_DAY)
 
 
 def test_every_township_scored_on_every_layer(result: RiskResult, demo: dict) -> None:
@@ -33,7 +38,7 @@ def test_every_township_scored_on_every_layer(result: RiskResult, demo: dict) ->
 
 
 def test_ranking_is_stable_across_runs(result: RiskResult, demo: dict) -> None:
-    again = score_county(demo, parse_config(read_toml()), as_of=pd.Timestamp(AS_OF))
+    again = score_county(demo, load_settings().risk, as_of=AS_OF_DAY)
     pd.testing.assert_frame_equal(again.scores, result.scores)
     assert (result.scores["composite_rank_low"] <= result.scores["composite_rank"]).all()
     assert (result.scores["composite_rank"] <= result.scores["composite_rank_high"]).all()
@@ -57,10 +62,19 @@ def test_overrides_in_the_demo_are_the_configured_facts(result: RiskResult) -> N
     assert result.scores.loc[major, "ledger_class"].isin(["较大", "重大"]).all()
 
 
-def test_black_spots_include_the_planted_clusters(result: RiskResult) -> None:
-    assert len(result.black_spots) >= 8
-    assert (result.black_spots["accidents"] >= 5).sum() >= 8
+def test_black_spots_are_found_where_the_demo_planted_them(result: RiskResult,
+                                                           demo: dict) -> None:
+    from geodata.demo import planted_black_spots
+
+    planted = planted_black_spots()
+    assert len(planted) == 10
+    segments = demo["road_segments"].set_index("segment_id").to_crs(3857)
+    spots = result.black_spots.to_crs(3857)
     assert result.black_spots.crs == "EPSG:4326"
+    for segment_id in planted:
+        near = spots.distance(segments.geometry.loc[segment_id]) < 1.0
+        assert near.any(), f"no black spot on the planted cluster of {segment_id}"
+        assert (spots.loc[near, "accidents"] >= 5).all()
 
 
 def _worked_example() -> tuple[str, dict[str, float]]:
@@ -70,13 +84,15 @@ def _worked_example() -> tuple[str, dict[str, float]]:
     pairs = (line.split("=", 1) for line in block.group(1).strip().splitlines())
     lines = {key.strip(): value.strip() for key, value in pairs}
     code = lines.pop("township_code")
-    return code, {key: float(value) for key, value in lines.items()}
+    return code, {key: value if key.endswith("_class") else float(value)
+                  for key, value in lines.items()}
 
 
 def test_worked_example_in_method_doc_matches_the_engine(result: RiskResult) -> None:
     code, numbers = _worked_example()
     table = result.indicators[(result.indicators["township_code"] == code)].set_index(
         ["layer", "indicator"])
+    assert numbers.pop("composite_class") == result.scores.loc[code, "composite_class"]
     for key, value in numbers.items():
         if key.endswith("_score"):
             got = result.scores.loc[code, key]
@@ -92,7 +108,7 @@ def _versions(tables: dict, **changed: str) -> dict[str, str]:
 
 
 def test_a_layer_is_worked_out_again_only_when_its_tables_change(demo: dict) -> None:
-    config, as_of = parse_config(read_toml()), pd.Timestamp(AS_OF)
+    config, as_of = load_settings().risk, AS_OF_DAY
     memo = LayerMemo()
     first = score_county(demo, config, as_of=as_of, versions=_versions(demo), memo=memo)
     ledger = demo["hazard_ledger"]
@@ -116,7 +132,7 @@ def test_a_layer_is_worked_out_again_only_when_its_tables_change(demo: dict) -> 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_each_layer_reads_only_the_tables_it_declares(demo: dict, layer: str) -> None:
     """Every other table emptied, a layer scores as before: its declaration is complete."""
-    config, as_of = parse_config(read_toml()), pd.Timestamp(AS_OF)
+    config, as_of = load_settings().risk, AS_OF_DAY
     keep = {"townships", *LAYER_TABLES[layer]}
     bare = {name: frame if name in keep else frame.iloc[0:0] for name, frame in demo.items()}
     full = score_county(demo, config, as_of=as_of).scores[f"{layer}_score"]

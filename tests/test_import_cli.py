@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -75,7 +76,13 @@ def test_dry_run_writes_nothing(db: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_export_backup_restore_commands(demo_copy: Path, tmp_path: Path) -> None:
     assert main(["export", "geohazard_sites", str(tmp_path / "s.gpkg"), "--db",
                  str(demo_copy)]) == 0
-    assert (tmp_path / "s.gpkg").stat().st_size > 0
+    exported = gpd.read_file(tmp_path / "s.gpkg").sort_values("site_id", ignore_index=True)
+    with Store(demo_copy) as store:
+        stored = store.read("geohazard_sites").sort_values("site_id", ignore_index=True)
+    assert exported.crs == stored.crs and len(exported) == len(stored)
+    assert exported.geometry.geom_equals_exact(stored.geometry, 1e-12).all()
+    for column in ("site_id", "site_name", "threat_level", "threatened_people", "site_status"):
+        assert exported[column].tolist() == stored[column].tolist(), column
     assert main(["backup", str(tmp_path / "b.zip"), "--db", str(demo_copy)]) == 0
     target = tmp_path / "r.duckdb"
     assert main(["restore", str(tmp_path / "b.zip"), "--db", str(target)]) == 0

@@ -289,3 +289,25 @@ def test_outside_means_beyond_the_margin_of_every_township(demo_frames: dict) ->
     frame = gpd.GeoDataFrame(geometry=points, crs=metric).to_crs(4326)
     out = _outside(get_table("geohazard_sites"), frame, towns, pd.Series([True, True]))
     assert [p.row for p in out] == [1]
+
+
+def test_a_clash_found_inside_the_transaction_rolls_the_whole_import_back(
+        store: Store, tmp_path: Path) -> None:
+    """The ledger rows are written before their 登记 events clash: nothing may stay."""
+    from domain.errors import ValidationError
+
+    with Store(tmp_path / "scratch.duckdb") as scratch:
+        scratch.write("townships", store.read("townships"))
+        assert _run(scratch, "hazard_ledger", "ledger_utf8.csv").written
+        planned = scratch.read("hazard_ledger")["hazard_id"].tolist()
+    stray = pd.DataFrame([{"event_id": f"{planned[1]}-v1-00", "hazard_id": planned[1],
+                           "event_time": pd.Timestamp("2026-01-01"), "actor": "旧系统",
+                           "action": "登记", "field_name": "*", "row_version": 1}])
+    store.write("ledger_events", stray)
+    before = {name: store.count(name) for name in ("hazard_ledger", "ledger_events")}
+    versions = store.versions()
+    with pytest.raises(ValidationError, match="key already stored"):
+        _run(store, "hazard_ledger", "ledger_utf8.csv")
+    assert {name: store.count(name) for name in before} == before
+    assert store.read("hazard_ledger").empty, "the rows written before the clash are gone"
+    assert store.versions() == versions, "no write stamp: nothing was committed"

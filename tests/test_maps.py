@@ -14,7 +14,14 @@ import shapely
 from maps.geometry import display_polygons
 from maps.layers import lines_by_colour, merged_area, township_totals
 from maps.offline import AssetUrls, asset_urls
-from maps.overview import LABEL_MIN_PX, MapText, label_zoom, labels_layer, overview_map
+from maps.overview import (
+    LABEL_MIN_PX,
+    MapText,
+    label_zoom,
+    labels_layer,
+    overview_map,
+    township_layer,
+)
 
 URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css", "../mc/mc.js",
                  ("../mc/a.css",))
@@ -50,10 +57,15 @@ def test_no_outside_urls_only_local_assets(towns: gpd.GeoDataFrame) -> None:
 
 
 def test_every_township_drawn_with_its_colour(towns: gpd.GeoDataFrame) -> None:
+    layer = township_layer(towns, TEXT)
+    drawn = {f["properties"]["township_code"]: layer.style_function(f)["fillColor"]
+             for f in layer.data["features"]}
+    expected = {code: {"重大": "#d7191c", "较大": "#f97b1d", "一般": "#f5d10f",
+                       "低": "#2c7bb6"}.get(klass, "#bdbdbd")
+                for code, klass in zip(towns["township_code"], towns["risk_class"], strict=True)}
+    assert drawn == expected
+    assert len(set(drawn.values())) == 5, "four colours and no-data grey, each where due"
     html = _html(towns)
-    assert html.count('"township_code"') >= len(towns)
-    for colour in ("#d7191c", "#f97b1d", "#f5d10f", "#2c7bb6", "#bdbdbd"):
-        assert colour in html
     for name in towns["township_name"]:
         assert _has(html, name)
 

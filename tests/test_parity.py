@@ -30,6 +30,7 @@ def _page(name: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def _cli_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
+    capsys.readouterr()  # what earlier commands printed
     assert main(args) == 0
     return json.loads(capsys.readouterr().out)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -24,11 +25,21 @@ DEMO_TIME = "2026-10-31T18:00:00"
     (None, "2026-09-01 08:30", "2026-09-01 23:59:59", "2026-09-01 08:30"),
     (DEMO_TIME, pd.Timestamp("2026-09-02").date(), "2026-09-02 23:59:59",
      "2026-09-02 23:59:59"),
+    (DEMO_TIME, datetime(2026, 9, 2, 7, 15), "2026-09-02 23:59:59", "2026-09-02 07:15"),
+    (None, "2026-9-1T08", "2026-09-01 23:59:59", "2026-09-01 08:00"),
+    (DEMO_TIME, "  ", "2026-10-31 23:59:59", "2026-10-31 18:00"),
 ])
 def test_the_as_of_rule(stored: str | None, given: object, as_of: str, now: str) -> None:
     clock = pd.Timestamp("2026-12-01 15:47:33")
     assert reference_times(stored, given, clock=clock) == (pd.Timestamp(as_of),
                                                           pd.Timestamp(now))
+
+
+def test_without_a_clock_the_present_minute() -> None:
+    before = pd.Timestamp.now().floor("min")
+    as_of, now = reference_times(None)
+    assert before <= now <= pd.Timestamp.now() and now == now.floor("min")
+    assert as_of == end_of_day(now)
 
 
 def test_end_of_day_is_the_last_second() -> None:

@@ -120,6 +120,18 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     return out
 
 
+def planted_black_spots(seed: int = DEFAULT_SEED) -> list[str]:
+    """Return the IDs of the road segments where the demo planted accident clusters.
+
+    For tests: the engine must find a black spot on each.
+    """
+    rng = _streams(seed)
+    ter = terrain.make_terrain(rng["terrain"])
+    towns, _ = townships.make_townships(rng["townships"], ter)
+    segs = roads.make_roads(rng["roads"], ter, towns)
+    return segs["segment_id"].iloc[roads.planted_spots(rng["accidents"], segs)].tolist()
+
+
 def _clip_to_townships(frame: gpd.GeoDataFrame, towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Clip each shape to its township again in the storage CRS.
 

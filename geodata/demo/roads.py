@@ -141,11 +141,13 @@ def _danger(roads: gpd.GeoDataFrame) -> np.ndarray:
 
 def make_accidents(rng: np.random.Generator, roads: gpd.GeoDataFrame, *, as_of: datetime,
                    n: int = 600, black_spots: int = 10) -> gpd.GeoDataFrame:
-    """Return about ``n`` accidents over the 3 years before ``as_of``, on road segments."""
-    weight = (roads["length_m"].to_numpy() / 1000 * roads["road_class"].map(CLASS_WEIGHT)
-              * _danger(roads))
-    spots = rng.choice(len(roads), size=black_spots, replace=False,
-                       p=(weight * _danger(roads)) / (weight * _danger(roads)).sum())
+    """Return about ``n`` accidents over the 3 years before ``as_of``, on road segments.
+
+    Each of ``black_spots`` segments (``planted_spots``) gets a cluster of 6–11 accidents
+    within 150 m of a point: the black spots the engine must find.
+    """
+    weight = _weight(roads)
+    spots = planted_spots(rng, roads, black_spots)
     seg_idx: list[int] = []
     where: list[float] = []
     for s in spots:
@@ -159,6 +161,21 @@ def make_accidents(rng: np.random.Generator, roads: gpd.GeoDataFrame, *, as_of: 
     seg_idx += list(picks)
     where += list(rng.random(rest) * roads.geometry.iloc[picks].length.to_numpy())
     return _accident_rows(rng, roads, np.array(seg_idx), np.array(where), set(spots), as_of)
+
+
+def _weight(roads: gpd.GeoDataFrame) -> np.ndarray:
+    return (roads["length_m"].to_numpy() / 1000 * roads["road_class"].map(CLASS_WEIGHT)
+            * _danger(roads)).to_numpy(float)
+
+
+def planted_spots(rng: np.random.Generator, roads: gpd.GeoDataFrame,
+                  black_spots: int = 10) -> np.ndarray:
+    """Return the positions of the segments that get a cluster of accidents.
+
+    The first draw of the accidents' stream, so it can be drawn again on its own.
+    """
+    weight = _weight(roads) * _danger(roads)
+    return rng.choice(len(roads), size=black_spots, replace=False, p=weight / weight.sum())
 
 
 def _accident_rows(rng: np.random.Generator, roads: gpd.GeoDataFrame, seg_idx: np.ndarray,
