@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from analytics.spatial import metric_crs
+from domain.labels import SHORT_OF_ROOM, heading, warning_label
+from domain.schema import Lang, labels
 
 NEAREST = 16
 """Shelters looked at first for each site (all of them when none of these has room)."""
@@ -76,3 +80,26 @@ def _distances(points: gpd.GeoDataFrame, shelters: gpd.GeoDataFrame) -> np.ndarr
     a = np.column_stack([points.geometry.x, points.geometry.y])
     b = np.column_stack([shelters.geometry.x, shelters.geometry.y])
     return np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
+
+
+SHEET_COLUMNS = ("level", "site_name", "township_name", "threatened_households",
+                 "threatened_people", "monitor_name", "monitor_phone", "lead_name",
+                 "lead_phone", "shelter", "shelter_m", "shelter_remaining", "short")
+"""The evacuation list as printed: the columns in order."""
+
+
+def evacuation_sheet(evacuation: pd.DataFrame, names: Mapping[str, str],
+                     lang: Lang = "zh") -> pd.DataFrame:
+    """Return the evacuation list as people read it: named levels, townships and headings.
+
+    The same sheet on the warning page, in its downloads and from ``riskmap warn``.
+    """
+    table = evacuation.assign(
+        township_name=evacuation["township_code"].map(names),
+        level=evacuation["level"].map(lambda v: warning_label(int(v), lang) if pd.notna(v)
+                                      else ""),
+        short=evacuation["short"].map(lambda v: SHORT_OF_ROOM[lang == "en"] if v is True
+                                      else ""))
+    sites = labels("geohazard_sites", lang)
+    return pd.DataFrame(table[list(SHEET_COLUMNS)]).rename(columns={
+        c: sites[c] if c in sites else heading(c, lang) for c in SHEET_COLUMNS})

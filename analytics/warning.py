@@ -28,6 +28,7 @@ from analytics.rainfall import (
     recent,
 )
 from domain import rules
+from domain.labels import warning_label
 from domain.settings.warning import WarningSettings
 
 
@@ -348,3 +349,25 @@ def silent_sites(sites: pd.DataFrame, readings: pd.DataFrame, *, as_of: pd.Times
     out["why"] = np.where(quiet_inspection & quiet_reading, "both",
                           np.where(quiet_inspection, "inspection", "reading"))
     return out[(quiet_inspection | quiet_reading).to_numpy()].reset_index(drop=True)
+
+
+def duty_message(run: WarningRun, names: Mapping[str, str], *,
+                 notice: str | None = None) -> str:
+    """Return a short text for the duty officer: the levels, and who moves per township.
+
+    A line for the county, then one per township with sites at orange or red (the
+    evacuation list), most severe first; the sites below blue and without rain data closing.
+    """
+    counts = run.counts()
+    levels = "、".join(f"{warning_label(k)[:2]} {counts[str(k)]} 处" for k in (1, 2, 3, 4))
+    lines = [f"【地质灾害气象风险预警】{run.as_of:%Y-%m-%d %H:%M}"
+             + (f"（{notice}）" if notice else ""),
+             f"全县在册隐患点 {counts['sites']} 处：{levels}；需转移 {len(run.evacuation)} 处 "
+             f"{counts['people']:,} 人。"]
+    moving = run.evacuation.groupby("township_code").agg(
+        level=("level", "min"), sites=("site_id", "size"), people=("threatened_people", "sum"))
+    for code, row in moving.sort_values(["level", "people"], ascending=[True, False]).iterrows():
+        lines.append(f"{names.get(code, code)}：{warning_label(int(row['level']))[:2]}，转移 "
+                     f"{int(row['sites'])} 处 {int(row['people']):,} 人。")
+    lines.append(f"未达预警 {counts['none']} 处，无雨量数据 {counts['unknown']} 处。")
+    return "\n".join(lines)

@@ -14,6 +14,10 @@ class ConfigError(RiskMapError, ValueError):
     """A configuration file has a missing, unknown or invalid entry; the message names it."""
 
 
+class ConcurrentChangeError(RiskMapError):
+    """Rows changed by another writer since they were read; nothing was written."""
+
+
 class StoreError(RiskMapError):
     """The database cannot be opened, loaded or migrated."""
 

@@ -49,3 +49,22 @@ def warning_label(level: int, lang: Lang = "zh") -> str:
 def danger_label(level: int, lang: Lang = "zh") -> str:
     """Return the label of a fire-danger level (1 … 5) in ``lang``."""
     return _pick(DANGER_LEVELS[level], lang)
+
+
+EVACUATION_HEADINGS: dict[str, tuple[str, str]] = {
+    "level": ("预警等级", "Level"),
+    "township_name": ("乡镇", "Township"),
+    "lead_name": ("乡镇责任领导", "Township lead"),
+    "lead_phone": ("领导电话", "Lead phone"),
+    "shelter": ("安置避难场所", "Shelter"),
+    "shelter_m": ("距离（米）", "metres"),
+    "shelter_remaining": ("剩余容量（人）", "Room left (people)"),
+    "short": ("容量不足", "Short of room"),
+}
+"""Headings of the evacuation list's columns that are not fields of the site register."""
+SHORT_OF_ROOM = ("容量不足", "short of room")
+
+
+def heading(column: str, lang: Lang = "zh") -> str:
+    """Return the heading of a column of the evacuation list (not a site field) in ``lang``."""
+    return _pick(EVACUATION_HEADINGS[column], lang)

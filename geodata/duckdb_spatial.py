@@ -49,6 +49,30 @@ def extension_file() -> Path:
     return path
 
 
+_VERIFIED: set[tuple[str, int, int]] = set()
+"""The extension files (path, size, modification time) whose signature DuckDB has checked
+in this process."""
+
+
+def _identity(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path), stat.st_size, stat.st_mtime_ns
+
+
+def connect_config() -> dict[str, str]:
+    """Return the settings of a new connection: offline, and trusting a checked extension.
+
+    DuckDB checks the extension's signature on every load, which reads the whole 80 MB file
+    (about 0.15 s); a connection is opened for every read or write. So the first load in a
+    process is checked, and later connections load the same, unchanged file without the
+    check again.
+    """
+    checked = _identity(extension_file()) in _VERIFIED
+    return {**OFFLINE_CONFIG, **({"allow_unsigned_extensions": "true"} if checked else {})}
+
+
 def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
     """Load the spatial extension into ``con`` from the package file."""
-    con.load_extension(str(extension_file()))
+    path = extension_file()
+    con.load_extension(str(path))
+    _VERIFIED.add(_identity(path))

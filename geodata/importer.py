@@ -408,7 +408,13 @@ def import_file(store: Store, table_name: str, path: str | Path,
     # go in unchecked. Rows changed through the workflow are rebuilt from records, so then
     # everything is checked again.
     rebuilt = table_name == "hazard_ledger" and (status[changed] != "new").any()
+    # The ledger's changes were worked out from the rows as read: if another writer (the
+    # app, another import) has changed one since, nothing is written.
+    read_at = None
+    if table_name == "hazard_ledger":
+        written = isin(stored["hazard_id"], frame.loc[changed, "hazard_id"])
+        read_at = stored.loc[written, ["hazard_id", "row_version"]]
     store.write_many(writes, mode="upsert", registered=registered,
-                     valid=set() if rebuilt else {table_name})
+                     valid=set() if rebuilt else {table_name}, read_at=read_at)
     report.written = True
     return report

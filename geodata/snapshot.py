@@ -44,10 +44,12 @@ class LoadedTables:
         versions and the read); it is then read once more on the next snapshot.
         """
         with self._lock:
-            for name, version in versions.items():
-                held = self._held.get(name)
-                if held is None or held[0] != version:
-                    self._held[name] = (version, store.read(name))
+            stale = [name for name, version in versions.items()
+                     if self._held.get(name, ("",))[0] != version]
+            if stale:
+                with store.session():  # one opening of the file for all of them
+                    for name in stale:
+                        self._held[name] = (versions[name], store.read(name))
             return {name: self._held[name][1] for name in versions}
 
 
@@ -81,10 +83,11 @@ class Snapshot:
 
         ``given``: the day or time the user chose, if any (``domain.asof``).
         """
-        meta = store.meta()
+        with store.session():  # one opening of the file for both
+            meta = store.meta()
+            versions = store.versions(meta)
         as_of, now = reference_times(meta.get("demo_as_of"), given, clock=clock)
-        return cls(store, store.versions(meta), as_of, now, settings, meta,
-                   loaded or LoadedTables())
+        return cls(store, versions, as_of, now, settings, meta, loaded or LoadedTables())
 
     @property
     def key(self) -> Hashable:

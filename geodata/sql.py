@@ -180,6 +180,18 @@ def registration_events_sql(view: str, columns: Sequence[str]) -> str:
             f"SELECT {', '.join(values.values())} FROM {quote_ident(view)} ORDER BY 1")
 
 
+def moved_versions_sql(table: Table, view: str) -> str:
+    """Return the keys of ``view`` whose stored ``row_version`` is no longer the one given.
+
+    ``view`` holds the primary key and the ``row_version`` a writer read; a row since
+    changed, or deleted, by someone else is returned.
+    """
+    key = quote_ident(table.primary_key[0])
+    return (f"SELECT v.{key} FROM {quote_ident(view)} v LEFT JOIN {quote_ident(table.name)} s "
+            f"ON s.{key} = v.{key} WHERE s.row_version IS DISTINCT FROM v.row_version "
+            f"ORDER BY v.{key}")
+
+
 def existing_keys_sql(table: Table, view: str) -> str:
     """Return a query of the incoming rows of ``view`` whose primary key is already stored."""
     on = " AND ".join(f"s.{quote_ident(c)} = i.{quote_ident(c)}" for c in table.primary_key)

@@ -1,14 +1,14 @@
-"""The store: the only owner of the DuckDB connection.
+"""The store: the only owner of the DuckDB database.
 
 Every read returns frames typed by the schema (GeoDataFrames in EPSG:4326 for tables with
 geometry, geometry carried as WKB); every write is validated against the schema first and runs
-in one transaction, so a write either lands whole or not at all.
+in one transaction, so a write either lands whole or not at all. No connection outlives the
+read or write it serves (``geodata.connection``): the app and the jobs share the file.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from domain.errors import Problem, StoreError, ValidationError
+from domain.errors import ConcurrentChangeError, Problem, StoreError, ValidationError
 from domain.schema import (
     ENTITY_TABLES,
     META_TABLE,
@@ -33,9 +33,11 @@ from domain.schema import (
     Table,
     get_table,
 )
+from domain.settings.storage import LockWait
 from domain.workflow import TRACKED, Registration
 from geodata import sql
-from geodata.duckdb_spatial import OFFLINE_CONFIG, load_spatial
+from geodata.config import load_settings
+from geodata.connection import Connector
 from geodata.migrations import migrate, stored_version
 from geodata.validate import PANDAS_DTYPES, validate
 
@@ -61,38 +63,49 @@ class Store:
     Use as a context manager, or call ``close()``.
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
-        """Open (creating or migrating when writable) the database at ``path``.
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 wait: LockWait | None = None):
+        """Check (creating or migrating when writable) the database at ``path``.
 
         Args:
             path: Database file; defaults to ``default_db_path()``.
-            read_only: Open without write access; the schema must then be current.
+            read_only: Never write; the schema must then be current.
+            wait: How long to keep trying while another process holds the file (default:
+                ``[database]`` of ``config/storage.toml``).
 
         Raises:
-            StoreError: The file cannot be opened, the spatial extension cannot be loaded,
-                or a read-only database has an older schema.
+            StoreError: The file cannot be opened (or stays locked), the spatial extension
+                cannot be loaded, or a read-only database has an older schema.
         """
         self.path = Path(path) if path is not None else default_db_path()
-        self._lock = threading.RLock()
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only, config=OFFLINE_CONFIG)
-        except duckdb.Error as exc:
-            raise StoreError(f"无法打开数据库 cannot open database {self.path}: {exc}") from exc
-        try:
-            load_spatial(self._con)
-            self.migrated_from = None if read_only else migrate(self._con)
-            if read_only and stored_version(self._con) != SCHEMA_VERSION:
-                raise StoreError(f"{self.path} has an older schema; open it writable once "
-                                 "to migrate it")
-        except BaseException:
-            self._con.close()
-            raise
+        if read_only and not self.path.exists():
+            raise StoreError(f"无法打开数据库 cannot open database {self.path}: 文件不存在 no "
+                             f"such file")
+        self._db = Connector(self.path, read_only=read_only,
+                             wait=wait or load_settings().storage.database)
+        found = None
+        if self.path.exists():
+            with self._db.connection() as con:
+                found = stored_version(con)
+        self.migrated_from = found
+        if found == SCHEMA_VERSION:
+            return
+        if read_only:
+            raise StoreError(f"{self.path} has an older schema; open it writable once "
+                             "to migrate it")
+        with self._db.connection(write=True, spatial=True) as con:
+            self.migrated_from = migrate(con)
 
     def close(self) -> None:
-        """Close the connection."""
-        self._con.close()
+        """Nothing to close: no connection outlives the read or write it serves."""
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Hold one read connection for the body: several reads, one opening of the file."""
+        with self._db.connection():
+            yield
 
     def __enter__(self) -> Self:
         """Return the open store."""
@@ -105,28 +118,25 @@ class Store:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store's lock: reads and writes in the body see no other session's writes.
+        """Hold the file for writing: reads and writes in the body see no one else's writes.
 
-        For read-check-write sequences (a version check before a save).
+        For read-check-write sequences (a version check before a save): no other process
+        or thread reads or writes the database until the body ends, so keep it short.
         """
-        with self._lock:
+        with self._db.connection(write=True, spatial=True):
             yield
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run the body in one transaction: commit on success, roll back on any error.
-
-        The store's lock is held throughout, so threads (Streamlit sessions) sharing one
-        store never interleave statements.
-        """
-        with self._lock:
-            self._con.execute("BEGIN TRANSACTION")
+        """Run the body in one transaction: commit on success, roll back on any error."""
+        with self._db.connection(write=True, spatial=True) as con:
+            con.execute("BEGIN TRANSACTION")
             try:
-                yield self._con
+                yield con
             except BaseException:
-                self._con.execute("ROLLBACK")
+                con.execute("ROLLBACK")
                 raise
-            self._con.execute("COMMIT")
+            con.execute("COMMIT")
 
     # --- writing --------------------------------------------------------------------------
 
@@ -142,7 +152,8 @@ class Store:
     def write_many(self, frames: Mapping[str, pd.DataFrame], *,
                    mode: WriteMode = "append", valid: Collection[str] = (),
                    registered: Registration | None = None,
-                   meta: Mapping[str, str] | None = None) -> dict[str, int]:
+                   meta: Mapping[str, str] | None = None,
+                   read_at: pd.DataFrame | None = None) -> dict[str, int]:
         """Validate every frame, then store them all in one transaction.
 
         With ``mode="replace"`` the named tables are emptied first, and with ``"upsert"`` the
@@ -151,7 +162,9 @@ class Store:
         caller already (an import's own checked rows) and are not checked twice.
         ``registered`` new ledger rows are added with their 登记 events, in the same
         transaction (checked unless ``hazard_ledger`` is in ``valid``), and so are the
-        ``meta`` entries.
+        ``meta`` entries. ``read_at`` (``hazard_id``, ``row_version``) are the ledger rows
+        as the caller read them: if another writer has changed one since, nothing is
+        written (``ConcurrentChangeError``).
         """
         checked: dict[str, pd.DataFrame] = {}
         problems: list[Problem] = []
@@ -164,6 +177,8 @@ class Store:
         if problems:
             raise ValidationError(problems)
         with self.transaction() as con:
+            if read_at is not None and len(read_at):
+                _refuse_moved(con, read_at)
             for name, frame in checked.items():
                 self._insert(con, name, frame, mode=mode)
             written = set(checked)
@@ -218,8 +233,8 @@ class Store:
         """
         spec = get_table(table)
         where, params = sql.build_where(table, filters)
-        with self._lock:
-            fetched = self._con.execute(sql.select_sql(spec, where), params).to_arrow_table()
+        with self._db.connection(spatial=bool(spec.geometry)) as con:
+            fetched = con.execute(sql.select_sql(spec, where), params).to_arrow_table()
         return self._typed(spec, fetched)
 
     @staticmethod
@@ -246,35 +261,34 @@ class Store:
         spec = get_table(table)
         view = pa.Table.from_pandas(pd.DataFrame(keys[list(spec.primary_key)]),
                                     preserve_index=False)
-        with self._lock:
-            self._con.register(_VIEW, view)
+        with self._db.connection(spatial=bool(spec.geometry)) as con:
+            con.register(_VIEW, view)
             try:
-                fetched = self._con.execute(sql.select_by_keys_sql(spec, _VIEW)
-                                            ).to_arrow_table()
+                fetched = con.execute(sql.select_by_keys_sql(spec, _VIEW)).to_arrow_table()
             finally:
-                self._con.unregister(_VIEW)
+                con.unregister(_VIEW)
         return self._typed(spec, fetched)
 
     def count(self, table: str, filters: Mapping[str, Any] | None = None) -> int:
         """Return the number of rows of ``table`` matching ``filters``."""
         where, params = sql.build_where(table, filters)
-        with self._lock:
-            row = self._con.execute(sql.count_sql(get_table(table), where), params).fetchone()
+        with self._db.connection() as con:
+            row = con.execute(sql.count_sql(get_table(table), where), params).fetchone()
         return int(row[0]) if row else 0
 
     def counts(self, *, results: bool = False) -> dict[str, int]:
         """Return the row count of every entity table (and result table, if asked)."""
         names = (*ENTITY_TABLES, *RESULT_TABLES) if results else ENTITY_TABLES
-        with self._lock:  # one query: every snapshot asks (``geodata.snapshot``)
-            row = self._con.execute(sql.counts_sql([get_table(n) for n in names])).fetchone()
+        with self._db.connection() as con:  # one query: every snapshot asks
+            row = con.execute(sql.counts_sql([get_table(n) for n in names])).fetchone()
         return {name: int(n) for name, n in zip(names, row or (), strict=True)}
 
     # --- metadata -------------------------------------------------------------------------
 
     def meta(self) -> dict[str, str]:
         """Return the metadata (schema version, data set label, …) as a dict."""
-        with self._lock:  # plain rows: asked on every snapshot, a typed frame costs more
-            rows = self._con.execute(sql.select_sql(get_table(META_TABLE))).fetchall()
+        with self._db.connection() as con:  # plain rows: a typed frame costs more
+            rows = con.execute(sql.select_sql(get_table(META_TABLE))).fetchall()
         columns = get_table(META_TABLE).columns
         key, value = columns.index("meta_key"), columns.index("meta_value")
         return {r[key]: r[value] for r in rows}
@@ -298,8 +312,8 @@ class Store:
     @property
     def schema_version(self) -> int:
         """Return the schema version recorded in the database."""
-        with self._lock:
-            return stored_version(self._con) or 0
+        with self._db.connection() as con:
+            return stored_version(con) or 0
 
     def is_demo(self) -> bool:
         """Return whether the database holds the fictional demo county."""
@@ -317,6 +331,23 @@ def _stamp(con: duckdb.DuckDBPyConnection, tables: Collection[str]) -> None:
     stamp = uuid.uuid4().hex[:16]
     _put_meta(con, {WRITTEN_PREFIX + name: stamp
                     for name in sorted(set(tables) & set(ENTITY_TABLES))})
+
+
+def _refuse_moved(con: duckdb.DuckDBPyConnection, read_at: pd.DataFrame) -> None:
+    """Raise ``ConcurrentChangeError`` if a ledger row is no longer at the version read."""
+    table = get_table("hazard_ledger")
+    con.register(_VIEW, pa.Table.from_pandas(
+        pd.DataFrame(read_at[["hazard_id", "row_version"]]), preserve_index=False))
+    try:
+        moved = [r[0] for r in con.execute(sql.moved_versions_sql(table, _VIEW)).fetchall()]
+    finally:
+        con.unregister(_VIEW)
+    if moved:
+        shown = "、".join(moved[:10]) + ("……" if len(moved) > 10 else "")
+        raise ConcurrentChangeError(
+            f"{len(moved)} 条隐患在读取之后被他人修改（{shown}），本次未写入任何内容，请重新导入或"
+            f"重新打开后再改 ({len(moved)} hazards changed by someone else meanwhile: nothing "
+            f"written)")
 
 
 def _refuse_clashes(con: duckdb.DuckDBPyConnection, table: str, column: str,

@@ -1,7 +1,7 @@
 """The ``riskmap`` command: demo, info, import, export, backup, restore, score, warn, ledger.
 
-Every command opens the database writable, so that a database of an older schema is migrated
-on first use (DuckDB lets one process write at a time; a reader would be locked out as well).
+Every command checks the database (migrating one of an older schema), then opens it only for
+each read or write it makes, so commands run while the app is open (``geodata.connection``).
 The commands that report (score, warn, ledger) take one ``Snapshot`` of it, as a page does:
 the same as-of rule (``domain.asof``), the same settings, the same numbers.
 """
@@ -169,6 +169,10 @@ def _add_warn(sub: argparse._SubParsersAction) -> None:
                       help="townships the scenario covers (default: all)")
     _add_as_of(warn)
     warn.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    warn.add_argument("--evacuation", help="also write the evacuation list (.xlsx, print-ready, "
+                                           "or .csv)")
+    warn.add_argument("--message", help="also write a short text for the duty officer: "
+                                        "levels, and who moves per township (.txt)")
     _add_db(warn)
     warn.set_defaults(func=_cmd_warn)
 

@@ -54,8 +54,8 @@ def as_json(result: RiskResult) -> dict:
                   for layer in (*LAYERS, "composite")}
         towns.append({"township_code": code, "township_name": row["township_name"],
                       "rank": int(row["composite_rank"]),
-                      "rank_interval": [_num(row["composite_rank_low"]),
-                                        _num(row["composite_rank_high"])],
+                      "rank_interval": [int(row["composite_rank_low"]),
+                                        int(row["composite_rank_high"])],
                       "layers": layers, "why": result.explain(code).facts})
     return {"as_of": result.as_of.isoformat(), "method_version": result.method_version,
             "config_hash": result.config_hash, "townships": towns,
@@ -64,7 +64,8 @@ def as_json(result: RiskResult) -> dict:
 
 
 def _num(value: object) -> float | None:
-    return None if pd.isna(value) else round(float(value), 4)
+    """A number as JSON: six decimals (rounding it again to two gives what the page shows)."""
+    return None if pd.isna(value) else round(float(value), 6)
 
 
 def run_score(snap: Snapshot, args: argparse.Namespace) -> int:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import pandas as pd
 
+from analytics.evacuation import evacuation_sheet
 from analytics.rainfall import region_townships, scenario_rows
-from analytics.warning import WarningRun, warn_county
+from analytics.warning import WarningRun, duty_message, warn_county
 from domain.errors import RiskMapError
 from domain.labels import warning_label
+from geodata.formulas import write_csv
 from geodata.importer import read_checked
+from geodata.printable import printable_xlsx
 from geodata.snapshot import Snapshot
 
 
@@ -59,6 +63,16 @@ def as_json(run: WarningRun, names: dict[str, str]) -> dict:
             "sites": _records(_sites(run, names)), "evacuation": _records(run.evacuation)}
 
 
+def write_evacuation(run: WarningRun, snap: Snapshot, path: Path) -> None:
+    """Write the evacuation list, as the warning page prints it, to .xlsx or .csv."""
+    sheet = evacuation_sheet(run.evacuation, snap.township_names())
+    if path.suffix.lower() == ".csv":
+        write_csv(sheet, path)
+        return
+    lines = [f"预警时间 {run.as_of:%Y-%m-%d %H:%M}", *(["演示数据（虚构）"] if snap.demo else [])]
+    path.write_bytes(printable_xlsx(sheet, "地质灾害避险转移名单", lines))
+
+
 def run_warn(snap: Snapshot, args: argparse.Namespace) -> int:
     """Print (or write as JSON) the levels per township and the evacuation list."""
     try:
@@ -68,8 +82,14 @@ def run_warn(snap: Snapshot, args: argparse.Namespace) -> int:
         return 1
     run = warn_county(snap.tables(), as_of=snap.now, settings=snap.settings.warning,
                       extra_rain=extra)
+    names = snap.township_names()
+    if args.evacuation:
+        write_evacuation(run, snap, Path(args.evacuation))
+    if args.message:
+        text = duty_message(run, names, notice="演示数据" if snap.demo else None)
+        Path(args.message).write_text(text + "\n", encoding="utf-8")
     if args.json:
-        print(json.dumps(as_json(run, snap.township_names()), ensure_ascii=False, indent=2))
+        print(json.dumps(as_json(run, names), ensure_ascii=False, indent=2))
     else:
         _print(run)
     return 0

@@ -29,7 +29,7 @@ TIERS = {
               "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
               "test_store"),
     "page": ("test_app", "test_pages", "test_parity"),
-    "browser": ("test_browser",),
+    "browser": ("test_browser", "test_jobs"),
 }
 DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}
 """Fixtures of demo size: a test using one (directly or not) is slow."""

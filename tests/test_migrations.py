@@ -63,7 +63,8 @@ def test_fresh_database_records_version(tmp_path: Path) -> None:
 def test_version_1_database_gains_the_results_table(tmp_path: Path) -> None:
     path = tmp_path / "v1.duckdb"
     with Store(path) as store:
-        store._con.execute("DROP TABLE risk_scores")
+        with store.transaction() as con:
+            con.execute("DROP TABLE risk_scores")
         store.set_meta({"schema_version": "1"})
     with Store(path) as store:
         assert store.migrated_from == 1

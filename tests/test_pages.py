@@ -145,6 +145,7 @@ def _evacuation_table(at: AppTest):
 def test_warning_scenario_drives_the_evacuation_list(pages_db: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     at = _run("warning", pages_db, monkeypatch)
+    at.radio(key="warn_source").set_value("scenario").run()
     at.selectbox(key="warn_region").set_value("north").run()
     at.selectbox(key="warn_hours").set_value(72).run()
     at.number_input(key="warn_mm").set_value(150.0).run()

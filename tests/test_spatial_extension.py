@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -24,8 +25,7 @@ PROBE = textwrap.dedent("""
     if interfaces - {"lo"}:
         sys.exit(f"the network is not cut: {sorted(interfaces)}")
     from geodata.store import Store
-    with Store(sys.argv[1]) as store:
-        con = store._con
+    with Store(sys.argv[1]) as store, store.transaction() as con:
         area = con.execute("SELECT ST_Area(ST_GeomFromText("
                            "'POLYGON((0 0, 2 0, 2 2, 0 2, 0 0))'))").fetchone()[0]
         loaded = con.execute("SELECT loaded FROM duckdb_extensions() "
@@ -74,3 +74,21 @@ def test_version_mismatch_names_the_version(monkeypatch: pytest.MonkeyPatch,
     with pytest.raises(StoreError, match=rf"0\.0\.1 does not match duckdb "
                                          rf"{duckdb.__version__}.*=={duckdb.__version__}"):
         Store(tmp_path / "x.duckdb")
+
+
+def test_the_extension_is_trusted_only_once_checked_in_this_process() -> None:
+    probe = textwrap.dedent("""
+        from geodata.duckdb_spatial import connect_config
+        from geodata.store import Store
+        import sys
+        before = connect_config()
+        with Store(sys.argv[1]) as store:
+            store.read("townships")  # a geometry table: the extension is loaded, checked
+        print(before.get("allow_unsigned_extensions"), connect_config().get(
+            "allow_unsigned_extensions"))
+    """)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", probe, str(Path(tmp) / "x.duckdb")],
+                             capture_output=True, text=True, check=True, cwd=Path.cwd(),
+                             env={**os.environ, "PYTHONPATH": str(Path.cwd())})
+    assert out.stdout.split() == ["None", "true"]

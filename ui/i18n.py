@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from domain.labels import (
+    DANGER_LEVELS,
+    EVACUATION_HEADINGS,
+    NO_WARNING,
+    RISK_CLASSES,
+    SHORT_OF_ROOM,
+    UNKNOWN_WARNING,
+    WARNING_LEVELS,
+)
+from domain.schema import FIELDS
+
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("县域安全风险一张图", "County Risk Map"),
     "overview": ("总览", "Overview"),
@@ -81,15 +92,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "src.roads": ("交通、交警部门路网与事故记录", "road network and police accident records"),
     "src.resources": ("乡村振兴、应急部门台账", "relocation and emergency-resource registers"),
     "legend.ledger": ("隐患", "Hazards"),
-    "class.重大": ("重大", "very high"),
-    "class.较大": ("较大", "high"),
-    "class.一般": ("一般", "moderate"),
-    "class.低": ("低", "low"),
-    "danger.1": ("1 级 低", "1 low"),
-    "danger.2": ("2 级 较低", "2 fairly low"),
-    "danger.3": ("3 级 较高", "3 fairly high"),
-    "danger.4": ("4 级 高", "4 high"),
-    "danger.5": ("5 级 极高", "5 extreme"),
     "upload": ("上传文件", "Upload a file"),
     "import.nothing_changed": ("文件与库中数据相同，没有需要写入的内容。",
                                "The file matches what is stored: nothing to write."),
@@ -135,7 +137,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.hazards_near": ("周边隐患点", "hazard sites near"),
     "col.people_threatened_near": ("其威胁人数", "people they threaten"),
     "col.shelter_name": ("最近避难场所", "nearest shelter"),
-    "col.shelter_m": ("距离（米）", "metres"),
     "col.rescue_name": ("最近救援队伍", "nearest rescue team"),
     "col.rescue_m": ("距离（米） ", "metres "),
     "legend.threat": ("险情等级（形状为灾害类型）", "Threat level (shape = type)"),
@@ -226,12 +227,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "warn.as_of": ("预警时间 {time}", "Warning as of {time}"),
     "warn.scenario_line": ("情景：未来 {hours} 小时 {mm:g} 毫米，{n} 个乡镇",
                            "Scenario: {mm:g} mm over the next {hours} h in {n} townships"),
-    "level.1": ("红色（很高）", "Red (very high)"),
-    "level.2": ("橙色（高）", "Orange (high)"),
-    "level.3": ("黄色（较高）", "Yellow (fairly high)"),
-    "level.4": ("蓝色（一般）", "Blue (moderate)"),
-    "level.none": ("未达预警", "No warning"),
-    "level.unknown": ("无雨量数据", "No rain data"),
     "legend.warning": ("预警等级", "Warning level"),
     "kpi.evacuate": ("需转移人数", "People to move"),
     "evac.title": ("地质灾害避险转移名单", "Geohazard evacuation list"),
@@ -239,7 +234,6 @@ TEXT: dict[str, tuple[str, str]] = {
                   "No site is at orange or red: nobody needs to move."),
     "evac.xlsx": ("下载转移名单（XLSX，可打印）", "Download the list (XLSX, print-ready)"),
     "evac.html": ("打印版（HTML）", "Printable page (HTML)"),
-    "evac.short": ("容量不足", "short of room"),
     "rollup": ("乡镇预警汇总", "Warning by township"),
     "changes": ("与上一情景相比", "Changes since the previous scenario"),
     "changes.none": ("与上一情景相比没有变化。", "No change since the previous scenario."),
@@ -249,15 +243,9 @@ TEXT: dict[str, tuple[str, str]] = {
                         "{up} sites raised, {down} lowered (previous: {prev})"),
     "change.raised": ("升级", "raised"),
     "change.lowered": ("降级", "lowered"),
-    "col.level": ("预警等级", "Level"),
     "col.before": ("原等级", "Before"),
     "col.after": ("现等级", "After"),
     "col.change": ("变化", "Change"),
-    "col.lead_name": ("乡镇责任领导", "Township lead"),
-    "col.lead_phone": ("领导电话", "Lead phone"),
-    "col.shelter": ("安置避难场所", "Shelter"),
-    "col.shelter_remaining": ("剩余容量（人）", "Room left (people)"),
-    "col.short": ("容量不足", "Short of room"),
     "col.effective": ("有效雨量（毫米）", "Effective rain (mm)"),
     "src.warning": ("气象雨量实况与预报、隐患点台账、监测数据",
                     "rain observations and forecasts, site register, monitoring"),
@@ -277,6 +265,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "rate": ("日变化量（毫米/天），虚线为四级阈值",
              "Change per day (mm/day); dashed: the four thresholds"),
 }
+
+
+TEXT |= {f"level.{k}": v for k, v in WARNING_LEVELS.items()}
+TEXT |= {"level.none": NO_WARNING, "level.unknown": UNKNOWN_WARNING, "evac.short": SHORT_OF_ROOM}
+TEXT |= {f"col.{k}": v for k, v in EVACUATION_HEADINGS.items()}
+TEXT |= {f"danger.{k}": v for k, v in DANGER_LEVELS.items()}
+TEXT |= {f"class.{c}": (c, FIELDS["risk_class"].choice_label(c, "en")) for c in RISK_CLASSES}
+"""Class and level names come from ``domain.labels``: one source for the screen, the command
+line and the printed lists."""
 
 
 def t(key: str, lang: str, **values: object) -> str:

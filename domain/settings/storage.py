@@ -41,9 +41,23 @@ class ReadLimits:
 
 
 @dataclass(frozen=True)
-class StorageSettings:
-    """``config/storage.toml``: backup and import limits."""
+class LockWait:
+    """How long a process keeps trying a database file another process holds.
 
+    Attributes:
+        seconds: Give up (and say who holds it) after this long.
+        every: Try again this often (seconds).
+    """
+
+    seconds: float = 60.0
+    every: float = 0.05
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """``config/storage.toml``: the database lock, backup and import limits."""
+
+    database: LockWait
     backup: BackupLimits
     read: ReadLimits
 
@@ -55,10 +69,12 @@ def parse_storage(raw: Mapping[str, Any]) -> StorageSettings:
         ConfigError: A setting is missing, unknown or invalid; the message names it.
     """
     with Section(raw, "storage.toml") as top:
+        with top.table("database") as d:
+            database = LockWait(d.value("lock_wait_s", float), d.value("retry_every_s", float))
         with top.table("backup") as b:
             backup = BackupLimits(b.value("max_unpacked_mb", float), b.value("max_ratio", float))
         with top.table("import") as i:
             with i.table("memory_per_byte") as per:
                 factors = {k: per.value(k, float) for k in per.names()}
             read = ReadLimits(i.value("memory_mb", float), factors)
-    return StorageSettings(backup, read)
+    return StorageSettings(database, backup, read)

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from analytics.evacuation import evacuation_sheet
 from analytics.rainfall import REGIONS, region_townships, scenario_rows
 from analytics.warning import (
     WarningInputs,
@@ -14,7 +15,6 @@ from analytics.warning import (
     warning_inputs,
 )
 from domain.errors import RiskMapError
-from domain.schema import labels
 from geodata.files import client_name
 from geodata.importer import ImportOptions, read_checked
 from geodata.printable import printable_html, printable_xlsx
@@ -40,9 +40,6 @@ from ui.chrome import (
     upload_limit_caption,
 )
 
-EVAC_COLUMNS = ["level", "site_name", "township_name", "threatened_households",
-                "threatened_people", "monitor_name", "monitor_phone", "lead_name", "lead_phone",
-                "shelter", "shelter_m", "shelter_remaining", "short"]
 RAIN_TYPES = ("csv", "xlsx", "geojson", "json")
 
 
@@ -147,16 +144,7 @@ def _evacuation(snap: Snapshot, run: WarningRun, names: dict[str, str], line: st
     if run.evacuation.empty:
         st.success(tr("evac.none"))
         return
-    site_labels = labels("geohazard_sites", current_lang())
-    table = run.evacuation.assign(
-        township_name=run.evacuation["township_code"].map(names),
-        level=run.evacuation["level"].map(_level),
-        short=run.evacuation["short"].map(lambda v: tr("evac.short") if v is True else ""))
-    heads = {**site_labels, "township_name": tr("township"), "level": tr("col.level"),
-             "shelter_m": tr("col.shelter_m"),
-             **{c: tr(f"col.{c}") for c in ("lead_name", "lead_phone", "shelter",
-                                            "shelter_remaining", "short")}}
-    shown = table[EVAC_COLUMNS].rename(columns=heads)
+    shown = evacuation_sheet(run.evacuation, names, current_lang())
     st.dataframe(shown, hide_index=True)
     title = tr("evac.title")
     lines = [tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
@@ -198,7 +186,7 @@ if snapshot is not None:
     data = snapshot.tables()
     towns = data["townships"]
     names = snapshot.township_names()
-    source = st.radio(tr("warn.source"), ["scenario", "stored", "file"], horizontal=True,
+    source = st.radio(tr("warn.source"), ["stored", "scenario", "file"], horizontal=True,
                       format_func=lambda s: tr(f"warn.source.{s}"), key="warn_source")
     if source == "scenario":
         key, extra, line = _scenario(snapshot, names)
