@@ -21,6 +21,7 @@ from analytics.scoring import (
     apply_overrides,
     classify,
     composite,
+    composite_coverage,
     contributions,
     layer_scores,
     ranks,
@@ -189,6 +190,8 @@ def score_county(tables: Mapping[str, pd.DataFrame], config: RiskConfig, *,
     With ``versions`` (a signature of each table's content) and a ``memo`` kept from the
     last call, only the layers whose tables changed are worked out again.
     """
+    if tables["townships"].empty:
+        return _nothing_scored(config, pd.Timestamp(as_of))
     inp = ind.prepare_inputs(tables, config, pd.Timestamp(as_of))
     raw, facts, spots, danger = _layer_raw(inp, versions, memo)
     min_cov = float(config.general.get("min_coverage", 0.0))
@@ -203,9 +206,13 @@ def score_county(tables: Mapping[str, pd.DataFrame], config: RiskConfig, *,
     layers = pd.DataFrame({lay: scores[f"{lay}_score"] for lay in LAYERS})
     score, shares = composite(layers, config.layer_weights,
                               config.general.get("composite_method", "geometric"))
-    cov = (layers.notna().astype(float) @ pd.Series(config.layer_weights) / sum(
-        config.layer_weights.values())).clip(0.0, 1.0)
+    cov = composite_coverage(layers.to_numpy(float), np.array(
+        [config.layer_weights[lay] for lay in LAYERS], dtype=float))
+    cov = pd.Series(cov, index=layers.index)
+    score = score.where(cov >= min_cov)  # on too few layers: 数据不足, not a low score
+    shares = shares.mul(score.notna().astype(float), axis=0)
     _add_layer(scores, "composite", score, cov, facts, config)
+    scores["composite_layers"] = layers.notna().sum(axis=1)
     for lay in LAYERS:
         scores[f"composite_share_{lay}"] = shares[lay]
     scores["composite_rank"] = ranks(score)
@@ -223,9 +230,26 @@ def score_county(tables: Mapping[str, pd.DataFrame], config: RiskConfig, *,
                       pd.Timestamp(as_of), names)
 
 
+def _nothing_scored(config: RiskConfig, as_of: pd.Timestamp) -> RiskResult:
+    """Return the result for a county without townships yet: every table empty."""
+    columns = ["township_name", *(f"{lay}_{part}" for lay in (*LAYERS, "composite")
+                                  for part in ("score", "class", "coverage", "overrides")),
+               *(f"composite_share_{lay}" for lay in LAYERS), "composite_layers",
+               "composite_rank", "composite_rank_low", "composite_rank_high"]
+    scores = pd.DataFrame(columns=columns, index=pd.Index([], name="township_code"))
+    breakdown = pd.DataFrame(columns=["township_code", "layer", "dimension", "indicator",
+                                      "label_zh", "label_en", "unit", "raw", "normalised",
+                                      "weight", "contribution"])
+    return RiskResult(scores, breakdown, pd.DataFrame(index=scores.index),
+                      gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS),
+                      pd.DataFrame(columns=["township_code", "weather_date", "index", "level"]),
+                      config.method_version, config.config_hash, as_of, {})
+
+
 def _add_layer(scores: pd.DataFrame, layer: str, score: pd.Series, coverage: pd.Series,
                facts: pd.DataFrame, config: RiskConfig) -> None:
-    classes, fired = apply_overrides(classify(score, config.breaks), facts, layer, config)
+    classes, fired = apply_overrides(classify(score, config.breaks, coverage), facts, layer,
+                                     config)
     scores[f"{layer}_score"] = score
     scores[f"{layer}_class"] = classes
     scores[f"{layer}_coverage"] = coverage

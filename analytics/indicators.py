@@ -181,9 +181,10 @@ def geohazard_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     cfg = inp.config.section("geohazard")
     dist_m = float(inp.config.section("distances")["exposure_m"])
     sites = inp.table("geohazard_sites")
-    if sites.empty:
-        return _nothing(inp, "geohazard", missing=True), pd.DataFrame(
-            {"large_threat_sites": 0}, index=inp.index)
+    events, event_score = _events(inp, float(cfg["event_death_weight"]))
+    if sites.empty:  # no register: only the past disasters speak for the layer
+        raw = _nothing(inp, "geohazard", missing=True).assign(past_events=event_score)
+        return raw, _event_facts(inp, events).assign(large_threat_sites=0)
     sites = rules.active_sites(sites)
     codes = sites["township_code"]
     weight = (sites["threat_level"].map(cfg["threat_weight"]).fillna(1.0)
@@ -194,7 +195,6 @@ def geohazard_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     stale = days.gt(cfg["inspection_days"]) | days.isna()
     rescue_km = _nearest_km(sites, _facilities(inp, "救援队伍"))
     exposed = _exposed_people(inp, sites, dist_m)
-    events, event_score = _events(inp, float(cfg["event_death_weight"]))
     raw = pd.DataFrame({
         "threat_sites": inp.sums(weight, codes),
         "threatened_people": inp.sums(people, codes),
@@ -209,10 +209,8 @@ def geohazard_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
         "n_sites": inp.counts(pd.Series(True, index=sites.index), codes),
         "large_threat_sites": inp.counts(sites["threat_level"].isin(["大型", "特大型"]), codes),
         "threatened_people": raw["threatened_people"],
-        "n_events": inp.counts(pd.Series(True, index=events.index), events["township_code"]),
-        "event_deaths": inp.sums(events["deaths"].fillna(0), events["township_code"]).astype(
-            int),
-        "exposed_people": exposed, "exposure_m": dist_m,
+        **_event_facts(inp, events),
+        "exposed_people": exposed.fillna(0), "exposure_m": dist_m,
         "unmonitored_sites": inp.counts(no_monitor, codes),
         "uninspected_sites": inp.counts(stale, codes),
         "inspection_days": int(cfg["inspection_days"]),
@@ -220,6 +218,14 @@ def geohazard_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
                       / inp.sums(people, codes).replace(0, np.nan)).fillna(0),
     }, index=inp.index)
     return raw, facts
+
+
+def _event_facts(inp: Inputs, events: pd.DataFrame) -> pd.DataFrame:
+    """Past disasters per township: how many, and how many died."""
+    return pd.DataFrame({
+        "n_events": inp.counts(pd.Series(True, index=events.index), events["township_code"]),
+        "event_deaths": inp.sums(events["deaths"].fillna(0),
+                                 events["township_code"]).astype(int)}, index=inp.index)
 
 
 def _nothing(inp: Inputs, layer: str, *, missing: bool) -> pd.DataFrame:
@@ -254,8 +260,13 @@ def _nearest_km(points: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> pd.Serie
 
 
 def _exposed_people(inp: Inputs, sites: gpd.GeoDataFrame, dist_m: float) -> pd.Series:
-    """People in relocation sites, schools and hospitals within ``dist_m`` of an active site."""
+    """People in relocation sites, schools and hospitals within ``dist_m`` of an active site.
+
+    Missing (NaN) when neither relocation sites nor facilities were ever loaded.
+    """
     reloc = inp.table("relocation_sites")
+    if reloc.empty and inp.table("facilities").empty:
+        return pd.Series(np.nan, index=inp.index)
     places = _facilities(inp, "学校", "医院")
     parts = []
     if not reloc.empty:
@@ -299,13 +310,16 @@ def fire_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
         "fire_team_distance": _zone_distance(inp, zones, "消防站", "森林消防队"),
         "water_distance": _zone_distance(inp, zones, "取水点"),
     }, index=inp.index)
+    if zones.empty:  # no forest loaded: the layer is missing, not a county without forest
+        raw = _nothing(inp, "forest_fire", missing=True)
     src = fires if not fires.empty else pd.DataFrame({"fire_source": [], "township_code": []})
     facts = pd.DataFrame({
         "forest_ha": forest_ha, "key_ha": key_ha, "forest_pct": share * 100,
         "danger_level": danger.fillna(0), "danger_days": int(cfg["danger_window_days"]),
         "n_fires": inp.counts(src["fire_source"] == "上报火情", src["township_code"]),
         "n_hotspots": inp.counts(src["fire_source"] == "卫星热点", src["township_code"]),
-        "forest_near_m": near_m, "near_forest_people": raw["ignition_pressure"].fillna(0),
+        "forest_near_m": near_m,
+        "near_forest_people": raw["ignition_pressure"].fillna(0),
         "forest_road_km": raw["roads_in_forest"].fillna(0),
         "fire_team_km": (raw["fire_team_distance"] / forest_km2).fillna(0),
         "water_km": (raw["water_distance"] / forest_km2).fillna(0),
@@ -327,6 +341,8 @@ def _recent_danger(inp: Inputs, weather: pd.DataFrame, cfg: Mapping[str, Any]
 
 def _near_forest_people(inp: Inputs, zones: gpd.GeoDataFrame, near_m: float) -> pd.Series:
     reloc = inp.table("relocation_sites")
+    if reloc.empty and inp.table("facilities").empty:
+        return pd.Series(np.nan, index=inp.index)  # neither loaded: missing, not nobody
     venues = _facilities(inp, "学校", "人员密集场所", "医院")
     parts = [f.assign(_people=f[col].fillna(0).astype(float)) for f, col in
              ((reloc, "people"), (venues, "capacity")) if not f.empty]

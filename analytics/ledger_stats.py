@@ -38,6 +38,9 @@ def monthly(ledger: pd.DataFrame, as_of: pd.Timestamp, months: int = 24) -> pd.D
     """Return per month (last ``months``): hazards found, closed, and open at month end."""
     end = as_of.to_period("M")
     index = pd.period_range(end=end, periods=months, freq="M")
+    if ledger.empty:
+        zeros = pd.DataFrame(0, index=index.to_timestamp(), columns=["found", "closed", "open"])
+        return zeros.astype(int)
     found = ledger["found_date"].dt.to_period("M").value_counts()
     closed = ledger["closed_date"].dropna().dt.to_period("M").value_counts()
     every = pd.period_range(min(found.index.min(), index[0]), end, freq="M")

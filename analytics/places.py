@@ -38,6 +38,9 @@ def relocation_surroundings(reloc: gpd.GeoDataFrame, sites: gpd.GeoDataFrame,
     Active hazard sites within ``distance_m`` and the people they threaten; the nearest
     shelter and rescue team, by name and metres.
     """
+    if reloc.empty:
+        return pd.DataFrame(columns=["hazards_near", "people_threatened_near", "shelter_m",
+                                     "rescue_m"], index=reloc.index)
     crs = metric_crs(reloc)
     here = to_metric(reloc, crs)
     active = to_metric(active_sites(sites), crs)

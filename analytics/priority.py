@@ -65,11 +65,20 @@ def exposure_counts(hazards: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
     return out
 
 
+PRIORITY_COLUMNS = ("rank", "hazard_id", "township_code", "domain", "hazard_level",
+                    "hazard_description", "lead_department", "deadline", "severity", "exposure",
+                    "urgency", "days_overdue", "schools", "hospitals", "relocation_sites",
+                    "people", "township_class", "priority", "why")
+"""The columns of the priority list, in order."""
+
+
 def priorities(ledger: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
                relocation: gpd.GeoDataFrame, township_class: pd.Series, *,
                as_of: pd.Timestamp, settings: LedgerSettings) -> pd.DataFrame:
     """Return the open hazards ranked by priority, with each factor and a plain reason."""
     open_ = ledger[is_open(ledger).to_numpy()]
+    if open_.empty:  # nothing open (or no ledger yet): nothing to rank
+        return pd.DataFrame(columns=list(PRIORITY_COLUMNS))
     s = settings
     near = exposure_counts(open_, facilities, relocation, s.distance_m)
     level_w = open_["hazard_level"].map(s.level_weight).fillna(1.0)

@@ -8,12 +8,18 @@ configured percentiles of its ranks. Seeded, so the same configuration gives the
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from analytics.scoring import composite_score, composite_terms, descending_ranks
+from analytics.scoring import (
+    composite_coverage,
+    composite_score,
+    composite_terms,
+    descending_ranks,
+)
 from domain.settings.risk import LAYERS, RiskConfig
 
 
@@ -59,15 +65,19 @@ def rank_intervals(norm: Mapping[str, pd.DataFrame], config: RiskConfig) -> pd.D
         values = np.stack([layer_draws[lay][:, part].T for lay in LAYERS], axis=-1)
         scores = composite_score(composite_terms(values, lw[part], geometric[part]),
                                  geometric[part])
+        scores = np.where(composite_coverage(values, lw[part]) >= min_cov, scores, np.nan)
         ranks_[part] = [descending_ranks(row) for row in scores]
     low, high = settings.get("interval", [5, 95])
     # Ranks actually drawn, widened outward (no interpolated 317.5 that one screen shows as
-    # 317 and another as 318): the interval is whole ranks wherever it is shown.
-    return pd.DataFrame({
-        "rank_low": np.nanpercentile(ranks_, low, axis=0, method="lower"),
-        "rank_median": np.nanmedian(ranks_, axis=0),
-        "rank_high": np.nanpercentile(ranks_, high, axis=0, method="higher"),
-    }, index=index)
+    # 317 and another as 318): the interval is whole ranks wherever it is shown. A township
+    # never scored has no interval.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: no interval
+        return pd.DataFrame({
+            "rank_low": np.nanpercentile(ranks_, low, axis=0, method="lower"),
+            "rank_median": np.nanmedian(ranks_, axis=0),
+            "rank_high": np.nanpercentile(ranks_, high, axis=0, method="higher"),
+        }, index=index)
 
 
 DOMINANCE_CHUNK = 512

@@ -9,8 +9,9 @@
 - Composite: geometric, ``exp(Σ wᵢ ln(1 + Lᵢ)) − 1`` (zeros allowed, 0–10), or arithmetic
   ``Σ wᵢ Lᵢ``; layers without a score are left out and the weights renormalised. Each layer's
   share is its weighted term (ln(1 + Lᵢ) or Lᵢ) over their sum, times the composite.
-- Class: breaks cut the score into 低 / 一般 / 较大 / 重大; an override raises the class to its
-  floor when its fact is present, and is reported.
+- Class: breaks cut the score into 低 / 一般 / 较大 / 重大; a township without a score is
+  数据不足 (some data, below the minimum coverage) or 无数据 (none), never 低; an override
+  raises the class to its floor when its fact is present, whatever the data, and is reported.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from domain.labels import INSUFFICIENT, NO_DATA
 from domain.settings.risk import CLASSES, IndicatorSpec, RiskConfig
 
 
@@ -83,6 +85,17 @@ def composite_terms(values: np.ndarray, weights: np.ndarray,
     return w_norm * np.where(geometric, np.log1p(filled), filled)
 
 
+def composite_coverage(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Return the share of the layers' weight that has a score, per township (0–1).
+
+    ``values`` and ``weights`` as in ``composite_terms``; a composite resting on less than
+    ``min_coverage`` of the weight is not given.
+    """
+    weights = np.asarray(weights, dtype=float)
+    have = (~np.isnan(values)) * weights[..., None, :]
+    return np.clip(have.sum(axis=-1) / weights.sum(axis=-1, keepdims=True), 0.0, 1.0)
+
+
 def composite_score(terms: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
     """Return the composite score from ``composite_terms`` (NaN for a row without scores)."""
     added = np.nansum(terms, axis=-1)
@@ -103,11 +116,19 @@ def composite(layers: pd.DataFrame, weights: Mapping[str, float],
     return score, shares
 
 
-def classify(score: pd.Series, breaks: tuple[float, float, float]) -> pd.Series:
-    """Return 低 / 一般 / 较大 / 重大 for each score (None where there is no score)."""
+def classify(score: pd.Series, breaks: tuple[float, float, float],
+             coverage: pd.Series | None = None) -> pd.Series:
+    """Return 低 / 一般 / 较大 / 重大 for each score; where there is none, why.
+
+    A township without a score is 数据不足 when some of its data is there (``coverage`` > 0,
+    below the minimum) and 无数据 when none is: never 低.
+    """
     idx = np.searchsorted(np.asarray(breaks), score.to_numpy(float), side="right")
     labels = np.asarray(CLASSES, dtype=object)[np.clip(idx, 0, 3)]
-    return pd.Series(np.where(score.isna(), None, labels), index=score.index, dtype=object)
+    some = (coverage.reindex(score.index).fillna(0) > 0).to_numpy() if coverage is not None \
+        else np.zeros(len(score), dtype=bool)
+    missing = np.where(some, INSUFFICIENT, NO_DATA)
+    return pd.Series(np.where(score.isna(), missing, labels), index=score.index, dtype=object)
 
 
 def apply_overrides(classes: pd.Series, facts: pd.DataFrame, layer: str,
@@ -116,7 +137,7 @@ def apply_overrides(classes: pd.Series, facts: pd.DataFrame, layer: str,
 
     ``fired`` holds, per township, the labels of the overrides that raised or held the class.
     """
-    rank = {c: i for i, c in enumerate(CLASSES)}
+    rank = {c: i for i, c in enumerate(CLASSES)}  # 数据不足 and 无数据 rank below 低
     out = classes.copy()
     fired = pd.Series([[] for _ in classes.index], index=classes.index, dtype=object)
     for rule in config.overrides:
@@ -125,7 +146,7 @@ def apply_overrides(classes: pd.Series, facts: pd.DataFrame, layer: str,
         hit = facts[rule.fact].reindex(classes.index).fillna(0) >= rule.minimum
         for code in classes.index[hit]:
             current = out[code]
-            if current is None or rank[current] < rank[rule.at_least]:
+            if rank.get(current, -1) < rank[rule.at_least]:
                 out[code] = rule.at_least
             fired[code] = [*fired[code], rule.label]
     return out, fired

@@ -296,7 +296,8 @@ def warning_inputs(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
     since = as_of - pd.Timedelta(days=settings.antecedent_days + 1)
     gauges = gauge_rows(readings[(readings["reading_time"] > since)
                                  & (readings["reading_time"] <= as_of)])
-    rain = pd.concat([p for p in (tables["rainfall"], gauges) if len(p)], ignore_index=True)
+    parts = [p for p in (tables["rainfall"], gauges) if len(p)]
+    rain = pd.concat(parts, ignore_index=True) if parts else tables["rainfall"]
     active = covered_sites(tables["geohazard_sites"])
     return WarningInputs(rain, monitoring_levels(readings[readings["reading_time"] <= as_of],
                                                  settings),
@@ -340,7 +341,9 @@ def silent_sites(sites: pd.DataFrame, readings: pd.DataFrame, *, as_of: pd.Times
     active = rules.active_sites(sites)
     last_reading = readings.groupby("site_id")["reading_time"].max()
     since_inspection = (as_of - active["last_inspection_date"]).dt.days
-    since_reading = (as_of - active["site_id"].map(last_reading)).dt.days
+    # reindex, not map: pandas maps through an empty Series as floats (no readings at all)
+    since_reading = (as_of - pd.Series(last_reading.reindex(active["site_id"]).to_numpy(),
+                                       index=active.index)).dt.days
     quiet_inspection = since_inspection.isna() | (since_inspection > days)
     quiet_reading = since_reading.notna() & (since_reading > days)
     out = pd.DataFrame({"site_id": active["site_id"], "township_code": active["township_code"],

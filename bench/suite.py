@@ -65,7 +65,8 @@ NATIONAL_SIZES = {"geohazard_sites": 300_000, "hazard_ledger": 2_000_000,
                   "road_accidents": 400_000, "road_segments": 500_000,
                   "relocation_sites": 12_000}
 URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css")
-TEXT = MapText("bench", "class", {"重大": "重大", "较大": "较大", "一般": "一般", "低": "低"},
+TEXT = MapText("bench", "class",
+               {c: c for c in ("重大", "较大", "一般", "低", "数据不足", "无数据")},
                ("bench",), None, "score", "no data")
 
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from domain.schema import FIELDS, Lang
 
-RISK_CLASSES: tuple[str, ...] = tuple(FIELDS["risk_class"].choices or ())
+RISK_CLASSES: tuple[str, ...] = tuple(FIELDS["risk_class"].choices or ())[:4]
 """The four risk colours, lowest first: 低, 一般, 较大, 重大."""
+INSUFFICIENT = "数据不足"
+"""The class of a score not given: its data covers less than ``min_coverage`` of the weight."""
+NO_DATA = "无数据"
+"""The class where no indicator has data at all: nothing measured, never 低."""
+NOT_SCORED: tuple[str, str] = (INSUFFICIENT, NO_DATA)
 
 WARNING_LEVELS: dict[int, tuple[str, str]] = {
     1: ("红色（很高）", "Red (very high)"),
@@ -68,3 +73,20 @@ SHORT_OF_ROOM = ("容量不足", "short of room")
 def heading(column: str, lang: Lang = "zh") -> str:
     """Return the heading of a column of the evacuation list (not a site field) in ``lang``."""
     return _pick(EVACUATION_HEADINGS[column], lang)
+
+
+def rank_text(rank: object) -> str:
+    """Return a rank as shown (``—`` for a township without one: not scored)."""
+    return "—" if rank is None or rank != rank else f"{int(rank)}"  # NaN != NaN
+
+
+def interval_text(low: object, high: object) -> str:
+    """Return a rank interval as shown, ``12–15`` (``—`` without one)."""
+    if low is None or high is None or low != low or high != high:
+        return "—"
+    return f"{int(low)}–{int(high)}"
+
+
+def layers_text(count: int, total: int, lang: Lang = "zh") -> str:
+    """Return how many layers a composite rests on: ``3/4 图层``."""
+    return f"{count}/{total} {'图层' if lang == 'zh' else 'layers'}"

@@ -374,8 +374,11 @@ _FIELD_LIST: tuple[Field, ...] = (
                            ("composite", "composite"))),
     Field("score", "real", "风险分值", "Score", minimum=0, maximum=10),
     Field("risk_class", "text", "风险等级", "Risk class",
+          description="One of the four colours; 数据不足 where the data covers less than the "
+                      "minimum share of the indicators' weight, 无数据 where there is none",
           choices=_choices(("低", "low"), ("一般", "moderate"), ("较大", "high"),
-                           ("重大", "very high"))),
+                           ("重大", "very high"), ("数据不足", "insufficient data"),
+                           ("无数据", "no data"))),
     Field("coverage", "real", "数据覆盖", "Data coverage", minimum=0, maximum=1),
     Field("overrides", "text", "升级规则", "Overrides applied"),
     Field("rank", "real", "排名", "Rank", minimum=1),

@@ -62,7 +62,7 @@ def outline_layer(towns: gpd.GeoDataFrame, *, fill: pd.Series | None = None,
         geojson_data(shown), name=name,
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
                                   "weight": 1.5, "fillOpacity": f["properties"]["opacity"]},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
+        tooltip=tip_tooltip(shown))
 
 
 _SYMBOL_MARKER = folium.JsCode(
@@ -71,6 +71,16 @@ _SYMBOL_MARKER = folium.JsCode(
     " d.style.color = p.c; d.textContent = p.s;"
     " return L.marker(latlng, {icon: L.divIcon({html: d, className: 'rm-symbol',"
     " iconSize: [20, 20], iconAnchor: [10, 10]})}); }")
+
+
+def tip_tooltip(shown: pd.DataFrame) -> folium.GeoJsonTooltip | None:
+    """Return the sticky tooltip of a layer's ``tip`` column; none for a layer without rows.
+
+    folium refuses a tooltip field that the (empty) data lacks.
+    """
+    if shown.empty:
+        return None
+    return folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)
 
 
 def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.Series,
@@ -85,7 +95,7 @@ def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.S
                               "s": np.asarray(symbols, dtype=str), "tip": tooltips.to_numpy()},
                              geometry=points.geometry.values, crs=points.crs)
     folium.GeoJson(geojson_data(shown), name="symbols", pointToLayer=_SYMBOL_MARKER,
-                   tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)
+                   tooltip=tip_tooltip(shown)
                    ).add_to(group)
     return group
 
@@ -100,7 +110,7 @@ def circle_points(points: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
         geojson_data(shown), name=name,
         marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
+        tooltip=tip_tooltip(shown))
 
 
 def coloured_lines(lines: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
@@ -113,7 +123,7 @@ def coloured_lines(lines: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
         geojson_data(shown), name=name,
         style_function=lambda f: {"color": f["properties"]["colour"], "weight": weight,
                                   "opacity": 0.9},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True))
+        tooltip=tip_tooltip(shown))
 
 
 def heat_layer(points: gpd.GeoDataFrame, weights: pd.Series | None = None) -> HeatMap:
@@ -145,8 +155,7 @@ def township_totals(towns: gpd.GeoDataFrame, codes: pd.Series, *, colour: str, u
         {"r": np.round(4 + 16 * np.sqrt(n / max(n.max(initial=1), 1)), 1), "c": colour,
          "tip": tips}, geometry=shown.geometry.representative_point().values, crs=towns.crs)
     return folium.GeoJson(geojson_data(frame), name=name, pointToLayer=_TOTAL_MARKER,
-                          tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False,
-                                                        sticky=True))
+                          tooltip=tip_tooltip(frame))
 
 
 def lines_by_colour(lines: gpd.GeoDataFrame, colours: pd.Series, *, weight: float = 3,

@@ -14,8 +14,16 @@ import shapely
 from branca.element import MacroElement, Template
 
 from maps.geometry import display_lines, display_polygons, geojson_data, merged_lines
+from maps.layers import tip_tooltip
 from maps.offline import AssetUrls, make_offline
-from maps.style import NO_DATA_COLOUR, RISK_COLOURS, add_overlay, caption_html, legend_html
+from maps.style import (
+    CLASS_COLOURS,
+    HATCH_DEFS,
+    NO_DATA_HATCH,
+    add_overlay,
+    caption_html,
+    legend_html,
+)
 from maps.tiles import TileSettings, for_display
 
 
@@ -53,8 +61,7 @@ def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
 
 def _tooltip(row: pd.Series, text: MapText) -> str:
     score = "—" if pd.isna(row["score"]) else f"{row['score']:.2f}"
-    klass = text.class_labels.get(row["risk_class"], text.no_data) if row["risk_class"] else \
-        text.no_data
+    klass = text.class_labels.get(row["risk_class"], text.no_data)
     return (f"<b>{escape(str(row['township_name']))}</b><br>{escape(text.score_label)}: "
             f"{score} · {escape(klass)}")
 
@@ -68,14 +75,14 @@ def township_layer(towns: gpd.GeoDataFrame, text: MapText) -> folium.GeoJson:
                                      "risk_class", "geometry"]].copy()
     shown["tip"] = shown.apply(lambda r: _tooltip(r, text), axis=1)
     shown["score"] = shown["score"].round(2)
-    shown["colour"] = shown["risk_class"].map(RISK_COLOURS).fillna(NO_DATA_COLOUR)
+    shown["colour"] = shown["risk_class"].map(CLASS_COLOURS).fillna(NO_DATA_HATCH)
     return folium.GeoJson(
         geojson_data(shown[["township_code", "tip", "colour", "geometry"]]),
         name="townships",
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222",
                                   "weight": 1.5, "fillOpacity": 0.75},
         highlight_function=lambda f: {"weight": 4, "color": "#000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        tooltip=tip_tooltip(shown),
     )
 
 
@@ -159,7 +166,9 @@ def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
         line_layer(for_display(roads, tiles), name="roads", colour="#555555",
                    weight=1.5).add_to(m)
     add_labels(m, towns)
-    items = [(RISK_COLOURS[c], text.class_labels[c]) for c in ("重大", "较大", "一般", "低")]
+    items = [(CLASS_COLOURS[c], text.class_labels[c])
+             for c in ("重大", "较大", "一般", "低", "数据不足", "无数据")]
+    add_overlay(m, HATCH_DEFS)
     add_overlay(m, legend_html(text.legend_title, items))
     add_overlay(m, caption_html(text.title, list(text.caption_lines),
                                 demo_label=text.demo_label))

@@ -12,6 +12,21 @@ RISK_COLOURS: dict[str, str] = {"重大": "#d7191c", "较大": "#f97b1d", "一�
                                 "低": "#2c7bb6"}
 """The four risk colours (安全风险四色图): red, orange, yellow, blue."""
 NO_DATA_COLOUR = "#bdbdbd"
+"""Grey: a township not scored for want of enough data (数据不足)."""
+NO_DATA_HATCH = "url(#rm-nodata)"
+"""Grey hatched: a township with no data at all on the layer (无数据): the SVG pattern of
+``HATCH_DEFS``; never a colour of the four."""
+HATCH_CSS = "repeating-linear-gradient(45deg, #8c8c8c 0 3px, #e6e6e6 3px 8px)"
+"""The same hatch in CSS, for the legend's swatch."""
+HATCH_DEFS = (
+    '<svg width="0" height="0" style="position:absolute"><defs>'
+    '<pattern id="rm-nodata" patternUnits="userSpaceOnUse" width="8" height="8" '
+    'patternTransform="rotate(45)"><rect width="8" height="8" fill="#e6e6e6"/>'
+    '<rect width="3" height="8" fill="#8c8c8c"/></pattern></defs></svg>')
+CLASS_COLOURS: dict[str, str] = {**RISK_COLOURS, "数据不足": NO_DATA_COLOUR,
+                                 "无数据": NO_DATA_HATCH}
+"""Every class a township can have on a layer: the four colours, and the two without a
+score."""
 WARNING_COLOURS: dict[int, str] = {1: "#d7191c", 2: "#f97b1d", 3: "#f5d10f", 4: "#2c7bb6"}
 """Geohazard warning levels 1 红 .. 4 蓝."""
 NO_WARNING_COLOUR = "#ffffff"
@@ -21,8 +36,9 @@ UNKNOWN_COLOUR = "#8c8c8c"
 def legend_html(title: str, items: list[tuple[str, str]]) -> str:
     """Return a legend box: a title and (colour, label) rows; labels are escaped."""
     rows = "".join(
-        f'<div class="rm-legend-row"><span class="rm-swatch" style="background:{colour}">'
-        f"</span>{escape(label)}</div>" for colour, label in items)
+        f'<div class="rm-legend-row"><span class="rm-swatch" style="background:'
+        f'{HATCH_CSS if colour == NO_DATA_HATCH else colour}"></span>{escape(label)}</div>'
+        for colour, label in items)
     return f'<div class="rm-legend"><div class="rm-legend-title">{escape(title)}</div>{rows}</div>'
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from domain.errors import RiskMapError
+from domain.loading import how_to_load, missing, next_to_load, purpose
 from domain.schema import ENTITY_TABLES, TABLES
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
@@ -68,6 +70,32 @@ def _cmd_info(args: argparse.Namespace) -> int:
         counts = store.counts(results=True)
     print(f"{path}  schema v{meta.get('schema_version')}  {meta.get('dataset_label', '')}")
     _print_counts(counts)
+    todo = next_to_load(counts)
+    if todo:
+        print("\n接下来可导入 still to load (in a useful order):")
+        for table in todo:
+            print(f"  {table:<20} {purpose(table)}")
+        print("  导入 load: riskmap import 表 文件 (TABLE FILE); 步骤 steps: docs/REAL-COUNTY.md")
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    """Create an empty database for a real county (its name and code kept as metadata)."""
+    path = _db(args)
+    if path.exists() and not _is_empty(path):
+        print(f"{path} 已有数据 already holds data: 新县请用另一个文件 use another file "
+              "(--db) for a new county.", file=sys.stderr)
+        return 1
+    if args.code and not (args.code.isdigit() and len(args.code) in (6, 12)):
+        print(f"行政区划代码应为 6 或 12 位数字 the county code must be 6 or 12 digits: "
+              f"{args.code!r}", file=sys.stderr)
+        return 1
+    with Store(path) as store:
+        store.set_meta({"dataset": "real", "dataset_label": args.county,
+                        "county_code": args.code or "",
+                        "created": f"{datetime.now():%Y-%m-%d}"})
+    print(f"已创建 created {path}：{args.county}（空库 empty）。第一步 first: riskmap import "
+          f"townships 乡镇边界文件 --db {path}")
     return 0
 
 
@@ -129,11 +157,25 @@ def _snapshot(store: Store, args: argparse.Namespace) -> Snapshot:
                          given=getattr(args, "as_of", None))
 
 
+def _needs(snap: Snapshot, *tables: str) -> bool:
+    """Say on standard error which of ``tables`` are empty and how to load them.
+
+    Returns whether all of them hold data.
+    """
+    absent = missing(snap.counts(), tables)
+    for table in absent:
+        print(f"riskmap: 还没有“{TABLES[table].zh}” ({table})：{purpose(table)}。"
+              f"{how_to_load(table)}。No {table} yet: {how_to_load(table, 'en')}.",
+              file=sys.stderr)
+    return not absent
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     from riskmap.scoring import run_score
 
     with Store(_db(args)) as store:
-        return run_score(_snapshot(store, args), args)
+        snap = _snapshot(store, args)
+        return run_score(snap, args) if _needs(snap, "townships") else 1
 
 
 def _add_score(sub: argparse._SubParsersAction) -> None:
@@ -153,7 +195,10 @@ def _cmd_warn(args: argparse.Namespace) -> int:
     from riskmap.warn import run_warn
 
     with Store(_db(args)) as store:
-        return run_warn(_snapshot(store, args), args)
+        snap = _snapshot(store, args)
+        if not _needs(snap, "townships", "geohazard_sites"):
+            return 1 if not snap.counts().get("townships") else 0  # no site: nothing to warn
+        return run_warn(snap, args)
 
 
 def _add_warn(sub: argparse._SubParsersAction) -> None:
@@ -183,7 +228,11 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     run = {"overdue": ledger.run_overdue, "priorities": ledger.run_priorities,
            "export": ledger.run_export}[args.ledger_command]
     with Store(_db(args)) as store:
-        return run(_snapshot(store, args), args)
+        snap = _snapshot(store, args)
+        if not _needs(snap, "townships", "hazard_ledger") and not snap.counts().get(
+                "townships"):
+            return 1
+        return run(snap, args)  # an empty ledger still lists (nothing)
 
 
 def _add_ledger(sub: argparse._SubParsersAction) -> None:
@@ -251,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="riskmap",
                                      description="县域安全风险一张图 County Risk Map")
     sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="create an empty database for a real county")
+    init.add_argument("--county", required=True, help="the county's name, e.g. 某某县")
+    init.add_argument("--code", help="its administrative code (6 or 12 digits), optional")
+    _add_db(init)
+    init.set_defaults(func=_cmd_init)
     demo = sub.add_parser("demo", help="create the fictional demo county 演示县")
     _add_db(demo)
     demo.add_argument("--seed", type=int, help="random seed (default 42)")

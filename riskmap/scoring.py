@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.engine import RiskResult, score_county
+from domain.labels import interval_text, rank_text
 from domain.settings.risk import LAYERS
 from geodata.formulas import write_csv
 from geodata.results import save_scores
@@ -28,8 +29,8 @@ def ranked_table(result: RiskResult) -> pd.DataFrame:
     """Return the ranking as a flat table: rank, interval, township, layer scores, class."""
     table = result.ranked()
     out = pd.DataFrame({
-        "排名 rank": table["composite_rank"].astype(int),
-        "区间 interval": [f"{lo:.0f}–{hi:.0f}" for lo, hi in
+        "排名 rank": table["composite_rank"].map(rank_text),
+        "区间 interval": [interval_text(lo, hi) for lo, hi in
                         zip(table["composite_rank_low"], table["composite_rank_high"],
                             strict=True)],
         "乡镇 township": table["township_name"],
@@ -38,6 +39,7 @@ def ranked_table(result: RiskResult) -> pd.DataFrame:
     for layer in (*LAYERS, "composite"):
         out[LAYER_ZH[layer]] = table[f"{layer}_score"].round(2)
     out["等级 class"] = table["composite_class"]
+    out["依据 layers"] = table["composite_layers"].map(lambda n: f"{int(n)}/{len(LAYERS)}")
     out["升级 overrides"] = table["composite_overrides"].map(lambda v: "；".join(v))
     return out.reset_index(drop=True)
 
@@ -53,14 +55,19 @@ def as_json(result: RiskResult) -> dict:
                           "overrides": list(row[f"{layer}_overrides"])}
                   for layer in (*LAYERS, "composite")}
         towns.append({"township_code": code, "township_name": row["township_name"],
-                      "rank": int(row["composite_rank"]),
-                      "rank_interval": [int(row["composite_rank_low"]),
-                                        int(row["composite_rank_high"])],
+                      "rank": _int(row["composite_rank"]),
+                      "rank_interval": [_int(row["composite_rank_low"]),
+                                        _int(row["composite_rank_high"])],
+                      "layers_scored": int(row["composite_layers"]),
                       "layers": layers, "why": result.explain(code).facts})
     return {"as_of": result.as_of.isoformat(), "method_version": result.method_version,
             "config_hash": result.config_hash, "townships": towns,
             "black_spots": len(result.black_spots),
             "dominance_pairs": result.dominance.to_dict("records")}
+
+
+def _int(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)
 
 
 def _num(value: object) -> float | None:

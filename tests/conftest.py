@@ -28,7 +28,7 @@ TIERS = {
               "test_import_samples", "test_ledger", "test_ledger_events", "test_ledger_excel",
               "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
               "test_store"),
-    "page": ("test_app", "test_pages", "test_parity"),
+    "page": ("test_app", "test_pages", "test_parity", "test_partial"),
     "browser": ("test_browser", "test_jobs"),
 }
 DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}

@@ -45,7 +45,8 @@ def test_overview_renders_kpis_ranking_and_map(overview: AppTest) -> None:
     assert labels[:3] == ["排查隐患", "整改率", "超期未整改"]
     assert overview.metric[0].value == "3,000"
     ranking = overview.dataframe[0].value
-    assert len(ranking) == 20 and list(ranking.iloc[:, 0]) == sorted(ranking.iloc[:, 0])
+    ranks = [int(r) for r in ranking.iloc[:, 0]]
+    assert len(ranking) == 20 and ranks == sorted(ranks)
     maps = _components(overview)
     assert len(maps) == 1
     args = maps[0].proto.json_args

@@ -249,18 +249,52 @@ def test_dominance_pairs_in_chunks_match_all_pairs(monkeypatch: pytest.MonkeyPat
     assert set(map(tuple, dominance_pairs(layers).to_numpy())) == want
 
 
-def test_missing_inputs_are_marked_not_zero(config) -> None:
-    tables = _tables()
-    result = _score(tables, config)
-    # No fire-weather rows and no fire records: those two indicators (0.2 + 0.2) are missing.
-    assert np.allclose(result.scores["forest_fire_coverage"], 0.6)
-    raw = result.indicators.set_index(["township_code", "indicator"])["raw"]
+def _zone(i: int) -> dict:
+    return {"zone_id": f"Z{i}", "zone_name": f"林{i}", "township_code": CODES[i],
+            "forest_type": "针叶林", "geometry": _square(i).buffer(-0.005)}
+
+
+def test_no_table_loaded_is_missing_and_nothing_in_a_township_is_zero(config) -> None:
+    scores = _score(_tables(), config).scores
+    # No forest zones ever loaded: the forest layer is missing everywhere, never 低.
+    assert (scores["forest_fire_coverage"] == 0).all()
+    assert (scores["forest_fire_class"] == "无数据").all()
+    # Zones loaded, one township with forest: the others have a true zero of forest.
+    forested = _score(_tables(forest_zones=[_zone(0)]), config)
+    raw = forested.indicators.set_index(["township_code", "indicator"])["raw"]
+    assert raw[(CODES[0], "forest_area")] > 0 and raw[(CODES[2], "forest_area")] == 0
+    # Forest area (0.2) and people near it (0.15, facilities loaded) are known; no fire
+    # weather, fire records, roads, fire stations or water points: the rest is missing.
     assert np.isnan(raw[(CODES[0], "fire_danger")]) and np.isnan(raw[(CODES[0], "past_fires")])
-    assert raw[(CODES[0], "forest_area")] == 0, "no forest zones is a true zero"
-    strict = config.with_changes({"general": {"min_coverage": 0.7}})
-    assert _score(tables, strict).scores["forest_fire_score"].isna().all()
-    tables["geohazard_sites"] = tables["geohazard_sites"].iloc[0:0]
-    assert _score(tables, config).scores["geohazard_score"].isna().all()
+    assert np.isnan(raw[(CODES[0], "roads_in_forest")])
+    assert np.allclose(forested.scores["forest_fire_coverage"], 0.35)
+    assert (forested.scores["forest_fire_class"] == "数据不足").all()
+
+
+def test_a_deadly_landslide_without_a_site_register_is_not_low(config) -> None:
+    event = {"event_id": "E1", "event_date": "2026-07-01", "hazard_type": "滑坡",
+             "deaths": 6, "township_code": CODES[1], "geometry": _centre(1)}
+    tables = _tables(sites=[], geohazard_events=[event])
+    scores = _score(tables, config).scores
+    # Only past disasters (weight 0.15) speak for the layer: below the minimum, 数据不足.
+    assert scores.loc[CODES[1], "geohazard_coverage"] == pytest.approx(0.15)
+    assert (scores["geohazard_class"] == "数据不足").all()
+    assert scores["geohazard_score"].isna().all()
+    why = _score(tables, config).indicators.set_index(["township_code", "indicator"])["raw"]
+    assert why[(CODES[1], "past_events")] > why[(CODES[0], "past_events")] == 0
+
+
+def test_a_composite_on_too_few_layers_says_so(config) -> None:
+    scores = _score(_tables(), config).scores  # sites only: the geohazard layer (0.3)
+    assert (scores["composite_layers"] == 1).all()
+    assert np.allclose(scores["composite_coverage"], 0.3)
+    assert (scores["composite_class"] == "数据不足").all()
+    assert scores["composite_rank"].isna().all()
+    empty = {name: frame.iloc[0:0] for name, frame in _tables().items()}
+    empty["townships"] = _tables()["townships"]
+    nothing = _score(empty, config).scores
+    assert (nothing["composite_class"] == "无数据").all()
+    assert (nothing["composite_layers"] == 0).all()
 
 
 def test_config_errors_name_the_entry() -> None:

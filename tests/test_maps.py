@@ -25,7 +25,8 @@ from maps.overview import (
 
 URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css", "../mc/mc.js",
                  ("../mc/a.css",))
-TEXT = MapText("综合风险", "风险等级", {c: c for c in ("重大", "较大", "一般", "低")},
+TEXT = MapText("综合风险", "风险等级",
+               {c: c for c in ("重大", "较大", "一般", "低", "数据不足", "无数据")},
                ("数据截至 2026-10-31",), "演示数据（虚构）", "风险分值", "数据不足")
 
 
@@ -34,8 +35,9 @@ def towns(demo_frames: dict) -> gpd.GeoDataFrame:
     frame = demo_frames["townships"][["township_code", "township_name", "geometry"]].copy()
     frame["score"] = [i / 2 for i in range(len(frame))]
     frame["risk_class"] = (["重大", "较大", "一般", "低"] * 5)[: len(frame)]
-    frame.loc[0, "score"] = float("nan")
-    frame.loc[0, "risk_class"] = None
+    frame.loc[[0, 1], "score"] = float("nan")
+    frame.loc[0, "risk_class"] = "无数据"
+    frame.loc[1, "risk_class"] = "数据不足"
     return frame
 
 
@@ -60,11 +62,12 @@ def test_every_township_drawn_with_its_colour(towns: gpd.GeoDataFrame) -> None:
     layer = township_layer(towns, TEXT)
     drawn = {f["properties"]["township_code"]: layer.style_function(f)["fillColor"]
              for f in layer.data["features"]}
-    expected = {code: {"重大": "#d7191c", "较大": "#f97b1d", "一般": "#f5d10f",
-                       "低": "#2c7bb6"}.get(klass, "#bdbdbd")
+    colour = {"重大": "#d7191c", "较大": "#f97b1d", "一般": "#f5d10f", "低": "#2c7bb6",
+              "数据不足": "#bdbdbd", "无数据": "url(#rm-nodata)"}
+    expected = {code: colour[klass]
                 for code, klass in zip(towns["township_code"], towns["risk_class"], strict=True)}
     assert drawn == expected
-    assert len(set(drawn.values())) == 5, "four colours and no-data grey, each where due"
+    assert len(set(drawn.values())) == 6, "four colours, insufficient grey, no-data hatch"
     html = _html(towns)
     for name in towns["township_name"]:
         assert _has(html, name)

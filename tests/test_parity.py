@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from domain.labels import interval_text, rank_text
 from domain.rules import active_sites, is_overdue
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
@@ -50,10 +51,14 @@ def _check_scores(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     for town, (_, row) in zip(cli["townships"], shown.iterrows(), strict=True):
         assert row["乡镇"] == town["township_name"]
         composite = town["layers"]["composite"]
-        assert int(row["排名"]) == town["rank"], town["township_name"]
+        assert row["排名"] == rank_text(town["rank"]), town["township_name"]
         assert row["等级"] == composite["class"], town["township_name"]
-        assert row["风险分值"] == round(composite["score"], 2)
-        assert row["排名区间"] == "{}–{}".format(*town["rank_interval"])
+        if composite["score"] is None:
+            assert pd.isna(row["风险分值"]), town["township_name"]
+        else:
+            assert row["风险分值"] == round(composite["score"], 2)
+        assert row["排名区间"] == interval_text(*town["rank_interval"])
+        assert row["依据"] == f"{town['layers_scored']}/4 图层"
 
 
 def test_score_command_equals_the_overview(demo_copy: Path, tmp_path: Path,

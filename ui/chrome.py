@@ -22,7 +22,8 @@ from streamlit_folium import st_folium
 
 from analytics.engine import LayerMemo, RiskResult, score_county
 from domain.errors import RiskMapError
-from domain.schema import Lang
+from domain.loading import how_to_load, missing, next_to_load, purpose
+from domain.schema import TABLES, Lang
 from domain.settings import Settings
 from domain.settings.maps import TileSettings
 from domain.workflow import Identity
@@ -157,13 +158,43 @@ def page_snapshot() -> Snapshot | None:
     return snap
 
 
-def start_page(title_key: str) -> Snapshot | None:
-    """Draw a page's title and demo notice; return the rerun's snapshot (None: no database)."""
+def start_page(title_key: str, *, guide: bool = True) -> Snapshot | None:
+    """Draw a page's title and demo notice; return the rerun's snapshot.
+
+    None when there is no database, or (``guide``) no township yet: the page then shows the
+    开始使用 guide instead of itself.
+    """
     st.title(tr(title_key))
     snap = page_snapshot()
-    if snap is not None:
-        demo_banner(snap)
+    if snap is None:
+        return None
+    demo_banner(snap)
+    if guide and not snap.counts().get("townships"):
+        getting_started(snap)
+        return None
     return snap
+
+
+def getting_started(snap: Snapshot) -> None:
+    """The 开始使用 guide: what is loaded, what to load next and how, in a useful order."""
+    counts, lang = snap.counts(), current_lang()
+    st.header(tr("start.title"))
+    st.write(tr("start.empty" if not counts.get("townships") else "start.partial",
+                loaded=sum(1 for n in counts.values() if n), total=len(counts)))
+    for table in next_to_load(counts):
+        st.markdown(f"- **{TABLES[table].label(lang)}** — {purpose(table, lang)}。"
+                    f"{how_to_load(table, lang)}")
+    st.caption(tr("start.commands"))
+
+
+def need(snap: Snapshot, *tables: str) -> bool:
+    """Say which of ``tables`` hold nothing yet and how to load them; return whether all do."""
+    lang = current_lang()
+    absent = missing(snap.counts(), tables)
+    for table in absent:
+        st.info(tr("needs", table=TABLES[table].label(lang), purpose=purpose(table, lang),
+                   how=how_to_load(table, lang)), icon="ℹ️")
+    return not absent
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)

@@ -6,6 +6,7 @@ from domain.labels import (
     DANGER_LEVELS,
     EVACUATION_HEADINGS,
     NO_WARNING,
+    NOT_SCORED,
     RISK_CLASSES,
     SHORT_OF_ROOM,
     UNKNOWN_WARNING,
@@ -25,6 +26,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "legend": ("风险等级", "Risk class"),
     "score": ("风险分值", "Risk score"),
     "no_data": ("数据不足", "not enough data"),
+    "col.basis": ("依据", "Based on"),
+    "no_black_spots": ("按当前规则，近几年的事故没有构成事故多发点段（或尚未导入事故）。",
+                       "By the configured rule, no road section is a black spot (or no "
+                       "accidents are loaded yet)."),
+    "start.title": ("开始使用", "Getting started"),
+    "start.empty": ("这个数据库还没有乡镇边界。先导入乡镇边界，地图和评分才能开始；"
+                    "其余数据可以陆续导入，每导入一类，相应的图层和页面就会出现。建议顺序：",
+                    "This database has no township borders yet. Load them first: the map and the "
+                    "scores start from them; the rest can follow, each table bringing its layer "
+                    "and pages. A good order:"),
+    "start.partial": ("已导入 {loaded}/{total} 类数据。还缺（按建议顺序）：",
+                      "{loaded} of {total} kinds of data are loaded. Still missing, in a good "
+                      "order:"),
+    "start.commands": ("新县从空库开始：`riskmap init --county 县名`；步骤见 docs/REAL-COUNTY.md。",
+                       "A new county starts from an empty database: `riskmap init --county "
+                       "NAME`; the steps are in docs/REAL-COUNTY.md."),
+    "needs": ("还没有“{table}”：{purpose}。{how}。", "No {table} yet ({purpose}): {how}."),
+    "why.数据不足": ("这一项只有部分数据（覆盖 {coverage}），不足以给出分值和颜色；"
+                 "补齐缺少的数据后再看。",
+                 "Only part of the data is there (coverage {coverage}): too little for a score "
+                 "or a colour. Load what is missing."),
+    "why.无数据": ("这一项还没有任何数据，不能判断风险高低（不是“低”）；请先导入相应数据。",
+                "No data at all yet: the risk is unknown (not low). Load the data first."),
     "data_as_of": ("数据截至 {date}", "Data as of {date}"),
     "source": ("来源：{source}", "Source: {source}"),
     "method": ("评估方法 v{version}（配置 {hash}）", "Method v{version} (config {hash})"),
@@ -271,7 +295,8 @@ TEXT |= {f"level.{k}": v for k, v in WARNING_LEVELS.items()}
 TEXT |= {"level.none": NO_WARNING, "level.unknown": UNKNOWN_WARNING, "evac.short": SHORT_OF_ROOM}
 TEXT |= {f"col.{k}": v for k, v in EVACUATION_HEADINGS.items()}
 TEXT |= {f"danger.{k}": v for k, v in DANGER_LEVELS.items()}
-TEXT |= {f"class.{c}": (c, FIELDS["risk_class"].choice_label(c, "en")) for c in RISK_CLASSES}
+TEXT |= {f"class.{c}": (c, FIELDS["risk_class"].choice_label(c, "en"))
+         for c in (*RISK_CLASSES, *NOT_SCORED)}
 """Class and level names come from ``domain.labels``: one source for the screen, the command
 line and the printed lists."""
 

@@ -98,7 +98,7 @@ def _download(store) -> None:
         st.download_button(f"{tr('download')} {name}", content, file_name=name)
 
 
-snapshot = start_page("data")
+snapshot = start_page("data", guide=False)  # where a county's first files go in
 if snapshot is not None:
     _import(snapshot.store)
     _download(snapshot.store)

@@ -18,6 +18,7 @@ from ui.chrome import (
     base_layers,
     caption,
     display,
+    need,
     risk,
     show_map,
     start_page,
@@ -36,6 +37,7 @@ def _zones(snap: Snapshot) -> gpd.GeoDataFrame:
 
 snapshot = start_page("forest")
 if snapshot is not None:
+    need(snapshot, "forest_zones", "fire_weather", "fire_events")  # shows what it has
     data = snapshot.tables()
     result = risk(snapshot)
     danger = result.danger

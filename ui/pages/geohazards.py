@@ -21,6 +21,7 @@ from ui.chrome import (
     current_lang,
     display,
     first_rows,
+    need,
     points_or_totals,
     show_map,
     start_page,
@@ -133,7 +134,7 @@ def _silent(snap: Snapshot, sites: pd.DataFrame, names: dict[str, str]) -> None:
 
 
 snapshot = start_page("geohazards")
-if snapshot is not None:
+if snapshot is not None and need(snapshot, "geohazard_sites"):
     data = snapshot.tables()
     names = snapshot.township_names()
     sites = _filter(data["geohazard_sites"], names)

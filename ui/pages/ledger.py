@@ -22,6 +22,7 @@ from ui.chrome import (
     demo_label,
     display,
     first_rows,
+    need,
     points_or_totals,
     risk,
     show_map,
@@ -116,7 +117,8 @@ if snapshot is not None:
     tabs = st.tabs([tr(f"tab.{k}") for k in ("ledger", "handle", "new", "batch", "priority",
                                              "behind")])
     with tabs[0]:
-        _overview(snapshot, ledger, names)
+        if need(snapshot, "hazard_ledger"):
+            _overview(snapshot, ledger, names)
     with tabs[1]:
         ledger_forms.handle(snapshot.store, ledger, data["ledger_events"])
     with tabs[2]:

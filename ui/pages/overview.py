@@ -5,7 +5,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analytics.kpi import KPI_TABLES, county_kpis
-from domain.labels import RISK_CLASSES
+from domain.labels import NOT_SCORED, RISK_CLASSES, interval_text, layers_text, rank_text
+from domain.loading import next_to_load
 from domain.settings.risk import LAYERS
 from geodata.snapshot import Snapshot
 from maps.overview import MapText, overview_map
@@ -17,6 +18,7 @@ from ui.chrome import (
     cycle_seconds,
     demo_banner,
     demo_label,
+    getting_started,
     meeting_mode,
     page_snapshot,
     risk,
@@ -48,7 +50,7 @@ def _kpis(snap: Snapshot, *, per_row: int = 8) -> None:
 
 
 def _map_text(snap: Snapshot, result, layer: str) -> MapText:
-    labels = {c: tr(f"class.{c}") for c in RISK_CLASSES}
+    labels = {c: tr(f"class.{c}") for c in (*RISK_CLASSES, *NOT_SCORED)}
     lines = (tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"),
              tr("method", version=result.method_version, hash=result.config_hash))
     return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(snap),
@@ -72,13 +74,14 @@ def _map(snap: Snapshot, result, layer: str, height: int = 620) -> str | None:
 def _ranking(result, layer: str) -> str | None:
     table = result.ranked()
     shown = pd.DataFrame({
-        tr("rank"): table["composite_rank"].astype(int),
-        tr("rank_interval"): [f"{lo:.0f}–{hi:.0f}" for lo, hi in
+        tr("rank"): table["composite_rank"].map(rank_text),
+        tr("rank_interval"): [interval_text(lo, hi) for lo, hi in
                               zip(table["composite_rank_low"], table["composite_rank_high"],
                                   strict=True)],
         tr("township"): table["township_name"],
         tr("score"): table[f"{layer}_score"].round(2),
-        tr("class"): table[f"{layer}_class"],
+        tr("class"): table[f"{layer}_class"].map(lambda c: tr(f"class.{c}")),
+        tr("col.basis"): _data_column(table, layer),
         tr("overrides"): table[f"{layer}_overrides"].map("；".join),
     })
     picked = st.dataframe(shown, hide_index=True, on_select="rerun",
@@ -87,10 +90,22 @@ def _ranking(result, layer: str) -> str | None:
     return table.index[rows[0]] if rows else None
 
 
+def _data_column(table: pd.DataFrame, layer: str) -> pd.Series:
+    """What a township's figure rests on: layers of the composite, or the layer's coverage."""
+    if layer == "composite":
+        return table["composite_layers"].map(
+            lambda n: layers_text(int(n), len(LAYERS), current_lang()))
+    return table[f"{layer}_coverage"].map(lambda c: f"{c:.0%}")
+
+
 def _explain(result, code: str, layer: str) -> None:
     why = result.explain(code, layer)
     name = result.names.get(code, code)
-    st.subheader(f"{name} · {tr(f'layer.{layer}')} · {why.score:.2f} · {why.risk_class}")
+    score = "—" if why.score != why.score else f"{why.score:.2f}"
+    st.subheader(f"{name} · {tr(f'layer.{layer}')} · {score} · "
+                 f"{tr(f'class.{why.risk_class}')}")
+    if why.risk_class in NOT_SCORED:
+        st.info(tr(f"why.{why.risk_class}", coverage=f"{why.coverage:.0%}"))
     for fact in why.facts:
         st.markdown(f"- {fact}")
     for rule in why.overrides:
@@ -142,11 +157,17 @@ def _desk(snap: Snapshot, result) -> None:
 
 
 snapshot = page_snapshot()
-if snapshot is not None:
+if snapshot is not None and not snapshot.counts().get("townships"):
+    st.title(tr("app_title"))
+    getting_started(snapshot)
+elif snapshot is not None:
     result = risk(snapshot)
     if meeting_mode():
         _meeting(snapshot, result)
     else:
         st.title(tr("app_title"))
         demo_banner(snapshot)
+        if next_to_load(snapshot.counts()):
+            with st.expander(tr("start.title")):
+                getting_started(snapshot)
         _desk(snapshot, result)

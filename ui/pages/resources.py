@@ -14,6 +14,7 @@ from ui.chrome import (
     caption,
     current_lang,
     display,
+    need,
     points_or_totals,
     show_map,
     start_page,
@@ -39,6 +40,7 @@ def _symbols(resources: pd.DataFrame, fac_labels: dict[str, str]) -> folium.GeoJ
 
 snapshot = start_page("resources")
 if snapshot is not None:
+    need(snapshot, "relocation_sites", "facilities")  # shows what it has
     data = snapshot.tables()
     distance = st.slider(tr("distance_m"), 100, 3000, 500, step=100)
     reloc = data["relocation_sites"]

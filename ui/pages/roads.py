@@ -19,6 +19,7 @@ from ui.chrome import (
     caption,
     current_lang,
     display,
+    need,
     points_or_totals,
     risk,
     show_map,
@@ -61,7 +62,8 @@ def _accidents(accidents: pd.DataFrame) -> folium.GeoJson:
 
 
 snapshot = start_page("roads")
-if snapshot is not None:
+if snapshot is not None and need(snapshot, "road_segments"):
+    need(snapshot, "road_accidents")  # the roads are drawn without them
     data = snapshot.tables()
     segments = data["road_segments"]
     severity, classes = _classes(snapshot.only("road_segments", "road_accidents"))
@@ -84,7 +86,9 @@ if snapshot is not None:
                  tiles=tiles())
     show_map(m, "roads-map")
     st.subheader(tr("black_spots"))
-    names = result.names
-    table = pd.DataFrame(spots.drop(columns="geometry")).assign(
-        township_code=lambda f: f["township_code"].map(names))
-    st.dataframe(table.sort_values("accidents", ascending=False), hide_index=True)
+    if spots.empty:
+        st.info(tr("no_black_spots"))
+    else:
+        table = pd.DataFrame(spots.drop(columns="geometry")).assign(
+            township_code=lambda f: f["township_code"].map(result.names))
+        st.dataframe(table.sort_values("accidents", ascending=False), hide_index=True)

@@ -30,6 +30,7 @@ from ui.chrome import (
     current_lang,
     demo_label,
     display,
+    need,
     points_or_totals,
     saved_upload,
     show_map,
@@ -182,7 +183,7 @@ def _changes(key: tuple, run: WarningRun, names: dict[str, str], line: str) -> N
 
 
 snapshot = start_page("warning")
-if snapshot is not None:
+if snapshot is not None and need(snapshot, "geohazard_sites"):
     data = snapshot.tables()
     towns = data["townships"]
     names = snapshot.township_names()
