@@ -19,7 +19,7 @@ ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 EVIDENCE_PATH_PATTERN = r"evidence/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[A-Za-z0-9]{0,9})?"
@@ -284,8 +284,9 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("road_code", "text", "路线编号", "Road code"),
     Field("road_name", "text", "路线名称", "Road name"),
     Field("road_class", "text", "公路等级", "Road class",
-          choices=_choices(("国道", "national"), ("省道", "provincial"), ("县道", "county"),
-                           ("乡道", "township"), ("村道", "village"))),
+          choices=_choices(("高速公路", "expressway"), ("国道", "national"),
+                           ("省道", "provincial"), ("县道", "county"), ("乡道", "township"),
+                           ("村道", "village"))),
     Field("length_m", "real", "长度", "Length", unit="m", minimum=0),
     Field("along_water_cliff", "boolean", "临水临崖", "Along water or cliff"),
     Field("sharp_curve_steep", "boolean", "急弯陡坡", "Sharp curve / steep grade"),
@@ -473,6 +474,15 @@ _CHOICE_ALIASES: dict[str, dict[str, str]] = {
     "site_status": {"正常": "在册", "核销": "已核销"},
 }
 """Other spellings of allowed values (an English label is always accepted as well)."""
+
+TABLE_HEADER_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "townships": {
+        "township_code": ("code", "xzqdm", "adcode", "区划码", "乡镇代码", "统计用区划代码"),
+        "township_name": ("xzqmc", "行政区名称", "乡镇（街道）名称"),
+    },
+}
+"""Headers that mean a field only in one table: an official township layer's ``code`` is the
+township's code, while ``code`` in another file could be anything."""
 
 FIELDS: dict[str, Field] = {
     f.name: replace(f, aliases=_HEADER_ALIASES.get(f.name, ()),

@@ -27,6 +27,12 @@ _DATE = re.compile(
     r"(?:[:：分]\s*(?:(?P<S>\d{1,2}(?:\.\d+)?)\s*秒?)?)?)?\s*$"
 )
 _COMPACT_DATE = re.compile(r"^\s*(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\s*$")
+_US_DATE = re.compile(
+    r"^\s*(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"
+    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}(?:\.\d+)?))?\s*(?P<p>[AaPp][Mm])?)?\s*$"
+)
+"""Month first, as US products write dates (NASA: ``8/1/2008 0:00``, ``08/01/2008 02:15:00 PM``);
+a first number above 12 is taken as the day."""
 _NUMBER = re.compile(r"^\s*(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>\D*?)\s*$")
 
 UNIT_FACTORS: dict[str, dict[str, float]] = {
@@ -77,8 +83,9 @@ def _as_text(raw: pd.Series) -> pd.Series:
 def parse_datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse dates and date-times as offices write them.
 
-    Accepted: ISO, ``2020年9月1日``, ``2020.9.1``, ``2020/9/1``, ``20200901``, Excel serial
-    numbers and datetime objects, each optionally with a time (``8:30``, ``8时30分``).
+    Accepted: ISO, ``2020年9月1日``, ``2020.9.1``, ``2020/9/1``, ``20200901``, the US form
+    ``9/1/2020 8:30`` (month first, as NASA writes it), Excel serial numbers and datetime
+    objects, each optionally with a time (``8:30``, ``8时30分``).
 
     Returns:
         The parsed values (datetime64) and the mask of non-empty values that did not parse.
@@ -93,7 +100,8 @@ def parse_datetimes(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         out[is_dt] = pd.to_datetime(raw[is_dt].astype(object)).astype("datetime64[us]")
     number = pd.to_numeric(raw.where(~is_dt), errors="coerce")
     serial = number.between(*EXCEL_SERIAL_RANGE) & ~raw.astype(str).str.fullmatch(r"\d{8}")
-    out[serial] = EXCEL_EPOCH + pd.to_timedelta(number[serial], unit="D")
+    out[serial] = (EXCEL_EPOCH + pd.to_timedelta(number[serial], unit="D")).dt.round(
+        "s").astype("datetime64[us]")
     rest = given & ~is_dt & ~serial
     if rest.any():
         out[rest] = _parse_date_text(raw[rest].astype(str))
@@ -107,15 +115,35 @@ def _parse_date_text(text: pd.Series) -> pd.Series:
         return iso.astype("datetime64[us]")
     parts = text.str.extract(_DATE)
     compact = text.str.extract(_COMPACT_DATE)
-    for col in ("y", "m", "d"):
-        parts[col] = parts[col].fillna(compact[col])
+    us = _us_parts(text)
+    for col in ("y", "m", "d", "H", "M", "S"):
+        if col in compact:
+            parts[col] = parts[col].fillna(compact[col])
+        parts[col] = parts[col].fillna(us[col])
     for col in ("H", "M", "S"):
         parts[col] = parts[col].fillna("0")
     nums = parts.apply(pd.to_numeric, errors="coerce")
+    # to_datetime adds hours, minutes and seconds as durations: 25:00 would be the next day.
+    clock = (nums["H"] < 24) & (nums["M"] < 60) & (nums["S"] < 60)
+    nums = nums.where(clock)
     stamp = pd.to_datetime(
         {"year": nums["y"], "month": nums["m"], "day": nums["d"], "hour": nums["H"],
          "minute": nums["M"], "second": nums["S"]}, errors="coerce")
     return iso.fillna(stamp).astype("datetime64[us]")
+
+
+def _us_parts(text: pd.Series) -> pd.DataFrame:
+    """Return year, month, day, hour, minute, second of US-style dates (NaN elsewhere)."""
+    parts = text.str.extract(_US_DATE)
+    swap = pd.to_numeric(parts["m"], errors="coerce") > 12
+    parts["m"], parts["d"] = parts["m"].where(~swap, parts["d"]), parts["d"].where(~swap,
+                                                                                  parts["m"])
+    hour = pd.to_numeric(parts["H"], errors="coerce")
+    pm = parts["p"].str.lower().eq("pm").fillna(False)
+    am = parts["p"].str.lower().eq("am").fillna(False)
+    hour = hour.where(~(pm & (hour < 12)), hour + 12).where(~(am & (hour == 12)), 0)
+    parts["H"] = hour.where(hour.notna()).astype(object).where(hour.notna(), None)
+    return parts.drop(columns="p")
 
 
 def parse_numbers(raw: pd.Series, unit: str = "") -> tuple[pd.Series, pd.Series]:

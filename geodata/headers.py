@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from domain.schema import FIELDS, get_table
+from domain.schema import FIELDS, TABLE_HEADER_ALIASES, get_table
 from domain.values import fold
 
 LOCATION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -55,7 +55,7 @@ def _candidates(table_name: str, *, location: bool) -> tuple[dict[str, str], dic
         for text in (f.name, f.zh, f.en, f.label("zh"), f.label("en")):
             for key in _keys(text):
                 strong.setdefault(key, name)
-        for alias in f.aliases:
+        for alias in (*TABLE_HEADER_ALIASES.get(table_name, {}).get(name, ()), *f.aliases):
             for key in _keys(alias):
                 weak.setdefault(key, name)
     if location:
@@ -71,22 +71,38 @@ def match_headers(table_name: str, headers: Iterable[str], *,
                   location: bool = True) -> HeaderMatch:
     """Match ``headers`` to the fields of ``table_name``; ``mapping`` {header: field} wins.
 
-    Each field takes the first header that matches it; later ones are reported as duplicates.
+    A mapping to ``""`` leaves that column out.
+
+    Each field takes the header that matches it best: a mapping before an exact field name
+    or label, a name or label before an alias, then the first in the file. The others that
+    match it are reported as duplicates (their column is not imported).
     """
     strong, weak = _candidates(table_name, location=location)
     explicit = {fold(k): v for k, v in (mapping or {}).items()}
+    ranked: list[tuple[str, str, int]] = []
     found = HeaderMatch()
-    for header in headers:
-        keys = _keys(str(header))
-        target = explicit.get(fold(str(header)))
-        target = target or next((strong[k] for k in keys if k in strong), None)
-        target = target or next((weak[k] for k in keys if k in weak), None)
+    for header in map(str, headers):
+        keys = _keys(header)
+        target, rank = explicit.get(fold(header)), 0
+        if target == "":  # the mapping leaves this column out
+            found.ignored.append(header)
+            continue
         if target is None:
-            found.ignored.append(str(header))
-        elif target in found.fields:
-            found.duplicates.append((str(header), target))
+            target, rank = next((strong[k] for k in keys if k in strong), None), 1
+        if target is None:
+            target, rank = next((weak[k] for k in keys if k in weak), None), 2
+        if target is None:
+            found.ignored.append(header)
         else:
-            found.fields[target] = str(header)
+            ranked.append((header, target, rank))
+    best = {t: min((r, i) for i, (_, f, r) in enumerate(ranked) if f == t)
+            for t in {f for _, f, _ in ranked}}
+    for i, (header, target, rank) in enumerate(ranked):
+        if best[target] == (rank, i):
+            found.fields[target] = header
+        else:
+            found.duplicates.append((header, target))
+    found.fields = {t: found.fields[t] for t in sorted(found.fields, key=lambda t: best[t][1])}
     return found
 
 

@@ -11,7 +11,6 @@ line and the data page both call it.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,8 +23,8 @@ import pandas as pd
 from domain import coords
 from domain.columns import isin
 from domain.errors import Problem, RiskMapError
-from domain.rules import township_names
 from domain.schema import FIELDS, STORAGE_CRS, Table, get_table
+from domain.settings.storage import ImportChecks
 from domain.values import (
     choice_lookup,
     fold,
@@ -34,15 +33,27 @@ from domain.values import (
     parse_numbers,
     per_unique,
 )
-from geodata import locate, profiles, readers
+from geodata import (
+    duplicates,
+    locate,
+    placing,
+    profiles,
+    readers,
+    townships_import,
+)
+from geodata.config import load_settings
 from geodata.headers import HeaderMatch, header_score, match_headers
 from geodata.ledger_events import import_events
 from geodata.report import ImportReport
 from geodata.store import Store
 from geodata.validate import validate
 
-COUNTY_MARGIN_M = 1000.0
-"""A point farther than this outside every township is reported as outside the county."""
+STATUS_DEFAULTS: dict[str, tuple[str, str]] = {
+    "hazard_ledger": ("hazard_status", "待整改"),
+    "geohazard_sites": ("site_status", "在册"),
+}
+"""The status a file without a status column gives every row (reported as a warning): a
+ledger sent without one lists hazards still to rectify; a site register lists sites in it."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,11 @@ class ImportOptions:
         source: The file's name as its sender knows it, for the report and the ledger
             history (default: the name of the path read; an upload is kept under another).
         limits: Memory an import may take (default: ``config/storage.toml``).
+        keep_outside: Store rows located outside the county too (they are left out and
+            counted by default).
+        replace_geometry: Allow replacing a stored township boundary by one of a much
+            different area, or by a shape that had to be repaired.
+        checks: The margin and shares those checks use (default: ``config/storage.toml``).
     """
 
     crs: str | None = None
@@ -77,27 +93,9 @@ class ImportOptions:
     actor: str = "导入 import"
     source: str | None = None
     limits: readers.ReadLimits | None = None
-
-
-def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Read a mapping TOML: ``[columns]``, ``[values.FIELD]``, ``[defaults]``, ``crs``, ``sheet``.
-
-    Example::
-
-        crs = "EPSG:4545"
-        [columns]
-        "隐患点" = "site_name"
-        [values.hazard_status]
-        "完成" = "已销号"
-        [defaults]
-        facility_category = "避难场所"
-    """
-    with open(path, "rb") as handle:
-        data = tomllib.load(handle)
-    unknown = set(data) - {"columns", "values", "defaults", "crs", "sheet"}
-    if unknown:
-        raise RiskMapError(f"映射文件中有未知项 unknown keys in mapping file: {sorted(unknown)}")
-    return data
+    keep_outside: bool = False
+    replace_geometry: bool = False
+    checks: ImportChecks | None = None
 
 
 @dataclass
@@ -109,6 +107,8 @@ class Prepared:
     header: HeaderMatch | None
     profile: str | None
     notes: list[str]
+    outside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    repaired: set[int] = field(default_factory=set)
 
 
 def _text(raw: pd.Series) -> pd.Series:
@@ -136,20 +136,6 @@ def _parse_column(name: str, raw: pd.Series,
     return parsed.astype(object).where(~bad, raw) if bad.any() else parsed
 
 
-def _township_codes(raw: pd.Series, towns: pd.DataFrame) -> pd.Series:
-    """Accept township names (城关镇, 城关) where codes are expected."""
-    lookup: dict[str, str] = {}
-    for code, name in township_names(towns).items():
-        lookup[fold(name)] = code
-        lookup[fold(name).removesuffix("街道").rstrip("镇乡")] = code
-    def by_name(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-        is_code = text.astype(str).str.fullmatch(r"\d{12}")
-        named = text.map(lambda v: lookup.get(fold(v)) if isinstance(v, str) else None)
-        return text.where(is_code | named.isna(), named), pd.Series(False, index=text.index)
-
-    return per_unique(_text(raw).astype(object), by_name)[0]
-
-
 def _location(table: Table, frame: pd.DataFrame, raw: readers.RawTable, header: HeaderMatch,
               crs: str | None) -> tuple[gpd.GeoSeries | None, list[Problem]]:
     if table.geometry is None:
@@ -169,13 +155,16 @@ def _make_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
     """Return stable IDs from a row's natural key, for files without an ID column."""
     key = table.primary_key[0]
     cols = [c for c in (table.natural_key or frame.columns) if c in frame and c != key]
-    content = frame[cols].astype("string").fillna("").agg("|".join, axis=1)
+    if len(frame) == 0:
+        return pd.Series([], index=frame.index, dtype=object)
+    content = (frame[cols].astype("string").fillna("").agg("|".join, axis=1) if cols
+               else pd.Series("", index=frame.index))
     prefix = "".join(w[0] for w in table.name.split("_")).upper()
     return content.map(lambda s: f"{prefix}-{hashlib.sha1(s.encode()).hexdigest()[:12]}")
 
 
 def _defaults(table: Table, frame: pd.DataFrame) -> list[Problem]:
-    """Fill what a file may leave out: an ID, a ledger status."""
+    """Fill what a file may leave out: an ID, a status (``STATUS_DEFAULTS``)."""
     problems: list[Problem] = []
     key = table.primary_key[0]
     if len(table.primary_key) == 1 and key not in frame and FIELDS[key].type == "text":
@@ -185,78 +174,84 @@ def _defaults(table: Table, frame: pd.DataFrame) -> list[Problem]:
                                 "warning"))
     if "row_version" in table.columns and "row_version" not in frame:
         frame["row_version"] = 1
-    if table.name == "hazard_ledger" and "hazard_status" not in frame:
-        frame["hazard_status"] = "待整改"
-        problems.append(Problem(table.name, None, "hazard_status", None,
-                                "文件无整改状态列，按“待整改”登记 no status column: 待整改",
-                                "warning"))
+    default = STATUS_DEFAULTS.get(table.name)
+    if default and default[0] not in frame and len(frame):
+        column, value = default
+        frame[column] = value
+        problems.append(Problem(table.name, None, column, None,
+                                f"文件无状态列，全部按“{value}”登记 no status column: every row "
+                                f"taken as {value}", "warning"))
     return problems
 
 
-def _check_townships(table: Table, frame: gpd.GeoDataFrame,
-                     towns: gpd.GeoDataFrame) -> list[Problem]:
-    """Fill missing township codes from locations; report disagreements and outsiders."""
-    if "township_code" not in table.columns or table.geometry != "point" or towns.empty:
-        return []
-    located = frame.geometry.notna() & ~frame.geometry.is_empty
-    codes = towns["township_code"].to_numpy()
-    where = locate.township_of(frame.geometry[located], towns.geometry)
-    found = pd.Series(np.where(where >= 0, codes[where], None), index=frame.index[located],
-                      dtype=object).reindex(frame.index)
-    stated = frame["township_code"] if "township_code" in frame else pd.Series(
-        None, index=frame.index, dtype=object)
-    name = township_names(towns)
-    problems = [Problem(table.name, int(i), "township_code", stated[i],
-                        f"坐标位于 {name[found[i]]}（{found[i]}），与所填乡镇不一致 "
-                        f"the location is in {found[i]}", "warning")
-                for i in frame.index[stated.notna() & found.notna() & (stated != found)]]
-    frame["township_code"] = stated.where(stated.notna(), found)
-    problems += _outside(table, frame, towns, located & found.isna())
-    return problems
+def _unused_duplicates(table_name: str, header: HeaderMatch) -> list[Problem]:
+    """Say which columns were left out because another column fills the same field."""
+    def reason(column: str, target: str) -> str:
+        used = header.fields[target]
+        label = FIELDS[target].zh if target in FIELDS else target
+        return (f"列“{column}”与列“{used}”都对应字段“{label}”：已用“{used}”，“{column}”未导入；"
+                f"要用它，请在映射文件 [columns] 中指定 columns {column!r} and {used!r} both "
+                f"mean {target}: {used!r} was imported, {column!r} was not")
 
-
-def _outside(table: Table, frame: gpd.GeoDataFrame, towns: gpd.GeoDataFrame,
-             candidates: pd.Series) -> list[Problem]:
-    points = frame.geometry[candidates]
-    far = points[locate.beyond(points, towns.geometry, COUNTY_MARGIN_M)]
-    return [Problem(table.name, int(i), "geometry", geom.wkt, "位置在本县之外 outside the county",
-                    "warning") for i, geom in far.items()]
+    return [Problem(table_name, None, None, None, reason(column, target), "warning")
+            for column, target in header.duplicates]
 
 
 def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
             towns: gpd.GeoDataFrame) -> Prepared:
     """Turn a raw table into validated rows of ``table_name`` plus every problem found."""
     table = get_table(table_name)
+    checks = options.checks or load_settings().storage.checks
     profile = profiles.detect(table_name, list(raw.frame.columns))
     source = profiles.apply(profile, raw.frame) if profile else raw.frame
     header = match_headers(table_name, source.columns, mapping=options.columns,
                            location=table.geometry is not None and raw.geometry is None)
     frame = source[list(header.fields.values())].rename(columns=header.rename())
+    problems: list[Problem] = _unused_duplicates(table_name, header)
     for name, value in options.defaults.items():
         if name not in table.columns:
             raise RiskMapError(f"{table_name} 没有字段 has no field {name!r} (defaults)")
         if name not in frame:
             frame[name] = value
-    problems: list[Problem] = []
     for name in [c for c in frame.columns if c in FIELDS]:
         frame[name] = _parse_column(name, frame[name], options.values.get(name, {}))
-    if "township_code" in frame and not towns.empty and table_name != "townships":
-        frame["township_code"] = _township_codes(frame["township_code"], towns)
+    if "township_code" in frame:
+        frame["township_code"] = (
+            townships_import.township_codes(frame["township_code"], towns)
+            if not towns.empty and table_name != "townships"
+            else townships_import.normalise_codes(frame["township_code"]))
     geometry, found = _location(table, frame, raw, header, options.crs)
     problems += found
     frame = frame.drop(columns=[c for c in ("lon", "lat", "wkt") if c in frame])
+    statistics = table_name == "townships" and geometry is None and len(frame) > 0
+    if statistics:
+        frame, found = townships_import.from_statistics(frame, towns)
+        problems += found
+        geometry = frame.geometry if "geometry" in frame else None
+        frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     problems += _defaults(table, frame)
+    outside = np.zeros(len(frame), dtype=bool)
+    repaired: set[int] = set()
     if geometry is not None:
         geometry, found = locate.repair(table, geometry.reset_index(drop=True))
         problems += found
+        repaired = {p.row for p in found if p.row is not None}
         frame = gpd.GeoDataFrame(frame, geometry=geometry.values, crs=STORAGE_CRS)
-        problems += _check_townships(table, frame, towns)
-        if table_name == "townships":
+        found, outside = placing.check_townships(table, frame, towns, checks.outside_margin_m)
+        problems += found
+        if options.keep_outside:
+            problems += placing.outside_rows(table, outside)
+        placing.fill_lengths(table, frame)
+        if table_name == "townships" and frame.geometry.notna().any() and not statistics:
             problems += locate.coverage_problems(table, frame.geometry,
-                                                 coords.utm_crs(frame.geometry))
+                                                 coords.utm_crs(frame.geometry),
+                                                 error_share=checks.overlap_error_share)
     checked, found = validate(table_name, frame)
+    if statistics:  # a row naming no stored township: that is all there is to say of it
+        unknown = {p.row for p in problems if p.row is not None and p.severity == "error"}
+        found = [p for p in found if p.row not in unknown]
     return Prepared(checked, problems + found, header, profile.name if profile else None,
-                    list(raw.notes))
+                    list(raw.notes), outside, repaired)
 
 
 def _as_given(problems: list[Problem], raw: pd.DataFrame, header: HeaderMatch
@@ -324,15 +319,54 @@ def _read_and_check(table_name: str, path: str | Path, options: ImportOptions,
     except readers.ReadError as exc:
         raise readers.ReadError(_as_sent(str(exc), Path(path), options.source)) from exc
     say(f"校验 checking {len(raw.frame):,} rows")
+    rows_read = len(raw.frame)
+    raw = _skip_other_rows(table_name, raw)
     prepared = prepare(table_name, raw, options, towns)
+    left_out: list[Problem] = []
+    if prepared.outside.any() and not options.keep_outside:
+        left_out = [_left_out(table_name, raw, prepared.outside, options)]
+        raw = raw.subset(~prepared.outside)
+    raw, collapsed = duplicates.collapse(table_name, raw)
+    if left_out or collapsed:
+        prepared = prepare(table_name, raw, options, towns)
     header = prepared.header
     if header and not prepared.profile:
         prepared.problems = _as_given(prepared.problems, raw.frame, header)
-    report = ImportReport(table_name, options.source or str(path), len(raw.frame), raw.rows,
+    prepared.problems = left_out + collapsed + prepared.problems
+    report = ImportReport(table_name, options.source or str(path), rows_read, raw.rows,
                           prepared.problems, profile=prepared.profile, notes=prepared.notes,
                           ignored_columns=header.ignored if header else [],
-                          headers=header.fields if header else {})
+                          headers=header.fields if header else {},
+                          file_columns=[str(c) for c in raw.frame.columns])
     return prepared, report
+
+
+def _skip_other_rows(table_name: str, raw: readers.RawTable) -> readers.RawTable:
+    """Leave out the rows a recognised product holds that are not for this table."""
+    profile = profiles.detect(table_name, list(raw.frame.columns))
+    what = profiles.skipped(profile, raw.frame)
+    if what.isna().all():
+        return raw
+    counts = what.dropna().value_counts()
+    kinds = "、".join(f"{kind} {n:,}" for kind, n in counts.items())
+    note = (f"跳过 {int(counts.sum()):,} 行非{get_table(table_name).zh}要素 skipped rows that "
+            f"are not {get_table(table_name).en.lower()}: {kinds}")
+    kept = raw.subset(what.isna().to_numpy())
+    return replace(kept, notes=(*kept.notes, note))
+
+
+def _left_out(table_name: str, raw: readers.RawTable, outside: np.ndarray,
+              options: ImportOptions) -> Problem:
+    """The one warning for the rows left out as outside the county, with a few of them."""
+    rows = np.flatnonzero(outside)
+    margin = (options.checks or load_settings().storage.checks).outside_margin_m
+    examples = ", ".join(raw.rows[r] for r in rows[:duplicates.EXAMPLES])
+    return Problem(table_name, None, "geometry",
+                   examples + (" …" if len(rows) > duplicates.EXAMPLES else ""),
+                   f"{len(rows):,} 行位于本县乡镇边界 {margin:,.0f} 米之外，未导入"
+                   f"（值中为示例行）；要导入这些行，请加 --keep-outside "
+                   f"{len(rows):,} rows lie outside the county and were left out "
+                   "(--keep-outside keeps them)", "warning")
 
 
 def _as_sent(message: str, path: Path, source: str | None) -> str:
@@ -371,10 +405,14 @@ def import_file(store: Store, table_name: str, path: str | Path,
     say = progress or (lambda _message: None)
     options = with_shapefile_fields(options or ImportOptions(), Path(path))
     table = get_table(table_name)
-    towns = store.read("townships") if table_name != "townships" else gpd.GeoDataFrame(
-        geometry=[], crs=STORAGE_CRS)
+    towns = store.read("townships")
     prepared, report = _read_and_check(table_name, path, options, towns, say)
     frame = prepared.frame
+    if table_name == "townships" and len(frame):
+        report.problems += townships_import.boundary_changes(
+            frame, store.read_keys(table_name, frame), prepared.repaired,
+            options.checks or load_settings().storage.checks,
+            replace=options.replace_geometry)
     if report.blocked and not options.skip_bad_rows:
         return report
     kept = list(range(len(frame)))

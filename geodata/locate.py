@@ -97,9 +97,10 @@ def _unswap(table: Table, x: np.ndarray, y: np.ndarray, crs: str | None,
 def from_wkt(table: Table, raw: pd.Series, crs: str | None,
              header: str) -> tuple[gpd.GeoSeries, list[Problem]]:
     """Parse a WKT column; ``crs`` says what its coordinates are in (WGS-84 by default)."""
-    text = raw.where(raw.notna(), None).map(lambda v: v.strip() if isinstance(v, str) else v)
-    geoms = shapely.from_wkt(text.to_numpy(dtype=object), on_invalid="ignore")
-    bad = text.notna().to_numpy() & pd.isna(geoms)
+    text = np.array([v.strip() if isinstance(v, str) else None if pd.isna(v) else str(v)
+                     for v in raw.astype(object)], dtype=object)
+    geoms = shapely.from_wkt(text, on_invalid="ignore")
+    bad = pd.notna(text) & pd.isna(geoms)
     problems = [Problem(table.name, int(i), header, raw.iloc[i], "无法识别的 WKT not valid WKT")
                 for i in np.flatnonzero(bad)]
     if crs is not None:
@@ -155,36 +156,71 @@ def township_of(points: gpd.GeoSeries, towns: gpd.GeoSeries) -> np.ndarray:
     return found
 
 
-def beyond(points: gpd.GeoSeries, towns: gpd.GeoSeries, margin_m: float) -> np.ndarray:
-    """Return, for each point, whether it lies farther than ``margin_m`` from every polygon.
+def beyond(shapes: gpd.GeoSeries, towns: gpd.GeoSeries, margin_m: float) -> np.ndarray:
+    """Return, for each shape, whether it lies farther than ``margin_m`` from every polygon.
 
-    Distances are measured in metres in the points' UTM zone, against only the polygons whose
+    Distances are measured in metres in the shapes' UTM zone, against only the polygons whose
     bounding box comes within twice the margin in degrees (so a province's borders are not
     all projected to check a handful of points).
     """
-    if len(points) == 0:
+    if len(shapes) == 0:
         return np.zeros(0, dtype=bool)
-    x, y = shapely.get_x(points.values), shapely.get_y(points.values)
+    x0, y0, x1, y1 = shapely.bounds(np.asarray(shapes.values)).T
     reach_lat = 2 * margin_m / 110_574.0  # metres per degree of latitude, at least
-    reach_lon = reach_lat / np.cos(np.radians(min(np.nanmax(np.abs(y)) + 1, 89)))
-    boxes = shapely.box(x - reach_lon, y - reach_lat, x + reach_lon, y + reach_lat)
+    top = np.nanmax(np.abs(np.concatenate([y0, y1]))) if np.isfinite(y0).any() else 0.0
+    reach_lon = reach_lat / np.cos(np.radians(min(top + 1, 89)))
+    boxes = shapely.box(x0 - reach_lon, y0 - reach_lat, x1 + reach_lon, y1 + reach_lat)
     near = np.unique(shapely.STRtree(np.asarray(towns.values)).query(boxes)[1])
     if len(near) == 0:
-        return np.ones(len(points), dtype=bool)
-    metric = coords.utm_crs(points)
+        return np.ones(len(shapes), dtype=bool)
+    metric = coords.utm_crs(towns.iloc[near])
     close = shapely.STRtree(np.asarray(towns.iloc[near].to_crs(metric).values)).query(
-        np.asarray(points.to_crs(metric).values), predicate="dwithin", distance=margin_m)[0]
-    return ~np.isin(np.arange(len(points)), close)
+        np.asarray(shapes.to_crs(metric).values), predicate="dwithin", distance=margin_m)[0]
+    return ~np.isin(np.arange(len(shapes)), close)
+
+
+def township_of_lines(lines: gpd.GeoSeries, towns: gpd.GeoSeries) -> np.ndarray:
+    """Return the position in ``towns`` holding the longest part of each line, -1 for none."""
+    found = np.full(len(lines), -1)
+    if len(lines) == 0 or len(towns) == 0:
+        return found
+    line_at, town_at = shapely.STRtree(np.asarray(towns.values)).query(
+        np.asarray(lines.values), predicate="intersects")
+    if len(line_at) == 0:
+        return found
+    metric = coords.utm_crs(towns)
+    pieces = shapely.intersection(np.asarray(lines.values)[line_at],
+                                  np.asarray(towns.values)[town_at])
+    length = gpd.GeoSeries(pieces, crs=lines.crs).to_crs(metric).length.to_numpy()
+    best = pd.DataFrame({"line": line_at, "town": town_at, "m": length}).sort_values(
+        "m", ascending=False).drop_duplicates("line")
+    found[best["line"].to_numpy()] = best["town"].to_numpy()
+    return found
+
+
+def lengths_m(lines: gpd.GeoSeries) -> np.ndarray:
+    """Return each line's length in metres, measured in its UTM zone (NaN where none)."""
+    present = lines.notna() & ~lines.is_empty
+    out = np.full(len(lines), np.nan)
+    if present.any():
+        shown = lines[present]
+        out[present.to_numpy()] = shown.to_crs(coords.utm_crs(shown)).length.to_numpy()
+    return out
 
 
 def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str, *,
-                      min_area_m2: float = 1.0) -> list[Problem]:
+                      min_area_m2: float = 1.0, error_share: float = 0.01) -> list[Problem]:
     """Report overlaps between polygons and holes (gaps) in their union, with areas in m².
+
+    An overlap above ``error_share`` of the smaller polygon's area is an error, a smaller
+    one a warning.
 
     Shapes are compared as given (shared borders stay exactly shared) and only the pieces
     found are projected to ``metric_crs`` to measure them; slivers under ``min_area_m2`` are
     floating-point noise and are not reported.
     """
+    polygons = geometry.geom_type.isin(["Polygon", "MultiPolygon"]) & geometry.is_valid
+    geometry = geometry.where(polygons, None)  # other shapes are refused by validation
     frame = gpd.GeoDataFrame(geometry=geometry.values, crs=geometry.crs)
     pairs = gpd.sjoin(frame, frame, predicate="overlaps")
     pairs = pairs[pairs.index < pairs["index_right"]]
@@ -192,12 +228,20 @@ def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str, *,
     for i, j in zip(pairs.index, pairs["index_right"], strict=True):
         area = _area_m2(geometry.iloc[i].intersection(geometry.iloc[j]), geometry.crs,
                         metric_crs)
+        smaller = min(_area_m2(geometry.iloc[k], geometry.crs, metric_crs) for k in (i, j))
         if area >= min_area_m2:
-            problems.append(_warn(table.name, int(i), "geometry", f"与第 {j + 1} 个重叠 "
-                                  f"overlaps shape {j + 1}",
-                                  f"乡镇重叠 townships overlap: {area:,.0f} m²"))
+            large = area > error_share * smaller
+            problems.append(Problem(
+                table.name, int(i), "geometry",
+                f"与第 {j + 1} 个重叠 overlaps shape {j + 1}",
+                f"乡镇重叠 townships overlap: {area:,.0f} m² ({area / smaller:.1%})"
+                + ("，超过较小乡镇面积的 " f"{error_share:.0%}，请先修正边界 more than "
+                   f"{error_share:.0%} of the smaller one: correct the borders first"
+                   if large else ""),
+                "error" if large else "warning"))
     union = shapely.union_all(geometry.values)
-    for hole in (shapely.Polygon(h) for p in shapely.get_parts(union) for h in p.interiors):
+    parts = [p for p in shapely.get_parts(union) if p.geom_type == "Polygon"]
+    for hole in (shapely.Polygon(h) for p in parts for h in p.interiors):
         area = _area_m2(hole, geometry.crs, metric_crs)
         if area >= min_area_m2:
             problems.append(_warn(table.name, None, "geometry", hole.centroid.wkt,

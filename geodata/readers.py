@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
@@ -74,6 +75,14 @@ class RawTable:
     geometry: gpd.GeoSeries | None = None
     encoding: str | None = None
     notes: tuple[str, ...] = ()
+
+    def subset(self, keep: np.ndarray) -> RawTable:
+        """Return the rows where ``keep`` holds, with their labels (positions renumbered)."""
+        rows = [label for label, k in zip(self.rows, keep, strict=True) if k]
+        geometry = (None if self.geometry is None
+                    else self.geometry[keep].reset_index(drop=True))
+        return RawTable(self.frame[keep].reset_index(drop=True), rows, geometry,
+                        self.encoding, self.notes)
 
 
 def detect_encoding(data: bytes) -> str:

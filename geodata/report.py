@@ -18,6 +18,9 @@ from geodata.printable import plain_xlsx
 
 _COLUMNS = {"zh": ("行", "列", "值", "级别", "原因"),
             "en": ("row", "column", "value", "severity", "reason")}
+_PLACE = {"zh": {"lon": "经度（位置）", "lat": "纬度（位置）", "wkt": "几何（位置）"},
+          "en": {"lon": "longitude (location)", "lat": "latitude (location)",
+                 "wkt": "geometry (location)"}}
 _SEVERITY = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error",
                                                                "warning": "warning"}}
 
@@ -36,6 +39,7 @@ class ImportReport:
         notes: What the reader noticed (sheets skipped).
         ignored_columns: File columns matching no field.
         headers: {field: header in the file}.
+        file_columns: Every column of the file, in its order.
         new: Rows whose key is not stored yet.
         changed: Rows whose key is stored with other values.
         unchanged: Rows identical to what is stored.
@@ -52,6 +56,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    file_columns: list[str] = field(default_factory=list)
     new: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -109,8 +114,24 @@ class ImportReport:
             columns=list(names),
         )
 
-    def summary(self, *, limit: int = 30) -> str:
-        """Return a terminal-readable account of the import and its first problems."""
+    def column_frame(self, lang: Lang = "zh") -> pd.DataFrame:
+        """Return where each column of the file went: the field it fills, or why none."""
+        used = {header: name for name, header in self.headers.items()}
+        none = {"zh": "（未导入）", "en": "(not imported)"}[lang]
+        profile = {"zh": f"（按 {self.profile} 格式读取）",
+                   "en": f"(read as {self.profile})"}[lang] if self.profile else None
+        rows = [(column, FIELDS[used[column]].label(lang) if used.get(column) in FIELDS
+                 else _PLACE[lang].get(used.get(column, "")) or profile or none)
+                for column in self.file_columns]
+        heads = {"zh": ["文件中的列", "导入为"], "en": ["column in the file", "imported as"]}
+        return pd.DataFrame(rows, columns=heads[lang])
+
+    def summary(self, *, limit: int = 30, examples: int = 3) -> str:
+        """Return a terminal-readable account of the import.
+
+        Errors come first, up to ``limit`` of them; warnings follow grouped by kind, each
+        kind with its count and ``examples`` rows.
+        """
         state = ("已写入 written" if self.written else "未写入 nothing written")
         lines = [
             f"{self.source} → {self.table}: {self.rows_read} 行 rows read; {state}",
@@ -120,17 +141,24 @@ class ImportReport:
         ]
         if self.profile:
             lines.append(f"  识别为 recognised as: {self.profile}")
-        if self.ignored_columns:
-            lines.append(f"  未使用的列 columns not used: {', '.join(self.ignored_columns)}")
+        if self.file_columns and self.profile:
+            lines.append(f"  列 columns: {len(self.file_columns)} 列均按 {self.profile} 格式读取 "
+                         f"read as {self.profile}")
+        elif self.file_columns:
+            columns = self.column_frame()
+            lines.append("  列 columns: " + " · ".join(
+                f"{c} → {f}" for c, f in columns.itertuples(index=False)))
         lines += [f"  {note}" for note in self.notes]
         frame = self.to_frame()
-        for _, p in frame.head(limit).iterrows():
-            where = f"行 {p['行']} " if p["行"] else ""
-            col = f"列 {p['列']} " if p["列"] else ""
-            value = f"值 {p['值']!r} " if p["值"] else ""
-            lines.append(f"  [{p['级别']}] {where}{col}{value}— {p['原因']}")
-        if len(frame) > limit:
-            lines.append(f"  … 另有 {len(frame) - limit} 条 more (use --report FILE)")
+        errors = frame[frame["级别"] == _SEVERITY["zh"]["error"]]
+        lines += [_line(p) for _, p in errors.head(limit).iterrows()]
+        if len(errors) > limit:
+            lines.append(f"  … 另有 {len(errors) - limit} 条错误 more errors (use --report FILE)")
+        warnings = frame[frame["级别"] == _SEVERITY["zh"]["warning"]]
+        for reason, group in warnings.groupby("原因", sort=False):
+            lines.append(f"  [警告 warning ×{len(group)}] {reason}")
+            lines += ["    " + _line(p, reason=False).strip()
+                      for _, p in group.head(examples).iterrows() if p["行"] or p["值"]]
         return "\n".join(lines)
 
     def save(self, path: str | Path, lang: Lang = "zh") -> None:
@@ -141,3 +169,12 @@ class ImportReport:
             plain_xlsx(frame, path)
         else:
             write_csv(frame, path)
+
+
+def _line(p: pd.Series, *, reason: bool = True) -> str:
+    """Return one problem as a report line: where, which column, which value, why."""
+    where = f"行 {p['行']} " if p["行"] else ""
+    col = f"列 {p['列']} " if p["列"] else ""
+    value = f"值 {p['值']!r} " if p["值"] else ""
+    why = f"— {p['原因']}" if reason else ""
+    return f"  [{p['级别']}] {where}{col}{value}{why}".rstrip()

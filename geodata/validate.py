@@ -29,6 +29,8 @@ PANDAS_DTYPES: dict[str, str] = {
     "boolean": "boolean",
 }
 """The pandas dtype of each column type, in validated frames and in frames read back."""
+INTEGER_LIMIT = 2**53
+"""Whole numbers beyond this are not exact as floats (files give them as text or floats)."""
 _TRUE = {"true", "1", "是", "y", "yes", "t", "√"}
 _FALSE = {"false", "0", "否", "n", "no", "f", "×", ""}
 
@@ -51,9 +53,10 @@ def _as_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _as_number(s: pd.Series, *, integer: bool) -> tuple[pd.Series, pd.Series]:
     num = pd.to_numeric(s, errors="coerce")
+    num = num.where(~np.isinf(num.astype(float)))  # "inf" is no measurement
     bad = s.notna() & num.isna()
     if integer:
-        bad |= num.notna() & (num != np.round(num))
+        bad |= num.notna() & ((num != np.round(num)) | (num.abs() > INTEGER_LIMIT))
         num = num.where(~bad)
         return num.astype(PANDAS_DTYPES["integer"]), bad
     return num.astype(PANDAS_DTYPES["real"]), bad
@@ -130,7 +133,7 @@ def _check_columns(table: Table, frame: pd.DataFrame) -> list[Problem]:
     known = set(table.columns) | ({"geometry"} if table.geometry else set())
     found = [Problem(table.name, None, c, None, "表结构中没有此列 unknown column")
              for c in frame.columns if c not in known]
-    if frame.empty:
+    if len(frame) == 0:
         return found  # no rows: nothing can be missing from them
     found += [Problem(table.name, None, c, None, "缺少必填列 required column missing")
               for c in table.columns if table.is_required(c) and c not in frame.columns]
@@ -147,7 +150,7 @@ def _check_keys(table: Table, out: pd.DataFrame) -> list[Problem]:
 def _geometry(table: Table, frame: pd.DataFrame) -> tuple[gpd.GeoSeries, list[Problem]]:
     """Return the geometry in the storage CRS and the problems found in it."""
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name != "geometry":
-        if table.geometry_required and not frame.empty:
+        if table.geometry_required and len(frame):
             return gpd.GeoSeries([None] * len(frame), index=frame.index, crs=STORAGE_CRS), [
                 Problem(table.name, None, "geometry", None, "缺少位置 geometry missing")
             ]

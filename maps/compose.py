@@ -43,7 +43,7 @@ class BaseLayers:
     roads: gpd.GeoDataFrame | None = None
 
 
-MAIN_ROADS = ("国道", "省道", "县道")
+MAIN_ROADS = ("高速公路", "国道", "省道", "县道")
 """Road classes drawn on the vector base map."""
 
 

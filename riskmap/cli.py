@@ -26,11 +26,16 @@ def _db(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else default_db_path()
 
 
-def _is_empty(path: Path) -> bool:
-    """Return whether ``path`` is a database with no entity rows (False if unreadable)."""
+def _is_empty(path: Path, *, demo: bool = False) -> bool:
+    """Return whether ``path`` is a database with no entity rows (False if unreadable).
+
+    With ``demo``, a county's own database made by ``riskmap init`` is never empty: the demo
+    does not fill it.
+    """
     try:
         with Store(path) as store:
-            return not any(store.counts().values())
+            real = demo and store.meta().get("dataset") == "real"
+            return not real and not any(store.counts().values())
     except RiskMapError:
         return False
 
@@ -39,7 +44,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from geodata.demo import DEFAULT_SEED, build_demo_database
 
     path = _db(args)
-    empty = path.exists() and not args.force and _is_empty(path)
+    empty = path.exists() and not args.force and _is_empty(path, demo=True)
     if path.exists() and args.if_missing and not empty:
         print(f"{path} 已存在 exists; 保留现有数据 keeping it.")
         return 0
@@ -100,14 +105,17 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from geodata.importer import ImportOptions, import_file, load_mapping
+    from geodata.importer import ImportOptions, import_file
+    from geodata.mapping import load_mapping
 
     mapping = load_mapping(args.mapping) if args.mapping else {}
     options = ImportOptions(crs=args.crs or mapping.get("crs"),
                             columns=mapping.get("columns", {}), values=mapping.get("values", {}),
                             defaults=mapping.get("defaults", {}),
                             sheet=args.sheet or mapping.get("sheet"), encoding=args.encoding,
-                            dry_run=args.dry_run, skip_bad_rows=args.skip_bad_rows)
+                            dry_run=args.dry_run, skip_bad_rows=args.skip_bad_rows,
+                            keep_outside=args.keep_outside,
+                            replace_geometry=args.replace_geometry)
     with Store(_db(args)) as store:
         report = import_file(store, args.entity, args.file, options,
                              progress=lambda m: print(m, file=sys.stderr, flush=True))
@@ -274,6 +282,11 @@ def _add_transfer(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
     imp.add_argument("--skip-bad-rows", action="store_true",
                      help="write the good rows, report the bad ones")
+    imp.add_argument("--keep-outside", action="store_true",
+                     help="also store rows located outside the county (left out by default)")
+    imp.add_argument("--replace-geometry", action="store_true",
+                     help="replace stored township boundaries even when their area changes "
+                          "much or the new shape had to be repaired")
     imp.add_argument("--report", help="save the problem list as .xlsx or .csv")
     imp.add_argument("--show", type=int, default=30, help="problems to print (default 30)")
     _add_db(imp)

@@ -25,14 +25,17 @@ TIERS = {
              "test_snapshot", "test_sql", "test_validate", "test_values", "test_warning",
              "test_workflow"),
     "store": ("test_bench", "test_cli", "test_demo", "test_engine_demo", "test_import_cli",
-              "test_import_samples", "test_ledger", "test_ledger_events", "test_ledger_excel",
+              "test_import_property", "test_import_samples", "test_real_county",
+              "test_ledger", "test_ledger_events", "test_ledger_excel",
               "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
               "test_store"),
-    "page": ("test_app", "test_pages", "test_parity", "test_partial"),
+    "page": ("test_app", "test_import_form", "test_pages", "test_parity", "test_partial"),
     "browser": ("test_browser", "test_jobs"),
 }
 DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}
 """Fixtures of demo size: a test using one (directly or not) is slow."""
+SLOW_MODULES = {"test_import_property"}
+"""Modules slow as a whole (hundreds of generated files): not in ``make test-fast``."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -43,7 +46,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if module not in tier_of:
             raise pytest.UsageError(f"{module} is in no tier: add it to TIERS in conftest.py")
         item.add_marker(tier_of[module])
-        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) or module in SLOW_MODULES:
             item.add_marker("slow")
 
 

@@ -42,6 +42,12 @@ def test_mapping_wins_and_duplicates_are_reported() -> None:
                                 ("隐患内容", "hazard_description")]
 
 
+def test_a_label_beats_an_alias_wherever_it_stands() -> None:
+    found = match_headers("hazard_ledger", ["隐患名称", "隐患描述"])
+    assert found.fields == {"hazard_description": "隐患描述"}
+    assert found.duplicates == [("隐患名称", "hazard_description")]
+
+
 def test_unknown_headers_are_listed() -> None:
     assert match_headers("facilities", ["序号", "备注二"]).ignored == ["序号", "备注二"]
 

@@ -18,7 +18,7 @@ from domain.schema import ENTITY_TABLES
 from geodata.demo.scale import repeat_ledger
 from geodata.exporter import export_frame
 from geodata.fingerprint import content_hash
-from geodata.importer import import_file
+from geodata.importer import ImportOptions, import_file
 from geodata.store import Store
 from riskmap.cli import main
 
@@ -47,13 +47,13 @@ def test_errors_exit_non_zero_and_save_the_report(db: Path, tmp_path: Path,
     out = capsys.readouterr().out
     assert code == 1
     assert "未写入 nothing written" in out and "火山" in out
-    assert len(pd.read_excel(report)) == 7
+    assert len(pd.read_excel(report)) == 5, "4 errors and the row left out as outside"
 
 
 def test_skip_bad_rows_exits_zero(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["import", "geohazard_sites", str(SAMPLES / "sites_bad.csv"), "--db", str(db),
                  "--skip-bad-rows"])
-    assert code == 0 and "跳过 skipped 5" in capsys.readouterr().out
+    assert code == 0 and "跳过 skipped 4" in capsys.readouterr().out
 
 
 def test_crs_and_mapping_options(db: Path, tmp_path: Path) -> None:
@@ -94,7 +94,8 @@ def test_large_ledger_imports(db: Path, tmp_path: Path, demo_frames: dict) -> No
     rows = repeat_ledger(demo_frames["hazard_ledger"], 200_000)
     csv = export_frame("hazard_ledger", rows, tmp_path / "big.csv")
     with Store(db) as store:
-        report = import_file(store, "hazard_ledger", csv)
+        # the demo county's rows, into the sample townships: outside, and kept as asked
+        report = import_file(store, "hazard_ledger", csv, ImportOptions(keep_outside=True))
         assert report.written and report.new == 200_000 and not report.errors
         assert store.count("hazard_ledger") == 200_000
         assert store.count("ledger_events", {"action": "登记"}) == 200_000, "one per new row"
@@ -116,8 +117,8 @@ def test_import_killed_part_way_leaves_the_database_as_before(db: Path, tmp_path
     csv = export_frame("hazard_ledger", rows, tmp_path / "big.csv")
     proc = subprocess.Popen(
         [sys.executable, "-m", "riskmap.cli", "import", "hazard_ledger", str(csv),
-         "--db", str(db)], cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-        text=True)
+         "--keep-outside", "--db", str(db)], cwd=ROOT, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, text=True)
     assert proc.stderr is not None
     for line in proc.stderr:
         if line.startswith("写入"):

@@ -11,7 +11,9 @@ import pyproj
 import pytest
 
 from domain.errors import RiskMapError
-from geodata.importer import ImportOptions, import_file, load_mapping
+from domain.settings.storage import ImportChecks
+from geodata.importer import ImportOptions, import_file
+from geodata.mapping import load_mapping
 from geodata.report import ImportReport
 from geodata.store import Store
 
@@ -143,17 +145,20 @@ def test_bad_rows_block_everything_and_are_all_named(store: Store) -> None:
         ("4", "灾害类型", "火山", "错误"),
         ("5", "威胁人数", "-3", "错误"),
         ("6", "监测人电话", "12345", "错误"),
-        ("7", "最近巡查日期", "明天", "错误"),
-        ("7", "乡镇", "", "错误"),
-        ("7", "geometry", "POINT (116.39 39.9)", "警告"),
+        ("", "geometry", "7", "警告"),
     }
-    reasons = {p.reason for p in report.problems}
-    assert any("outside the county" in r for r in reasons)
+    assert "1 rows lie outside the county" in report.warnings[0].reason
+
+
+def test_a_row_outside_the_county_is_kept_when_asked(store: Store) -> None:
+    report = _run(store, "geohazard_sites", "sites_bad.csv", keep_outside=True)
+    assert ("7", "最近巡查日期", "明天", "错误") in _problems(report)
+    assert ("7", "geometry", "", "警告") in _problems(report)
 
 
 def test_skip_bad_rows_writes_the_good_one(store: Store) -> None:
     report = _run(store, "geohazard_sites", "sites_bad.csv", skip_bad_rows=True)
-    assert report.written and report.skipped == 5
+    assert report.written and report.skipped == 4
     assert store.read("geohazard_sites")["site_id"].tolist() == ["B1"]
 
 
@@ -210,14 +215,20 @@ def test_kml_with_a_default_category(store: Store) -> None:
 def test_firms_hotspots(store: Store) -> None:
     report = _run(store, "fire_events", "firms_viirs.csv")
     assert report.profile == "NASA FIRMS" and report.written
-    assert _problems(report) == {("4", "geometry", "POINT (116.4 39.9)", "警告")}
+    assert _problems(report) == {("", "geometry", "4", "警告")}, "Beijing: left out"
     fires = store.read("fire_events").sort_values("confidence", ignore_index=True)
     assert fires["fire_source"].unique().tolist() == ["卫星热点"]
-    assert fires["confidence"].tolist() == [30, 60, 90], "VIIRS l / n / h"
-    assert fires["fire_time"].tolist() == [pd.Timestamp("2026-04-04 14:00"),
-                                           pd.Timestamp("2026-03-05 13:42"),
+    assert fires["confidence"].tolist() == [60, 90], "VIIRS n / h"
+    assert fires["fire_time"].tolist() == [pd.Timestamp("2026-03-05 13:42"),
                                            pd.Timestamp("2026-04-04 14:12")], "UTC + 8 h"
-    assert fires["township_code"].tolist()[1:] == [CHENGGUAN, SHUANGHE]
+    assert fires["township_code"].tolist() == [CHENGGUAN, SHUANGHE]
+
+
+def test_firms_hotspot_outside_kept_when_asked(store: Store) -> None:
+    report = _run(store, "fire_events", "firms_viirs.csv", keep_outside=True)
+    assert _problems(report) == {("4", "geometry", "", "警告")}
+    fires = store.read("fire_events").sort_values("confidence", ignore_index=True)
+    assert fires["confidence"].tolist() == [30, 60, 90], "VIIRS l / n / h"
     assert pd.isna(fires["township_code"].iloc[0]), "the Beijing hotspot is in no township"
 
 
@@ -241,9 +252,20 @@ def test_wkt_lines_and_multipart(store: Store) -> None:
     assert roads["along_water_cliff"].tolist() == [True, False]
 
 
-def test_township_problems_reported_with_areas(tmp_path: Path) -> None:
+def test_a_large_township_overlap_is_an_error(tmp_path: Path) -> None:
     with Store(tmp_path / "t.duckdb") as store:
         report = import_file(store, "townships", SAMPLES / "townships_problems.geojson")
+        assert not report.written and store.count("townships") == 0
+    [error] = report.errors
+    # 0.1 of 5 km over the bow-tie, whose repair (two triangles) kept half the square
+    assert "(3.9%)" in error.reason and "1%" in error.reason
+
+
+def test_township_problems_reported_with_areas(tmp_path: Path) -> None:
+    lenient = ImportChecks(overlap_error_share=0.05)
+    with Store(tmp_path / "t.duckdb") as store:
+        report = import_file(store, "townships", SAMPLES / "townships_problems.geojson",
+                             ImportOptions(checks=lenient))
         towns = store.read("townships").set_index("township_code")
     assert report.written and not report.errors
     found = report.to_frame()
@@ -266,7 +288,7 @@ def test_report_saves_as_xlsx_and_csv(store: Store, tmp_path: Path) -> None:
     xlsx = pd.read_excel(tmp_path / "r.xlsx", dtype=str)
     csv = pd.read_csv(tmp_path / "r.csv", dtype=str, encoding="utf-8-sig")
     assert list(csv.columns) == ["行", "列", "值", "级别", "原因"]
-    assert len(xlsx) == len(csv) == len(report.problems) == 7
+    assert len(xlsx) == len(csv) == len(report.problems) == 5
     assert "火山" in set(csv["值"])
     assert report.to_frame("en").columns.tolist() == ["row", "column", "value", "severity",
                                                        "reason"]
@@ -277,18 +299,17 @@ def test_outside_means_beyond_the_margin_of_every_township(demo_frames: dict) ->
     import geopandas as gpd
     import shapely
 
-    from domain.schema import get_table
-    from geodata.importer import COUNTY_MARGIN_M, _outside
+    from geodata.locate import beyond
 
+    margin = ImportChecks().outside_margin_m
     towns = demo_frames["townships"]
     metric = towns.estimate_utm_crs()
     edge = towns.to_crs(metric).union_all()
     xy = shapely.get_coordinates(edge)
     east = shapely.Point(xy[xy[:, 0].argmax()])  # nothing of the county lies east of it
-    points = [shapely.Point(east.x + d, east.y) for d in (COUNTY_MARGIN_M / 2, 3_000)]
+    points = [shapely.Point(east.x + d, east.y) for d in (margin / 2, 3_000)]
     frame = gpd.GeoDataFrame(geometry=points, crs=metric).to_crs(4326)
-    out = _outside(get_table("geohazard_sites"), frame, towns, pd.Series([True, True]))
-    assert [p.row for p in out] == [1]
+    assert beyond(frame.geometry, towns.geometry, margin).tolist() == [False, True]
 
 
 def test_a_clash_found_inside_the_transaction_rolls_the_whole_import_back(

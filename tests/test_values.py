@@ -32,6 +32,11 @@ from domain.values import (
         (datetime(2020, 9, 1, 8, 30), "2020-09-01 08:30"),
         (date(2020, 9, 1), "2020-09-01"),
         (pd.Timestamp("2020-09-01 07:59:59.9999"), "2020-09-01 08:00"),
+        ("8/1/2008 0:00", "2008-08-01"),
+        (20000.836301487427, "1954-10-03 20:04:16"),
+        ("08/01/2008 02:15:00 PM", "2008-08-01 14:15"),
+        ("12/31/2020 12:00 AM", "2020-12-31"),
+        ("25/12/2020", "2020-12-25"),
     ],
 )
 def test_dates(given: object, expected: str) -> None:
@@ -40,7 +45,8 @@ def test_dates(given: object, expected: str) -> None:
     assert out.iloc[0] == pd.Timestamp(expected)
 
 
-@pytest.mark.parametrize("given", ["明天", "2020-13-01", "9/1/2020x", "1.5"])
+@pytest.mark.parametrize("given", ["明天", "2020-13-01", "9/1/2020x", "1.5", "13/13/2020",
+                                   "8/1/2008 25:00"])
 def test_bad_dates_are_flagged(given: str) -> None:
     out, bad = parse_datetimes(pd.Series([given, None]))
     assert bad.tolist() == [True, False]

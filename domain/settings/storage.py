@@ -41,6 +41,23 @@ class ReadLimits:
 
 
 @dataclass(frozen=True)
+class ImportChecks:
+    """What an import checks a file's locations against.
+
+    Attributes:
+        outside_margin_m: A row farther than this (m) outside every township is outside.
+        geometry_change_share: A township boundary replaced with an area change above this
+            share (or by a repaired shape) needs to be asked for.
+        overlap_error_share: Townships overlapping by more than this share of the smaller
+            one's area is an error.
+    """
+
+    outside_margin_m: float = 1000.0
+    geometry_change_share: float = 0.05
+    overlap_error_share: float = 0.01
+
+
+@dataclass(frozen=True)
 class LockWait:
     """How long a process keeps trying a database file another process holds.
 
@@ -60,6 +77,7 @@ class StorageSettings:
     database: LockWait
     backup: BackupLimits
     read: ReadLimits
+    checks: ImportChecks = ImportChecks()
 
 
 def parse_storage(raw: Mapping[str, Any]) -> StorageSettings:
@@ -77,4 +95,7 @@ def parse_storage(raw: Mapping[str, Any]) -> StorageSettings:
             with i.table("memory_per_byte") as per:
                 factors = {k: per.value(k, float) for k in per.names()}
             read = ReadLimits(i.value("memory_mb", float), factors)
-    return StorageSettings(database, backup, read)
+            checks = ImportChecks(i.value("outside_margin_m", float),
+                                  i.value("geometry_change_share", float),
+                                  i.value("overlap_error_share", float))
+    return StorageSettings(database, backup, read, checks)

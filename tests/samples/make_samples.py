@@ -1,7 +1,8 @@
 """Regenerate the sample files of this folder: ``python tests/samples/make_samples.py``.
 
-Each file holds one problem real offices send; README.md lists them and the tests in
-``tests/test_import_samples.py`` state the exact outcome of importing each.
+Each file holds one problem real offices send, or the shape of a public product a county
+starts from (``real_county``); the tests in ``tests/test_import_samples.py`` and
+``tests/test_real_county.py`` state the exact outcome of importing each.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pyproj
-from shapely.geometry import MultiPolygon, Point, Polygon, box
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box
 
 from domain.coords import gcj02_to_bd09, wgs84_to_gcj02
 
@@ -160,6 +161,93 @@ def roads() -> None:
                       "(105.97 26.87, 105.98 26.88))"]}).to_csv(HERE / "roads_wkt.csv", index=False)
 
 
+REAL_TOWNS = [(f"52990210{i}000", name) for i, name in enumerate(
+    ["城关镇", "河西镇", "龙场镇", "新店镇", "坪上乡", "大寨乡", "石门乡", "高峰镇", "红岩街道"],
+    start=1)]
+"""A nine-township county on a 3 × 3 grid of 0.05° squares from (106.50, 27.00)."""
+
+
+def _real_square(i: int) -> Polygon:
+    col, row = i % 3, i // 3
+    return box(106.50 + 0.05 * col, 27.00 + 0.05 * row, 106.55 + 0.05 * col, 27.05 + 0.05 * row)
+
+
+def real_county() -> None:
+    """Files shaped like the public products a real county starts from (not copies)."""
+    gpd.GeoDataFrame({"gml_id": [f"xzq.{i}" for i in range(9)],
+                      "Name": [n for _, n in REAL_TOWNS], "layer": ["乡镇"] * 9,
+                      "code": [int(c) for c, _ in REAL_TOWNS], "grade": [4] * 9},
+                     geometry=[_real_square(i) for i in range(9)], crs=4326).to_file(
+        HERE / "official_townships.geojson", driver="GeoJSON")
+    pd.DataFrame({"乡镇名称": ["城关镇", "河西", "龙场镇", "不存在镇"],
+                  "户籍人口（人）": ["52,300", "18000", "2.1万人", "100"],
+                  "户数": [15100, 5200, 6100, 30]}).to_csv(HERE / "township_statistics.csv",
+                                                        index=False, encoding="utf-8-sig")
+    roads = [  # highway, ref, name, geometry
+        ("motorway", "G75", "兰海高速", LineString([(106.51, 27.01), (106.64, 27.14)])),
+        ("trunk", "G210;S205", "国道210", LineString([(106.51, 27.06), (106.59, 27.07)])),
+        ("secondary", "X003", "城石公路", MultiLineString([[(106.56, 27.11), (106.58, 27.12)],
+                                                        [(106.58, 27.12), (106.62, 27.12)]])),
+        ("tertiary", None, "河龙路", LineString([(106.56, 27.01), (106.59, 27.02)])),
+        ("residential", None, None, LineString([(106.52, 27.02), (106.53, 27.02)])),
+        ("footway", None, "滨河步道", LineString([(106.52, 27.03), (106.53, 27.03)])),
+        ("path", None, None, LineString([(106.60, 27.03), (106.61, 27.04)])),
+        (None, None, "川黔铁路", LineString([(106.50, 27.09), (106.65, 27.09)])),
+        ("primary", "S205", "省道205", LineString([(108.00, 28.00), (108.10, 28.01)])),
+    ]
+    frame = gpd.GeoDataFrame({"@id": [f"way/{1000 + i}" for i in range(len(roads))],
+                              "highway": [r[0] for r in roads], "ref": [r[1] for r in roads],
+                              "name": [r[2] for r in roads],
+                              "railway": [None] * 7 + ["rail", None]},
+                             geometry=[r[3] for r in roads], crs=4326)
+    frame.to_file(HERE / "osm_roads.geojson", driver="GeoJSON")
+    glc = pd.DataFrame({
+        "source_name": ["新华网", "AP", "Reuters", "人民网"],
+        "source_link": ["https://example.org/1", "", "", ""],
+        "event_id": [7001, 7002, 7003, 7004],
+        "event_date": ["8/1/2008 0:00", "07/19/2014 03:00:00 PM", "5/3/2016 12:00",
+                       "6/24/2017 5:38"],
+        "event_time": ["", "", "", ""],
+        "event_title": ["Landslide buries houses", "Mudslide in Colorado", "Peru slide",
+                        "Rain-triggered landslide"],
+        "event_description": ["Six killed after heavy rain", "", "", "Road blocked"],
+        "location_description": ["村", "", "", "镇"], "location_accuracy": ["1km"] * 4,
+        "landslide_category": ["landslide", "mudslide", "landslide", "rock_fall"],
+        "landslide_trigger": ["downpour", "rain", "earthquake", "continuous_rain"],
+        "landslide_size": ["large", "medium", "small", "small"],
+        "landslide_setting": ["mine", "unknown", "unknown", "above_road"],
+        "fatality_count": [6, 0, "", ""], "injury_count": [2, "", "", 1],
+        "country_name": ["China", "United States", "Peru", "China"],
+        "longitude": [106.575, -105.5, -77.0, 106.625],
+        "latitude": [27.025, 39.5, -12.0, 27.125],
+    })
+    glc.to_csv(HERE / "glc_export.csv", index=False)
+    firms = pd.DataFrame({
+        "latitude": [27.0712, 27.0712, -3.2, 61.5, 27.1234, 27.0712],
+        "longitude": [106.5211, 106.5211, 25.1, 140.2, 106.6134, 106.5211],
+        "bright_ti4": [330.1, 330.1, 340.0, 310.0, 345.5, 330.1],
+        "scan": [0.39] * 6, "track": [0.36] * 6,
+        "acq_date": ["2026-11-28", "2026-11-28", "2026-11-28", "2026-11-29", "2026-11-29",
+                     "2026-11-28"],
+        "acq_time": [542, 542, 1130, 1304, 612, 542], "satellite": ["N"] * 6,
+        "instrument": ["VIIRS"] * 6, "confidence": ["n", "n", "h", "l", "h", "n"],
+        "version": ["2.0NRT"] * 6, "bright_ti5": [290.2] * 6, "frp": [3.2, 3.2, 9.0, 1.1, 8.9,
+                                                                      3.2],
+        "daynight": ["D"] * 6,
+    })
+    firms.to_csv(HERE / "firms_global_7d.csv", index=False)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "隐患点"
+    sheet.append(["某县地质灾害隐患点台账（2026年）"])
+    sheet.append(["序号", "隐患点名称", "乡镇", "灾害类型", "规模等级", "威胁户数", "威胁人数",
+                  "监测员", "经度", "纬度"])
+    sheet.append([1, "河西后山滑坡", "河西镇", "滑坡", "中型", 12, 46, "张三", 106.575, 27.02])
+    sheet.append([2, "龙场沟泥石流", "龙场", "泥石流", "小型", 5, 19, "李四", 106.62, 27.03])
+    sheet.append([3, "城关北崩塌", "城关镇", "崩塌", "小型", 3, 11, "王五", 106.52, 27.04])
+    book.save(HERE / "sites_no_status.xlsx")
+
+
 if __name__ == "__main__":
     for old in HERE.glob("zones_*"):
         old.unlink()
@@ -170,4 +258,5 @@ if __name__ == "__main__":
     facilities()
     products()
     roads()
+    real_county()
     shutil.rmtree(HERE / "__pycache__", ignore_errors=True)

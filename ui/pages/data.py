@@ -1,42 +1,29 @@
 """数据管理 Data — import a file through the import function; download any table."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from domain.errors import RiskMapError
 from domain.schema import ENTITY_TABLES, TABLES
 from geodata.exporter import FORMATS, export_bytes
 from geodata.files import client_name
-from geodata.importer import ImportOptions, import_file
+from geodata.importer import ImportOptions
 from geodata.report import ImportReport
 from ui.chrome import current_lang, saved_upload, start_page, tr, upload_limit_caption
+from ui.import_form import import_form, mapped
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09", "other")
 UPLOAD_TYPES = ("csv", "xlsx", "geojson", "json", "gpkg", "kml", "zip")
 
 
-def _options(dry_run: bool, skip: bool, source: str) -> ImportOptions:
+def _options(skip: bool, source: str, keep_outside: bool, replace_geometry: bool
+             ) -> ImportOptions:
     choice = st.session_state.get("crs_choice", "wgs84")
     crs = {"wgs84": None, "gcj02": "gcj02", "bd09": "bd09"}.get(choice)
     if choice == "other":
         crs = st.session_state.get("crs_other") or None
-    return ImportOptions(crs=crs, dry_run=dry_run, skip_bad_rows=skip,
-                         actor="数据管理页 data page", source=client_name(source))
-
-
-def _run(store, table: str, upload, options: ImportOptions) -> ImportReport:
-    with saved_upload(upload, UPLOAD_TYPES) as path:
-        return import_file(store, table, path, options)
-
-
-def _show(report: ImportReport) -> None:
-    st.write(tr("summary", rows=report.rows_read, new=report.new, changed=report.changed,
-                unchanged=report.unchanged, errors=len(report.errors),
-                warnings=len(report.warnings)))
-    if report.problems:
-        st.subheader(tr("report"))
-        st.dataframe(report.to_frame(current_lang()), hide_index=True)
+    return ImportOptions(crs=crs, skip_bad_rows=skip, keep_outside=keep_outside,
+                         replace_geometry=replace_geometry, actor="数据管理页 data page",
+                         source=client_name(source))
 
 
 def _import(store) -> None:
@@ -50,25 +37,18 @@ def _import(store) -> None:
     if st.session_state.get("crs_choice") == "other":
         st.text_input("EPSG", key="crs_other", placeholder="EPSG:4544")
     skip = st.checkbox(tr("skip_bad"))
+    keep_outside = st.checkbox(tr("import.keep_outside"))
+    replace_geometry = (st.checkbox(tr("import.replace_geometry")) if table == "townships"
+                        else False)
+    mapping = st.file_uploader(tr("import.mapping_file"), type=["toml"])
     if upload is None:
         return
-    options = _options(True, skip, upload.name)
-    # What was checked: this file, into this table, read this way. Anything else changed
-    # since, and the check is no longer the one shown: it must be done again.
-    checked_what = (upload.file_id, table, options)
     try:
-        if st.button(tr("check")):
-            st.session_state["checked"] = (checked_what, _run(store, table, upload, options))
-        checked = st.session_state.get("checked")
-        if checked is None or checked[0] != checked_what:
-            return
-        report = checked[1]
-        _show(report)
-        if report.blocked and not skip:
-            st.error(tr("blocked"))
-        elif st.button(tr("confirm"), type="primary"):
-            st.session_state.pop("checked")
-            _written(_run(store, table, upload, replace(options, dry_run=False)))
+        options = mapped(_options(skip, upload.name, keep_outside, replace_geometry), mapping)
+        with saved_upload(upload, UPLOAD_TYPES) as path:
+            done = import_form(store, table, path, options, upload.file_id)
+        if done is not None:
+            _written(done)
     except RiskMapError as exc:
         st.error(str(exc))
 
