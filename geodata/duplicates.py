@@ -46,6 +46,6 @@ def collapse(table: str, raw: RawTable) -> tuple[RawTable, list[Problem]]:
         origin = first[code]
         named = ", ".join(raw.rows[r] for r in rows[:EXAMPLES]) + (
             f" … ({len(rows)})" if len(rows) > EXAMPLES else "")
-        problems.append(Problem(table, int(position[origin]), None, f"= {named}", REASON,
+        problems.append(Problem(table, int(position[origin]), None, f"行 {named}", REASON,
                                 "warning"))
     return raw.subset(keep), problems

@@ -224,9 +224,11 @@ def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
     problems += found
     frame = frame.drop(columns=[c for c in ("lon", "lat", "wkt") if c in frame])
     statistics = table_name == "townships" and geometry is None and len(frame) > 0
+    said: set[int | None] = set()
     if statistics:
         frame, found = townships_import.from_statistics(frame, towns)
         problems += found
+        said = {p.row for p in found if p.severity == "error"}
         geometry = frame.geometry if "geometry" in frame else None
         frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     problems += _defaults(table, frame)
@@ -247,9 +249,8 @@ def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
                                                  coords.utm_crs(frame.geometry),
                                                  error_share=checks.overlap_error_share)
     checked, found = validate(table_name, frame)
-    if statistics:  # a row naming no stored township: that is all there is to say of it
-        unknown = {p.row for p in problems if p.row is not None and p.severity == "error"}
-        found = [p for p in found if p.row not in unknown]
+    if said:  # a row (or the file) naming no stored township: all there is to say of it
+        found = [] if None in said else [p for p in found if p.row not in said]
     return Prepared(checked, problems + found, header, profile.name if profile else None,
                     list(raw.notes), outside, repaired)
 
@@ -321,12 +322,16 @@ def _read_and_check(table_name: str, path: str | Path, options: ImportOptions,
     say(f"校验 checking {len(raw.frame):,} rows")
     rows_read = len(raw.frame)
     raw = _skip_other_rows(table_name, raw)
+    set_aside = {"other": rows_read - len(raw.frame)}
     prepared = prepare(table_name, raw, options, towns)
     left_out: list[Problem] = []
     if prepared.outside.any() and not options.keep_outside:
         left_out = [_left_out(table_name, raw, prepared.outside, options)]
         raw = raw.subset(~prepared.outside)
+    set_aside["outside"] = rows_read - set_aside["other"] - len(raw.frame)
+    before = len(raw.frame)
     raw, collapsed = duplicates.collapse(table_name, raw)
+    set_aside["repeats"] = before - len(raw.frame)
     if left_out or collapsed:
         prepared = prepare(table_name, raw, options, towns)
     header = prepared.header
@@ -337,7 +342,8 @@ def _read_and_check(table_name: str, path: str | Path, options: ImportOptions,
                           prepared.problems, profile=prepared.profile, notes=prepared.notes,
                           ignored_columns=header.ignored if header else [],
                           headers=header.fields if header else {},
-                          file_columns=[str(c) for c in raw.frame.columns])
+                          file_columns=[str(c) for c in raw.frame.columns],
+                          set_aside={k: n for k, n in set_aside.items() if n})
     return prepared, report
 
 
@@ -362,11 +368,12 @@ def _left_out(table_name: str, raw: readers.RawTable, outside: np.ndarray,
     margin = (options.checks or load_settings().storage.checks).outside_margin_m
     examples = ", ".join(raw.rows[r] for r in rows[:duplicates.EXAMPLES])
     return Problem(table_name, None, "geometry",
-                   examples + (" …" if len(rows) > duplicates.EXAMPLES else ""),
+                   f"行 {examples}" + (" …" if len(rows) > duplicates.EXAMPLES else ""),
                    f"{len(rows):,} 行位于本县乡镇边界 {margin:,.0f} 米之外，未导入"
-                   f"（值中为示例行）；要导入这些行，请加 --keep-outside "
-                   f"{len(rows):,} rows lie outside the county and were left out "
-                   "(--keep-outside keeps them)", "warning")
+                   f"（值中为示例行）；要导入这些行：命令行加 --keep-outside，数据管理页勾选"
+                   f"“也导入位于本县之外的行” {len(rows):,} rows lie outside the county and "
+                   "were left out (--keep-outside, or the data page's choice, keeps them)",
+                   "warning")
 
 
 def _as_sent(message: str, path: Path, source: str | None) -> str:

@@ -142,7 +142,7 @@ PROFILES: tuple[Profile, ...] = (
             frozenset({"latitude", "longitude", "acq_date", "acq_time", "confidence"}), _firms),
     Profile("NASA Global Landslide Catalog", "geohazard_events",
             frozenset({"event_date", "landslide_category", "latitude", "longitude"}), _glc),
-    Profile("OpenStreetMap 道路 roads", "road_segments", frozenset({"highway"}), _osm_roads,
+    Profile("OpenStreetMap", "road_segments", frozenset({"highway"}), _osm_roads,
             skip=_osm_skip),
 )
 
@@ -151,6 +151,12 @@ def detect(table: str, columns: list[str]) -> Profile | None:
     """Return the profile whose columns are all present, for ``table``, if any."""
     have = {str(c).strip().lower() for c in columns}
     return next((p for p in PROFILES if p.table == table and p.columns <= have), None)
+
+
+def detect_any(columns: list[str]) -> Profile | None:
+    """Return the profile whose columns are all present, whichever table it feeds."""
+    have = {str(c).strip().lower() for c in columns}
+    return next((p for p in PROFILES if p.columns <= have), None)
 
 
 def _lowered(raw: pd.DataFrame) -> pd.DataFrame:

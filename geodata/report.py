@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from domain.errors import Problem
-from domain.schema import FIELDS, Lang
+from domain.schema import FIELDS, Lang, get_table
 from geodata.formulas import write_csv
 from geodata.printable import plain_xlsx
 
@@ -21,6 +21,8 @@ _COLUMNS = {"zh": ("行", "列", "值", "级别", "原因"),
 _PLACE = {"zh": {"lon": "经度（位置）", "lat": "纬度（位置）", "wkt": "几何（位置）"},
           "en": {"lon": "longitude (location)", "lat": "latitude (location)",
                  "wkt": "geometry (location)"}}
+_SET_ASIDE = {"other": "非本表要素 not for this table", "outside": "县外 outside the county",
+              "repeats": "重复行 exact repeats"}
 _SEVERITY = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error",
                                                                "warning": "warning"}}
 
@@ -40,6 +42,9 @@ class ImportReport:
         ignored_columns: File columns matching no field.
         headers: {field: header in the file}.
         file_columns: Every column of the file, in its order.
+        set_aside: Rows left out before checking, by why: ``other`` (not for this table, as
+            a recognised product says), ``outside`` (the county), ``repeats`` (exact
+            duplicates of a row kept).
         new: Rows whose key is not stored yet.
         changed: Rows whose key is stored with other values.
         unchanged: Rows identical to what is stored.
@@ -57,6 +62,7 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     file_columns: list[str] = field(default_factory=list)
+    set_aside: dict[str, int] = field(default_factory=dict)
     new: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -139,8 +145,12 @@ class ImportReport:
             f"{self.unchanged} · 跳过 skipped {self.skipped}",
             f"  错误 errors {len(self.errors)} · 警告 warnings {len(self.warnings)}",
         ]
+        if self.set_aside:
+            lines.insert(2, "  另有未检查的行 also set aside: " + " · ".join(
+                f"{_SET_ASIDE[k]} {n:,}" for k, n in self.set_aside.items()))
         if self.profile:
-            lines.append(f"  识别为 recognised as: {self.profile}")
+            spec = get_table(self.table)
+            lines.append(f"  识别为 recognised as: {self.profile} {spec.zh} {spec.en.lower()}")
         if self.file_columns and self.profile:
             lines.append(f"  列 columns: {len(self.file_columns)} 列均按 {self.profile} 格式读取 "
                          f"read as {self.profile}")

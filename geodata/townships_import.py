@@ -22,6 +22,9 @@ NO_BOUNDARY = ("还没有乡镇边界：不带边界的乡镇表只能更新已�
                "no township boundaries yet: a table without geometry only updates stored "
                "townships; import the township boundary layer first")
 
+NO_KEY = ("没有乡镇代码或乡镇名称列：请指明哪一列是乡镇代码或名称 no column gives the township's "
+          "code or name: say which one does")
+
 
 def normalise_codes(raw: pd.Series) -> pd.Series:
     """Return township codes as 12-digit text where they can be.
@@ -69,6 +72,9 @@ def from_statistics(frame: pd.DataFrame, towns: gpd.GeoDataFrame
     if towns.empty:
         return gpd.GeoDataFrame(frame), [Problem("townships", None, "geometry", None,
                                                  NO_BOUNDARY)]
+    if "township_code" not in frame and "township_name" not in frame:
+        return gpd.GeoDataFrame(frame), [Problem("townships", None, "township_code", None,
+                                                 NO_KEY)]
     named = frame.get("township_code", pd.Series(None, index=frame.index, dtype=object))
     if "township_name" in frame:
         named = named.where(named.notna(), frame["township_name"])

@@ -29,6 +29,11 @@ PANDAS_DTYPES: dict[str, str] = {
     "boolean": "boolean",
 }
 """The pandas dtype of each column type, in validated frames and in frames read back."""
+PATTERN_HINTS = {
+    r"\d{12}": "应为 12 位数字的统计用区划代码 must be a 12-digit code",
+    r"1\d{10}": "应为 11 位手机号码 must be an 11-digit mobile number",
+}
+"""What a text pattern asks for, said in words (a regular expression is no message)."""
 INTEGER_LIMIT = 2**53
 """Whole numbers beyond this are not exact as floats (files give them as text or floats)."""
 _TRUE = {"true", "1", "是", "y", "yes", "t", "√"}
@@ -125,7 +130,8 @@ def _check_rules(table: Table, field: Field, raw: pd.Series, col: pd.Series,
         found += _problems(table.name, field.name, raw, bad, f"大于最大值 above {field.maximum}")
     if field.pattern is not None:
         bad = present & ~col.str.fullmatch(field.pattern).fillna(False)
-        found += _problems(table.name, field.name, raw, bad, f"格式不符 must match {field.pattern}")
+        found += _problems(table.name, field.name, raw, bad,
+                           PATTERN_HINTS.get(field.pattern, "格式不符 not in the expected form"))
     return found
 
 

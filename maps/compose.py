@@ -18,7 +18,7 @@ from maps.geometry import display_lines, display_polygons, merged_lines
 from maps.layers import outline_layer
 from maps.offline import AssetUrls, make_offline
 from maps.overview import add_labels, base_map, line_layer
-from maps.style import add_overlay, caption_html, legend_html
+from maps.style import HATCH_DEFS, NO_DATA_HATCH, add_overlay, caption_html, legend_html
 from maps.tiles import TileSettings, for_display
 
 
@@ -83,6 +83,8 @@ def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
     add_labels(m, towns)
     if legend is not None:
         add_overlay(m, legend_html(*legend))
+        if any(colour == NO_DATA_HATCH for colour, _ in legend[1]):
+            add_overlay(m, HATCH_DEFS)  # the pattern 无数据 is filled with
     add_overlay(m, caption_html(caption.title, list(caption.lines),
                                 demo_label=caption.demo_label))
     return make_offline(m, urls)

@@ -26,7 +26,10 @@ def score(snap: Snapshot, *, robustness: bool = True) -> RiskResult:
 
 
 def ranked_table(result: RiskResult) -> pd.DataFrame:
-    """Return the ranking as a flat table: rank, interval, township, layer scores, class."""
+    """Return the ranking as a flat table: rank, interval, township, layer scores, class.
+
+    A layer without a score shows its class instead (数据不足 or 无数据).
+    """
     table = result.ranked()
     out = pd.DataFrame({
         "排名 rank": table["composite_rank"].map(rank_text),
@@ -36,8 +39,9 @@ def ranked_table(result: RiskResult) -> pd.DataFrame:
         "乡镇 township": table["township_name"],
         "代码 code": table.index,
     })
-    for layer in (*LAYERS, "composite"):
-        out[LAYER_ZH[layer]] = table[f"{layer}_score"].round(2)
+    for layer in (*LAYERS, "composite"):  # no score: why (数据不足 / 无数据), never a blank
+        score = table[f"{layer}_score"].round(2).astype(object)
+        out[LAYER_ZH[layer]] = score.where(score.notna(), table[f"{layer}_class"]).to_numpy()
     out["等级 class"] = table["composite_class"]
     out["依据 layers"] = table["composite_layers"].map(lambda n: f"{int(n)}/{len(LAYERS)}")
     out["升级 overrides"] = table["composite_overrides"].map(lambda v: "；".join(v))

@@ -84,7 +84,8 @@ def test_overview_switches_layer(overview: AppTest, app_db: Path, layer: str) ->
     scores = _expected(app_db)
     shown = overview.dataframe[0].value.set_index("乡镇")
     by_name = scores.set_index("township_name")
-    assert shown["风险分值"].to_dict() == by_name[f"{layer}_score"].round(2).to_dict()
+    assert shown["风险分值"].to_dict() == by_name[f"{layer}_score"].map(
+        lambda v: "—" if pd.isna(v) else f"{v:.2f}").to_dict()
     assert shown["等级"].to_dict() == by_name[f"{layer}_class"].to_dict()
     colours = {"重大": "#d7191c", "较大": "#f97b1d", "一般": "#f5d10f", "低": "#2c7bb6"}
     drawn = _drawn_colours(overview)

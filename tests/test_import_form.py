@@ -80,7 +80,7 @@ def test_changing_a_column_checks_again(tmp_path: Path) -> None:
 def test_a_public_product_is_said_and_needs_no_table(county: Path) -> None:
     at = _app(county, "road_segments", "osm_roads.geojson")
     assert not at.exception
-    assert "识别为 OpenStreetMap 道路 roads" in at.success[0].value
+    assert at.success[0].value == "识别为 OpenStreetMap 格式的公路路段：无需映射"
     assert not any(box.label == "highway" for box in at.selectbox), "no column table"
     assert any("footway 1" in c.value for c in at.caption)
 
@@ -110,3 +110,9 @@ def test_a_saved_mapping_reads_back_to_the_same_choices() -> None:
                                    "columns": {"名 称": "site_name", "备注": "",
                                                'a"b': "township_code"},
                                    "defaults": {"hazard_type": "滑坡"}}
+
+
+def test_a_product_for_another_table_says_which(county: Path) -> None:
+    at = _app(county, "townships", "osm_roads.geojson")
+    assert at.info[0].value == ("这个文件看起来是 OpenStreetMap 格式的公路路段："
+                                "请在上面把数据表选为“公路路段”。")

@@ -145,7 +145,7 @@ def test_bad_rows_block_everything_and_are_all_named(store: Store) -> None:
         ("4", "灾害类型", "火山", "错误"),
         ("5", "威胁人数", "-3", "错误"),
         ("6", "监测人电话", "12345", "错误"),
-        ("", "geometry", "7", "警告"),
+        ("", "geometry", "行 7", "警告"),
     }
     assert "1 rows lie outside the county" in report.warnings[0].reason
 
@@ -215,7 +215,7 @@ def test_kml_with_a_default_category(store: Store) -> None:
 def test_firms_hotspots(store: Store) -> None:
     report = _run(store, "fire_events", "firms_viirs.csv")
     assert report.profile == "NASA FIRMS" and report.written
-    assert _problems(report) == {("", "geometry", "4", "警告")}, "Beijing: left out"
+    assert _problems(report) == {("", "geometry", "行 4", "警告")}, "Beijing: left out"
     fires = store.read("fire_events").sort_values("confidence", ignore_index=True)
     assert fires["fire_source"].unique().tolist() == ["卫星热点"]
     assert fires["confidence"].tolist() == [60, 90], "VIIRS n / h"

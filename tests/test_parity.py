@@ -54,9 +54,9 @@ def _check_scores(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert row["排名"] == rank_text(town["rank"]), town["township_name"]
         assert row["等级"] == composite["class"], town["township_name"]
         if composite["score"] is None:
-            assert pd.isna(row["风险分值"]), town["township_name"]
+            assert row["风险分值"] == "—", town["township_name"]
         else:
-            assert row["风险分值"] == round(composite["score"], 2)
+            assert row["风险分值"] == f"{composite['score']:.2f}"
         assert row["排名区间"] == interval_text(*town["rank_interval"])
         assert row["依据"] == f"{town['layers_scored']}/4 图层"
 

@@ -7,6 +7,8 @@ runs, with no exception, and what is missing is named.
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -111,3 +113,24 @@ def test_every_command_runs_and_names_what_is_missing(
 NEEDS = {"score": ("townships",), "warn": ("townships", "geohazard_sites"),
          "ledger": ("townships", "hazard_ledger")}
 """The tables each command cannot do without: when one is missing, the command names it."""
+
+
+def _map_script(at: AppTest) -> str:
+    maps = [e for e in at.main if type(e).__name__ == "UnknownElement"
+            and e.proto.DESCRIPTOR.name == "ComponentInstance"]
+    return json.loads(maps[0].proto.json_args)["script"]
+
+
+@pytest.mark.parametrize(("variant", "page"), [("only:road_segments", "roads"),
+                                               ("only:forest_zones", "forest")])
+def test_a_page_map_without_its_measurements_is_not_low(variant: str, page: str,
+                                                        databases: dict[str, Path],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Roads without accidents, forest without fire weather: 无数据 in the legend, no 低."""
+    monkeypatch.setenv(DB_ENV, str(databases[variant]))
+    at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120).run()
+    script = _map_script(at)
+    assert json.dumps("无数据")[1:-1] in script, "the legend names what grey means"
+    drawn = re.findall(r'"(?:colour|fillColor)": "(#[0-9a-f]{6}|url\(#rm-nodata\))"', script)
+    low = {"roads": "#2c7bb6", "forest": "#1a9641"}[page]
+    assert drawn and low not in drawn, f"{page}: something unmeasured drawn as 低"

@@ -75,8 +75,9 @@ def test_a_statistics_table_without_boundaries_says_what_to_load(tmp_path: Path)
 
 def test_osm_roads_are_recognised_classed_placed_and_measured(county: Store) -> None:
     report = _run(county, "road_segments", "osm_roads.geojson")
-    assert report.profile == "OpenStreetMap 道路 roads" and report.written
+    assert report.profile == "OpenStreetMap" and report.written
     assert any("footway 1、path 1、railway rail 1" in n for n in report.notes)
+    assert report.set_aside == {"other": 3, "outside": 1}
     assert report.warnings[0].reason.startswith("1 行位于本县"), "the far primary road"
     roads = county.read("road_segments").set_index("segment_id")
     assert roads["road_class"].to_dict() == {"OSM-1000": "高速公路", "OSM-1001": "国道",
@@ -94,7 +95,8 @@ def test_osm_roads_are_recognised_classed_placed_and_measured(county: Store) -> 
 def test_the_landslide_catalogue_as_downloaded(county: Store) -> None:
     report = _run(county, "geohazard_events", "glc_export.csv")
     assert report.profile == "NASA Global Landslide Catalog" and report.written
-    assert report.warnings[0].value == "3, 4", "Colorado and Peru left out"
+    assert report.warnings[0].value == "行 3, 4", "Colorado and Peru left out"
+    assert report.set_aside == {"outside": 2}
     events = county.read("geohazard_events").set_index("event_id")
     assert events.index.tolist() == ["GLC-7001", "GLC-7004"]
     assert events.loc["GLC-7001", "event_date"] == pd.Timestamp("2008-08-01"), "8/1/2008 0:00"
@@ -108,8 +110,9 @@ def test_a_global_firms_file_keeps_the_county_and_collapses_repeats(county: Stor
     report = _run(county, "fire_events", "firms_global_7d.csv")
     assert report.written and not report.errors
     outside, repeats = report.warnings
-    assert outside.value == "4, 5" and "2 rows lie outside" in outside.reason
-    assert (repeats.row, repeats.value) == (0, "= 3, 7"), "rows 3 and 7 repeat row 2"
+    assert outside.value == "行 4, 5" and "2 rows lie outside" in outside.reason
+    assert report.set_aside == {"outside": 2, "repeats": 2}
+    assert (repeats.row, repeats.value) == (0, "行 3, 7"), "rows 3 and 7 repeat row 2"
     fires = county.read("fire_events")
     assert len(fires) == 2 and set(fires["township_code"]) == {CODES[3], CODES[8]}
 
@@ -196,3 +199,11 @@ def test_the_demo_never_fills_a_county_made_by_init(tmp_path: Path) -> None:
         assert not any(store.counts().values())
         assert store.meta()["dataset_label"] == "示例县"
     assert main(["init", "--county", "示范县", *db]) == 0, "still empty: a name corrected"
+
+
+def test_a_statistics_table_without_code_or_name_says_so_once(county: Store,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    pd.DataFrame({"户籍人口": [100, 200]}).to_csv(path, index=False)
+    report = import_file(county, "townships", path)
+    assert [(p.row, p.reason[:12]) for p in report.errors] == [(None, "没有乡镇代码或乡镇名称列")]

@@ -43,8 +43,8 @@ def test_good_rows_pass_and_are_typed() -> None:
         ("threatened_people", 2.5, "whole number"),
         ("threatened_people", -3, "below"),
         ("hazard_type", "火山", "allowed"),
-        ("township_code", "52990110", "must match"),
-        ("monitor_phone", "12345", "must match"),
+        ("township_code", "52990110", "12-digit code"),
+        ("monitor_phone", "12345", "11-digit mobile"),
         ("site_id", "DZ1", "duplicate key"),
     ],
 )

@@ -129,11 +129,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "crs.bd09": ("BD-09（百度）", "BD-09 (Baidu)"),
     "crs.other": ("其他 EPSG（如高斯–克吕格 EPSG:4544）",
                   "Other EPSG (e.g. Gauss–Krüger EPSG:4544)"),
-    "import.profile": ("识别为 {name}：无需映射", "Recognised as {name}: no mapping needed"),
+    "kpi.not_loaded": ("尚未导入{table}", "{table} not loaded yet"),
+    "import.profile": ("识别为 {name} 格式的{table}：无需映射",
+                       "Recognised as {name} {table}: no mapping needed"),
+    "import.other_table": ("这个文件看起来是 {name} 格式的{table}：请在上面把数据表选为“{table}”。",
+                           "This file looks like {name} {table}: choose the table “{table}” "
+                           "above."),
+    "blocked_table": ("文件整体有错误（见报告中没有行号的错误），跳过有错误的行也无法导入；"
+                      "请修改文件或映射。",
+                      "The file as a whole has errors (those without a row in the report): "
+                      "skipping rows cannot get past them. Fix the file or the mapping."),
     "import.columns": ("列与字段", "Columns and fields"),
     "import.columns_help": ("每一列导入为哪个字段；改动后自动重新检查。",
                             "Which field each column fills; changing one checks again."),
-    "import.not_imported": ("（不导入）", "(not imported)"),
+    "import.not_imported": ("（未导入）", "(not imported)"),
     "import.location": ("{what}（位置）", "{what} (location)"),
     "import.defaults": ("文件缺少的必填列", "Required columns the file lacks"),
     "import.defaults_help": ("填一个值，用于所有行；留空则这些行报错。",

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from domain.schema import FIELDS, get_table
+from geodata import profiles
 from geodata.importer import STATUS_DEFAULTS, ImportOptions, import_file
 from geodata.mapping import dump_mapping, parse_mapping
 from geodata.report import ImportReport
@@ -142,9 +143,14 @@ def import_form(store: Store, table: str, path: Path, options: ImportOptions,
     """
     report = checked(store, table, path, options, file_key)
     if report.profile:
-        st.success(tr("import.profile", name=report.profile))
+        st.success(tr("import.profile", name=report.profile,
+                      table=get_table(table).label(current_lang())))
         chosen: dict[str, str] = {}
     else:
+        other = profiles.detect_any(report.file_columns)
+        if other is not None:
+            st.info(tr("import.other_table", name=other.name,
+                       table=get_table(other.table).label(current_lang())))
         chosen = column_choices(table, report, file_key)
     defaults = default_values(table, report, file_key)
     if chosen or defaults:
@@ -156,6 +162,9 @@ def import_form(store: Store, table: str, path: Path, options: ImportOptions,
         mapping_download(table, options, report)
     if report.blocked and not options.skip_bad_rows:
         st.error(tr("blocked"))
+        return None
+    if report.table_errors():
+        st.error(tr("blocked_table"))
         return None
     if not st.button(tr("confirm"), type="primary"):
         return None

@@ -12,6 +12,7 @@ from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.geometry import geojson_data
 from maps.layers import heat_layer, merged_area
+from maps.style import NO_DATA_HATCH
 from ui.assets import asset_urls
 from ui.chrome import (
     SNAPSHOT_KEY,
@@ -52,7 +53,7 @@ if snapshot is not None:
     today = danger[days.dt.date == day].set_index("township_code")["level"] if len(danger) \
         else pd.Series(dtype=float)
     level = towns["township_code"].map(today)
-    fill = level.map(LEVEL_COLOURS).fillna("#bdbdbd")
+    fill = level.map(LEVEL_COLOURS).fillna(NO_DATA_HATCH)  # no weather that day: 无数据
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
         lambda v: tr(f"danger.{int(v)}") if pd.notna(v) else "—")
     zones = display(_zones(snapshot.only("forest_zones")))
@@ -63,7 +64,8 @@ if snapshot is not None:
     fires = display(data["fire_events"])
     layers = [forest, heat_layer(fires)] if len(fires) else [forest]
     legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], tr(f"danger.{k}"))
-                                    for k in sorted(LEVEL_COLOURS, reverse=True)])
+                                    for k in sorted(LEVEL_COLOURS, reverse=True)]
+              + ([(NO_DATA_HATCH, tr("class.无数据"))] if level.isna().any() else []))
     m = page_map(base_layers(snapshot), asset_urls(),
                  caption(snapshot, f"{tr('forest')} · {day:%Y-%m-%d}", tr("src.fire")),
                  legend=legend, layers=layers, fill=fill, tooltips=tips, tiles=tiles())

@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 from analytics.kpi import KPI_TABLES, county_kpis
 from domain.labels import NOT_SCORED, RISK_CLASSES, interval_text, layers_text, rank_text
 from domain.loading import next_to_load
+from domain.schema import TABLES
 from domain.settings.risk import LAYERS
 from geodata.snapshot import Snapshot
 from maps.overview import MapText, overview_map
@@ -27,6 +28,11 @@ from ui.chrome import (
 )
 
 LAYER_KEYS = ("composite", *LAYERS)
+KPI_SOURCE = {"hazards_found": "hazard_ledger", "rectification_rate": "hazard_ledger",
+              "hazards_overdue": "hazard_ledger", "major_open": "hazard_ledger",
+              "geohazard_sites": "geohazard_sites", "people_threatened": "geohazard_sites",
+              "relocation_sites": "relocation_sites", "relocation_people": "relocation_sites"}
+"""The table each headline figure counts: a table never loaded gives "—", not 0."""
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
@@ -40,7 +46,13 @@ def _kpis(snap: Snapshot, *, per_row: int = 8) -> None:
     keys = ["hazards_found", "rectification_rate", "hazards_overdue", "major_open",
             "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people"]
     cols = [c for _ in range(len(keys) // per_row) for c in st.columns(per_row)]
+    counts = snap.counts()
     for col, key in zip(cols, keys, strict=True):
+        source = KPI_SOURCE[key]
+        if not counts.get(source):  # never loaded: no figure, not a reassuring 0
+            col.metric(tr(f"kpi.{key}"), "—", help=tr("kpi.not_loaded",
+                                                     table=TABLES[source].label(current_lang())))
+            continue
         value = figures[key]
         shown = f"{value:.1f}%" if key == "rectification_rate" else f"{value:,}"
         delta = None
@@ -79,7 +91,7 @@ def _ranking(result, layer: str) -> str | None:
                               zip(table["composite_rank_low"], table["composite_rank_high"],
                                   strict=True)],
         tr("township"): table["township_name"],
-        tr("score"): table[f"{layer}_score"].round(2),
+        tr("score"): table[f"{layer}_score"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
         tr("class"): table[f"{layer}_class"].map(lambda c: tr(f"class.{c}")),
         tr("col.basis"): _data_column(table, layer),
         tr("overrides"): table[f"{layer}_overrides"].map("；".join),

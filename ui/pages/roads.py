@@ -11,7 +11,7 @@ from domain.schema import labels
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.layers import circle_points, coloured_lines, lines_by_colour, tooltip_rows
-from maps.style import RISK_COLOURS
+from maps.style import NO_DATA_COLOUR, RISK_COLOURS
 from ui.assets import asset_urls
 from ui.chrome import (
     SNAPSHOT_KEY,
@@ -38,13 +38,15 @@ def _classes(snap: Snapshot) -> tuple[pd.Series, pd.Series]:
     data, settings = snap.tables(), snap.settings.risk.section("road")
     severity = segment_severity(data["road_segments"], data["road_accidents"],
                                 as_of=snap.as_of, settings=settings)
+    if data["road_accidents"].empty:  # no accident ever loaded: unmeasured, not safe
+        severity = pd.Series(float("nan"), index=severity.index)
     return severity, classify(severity, tuple(settings["segment_breaks"]))
 
 
 def _segments(segments: pd.DataFrame, severity: pd.Series, classes: pd.Series,
               seg_labels: dict[str, str]) -> folium.GeoJson:
     """Segments coloured by class; one feature per colour when there are too many."""
-    colours = classes.map(RISK_COLOURS)
+    colours = classes.map(RISK_COLOURS).fillna(NO_DATA_COLOUR)  # a line cannot be hatched
     if too_many(len(segments), "map.lines_merged"):
         return lines_by_colour(display(segments), colours, weight=3, name="segments")
     tips = tooltip_rows(segments.assign(severity=severity.round(2)), {
@@ -79,6 +81,8 @@ if snapshot is not None and need(snapshot, "road_segments"):
         points_or_totals(snapshot, data["road_accidents"], _accidents, colour="#333333"),
     ]
     legend_items = [(RISK_COLOURS[c], tr(f"class.{c}")) for c in reversed(RISK_CLASSES)]
+    if severity.isna().any():
+        legend_items.append((NO_DATA_COLOUR, tr("class.无数据")))
     legend_items.append((SPOT_COLOUR, tr("black_spot_legend")))
     m = page_map(base_layers(snapshot), asset_urls(),
                  caption(snapshot, tr("roads"), tr("src.roads")),
