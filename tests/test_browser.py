@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from analytics.engine import RiskResult, score_county
 from geodata.config import load_settings
@@ -165,3 +165,37 @@ def test_clicking_a_township_explains_it(page: tuple[Page, list[str]], app_serve
     assert why.facts and facts.count() == len(why.facts)
     assert [facts.nth(k).inner_text() for k in range(facts.count())] == why.facts
     assert not outside
+
+
+def _drawn_after(tab: Page, at_least: int) -> int:
+    """Wait until the map draws more than ``at_least`` features; return how many it draws."""
+    frame = _map_frame(tab)
+    shapes = frame.locator("path.leaflet-interactive")
+    shapes.nth(at_least).wait_for(timeout=60_000)
+    box = tab.locator("iframe[title*='st_folium']").first.bounding_box()
+    assert box is not None and box["height"] > 300, "the map collapsed"
+    return shapes.count()
+
+
+@pytest.mark.parametrize("path", ["ledger", "geohazards", "roads"])
+def test_a_map_draws_in_a_second_session_and_after_a_filter(browser: Browser, app_server: str,
+                                                             path: str) -> None:
+    """Each session draws the map whole; so does a filter change (the ledger lost it)."""
+    errors: list[str] = []
+    counts = []
+    for _session in range(2):
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        tab = context.new_page()
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        tab.goto(f"{app_server}/{path}", wait_until="domcontentloaded")
+        counts.append(_drawn_after(tab, 19))  # the 20 townships, and more on the ledger
+        if path == "ledger":
+            tab.get_by_text("只看超期").first.click()
+            shapes = _map_frame(tab).locator("path.leaflet-interactive")
+            expect(shapes).not_to_have_count(counts[-1], timeout=60_000)
+            counts.append(_drawn_after(tab, 20))
+            assert counts[-1] < counts[-2], "fewer hazards drawn: only the overdue ones"
+        context.close()
+    assert counts[0] == counts[len(counts) // 2], "the same map in the second session"
+    assert not [e for e in errors if "is not defined" in e], errors

@@ -264,16 +264,17 @@ def base_layers(snap: Snapshot) -> BaseLayers:
 
 
 def show_map(m: object, key: str, *, height: int = 560,
-             returned: list[str] | None = None, changing: object | None = None) -> dict:
+             returned: list[str] | None = None) -> dict:
     """Render a folium map; only the ``returned`` interactions come back to Python.
 
-    ``changing`` is a feature group sent on its own (``feature_group_to_add``): when only it
-    changes, the browser keeps the map and swaps that layer instead of rebuilding everything.
+    The map is built for this run. (Sending a changing layer on its own with st_folium's
+    ``feature_group_to_add`` lost the map after a filter change or in a second session:
+    ``geo_json_… is not defined``; tests/test_browser.py checks both.)
     """
     # render=False: st_folium renders the map itself once more anyway; rendering twice cost
     # a second full serialisation of every layer (same payload, measured).
     return st_folium(m, height=height, use_container_width=True, key=key, render=False,
-                     returned_objects=returned or [], feature_group_to_add=changing) or {}
+                     returned_objects=returned or []) or {}
 
 
 def too_many(n: int, message: str) -> bool:

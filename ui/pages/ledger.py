@@ -15,7 +15,6 @@ from ui import ledger_forms, ledger_reports
 from ui.assets import asset_urls
 from ui.chrome import (
     BASE_TABLES,
-    SNAPSHOT_KEY,
     base_layers,
     caption,
     current_lang,
@@ -63,14 +62,12 @@ def _status_label(status: str) -> str:
     return LEDGER_STATUSES[status] if current_lang() == "en" else status
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
-def _cached_base(snap: Snapshot, lang: str) -> object:
-    """The ledger map without its points: once per base-map version, language and day."""
-    del lang  # a cache key (a ledger edit leaves the base map as it is)
+def _map(snap: Snapshot, points: object) -> object:
+    """The ledger map: the base map (simplified once per version) and the hazards shown."""
     legend = (tr("legend.ledger"), [(COLOURS[k], tr(f"ledger.{k}")) for k in COLOURS])
-    return page_map(base_layers(snap), asset_urls(),
+    return page_map(base_layers(snap.only(*BASE_TABLES)), asset_urls(),
                     caption(snap, tr("ledger"), tr("src.ledger")), legend=legend,
-                    tiles=tiles())
+                    layers=[points], tiles=tiles())
 
 
 def _state(ledger: pd.DataFrame) -> pd.Series:
@@ -92,10 +89,8 @@ def _overview(snap: Snapshot, ledger: pd.DataFrame, names: dict[str, str]) -> No
     shown = ledger[_filters(ledger, names, snap.as_of)]
     st.caption(tr("shown", n=len(shown), total=len(ledger)))
     located = shown[shown.geometry.notna()]
-    points = folium.FeatureGroup(name="hazards")
-    points_or_totals(snap, located, _circles, colour=COLOURS["open"]).add_to(points)
-    show_map(_cached_base(snap.only(*BASE_TABLES), current_lang()), "ledger-map",
-             changing=points)
+    points = points_or_totals(snap, located, _circles, colour=COLOURS["open"])
+    show_map(_map(snap, points), "ledger-map")
     table = pd.DataFrame(first_rows(shown)[list(TABLE_COLUMNS)])
     table["township_code"] = table["township_code"].map(names)
     st.dataframe(table.rename(columns=labels("hazard_ledger", current_lang())),
