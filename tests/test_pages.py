@@ -68,6 +68,16 @@ def test_ledger_filters_narrow_the_table(pages_db: Path,
     assert set(major["隐患等级"]) == {"重大"}
 
 
+def test_ledger_table_names_townships_and_shows_days(pages_db: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    table = _run("ledger", pages_db, monkeypatch).dataframe[0].value
+    assert "乡镇" in table.columns and "乡镇代码" not in table.columns, "names, headed 乡镇"
+    assert not table["乡镇"].str.fullmatch(r"\d{12}").any()
+    assert all(type(d) is date for d in table["排查日期"].dropna()), "no 00:00:00"
+
+
 def test_escaped_ledger_text_in_map(pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from geodata.store import Store
 
@@ -319,3 +329,24 @@ def test_base_map_is_simplified_in_the_background(demo_db: Path, tmp_path: Path,
     assert base.towns.geometry.geom_equals_exact(
         base_for_display(towns, None, None).towns.geometry, 0).all()
     assert chrome.base_layers(snap) is base and len(threads) == 2
+
+
+def _bare_strings(page: str) -> list[str]:
+    """Every string standing alone as a statement in a page (a docstring, a note)."""
+    import ast
+
+    tree = ast.parse((ROOT / "ui" / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    return [node.value.value.strip() for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_bare_string_of_a_page_reaches_the_screen(page: str, pages_db: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit's magic wrote a note of the geohazards page above its title: it is off."""
+    at = _run(page, pages_db, monkeypatch)
+    shown = " ".join(m.value for m in at.markdown)
+    strings = _bare_strings(page)
+    assert strings, "each page has at least its docstring"
+    assert not [s for s in strings if s[:40] in shown]

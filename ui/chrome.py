@@ -277,6 +277,23 @@ def show_map(m: object, key: str, *, height: int = 560,
                      returned_objects=returned or []) or {}
 
 
+def plain_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with each date-time column of whole days as dates (no 00:00:00)."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            given = values.dropna()
+            if (given == given.dt.normalize()).all():
+                out[column] = values.dt.date
+    return out
+
+
+def show_table(frame: pd.DataFrame, **options: Any) -> Any:
+    """Show a table as ``st.dataframe`` does, days without a time of day."""
+    return st.dataframe(plain_dates(frame), **options)
+
+
 def too_many(n: int, message: str) -> bool:
     """Return whether ``n`` features are more than a map draws one by one.
 

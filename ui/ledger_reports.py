@@ -10,7 +10,7 @@ from analytics.ledger_stats import GROUPS, monthly, overdue_major, rectification
 from analytics.priority import budget_plan, rank_tables
 from geodata.snapshot import Snapshot
 from ui.charts import lines_spec
-from ui.chrome import SNAPSHOT_KEY, tr
+from ui.chrome import SNAPSHOT_KEY, show_table, tr
 
 STAT_COLUMNS = ("found", "closed", "open", "overdue", "rate", "days_to_close")
 
@@ -88,4 +88,4 @@ def behind(snap: Snapshot, names: dict[str, str]) -> None:
     cols[1].subheader(tr("black_list"))
     cols[1].dataframe(_stats(worst, "township_code", names), hide_index=True)
     st.subheader(tr("overdue_major"))
-    st.dataframe(late.assign(township_code=late["township_code"].map(names)), hide_index=True)
+    show_table(late.assign(township_code=late["township_code"].map(names)), hide_index=True)

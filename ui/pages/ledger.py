@@ -25,6 +25,7 @@ from ui.chrome import (
     points_or_totals,
     risk,
     show_map,
+    show_table,
     start_page,
     tiles,
     tr,
@@ -93,8 +94,8 @@ def _overview(snap: Snapshot, ledger: pd.DataFrame, names: dict[str, str]) -> No
     show_map(_map(snap, points), "ledger-map")
     table = pd.DataFrame(first_rows(shown)[list(TABLE_COLUMNS)])
     table["township_code"] = table["township_code"].map(names)
-    st.dataframe(table.rename(columns=labels("hazard_ledger", current_lang())),
-                 hide_index=True)
+    heads = labels("hazard_ledger", current_lang()) | {"township_code": tr("township")}
+    show_table(table.rename(columns=heads), hide_index=True)
     lines = (tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}"),
              *([demo_label(snap)] if demo_label(snap) else []))
     title = tr("ledger")
