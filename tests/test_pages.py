@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata.snapshot import Snapshot
-from geodata.store import DB_ENV
+from geodata.store import DB_ENV, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
@@ -350,3 +350,17 @@ def test_no_bare_string_of_a_page_reaches_the_screen(page: str, pages_db: Path,
     strings = _bare_strings(page)
     assert strings, "each page has at least its docstring"
     assert not [s for s in strings if s[:40] in shown]
+
+
+def test_overview_map_names_the_county_and_keeps_the_method_below(
+        pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("overview", pages_db, monkeypatch)
+    script = _maps(at)[0]["script"]
+    from geodata.config import load_settings
+
+    with Store(pages_db, read_only=True) as store:
+        meta = store.meta()
+    config_hash = load_settings().risk.config_hash
+    assert json.dumps(meta["dataset_label"])[1:-1] in script, "the county on the map"
+    assert config_hash not in script, "the configuration hash is no headline"
+    assert any(config_hash in c.value for c in at.caption), "it is under the map"

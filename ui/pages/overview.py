@@ -63,8 +63,8 @@ def _kpis(snap: Snapshot, *, per_row: int = 8) -> None:
 
 def _map_text(snap: Snapshot, result, layer: str) -> MapText:
     labels = {c: tr(f"class.{c}") for c in (*RISK_CLASSES, *NOT_SCORED)}
-    lines = (tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"),
-             tr("method", version=result.method_version, hash=result.config_hash))
+    lines = (*([snap.dataset_label] if snap.dataset_label else []),
+             tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"))
     return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(snap),
                    tr("score"), tr("no_data"))
 
@@ -79,6 +79,8 @@ def _map(snap: Snapshot, result, layer: str, height: int = 620) -> str | None:
     state = st_folium(m, height=height, use_container_width=True, key=f"overview-{layer}",
                       render=False,
                       returned_objects=["last_active_drawing"])
+    # the method and configuration under the map, for whoever checks a figure; not on it
+    st.caption(tr("method", version=result.method_version, hash=result.config_hash))
     clicked = (state or {}).get("last_active_drawing") or {}
     return (clicked.get("properties") or {}).get("township_code")
 
