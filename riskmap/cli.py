@@ -264,7 +264,9 @@ def _add_ledger(sub: argparse._SubParsersAction) -> None:
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", help="the day (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) to "
                                         "report for; default: the data's reference day, as on "
-                                        "the pages (the demo's own date, else today)")
+                                        "the pages (the demo's own date, else today). The "
+                                        "ledger's statuses are those stored now: a past day's "
+                                        "are not rebuilt from the history")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
