@@ -299,6 +299,54 @@ def diff_status(incoming: pd.DataFrame, stored: pd.DataFrame, table: Table) -> p
     return status
 
 
+CHANGES_SHOWN = 2000
+"""Changed fields listed in a report, at most (the counts cover every row)."""
+
+
+def changed_fields(incoming: pd.DataFrame, stored: pd.DataFrame, status: pd.Series,
+                   table: Table, rows: list[str]) -> list[tuple[str, str, str, str, str]]:
+    """Return (row in the file, key, field, stored value, new value) for each changed field.
+
+    ``rows`` labels each incoming row as in the file. The geometry counts as one field
+    (``geometry``, shown as "moved"/"redrawn" without coordinates).
+    """
+    key = list(table.primary_key)
+    changed = np.flatnonzero((status == "changed").to_numpy())
+    if len(changed) == 0:
+        return []
+    old = stored.set_index(key)
+    out: list[tuple[str, str, str, str, str]] = []
+    for i in changed:
+        row = incoming.iloc[i]
+        ident = tuple(row[k] for k in key) if len(key) > 1 else row[key[0]]
+        before = old.loc[ident]
+        for col in [c for c in table.columns if c not in key and c != "row_version"]:
+            a, b = before[col], row[col]
+            if (pd.isna(a) and pd.isna(b)) or (not pd.isna(a) and not pd.isna(b) and a == b):
+                continue
+            out.append((rows[i], "|".join(map(str, ident if len(key) > 1 else [ident])), col,
+                        _shown(a), _shown(b)))
+        if table.geometry and not _same_shape(before.geometry, row.geometry):
+            out.append((rows[i], str(ident), "geometry", "", "位置或图形已变 moved or redrawn"))
+        if len(out) >= CHANGES_SHOWN:
+            return out[:CHANGES_SHOWN]
+    return out
+
+
+def _shown(value: object) -> str:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
+
+
+def _same_shape(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is b
+    return bool(a.equals_exact(b, 1e-9))
+
+
 def with_shapefile_fields(options: ImportOptions, path: Path) -> ImportOptions:
     """Add the short-name mapping an export wrote beside a shapefile (explicit ones win)."""
     fields = path.with_suffix(".fields.csv")
@@ -433,6 +481,8 @@ def import_file(store: Store, table_name: str, path: str | Path,
     stored = store.read_keys(table_name, frame)
     status = diff_status(frame, stored, table)
     report.count_changes(status)
+    report.changes = changed_fields(frame, stored, status, table,
+                                    [report.row_labels[i] for i in kept])
     changed = (status != "unchanged").to_numpy()
     writes: dict[str, pd.DataFrame] = {table_name: frame[changed]}
     registered = None

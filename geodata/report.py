@@ -42,6 +42,8 @@ class ImportReport:
         ignored_columns: File columns matching no field.
         headers: {field: header in the file}.
         file_columns: Every column of the file, in its order.
+        changes: (row in the file, key, field, stored value, new value) of each changed
+            field, the first ``geodata.importer.CHANGES_SHOWN`` of them.
         set_aside: Rows left out before checking, by why: ``other`` (not for this table, as
             a recognised product says), ``outside`` (the county), ``repeats`` (exact
             duplicates of a row kept).
@@ -63,6 +65,7 @@ class ImportReport:
     headers: dict[str, str] = field(default_factory=dict)
     file_columns: list[str] = field(default_factory=list)
     set_aside: dict[str, int] = field(default_factory=dict)
+    changes: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     new: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -119,6 +122,14 @@ class ImportReport:
              for p in self.problems],
             columns=list(names),
         )
+
+    def change_frame(self, lang: Lang = "zh") -> pd.DataFrame:
+        """Return each changed field of each changed row: stored value → new value."""
+        heads = {"zh": ["行", "编号", "字段", "原值", "新值"],
+                 "en": ["row", "key", "field", "stored", "new"]}[lang]
+        rows = [(row, key, FIELDS[f].label(lang) if f in FIELDS else f, old, new)
+                for row, key, f, old, new in self.changes]
+        return pd.DataFrame(rows, columns=heads)
 
     def column_frame(self, lang: Lang = "zh") -> pd.DataFrame:
         """Return where each column of the file went: the field it fills, or why none."""

@@ -116,3 +116,20 @@ def test_a_product_for_another_table_says_which(county: Path) -> None:
     at = _app(county, "townships", "osm_roads.geojson")
     assert at.info[0].value == ("这个文件看起来是 OpenStreetMap 格式的公路路段："
                                 "请在上面把数据表选为“公路路段”。")
+
+
+def test_a_dry_run_lists_each_changed_field_old_and_new(county: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    with Store(county) as store:
+        assert import_file(store, "geohazard_sites", SAMPLES / "sites_no_status.xlsx").written
+    sites = pd.read_excel(SAMPLES / "sites_no_status.xlsx", header=1)
+    sites.loc[0, "威胁人数"] = 52
+    path = tmp_path / "sites_later.csv"
+    sites.to_csv(path, index=False)
+    at = AppTest.from_function(_form, args=(str(county), "geohazard_sites", str(path)),
+                               default_timeout=60).run()
+    changes = next(d.value for d in at.dataframe if "原值" in d.value.columns)
+    assert changes[["行", "字段", "原值", "新值"]].to_numpy().tolist() == [
+        ["2", "威胁人数 (人)", "46", "52"]]
+    assert any("将变更的 1 行" in e.label for e in at.expander)

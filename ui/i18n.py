@@ -152,6 +152,8 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "Replace township boundaries that change much or were repaired"),
     "import.mapping_file": ("映射文件（可选，TOML）", "Mapping file (optional, TOML)"),
     "import.save_mapping": ("保存这些选择为映射文件", "Save these choices as a mapping file"),
+    "import.changes": ("将变更的 {n} 行：原值 → 新值", "The {n} rows that would change: "
+                       "stored → new"),
     "import.where_columns_went": ("文件中的列去向", "Where the file's columns went"),
     "confirm": ("确认写入", "Write it"),
     "skip_bad": ("跳过有错误的行", "Skip rows with errors"),

@@ -103,6 +103,9 @@ def show_report(report: ImportReport) -> None:
                 warnings=len(report.warnings)))
     for note in report.notes:
         st.caption(note)
+    if report.changes:
+        with st.expander(tr("import.changes", n=report.changed), expanded=True):
+            st.dataframe(report.change_frame(current_lang()), hide_index=True)
     if report.file_columns:
         with st.expander(tr("import.where_columns_went")):
             st.dataframe(report.column_frame(current_lang()), hide_index=True)
