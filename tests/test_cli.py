@@ -32,6 +32,7 @@ def test_demo_never_overwrites_without_force(tmp_path: Path,
     assert path.read_bytes() == b"not a database"
 
 
+@pytest.mark.slow  # it builds the demo county (15 s)
 def test_demo_if_missing_fills_an_empty_database(tmp_path: Path) -> None:
     from geodata.store import Store
 
