@@ -9,6 +9,11 @@ import pandas as pd
 from domain.rules import active_sites, is_closed, is_major, is_overdue
 
 KPI_TABLES = ("hazard_ledger", "geohazard_sites", "relocation_sites")
+KPI_SOURCE = {"hazards_found": "hazard_ledger", "rectification_rate": "hazard_ledger",
+              "hazards_overdue": "hazard_ledger", "major_open": "hazard_ledger",
+              "geohazard_sites": "geohazard_sites", "people_threatened": "geohazard_sites",
+              "relocation_sites": "relocation_sites", "relocation_people": "relocation_sites"}
+"""The table each headline figure counts: a table never loaded gives no figure, not 0."""
 """The tables the figures count (their versions key the cache)."""
 
 

@@ -18,7 +18,12 @@ from domain.rules import active_sites
 
 def segment_severity(segments: gpd.GeoDataFrame, accidents: pd.DataFrame, *,
                      as_of: pd.Timestamp, settings: Mapping[str, Any]) -> pd.Series:
-    """Return each segment's accident severity per km over the black-spot period."""
+    """Return each segment's accident severity per km over the black-spot period.
+
+    No accident loaded at all is no measurement: every severity is NaN (never a reassuring 0).
+    """
+    if accidents.empty:
+        return pd.Series(float("nan"), index=segments.index)
     start = as_of - pd.DateOffset(years=int(settings["black_spots"]["period_years"]))
     recent = accidents[(accidents["accident_time"] > start)
                        & (accidents["accident_time"] <= as_of)]

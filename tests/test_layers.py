@@ -68,3 +68,21 @@ def test_the_checker_sees_a_wrong_way_import(tmp_path: Path) -> None:
 def test_every_layer_has_modules_and_app_is_ui() -> None:
     assert all(_modules(layer) for layer in FORBIDDEN)
     assert {n.split(".")[0] for n in _imports(ROOT / "app.py")} <= {"streamlit", "ui"}
+
+
+def test_segment_severity_without_any_accident_is_unknown_not_zero() -> None:
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import LineString
+
+    from analytics.places import segment_severity
+
+    segments = gpd.GeoDataFrame({"segment_id": ["R1"], "length_m": [1000.0]},
+                                geometry=[LineString([(0, 0), (0.01, 0)])], crs=4326)
+    accidents = pd.DataFrame({"segment_id": [],
+                              "accident_time": pd.Series([], dtype="datetime64[us]"),
+                              "deaths": [], "injuries": []})
+    settings = {"black_spots": {"period_years": 3}, "death_weight": 10, "injury_weight": 1}
+    severity = segment_severity(segments, accidents, as_of=pd.Timestamp("2026-12-01"),
+                                settings=settings)
+    assert severity.isna().all()

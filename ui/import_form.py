@@ -27,9 +27,13 @@ LOCATION = ("lon", "lat", "wkt")
 
 
 def checked(store: Store, table: str, path: Path, options: ImportOptions,
-            file_key: str) -> ImportReport:
-    """Return the dry-run report of ``path`` read with ``options``, worked out once each."""
-    key = (file_key, table, repr(options), store.versions().get(table))
+            file_key: str, version: str) -> ImportReport:
+    """Return the dry-run report of ``path`` read with ``options``, worked out once each.
+
+    ``version`` is the stored table's (from the page's snapshot): a write since means a new
+    check.
+    """
+    key = (file_key, table, repr(options), version)
     cache: dict[Any, ImportReport] = st.session_state.setdefault(CHECKS_KEY, {})
     if key not in cache:
         cache.clear()  # only the current choices matter
@@ -139,12 +143,12 @@ def mapped(options: ImportOptions, upload: Any) -> ImportOptions:
 
 
 def import_form(store: Store, table: str, path: Path, options: ImportOptions,
-                file_key: str) -> ImportReport | None:
+                file_key: str, version: str = "") -> ImportReport | None:
     """Check ``path`` as rows of ``table`` with the choices on the page; write on request.
 
     Returns the report of the write, once written (None before).
     """
-    report = checked(store, table, path, options, file_key)
+    report = checked(store, table, path, options, file_key, version)
     if report.profile:
         st.success(tr("import.profile", name=report.profile,
                       table=get_table(table).label(current_lang())))
@@ -159,7 +163,7 @@ def import_form(store: Store, table: str, path: Path, options: ImportOptions,
     if chosen or defaults:
         options = replace(options, columns={**options.columns, **chosen},
                           defaults={**options.defaults, **defaults})
-        report = checked(store, table, path, options, file_key)
+        report = checked(store, table, path, options, file_key, version)
     show_report(report)
     if not report.profile:
         mapping_download(table, options, report)

@@ -8,6 +8,7 @@ from geodata.exporter import FORMATS, export_bytes
 from geodata.files import client_name
 from geodata.importer import ImportOptions
 from geodata.report import ImportReport
+from geodata.snapshot import Snapshot
 from ui.chrome import current_lang, saved_upload, start_page, tr, upload_limit_caption
 from ui.import_form import import_form, mapped
 
@@ -26,7 +27,7 @@ def _options(skip: bool, source: str, keep_outside: bool, replace_geometry: bool
                          source=client_name(source))
 
 
-def _import(store) -> None:
+def _import(snap: Snapshot) -> None:
     st.subheader(tr("upload"))
     table = st.selectbox(tr("entity"), ENTITY_TABLES,
                          format_func=lambda n: TABLES[n].label(current_lang()))
@@ -46,7 +47,8 @@ def _import(store) -> None:
     try:
         options = mapped(_options(skip, upload.name, keep_outside, replace_geometry), mapping)
         with saved_upload(upload, UPLOAD_TYPES) as path:
-            done = import_form(store, table, path, options, upload.file_id)
+            done = import_form(snap.store, table, path, options, upload.file_id,
+                               snap.versions.get(table, ""))
         if done is not None:
             _written(done)
     except RiskMapError as exc:
@@ -80,5 +82,5 @@ def _download(store) -> None:
 
 snapshot = start_page("data", guide=False)  # where a county's first files go in
 if snapshot is not None:
-    _import(snapshot.store)
+    _import(snapshot)
     _download(snapshot.store)

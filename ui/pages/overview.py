@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analytics.kpi import KPI_TABLES, county_kpis
+from analytics.kpi import KPI_SOURCE, KPI_TABLES, county_kpis
 from domain.labels import NOT_SCORED, RISK_CLASSES, interval_text, layers_text, rank_text
 from domain.loading import next_to_load
 from domain.schema import TABLES
@@ -28,11 +28,6 @@ from ui.chrome import (
 )
 
 LAYER_KEYS = ("composite", *LAYERS)
-KPI_SOURCE = {"hazards_found": "hazard_ledger", "rectification_rate": "hazard_ledger",
-              "hazards_overdue": "hazard_ledger", "major_open": "hazard_ledger",
-              "geohazard_sites": "geohazard_sites", "people_threatened": "geohazard_sites",
-              "relocation_sites": "relocation_sites", "relocation_people": "relocation_sites"}
-"""The table each headline figure counts: a table never loaded gives "—", not 0."""
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)

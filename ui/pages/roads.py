@@ -38,8 +38,6 @@ def _classes(snap: Snapshot) -> tuple[pd.Series, pd.Series]:
     data, settings = snap.tables(), snap.settings.risk.section("road")
     severity = segment_severity(data["road_segments"], data["road_accidents"],
                                 as_of=snap.as_of, settings=settings)
-    if data["road_accidents"].empty:  # no accident ever loaded: unmeasured, not safe
-        severity = pd.Series(float("nan"), index=severity.index)
     return severity, classify(severity, tuple(settings["segment_breaks"]))
 
 
