@@ -92,8 +92,8 @@ class RiskResult:
                 self.scores[f"composite_{col}"]), np.nan)
         return out
 
-    def explain(self, code: str, layer: str = "composite") -> Explanation:
-        """Return the explanation of one township on one layer (or the composite)."""
+    def explain(self, code: str, layer: str = "composite", lang: str = "zh") -> Explanation:
+        """Return one township's explanation on a layer (or the composite), facts in ``lang``."""
         row = self.scores.loc[code]
         facts = {k: int(v) if isinstance(v, float) and v.is_integer() else v
                  for k, v in self.facts.loc[code].to_dict().items()}
@@ -109,7 +109,7 @@ class RiskResult:
                                     & (self.indicators["layer"] == layer)].copy()
             key = "contribution"
         top = table[table[key] > 0].nlargest(3, key)
-        sentences = [ind.INDICATORS[k].fact.format(**facts) for k in top["indicator"]]
+        sentences = [ind.INDICATORS[k].sentence(facts, lang) for k in top["indicator"]]
         return Explanation(code, layer, float(row[f"{layer}_score"]), row[f"{layer}_class"],
                            float(row[f"{layer}_coverage"]), table.reset_index(drop=True),
                            list(row[f"{layer}_overrides"]), sentences)

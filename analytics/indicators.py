@@ -42,66 +42,108 @@ class IndicatorInfo:
     en: str
     unit: str
     fact: str
+    fact_en: str = ""
+
+    def sentence(self, facts: dict, lang: str = "zh") -> str:
+        """Return the indicator's fact about one township in ``lang`` (Chinese if no English)."""
+        return (self.fact_en if lang == "en" and self.fact_en else self.fact).format(**facts)
 
 
 INDICATORS: dict[str, IndicatorInfo] = {
     "threat_sites": IndicatorInfo("险情加权隐患点", "threat-weighted sites", "点",
                                   "{n_sites} 处在册隐患点（其中大型及以上险情 "
-                                  "{large_threat_sites} 处）"),
+                                  "{large_threat_sites} 处）",
+                                  "{n_sites} active sites ({large_threat_sites} of large or extra-"
+                                  "large threat)"),
     "threatened_people": IndicatorInfo("受威胁人数", "people threatened", "人",
-                                       "隐患点威胁 {threatened_people:,.0f} 人"),
+                                       "隐患点威胁 {threatened_people:,.0f} 人",
+                                       "sites threaten {threatened_people:,.0f} people"),
     "past_events": IndicatorInfo("历史灾情（近期加权）", "past disasters, recent weigh more",
-                                 "起", "近十年发生地质灾害 {n_events} 起、死亡 {event_deaths} 人"),
+                                 "起", "近十年发生地质灾害 {n_events} 起、死亡 {event_deaths} 人",
+                                 "{n_events} geological disasters and {event_deaths} deaths in ten"
+                                 " years"),
     "exposed_people": IndicatorInfo("隐患点附近的安置点、学校、医院人数",
                                     "people in relocation sites, schools, hospitals near sites",
                                     "人", "隐患点 {exposure_m:.0f} 米内有安置点、学校、医院 "
-                                    "{exposed_people:,.0f} 人"),
+                                    "{exposed_people:,.0f} 人",
+                                    "{exposed_people:,.0f} people in relocation sites, schools and"
+                                    " hospitals within {exposure_m:.0f} m of a site"),
     "unmonitored_people": IndicatorInfo("无监测员隐患点威胁人数",
                                         "people threatened by sites without a monitor", "人",
-                                        "{unmonitored_sites} 处隐患点无群测群防员"),
+                                        "{unmonitored_sites} 处隐患点无群测群防员",
+                                        "{unmonitored_sites} sites without a community monitor"),
     "uninspected_sites": IndicatorInfo("超期未巡查隐患点", "sites not inspected recently", "点",
                                        "{uninspected_sites} 处隐患点超过 {inspection_days} "
-                                       "天未巡查"),
+                                       "天未巡查",
+                                       "{uninspected_sites} sites not inspected for over "
+                                       "{inspection_days} days"),
     "rescue_distance": IndicatorInfo("受威胁人数×距最近救援队伍", "people × km to rescue team",
-                                     "人·km", "受威胁群众距最近救援队伍平均 {rescue_km:.1f} 公里"),
+                                     "人·km", "受威胁群众距最近救援队伍平均 {rescue_km:.1f} 公里",
+                                     "threatened people are {rescue_km:.1f} km from the nearest "
+                                     "rescue team on average"),
     "forest_area": IndicatorInfo("林区面积（重点防火区加权）", "forest area, key areas weighted",
                                  "ha", "林区 {forest_ha:,.0f} 公顷（森林覆盖 {forest_pct:.0f}%），"
-                                 "重点防火区 {key_ha:,.0f} 公顷"),
+                                 "重点防火区 {key_ha:,.0f} 公顷",
+                                 "{forest_ha:,.0f} ha of forest ({forest_pct:.0f}% cover), "
+                                 "{key_ha:,.0f} ha in key fire areas"),
     "fire_danger": IndicatorInfo("近期森林火险等级（按林地比例）",
                                  "recent fire-danger level, by forest share", "级",
-                                 "近 {danger_days} 天平均森林火险等级 {danger_level:.1f} 级"),
+                                 "近 {danger_days} 天平均森林火险等级 {danger_level:.1f} 级",
+                                 "mean fire-danger level {danger_level:.1f} over the last "
+                                 "{danger_days} days"),
     "past_fires": IndicatorInfo("历史火情与热点（每平方公里林地，近期加权）",
                                 "past fires and hotspots per km² of forest", "起/km²",
-                                "近五年火情 {n_fires} 起、卫星热点 {n_hotspots} 个"),
+                                "近五年火情 {n_fires} 起、卫星热点 {n_hotspots} 个",
+                                "{n_fires} fires and {n_hotspots} satellite hotspots in five "
+                                "years"),
     "ignition_pressure": IndicatorInfo("林区附近人员与场所", "people and venues near forest",
                                        "人", "林区 {forest_near_m:.0f} 米内安置群众、学校和场所 "
-                                       "{near_forest_people:,.0f} 人"),
+                                       "{near_forest_people:,.0f} 人",
+                                       "{near_forest_people:,.0f} people in settlements, schools "
+                                       "and venues within {forest_near_m:.0f} m of forest"),
     "roads_in_forest": IndicatorInfo("穿越林区道路", "road length through forest", "km",
-                                     "{forest_road_km:.1f} 公里道路穿越林区"),
+                                     "{forest_road_km:.1f} 公里道路穿越林区",
+                                     "{forest_road_km:.1f} km of road through forest"),
     "fire_team_distance": IndicatorInfo("林区面积×距最近扑火力量", "forest km² × km to fire team",
                                         "km²·km", "林区距最近消防或森林消防队平均 "
-                                        "{fire_team_km:.1f} 公里"),
+                                        "{fire_team_km:.1f} 公里",
+                                        "forest lies {fire_team_km:.1f} km from the nearest fire "
+                                        "team on average"),
     "water_distance": IndicatorInfo("林区面积×距最近取水点", "forest km² × km to water source",
-                                    "km²·km", "林区距最近取水点平均 {water_km:.1f} 公里"),
+                                    "km²·km", "林区距最近取水点平均 {water_km:.1f} 公里",
+                                    "forest lies {water_km:.1f} km from the nearest water source "
+                                    "on average"),
     "accident_severity": IndicatorInfo("每公里事故（死亡加权）",
                                        "accidents per km, deaths weighted", "起/km",
                                        "近三年交通事故 {n_accidents} 起、死亡 "
-                                       "{accident_deaths} 人（路网 {road_km:.0f} 公里）"),
+                                       "{accident_deaths} 人（路网 {road_km:.0f} 公里）",
+                                       "{n_accidents} road accidents and {accident_deaths} deaths "
+                                       "in three years ({road_km:.0f} km of road)"),
     "dangerous_length": IndicatorInfo("危险路段长度", "dangerous-section length", "km",
-                                      "临水临崖、急弯陡坡、长下坡路段 {danger_km:.1f} 公里"),
+                                      "临水临崖、急弯陡坡、长下坡路段 {danger_km:.1f} 公里",
+                                      "{danger_km:.1f} km of sections by water or cliffs, sharp "
+                                      "bends or long descents"),
     "passenger_danger": IndicatorInfo("客运线路上的危险路段", "dangerous sections on bus routes",
                                       "km", "农村客运线路经过危险路段 "
-                                      "{passenger_danger_km:.1f} 公里"),
+                                      "{passenger_danger_km:.1f} 公里",
+                                      "rural bus routes run {passenger_danger_km:.1f} km on "
+                                      "dangerous sections"),
     "black_spots": IndicatorInfo("事故多发点段", "road black spots", "处",
-                                 "事故多发点段 {black_spots} 处"),
+                                 "事故多发点段 {black_spots} 处",
+                                 "{black_spots} road black spots"),
     "open_weighted": IndicatorInfo("未销号隐患（等级、超期加权）",
                                    "open hazards weighted by level and overdue days", "项",
-                                   "未销号隐患 {open_hazards} 项（重大 {open_major_hazards} 项）"),
+                                   "未销号隐患 {open_hazards} 项（重大 {open_major_hazards} 项）",
+                                   "{open_hazards} open hazards ({open_major_hazards} major)"),
     "overdue": IndicatorInfo("超期未整改隐患", "overdue open hazards", "项",
-                             "{overdue_hazards} 项隐患超过整改时限，整改率 {rectified_pct:.0f}%"),
+                             "{overdue_hazards} 项隐患超过整改时限，整改率 {rectified_pct:.0f}%",
+                             "{overdue_hazards} hazards past their deadline; rectification rate "
+                             "{rectified_pct:.0f}%"),
     "unsupervised_major": IndicatorInfo("无挂牌督办领导的重大隐患",
                                         "open major hazards without a supervising leader", "项",
-                                        "{unsupervised_major} 项重大隐患未落实挂牌督办"),
+                                        "{unsupervised_major} 项重大隐患未落实挂牌督办",
+                                        "{unsupervised_major} major hazards without a supervising "
+                                        "leader"),
 }
 
 

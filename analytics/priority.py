@@ -26,6 +26,7 @@ from analytics.engine import score_county
 from analytics.indicators import open_weight
 from analytics.spatial import metric_crs, to_metric
 from domain.rules import CLOSED, days_overdue, is_open
+from domain.schema import FIELDS
 from domain.settings.ledger import LedgerSettings
 from domain.settings.risk import RiskConfig
 
@@ -103,36 +104,59 @@ def priorities(ledger: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
     })
     out["priority"] = out["severity"] * out["exposure"] * out["urgency"]
     out["why"] = _why(out, level_w, domain_w, s.distance_m)
+    out["why_en"] = _why(out, level_w, domain_w, s.distance_m, "en")
     out = out.sort_values(["priority", "hazard_id"], ascending=[False, True])
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.reset_index(drop=True)
 
 
+WHY_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"hazard": "隐患", "near": "{d}米内", "about": "约{n}人", "sep": "；", "list": "、",
+           "comma": "，", "town": "所在乡镇综合风险{c}", "late": "已超期{n}天",
+           "soon": "临近整改时限", "schools": "学校{n}", "relocation_sites": "安置点{n}",
+           "hospitals": "医院{n}"},
+    "en": {"hazard": " hazard", "near": "within {d} m: ", "about": "about {n} people",
+           "sep": "; ", "list": ", ", "comma": ", ", "town": "township composite risk {c}",
+           "late": "overdue {n} days", "soon": "deadline near", "schools": "{n} schools",
+           "relocation_sites": "{n} relocation sites", "hospitals": "{n} hospitals"},
+}
+"""The words of a hazard's reason for its place, per language."""
+
+
 def _why(out: pd.DataFrame, level_w: pd.Series, domain_w: pd.Series,
-         distance: float) -> pd.Series:
-    """Return the plain-Chinese reason for each hazard's place (all rows at once)."""
+         distance: float, lang: str = "zh") -> pd.Series:
+    """Return the plain reason for each hazard's place in ``lang`` (all rows at once)."""
+    words = WHY_WORDS[lang]
+
     def g(weights: pd.Series) -> pd.Series:
         return weights.map(lambda w: f"{w:g}").astype(object)
 
-    why = (out["hazard_level"].astype(object) + "隐患×" + g(level_w) + "·"
-           + out["domain"].astype(object) + "×" + g(domain_w))
+    def shown(column: str, field: str) -> pd.Series:
+        return out[column].astype(object).map(lambda v: FIELDS[field].choice_label(v, lang))
+
+    why = (shown("hazard_level", "hazard_level") + words["hazard"] + "×" + g(level_w) + "·"
+           + shown("domain", "domain") + "×" + g(domain_w))
     near = pd.Series("", index=out.index, dtype=object)
-    for key, label in (("schools", "学校"), ("relocation_sites", "安置点"), ("hospitals", "医院")):
+    for key in ("schools", "relocation_sites", "hospitals"):
         has = out[key] > 0
-        item = label + out[key].fillna(0).astype(int).astype(str)
-        near = near.where(~has, near.where(near == "", near + "、") + item)
+        item = out[key].fillna(0).astype(int).map(lambda n, k=key: words[k].format(n=n))
+        near = near.where(~has, near.where(near == "", near + words["list"]) + item)
     people = out["people"] > 0
     reach = ((near != "") | people)
-    count = out["people"].fillna(0).astype(int).map("{:,}".format).astype(object)
-    why = why.where(~reach, why + "；" + f"{int(distance)}米内" + near
-                    + np.where(near != "", "，", "") + "约" + count + "人")
+    about = out["people"].fillna(0).astype(int).map(
+        lambda n: words["about"].format(n=f"{n:,}")).astype(object)
+    why = why.where(~reach, why + words["sep"] + words["near"].format(d=int(distance)) + near
+                    + np.where(near != "", words["comma"], "") + about)
     town = out["township_class"]
     serious = town.isin(["重大", "较大"])
-    why = why.where(~serious, why + "；所在乡镇综合风险" + town.where(serious, "").astype(object))
+    town_text = town.where(serious, "").astype(object).map(
+        lambda c: words["town"].format(c=FIELDS["risk_class"].choice_label(c, lang)))
+    why = why.where(~serious, why + words["sep"] + town_text)
     late = out["days_overdue"] > 0
     soon = ~late & (out["urgency"] > 1)
-    why = why.where(~late, why + "；已超期" + out["days_overdue"].astype(str) + "天")
-    return why.where(~soon, why + "；临近整改时限").astype("str")
+    late_text = out["days_overdue"].map(lambda n: words["late"].format(n=n)).astype(object)
+    why = why.where(~late, why + words["sep"] + late_text)
+    return why.where(~soon, why + words["sep"] + words["soon"]).astype("str")
 
 
 def ledger_weight(ranked: pd.DataFrame, config: RiskConfig) -> pd.Series:
@@ -227,3 +251,18 @@ def budget_plan(tables: Mapping[str, pd.DataFrame], ranked: pd.DataFrame, budget
     picked = choose(ranked, cost, budget, ledger_weight(ranked, config))
     chosen = ranked[picked].assign(cost_used=cost[picked])
     return chosen, as_if_fixed(tables, chosen["hazard_id"].tolist(), config, as_of=as_of)
+
+
+def passed_over(ranked: pd.DataFrame, chosen: pd.DataFrame, budget: float,
+                settings: LedgerSettings) -> pd.DataFrame:
+    """Return the hazards ranked above the last chosen one but not chosen, and why.
+
+    ``reason`` is ``over_budget`` (it alone costs more than the budget) or ``less_value``
+    (it fits, but the chosen ones remove more risk per 万元 in what was left).
+    """
+    if chosen.empty:
+        return ranked.head(0).assign(cost=pd.Series(dtype=float), reason=pd.Series(dtype=str))
+    above = ranked[(ranked["rank"] < chosen["rank"].max())
+                   & ~ranked["hazard_id"].isin(chosen["hazard_id"])]
+    cost = above["estimated_cost_wan"].fillna(settings.default_cost_wan)
+    return above.assign(cost=cost, reason=np.where(cost > budget, "over_budget", "less_value"))

@@ -29,6 +29,20 @@ STORAGE_CRS = "EPSG:4326"
 """CRS of every stored geometry: WGS-84, equal to CGCS2000 (EPSG:4490) to centimetres."""
 
 
+UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "人": ("人", "people"), "户": ("户", "households"), "间": ("间", ""),
+    "万元": ("万元", "10,000 yuan"), "万m³": ("万m³", "10,000 m³"),
+    "按监测类型": ("按监测类型", "by kind"), "d": ("天", "days"), "h": ("小时", "hours"),
+}
+"""Units shown differently per language (Chinese, English); the rest (mm, m, %) are shared."""
+
+
+def unit_label(unit: str, lang: Lang = "zh") -> str:
+    """Return a unit as shown in ``lang`` (``人`` → ``people``; ``mm`` stays ``mm``)."""
+    pair = UNIT_LABELS.get(unit)
+    return unit if pair is None else pair[0 if lang == "zh" else 1]
+
+
 @dataclass(frozen=True)
 class Field:
     """One column, declared once and shared by every table that uses it.
@@ -63,9 +77,11 @@ class Field:
     choice_aliases: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, lang: Lang = "zh") -> str:
-        """Return the label in ``lang`` with the unit in brackets when there is one."""
+        """Return the label in ``lang`` with the unit (in ``lang``) in brackets when it has one."""
         text = self.zh if lang == "zh" else self.en
-        return f"{text} ({self.unit})" if self.unit else text
+        unit = unit_label(self.unit, lang)
+        said = lang == "en" and unit.lower() in text.lower()  # not "People (people)"
+        return f"{text} ({unit})" if unit and not said else text
 
     def choice_label(self, value: str, lang: Lang = "zh") -> str:
         """Return the display label of an allowed value (the value itself in Chinese)."""
@@ -235,7 +251,7 @@ _FIELD_LIST: tuple[Field, ...] = (
           choices=_choices(("降雨量", "rainfall"), ("裂缝宽度", "crack width"),
                            ("累计位移", "cumulative displacement"),
                            ("地下水位", "groundwater level"))),
-    Field("value", "real", "监测值", "Value", unit="按监测类型 (by kind)"),
+    Field("value", "real", "监测值", "Value", unit="按监测类型"),
     # --- rainfall -----------------------------------------------------------------------
     Field("rainfall_id", "text", "雨量记录编号", "Rainfall record ID"),
     Field("window_end", "timestamp", "时段结束时间", "Window end"),

@@ -52,7 +52,8 @@ def _candidates(table_name: str, *, location: bool) -> tuple[dict[str, str], dic
     weak: dict[str, str] = {}
     for name in table.columns:
         f = FIELDS[name]
-        for text in (f.name, f.zh, f.en, f.label("zh"), f.label("en")):
+        legacy = f"{f.en} ({f.unit})"  # English exports before units were translated
+        for text in (f.name, f.zh, f.en, f.label("zh"), f.label("en"), legacy):
             for key in _keys(text):
                 strong.setdefault(key, name)
         for alias in (*TABLE_HEADER_ALIASES.get(table_name, {}).get(name, ()), *f.aliases):

@@ -115,8 +115,13 @@ class Snapshot:
 
     @property
     def dataset_label(self) -> str:
-        """Return the data set's label (for the demo notice), empty when it has none."""
+        """Return the data set's label (the county's name), empty when it has none."""
         return self.meta.get("dataset_label", "")
+
+    def label(self, lang: str = "zh") -> str:
+        """Return the data set's label in ``lang`` (the stored one when it has no English)."""
+        english = self.meta.get("dataset_label_en", "") if lang == "en" else ""
+        return english or self.dataset_label
 
     def township_names(self) -> dict[str, str]:
         """Return {township code: name} of the stored townships."""

@@ -69,8 +69,19 @@ _SYMBOL_MARKER = folium.JsCode(
     "function (feature, latlng) { var p = feature.properties, d = document.createElement('div');"
     " d.style.cssText = 'font-size:20px;line-height:20px;text-shadow:0 0 2px #000';"
     " d.style.color = p.c; d.textContent = p.s;"
-    " return L.marker(latlng, {icon: L.divIcon({html: d, className: 'rm-symbol',"
-    " iconSize: [20, 20], iconAnchor: [10, 10]})}); }")
+    " return L.marker(latlng, {rank: p.r, colour: p.c, icon: L.divIcon({html: d,"
+    " className: 'rm-symbol', iconSize: [20, 20], iconAnchor: [10, 10]})}); }")
+_WORST_CLUSTER = (
+    "function (cluster) { var ms = cluster.getAllChildMarkers(), worst = -1, c = '#777';"
+    " for (var i = 0; i < ms.length; i++) { var o = ms[i].options;"
+    " if (o.rank > worst) { worst = o.rank; c = o.colour; } }"
+    " var d = document.createElement('div'); d.textContent = cluster.getChildCount();"
+    " d.style.cssText = 'width:34px;height:34px;line-height:30px;border-radius:17px;"
+    "text-align:center;font-weight:700;font-size:13px;color:#fff;"
+    "text-shadow:0 0 2px #000;border:2px solid #fff;box-shadow:0 0 3px #000';"
+    " d.style.background = c;"
+    " return L.divIcon({html: d, className: 'rm-cluster', iconSize: [34, 34]}); }")
+"""A cluster takes the colour of the worst point inside it (``rank``), not its count."""
 
 
 def tip_tooltip(shown: pd.DataFrame) -> folium.GeoJsonTooltip | None:
@@ -84,15 +95,20 @@ def tip_tooltip(shown: pd.DataFrame) -> folium.GeoJsonTooltip | None:
 
 
 def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.Series,
-                  tooltips: pd.Series, cluster: bool) -> folium.FeatureGroup:
+                  tooltips: pd.Series, cluster: bool,
+                  ranks: pd.Series | None = None) -> folium.FeatureGroup:
     """Return the points drawn as coloured symbols (one GeoJSON layer); clustered if asked.
 
-    Colours and symbols come from the app's own tables, tooltips are escaped already.
+    Colours and symbols come from the app's own tables, tooltips are escaped already. A
+    cluster is drawn in the colour of its highest-``ranks`` point (the worst inside it).
     """
-    group: folium.FeatureGroup = MarkerCluster(name="points", disable_clustering_at_zoom=13) \
+    group: folium.FeatureGroup = MarkerCluster(
+        name="points", disable_clustering_at_zoom=13, icon_create_function=_WORST_CLUSTER) \
         if cluster else folium.FeatureGroup(name="points")
+    rank = np.zeros(len(points)) if ranks is None else np.asarray(ranks, dtype=float)
     shown = gpd.GeoDataFrame({"c": np.asarray(colours, dtype=object),
-                              "s": np.asarray(symbols, dtype=str), "tip": tooltips.to_numpy()},
+                              "s": np.asarray(symbols, dtype=str), "tip": tooltips.to_numpy(),
+                              "r": np.nan_to_num(rank, nan=-99.0)},
                              geometry=points.geometry.values, crs=points.crs)
     folium.GeoJson(geojson_data(shown), name="symbols", pointToLayer=_SYMBOL_MARKER,
                    tooltip=tip_tooltip(shown)

@@ -40,6 +40,16 @@ class MapText:
     no_data: str
 
 
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (no miles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
 def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
              tiles: TileSettings | None = None) -> folium.Map:
     """Return a map fitted to the townships, with no tile layer unless one is configured."""
@@ -48,7 +58,8 @@ def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
     # page then scrolls a map running past the window's edge into view between press and
     # release, so a click on a township there was lost.
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
-                   control_scale=True, zoom_snap=0.25, keyboard=False)
+                   control_scale=False, zoom_snap=0.25, keyboard=False)
+    MetricScale().add_to(m)  # folium's scale bar also shows miles
     # Without tiles Leaflet has no zoom limits, which marker clustering needs.
     m.options.update(max_zoom=18, min_zoom=6)
     if tiles is not None and tiles.url:
@@ -91,6 +102,7 @@ LABEL_MIN_PX = 60
 
 _LABEL_MARKER = folium.JsCode(
     "function (feature, latlng) { return L.marker(latlng, {interactive: false,"
+    " zIndexOffset: 10000,"  # names above every symbol and cluster
     " icon: L.divIcon({html: '<div class=\"rm-label\">' + feature.properties.n + '</div>',"
     " className: 'empty', iconSize: [90, 18], iconAnchor: [45, 9]})}); }")
 

@@ -182,3 +182,21 @@ def test_braces_in_user_text_are_not_evaluated(towns: gpd.GeoDataFrame) -> None:
     odd.loc[3, "township_name"] = "{{ 7*7 }}镇"
     html = _html(odd)
     assert _has(html, "{{ 7*7 }}镇") and not _has(html, "49镇")
+
+
+def test_a_cluster_takes_the_colour_of_its_worst_point_and_the_scale_is_metric(
+        towns: gpd.GeoDataFrame) -> None:
+    from maps.layers import symbol_points
+    from maps.overview import base_map
+
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy([106.0, 106.01], [27.0, 27.01]),
+                              crs=4326)
+    group = symbol_points(points, colours=pd.Series(["#2c7bb6", "#d7191c"]),
+                          symbols=pd.Series(["▲", "●"]), tooltips=pd.Series(["a", "b"]),
+                          cluster=True, ranks=pd.Series([0, 3]))
+    m = base_map(towns, URLS)
+    group.add_to(m)
+    html = m.get_root().render()
+    assert "getAllChildMarkers" in html and "o.rank > worst" in html
+    assert [float(r) for r in re.findall(r'"r": ([-\d.]+)', html)] == [0.0, 3.0]
+    assert "imperial: false" in html and "L.control.scale()" not in html, "no miles"

@@ -175,7 +175,7 @@ def test_warning_scenario_drives_the_evacuation_list(pages_db: Path,
     assert 0 < len(_evacuation_table(at)) < len(table)
 
 
-def test_geohazard_page_lists_silent_sites_per_township(
+def test_geohazard_page_lists_silent_sites_in_one_table_with_a_total(
         pages_db: Path, demo_frames: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     import pandas as pd
 
@@ -188,34 +188,41 @@ def test_geohazard_page_lists_silent_sites_per_township(
     quiet = silent_sites(demo_frames["geohazard_sites"], demo_frames["monitoring_readings"],
                          as_of=pd.Timestamp(AS_OF), days=30)
     assert len(quiet) > 0
-    shown = [e for e in at.expander if "处" in e.label]
-    assert len(shown) == quiet["township_code"].nunique()
-    assert sum(int(e.label.split("·")[1].strip().rstrip("处")) for e in shown) == len(quiet)
+    table = at.dataframe[-1].value
+    assert len(table) == len(quiet)
+    assert f"共 {len(quiet)} 处" in " ".join(h.value for h in at.subheader)
+    names = set(demo_frames["townships"]["township_name"])
+    assert set(table["乡镇"]) <= names, "townships by name, not code"
 
 
 def test_ledger_page_performs_a_transition(pages_db: Path, demo_frames: dict,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Save, then the record, allowed actions and history refresh and the form starts empty."""
     ledger = demo_frames["hazard_ledger"]
-    hid = ledger[(ledger["hazard_status"] == "待整改")
-                 & (ledger["hazard_level"] == "一般")]["hazard_id"].iloc[-1]
+    todo = ledger[(ledger["hazard_status"] == "待整改") & (ledger["hazard_level"] == "一般")]
+    hid, version = todo["hazard_id"].iloc[-1], int(todo["row_version"].iloc[-1])
     at = _run("ledger", pages_db, monkeypatch)
     at.selectbox(key="handle_pick").set_value(hid).run()
     assert any("侧栏" in w.value for w in at.warning), "no identity: asked for one"
     at.session_state["who_name"] = "测试员"
     at.session_state["who_department"] = "县应急管理局"
-    at.radio(key="handle_action").set_value("开始整改").run()
-    at.text_area(key=f"handle-{hid}-开始整改-measures").set_value("设置防护栏")
-    at.text_input(key=f"handle-{hid}-开始整改-responsible_person").set_value("王五")
-    at.button(key="handle_save").click().run()
+    key = f"tab-{hid}-{version}"
+    at.radio(key=f"{key}-action").set_value("开始整改").run()
+    at.text_area(key=f"{key}-开始整改-measures").set_value("设置防护栏")
+    at.text_input(key=f"{key}-开始整改-responsible_person").set_value("王五")
+    at.button(key=f"{key}-save").click().run()
     assert not at.exception, at.exception
     assert any(f"{hid} 现为“整改中”" in s.value for s in at.success), [e.value for e in at.error]
-    at.run()
+    after = f"tab-{hid}-{version + 1}"
+    assert list(at.radio(key=f"{after}-action").options) == ["申请验收", "修改"]
     history = next(d.value for d in at.dataframe if "操作人" in d.value.columns)
     started = history[history["操作"] == "开始整改"]
-    assert set(started["字段"]) == {"measures", "responsible_person", "hazard_status"}
+    assert set(started["字段"]) == {"整改措施", "整改责任人", "整改状态"}, "labels, not names"
+    assert "None" not in history.to_string() and "{" not in history.to_string()
     assert (started["操作人"] == "测试员").all() and (started["操作人单位"] == "县应急管理局").all()
-    at.radio(key="handle_action").set_value("申请验收").run()
-    at.button(key="handle_save").click().run()
+    at.radio(key=f"{after}-action").set_value("申请验收").run()
+    assert at.text_area(key=f"{after}-申请验收-evidence").value == "", "the form starts empty"
+    at.button(key=f"{after}-save").click().run()
     assert any("evidence" in e.value for e in at.error), "evidence is required"
 
 

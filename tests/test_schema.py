@@ -79,7 +79,10 @@ def test_labels_cover_every_column(lang: str) -> None:
         assert set(out) == set(table.columns) | ({"geometry"} if table.geometry else set())
         assert all(v for v in out.values())
     assert label("geohazard_sites", "threatened_people", "zh") == "威胁人数 (人)"
-    assert label("geohazard_sites", "threatened_people", "en") == "People threatened (人)"
+    assert label("geohazard_sites", "threatened_people", "en") == "People threatened"
+    assert label("geohazard_sites", "threatened_property_wan", "en") == (
+        "Property threatened (10,000 yuan)")
+    assert label("fire_weather", "days_without_rain", "zh") == "连续无降水日数 (天)"
     assert FIELDS["hazard_type"].choice_label("滑坡", "en") == "landslide"
 
 

@@ -1,4 +1,9 @@
-"""Charts, Vega-Lite drawn locally: readings with warning thresholds, lines over time."""
+"""Charts, Vega-Lite drawn locally: readings with warning thresholds, lines over time.
+
+Time axes are written in the page's language (``11月2日``, ``Nov 2``), never in the
+browser's English month names. Thresholds far above the readings are not drawn (they would
+flatten the line); the chart says which were left out.
+"""
 
 from __future__ import annotations
 
@@ -9,42 +14,82 @@ import altair as alt
 import pandas as pd
 
 from analytics.warning import gauge_series, growth, thresholds_for
+from domain.schema import Lang
 from maps.style import WARNING_COLOURS
 
+DAY_FORMAT = {"zh": "%-m月%-d日", "en": "%b %-d"}
+MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}
+THRESHOLD_REACH = 3.0
+"""A threshold is drawn when it is at most this many times the largest reading shown."""
 
-def _rules(limits: Sequence[float], names: Mapping[int, str]) -> alt.Chart:
-    """Return the four thresholds as dashed horizontal lines in the level colours."""
-    frame = pd.DataFrame({"limit": list(limits), "level": [names[k] for k in (4, 3, 2, 1)],
-                          "colour": [WARNING_COLOURS[k] for k in (4, 3, 2, 1)]})
+
+def _time_axis(lang: Lang, *, months: bool = False) -> alt.Axis:
+    return alt.Axis(format=(MONTH_FORMAT if months else DAY_FORMAT)[lang], labelAngle=0)
+
+
+def shown_limits(limits: Sequence[float], peak: float) -> list[int]:
+    """Return the positions of ``limits`` close enough to ``peak`` to draw without flattening.
+
+    The lowest threshold is always kept, so the chart shows how far the reading is from it.
+    """
+    reach = max(peak, 0.0) * THRESHOLD_REACH
+    keep = [i for i, v in enumerate(limits) if v <= reach]
+    lowest = min(range(len(limits)), key=lambda i: limits[i])
+    return sorted(set(keep) | {lowest})
+
+
+def _rules(limits: Sequence[float], names: Mapping[int, str], peak: float) -> alt.Chart:
+    """Return the thresholds near the readings: dashed lines in the level colours, named."""
+    levels = (4, 3, 2, 1)
+    keep = shown_limits(list(limits), peak)
+    frame = pd.DataFrame({"limit": [limits[i] for i in keep],
+                          "level": [names[levels[i]] for i in keep]})
+    scale = alt.Scale(domain=[names[k] for k in levels],
+                      range=[WARNING_COLOURS[k] for k in levels])
     return alt.Chart(frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
-        y="limit:Q", color=alt.Color("colour:N", scale=None),
+        y="limit:Q", color=alt.Color("level:N", scale=scale, title=None,
+                                     legend=alt.Legend(orient="top")),
         tooltip=["level:N", "limit:Q"])
 
 
-def _line(frame: pd.DataFrame, y: str, title: str) -> alt.Chart:
-    return alt.Chart(frame).mark_line(point=len(frame) < 60).encode(
-        x=alt.X("reading_time:T", title=None), y=alt.Y(f"{y}:Q", title=title),
-        tooltip=["reading_time:T", alt.Tooltip(f"{y}:Q", format=".2f")])
+def _line(frame: pd.DataFrame, y: str, title: str, lang: Lang) -> alt.Chart:
+    return alt.Chart(frame).mark_line(point=len(frame) < 60, color="#1f4e79").encode(
+        x=alt.X("reading_time:T", title=None, axis=_time_axis(lang)),
+        y=alt.Y(f"{y}:Q", title=title),
+        tooltip=[alt.Tooltip("reading_time:T", format="%Y-%m-%d %H:%M"),
+                 alt.Tooltip(f"{y}:Q", format=".2f")])
+
+
+def reading_chart(rows: pd.DataFrame, title: str, lang: Lang) -> alt.Chart:
+    """Return the readings of one kind over time."""
+    frame = rows[["reading_time", "value"]].sort_values("reading_time")
+    return _line(frame, "value", title, lang).properties(height=160)
 
 
 def growth_chart(rows: pd.DataFrame, limits: Sequence[float], names: Mapping[int, str],
-                 title: str) -> alt.LayerChart:
-    """Return the change per day of one kind of reading with its four thresholds."""
-    return (_line(growth(rows), "rate", title) + _rules(limits, names)).properties(height=200)
+                 title: str, lang: Lang = "zh") -> alt.LayerChart:
+    """Return the change per day of one kind of reading with its thresholds."""
+    frame = growth(rows)
+    peak = float(frame["rate"].max()) if len(frame) else 0.0
+    return (_line(frame, "rate", title, lang) + _rules(limits, names, peak)
+            ).properties(height=200)
 
 
 def rain_chart(rows: pd.DataFrame, site: pd.Series, settings: Mapping[str, Any],
-               names: Mapping[int, str], title: str) -> alt.LayerChart:
+               names: Mapping[int, str], title: str, lang: Lang = "zh") -> alt.LayerChart:
     """Return a gauge's daily rain (bars) and effective rain (line) with the site's thresholds."""
     frame = gauge_series(rows, settings)
     limits = thresholds_for(site.to_frame().T, settings).iloc[0][["t4", "t3", "t2", "t1"]]
     bars = alt.Chart(frame).mark_bar(color="#6baed6").encode(
-        x="reading_time:T", y=alt.Y("daily:Q", title=title))
-    return (bars + _line(frame, "effective", title) + _rules(limits.tolist(), names)
-            ).properties(height=220)
+        x=alt.X("reading_time:T", title=None, axis=_time_axis(lang)),
+        y=alt.Y("daily:Q", title=title))
+    peak = float(frame[["daily", "effective"]].max().max()) if len(frame) else 0.0
+    return (bars + _line(frame, "effective", title, lang)
+            + _rules(limits.tolist(), names, peak)).properties(height=220)
 
 
-def lines_spec(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+def lines_spec(frame: pd.DataFrame, lang: Lang = "zh", *, months: bool = False
+               ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Return ``frame`` (one column per line, time as index) as rows and a line chart spec.
 
     For ``st.vega_lite_chart``, which skips Altair's schema validation (half the time of
@@ -52,9 +97,24 @@ def lines_spec(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     """
     long = frame.rename_axis("time").reset_index().melt("time", var_name="series",
                                                         value_name="value")
+    axis = {"format": (MONTH_FORMAT if months else DAY_FORMAT)[lang], "labelAngle": 0}
     spec = {"mark": {"type": "line", "tooltip": True}, "encoding": {
-        "x": {"field": "time", "type": "temporal", "title": None},
+        "x": {"field": "time", "type": "temporal", "title": None, "axis": axis},
         "y": {"field": "value", "type": "quantitative", "title": None},
         "color": {"field": "series", "type": "nominal", "title": None,
-                  "sort": list(frame.columns)}}}
+                  "sort": list(frame.columns), "legend": {"orient": "top"}}}}
     return long, spec
+
+
+def counts_chart(table: pd.DataFrame, height: int = 220) -> alt.Chart:
+    """Return side-by-side bars: a group per row of ``table`` (in order), a bar per column."""
+    order = [str(i) for i in table.index]
+    long = table.set_axis(order).rename_axis("group").reset_index().melt(
+        "group", var_name="series", value_name="count")
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("group:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=list(table.columns)),
+        y=alt.Y("count:Q", title=None),
+        color=alt.Color("series:N", sort=list(table.columns), title=None,
+                        legend=alt.Legend(orient="top")),
+        tooltip=["group:N", "series:N", "count:Q"]).properties(height=height)

@@ -8,7 +8,7 @@ only cache key (``SNAPSHOT_KEY`` hashes it by ``Snapshot.key``).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,9 +32,10 @@ from geodata.files import upload_path
 from geodata.snapshot import LoadedTables, Snapshot
 from geodata.store import Store, default_db_path
 from maps.compose import BaseLayers, Caption, base_for_display
-from maps.layers import township_totals
+from maps.layers import tooltip_rows, township_totals
 from maps.tiles import for_display
 from ui.i18n import t
+from ui.tables import heading, in_language, localise
 
 LANG_KEY = "lang"
 MEETING_KEY = "meeting"
@@ -43,6 +44,12 @@ WHO_DEPT_KEY = "who_department"
 SNAPSHOT_KEY = {Snapshot: lambda snap: snap.key}
 """``hash_funcs`` of every cache taking a snapshot: its key, not its contents."""
 BASE_TABLES = ("townships", "rivers", "road_segments")
+PAGE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+</style>
+"""
+"""Every page: the title near the top (Streamlit leaves an empty band of 6rem above it)."""
 MEETING_CSS = """
 <style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"],
@@ -56,6 +63,18 @@ h1 { font-size: 2.6rem !important; }
 """
 
 
+def uploader_css(limit_mb: int) -> str:
+    """Return the style writing Streamlit's file uploader in Chinese.
+
+    Its own texts ("Upload", "200MB per file") are hidden; the Chinese ones drawn instead.
+    """
+    button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
+    notes = '[data-testid="stFileUploaderDropzoneInstructions"] > div'
+    return (f"<style>{button} p, {notes} > span {{ display: none; }}"
+            f'{button}::after {{ content: "{t("upload.button", "zh")}"; }}'
+            f'{notes}::after {{ content: "{t("upload.each", "zh", mb=limit_mb)}"; }}</style>')
+
+
 def current_lang() -> Lang:
     """Return the language chosen in the sidebar (Chinese by default)."""
     return "en" if st.session_state.get(LANG_KEY) == "English" else "zh"
@@ -66,15 +85,36 @@ def tr(key: str, **values: object) -> str:
     return t(key, current_lang(), **values)
 
 
+def text_of(prefix: str) -> Callable[[object], str]:
+    """Return a ``format_func`` writing an option ``k`` as the text ``{prefix}{k}``.
+
+    The language is fixed when the widget is drawn, not when the function is called.
+    """
+    lang = current_lang()
+    return lambda key: t(f"{prefix}{key}", lang)
+
+
+def table_name() -> Callable[[str], str]:
+    """Return a ``format_func`` writing a table's name as its label in the page's language."""
+    lang = current_lang()
+    return lambda name: TABLES[name].label(lang)
+
+
 def sidebar() -> Lang:
     """Draw the shared sidebar (language, meeting mode, identity, database); return the language."""
+    if LANG_KEY not in st.session_state and st.query_params.get("lang") == "en":
+        st.session_state[LANG_KEY] = "English"  # ?lang=en: a screen that opens in English
     st.sidebar.radio(t("language", "zh"), ["中文", "English"], key=LANG_KEY, horizontal=True)
     st.sidebar.toggle(tr("meeting_mode"), key=MEETING_KEY,
                       value=st.query_params.get("mode") == "meeting")
-    with st.sidebar.expander(tr("identity"), expanded=not identity().name):
+    who = identity()
+    with st.sidebar.expander(tr("identity"), expanded=not (who.name and who.department)):
         st.text_input(tr("identity.name"), key=WHO_NAME_KEY)
         st.text_input(tr("identity.department"), key=WHO_DEPT_KEY)
     st.sidebar.caption(f"{tr('database')}: `{default_db_path().name}`")
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    if current_lang() == "zh":
+        st.markdown(uploader_css(st.get_option("server.maxUploadSize")), unsafe_allow_html=True)
     if meeting_mode():
         st.markdown(MEETING_CSS, unsafe_allow_html=True)
     return current_lang()
@@ -93,6 +133,11 @@ def saved_upload(upload: Any, types: Collection[str]) -> Iterator[Path]:
         path = upload_path(Path(tmp), upload.name, {f".{t}" for t in types})
         path.write_bytes(upload.getvalue())
         yield path
+
+
+def filter_pick(where: Any, label: str, options: Collection[Any], **kwargs: Any) -> list:
+    """Draw a filter (a multiselect in ``where``) that reads "all" while nothing is picked."""
+    return where.multiselect(label, options, placeholder=tr("filter.all"), **kwargs)
 
 
 def upload_limit_caption() -> None:
@@ -212,7 +257,7 @@ def demo_label(snap: Snapshot) -> str | None:
 def demo_banner(snap: Snapshot) -> None:
     """Say plainly that the data is fictional demo data, when it is."""
     if snap.demo:
-        st.warning(tr("demo_banner", label=snap.dataset_label), icon="⚠️")
+        st.warning(tr("demo_banner", label=snap.label(current_lang())), icon="⚠️")
 
 
 def caption(snap: Snapshot, title: str, source: str) -> Caption:
@@ -277,21 +322,20 @@ def show_map(m: object, key: str, *, height: int = 560,
                      returned_objects=returned or []) or {}
 
 
-def plain_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` with each date-time column of whole days as dates (no 00:00:00)."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            given = values.dropna()
-            if (given == given.dt.normalize()).all():
-                out[column] = values.dt.date
-    return out
+def show_table(frame: pd.DataFrame, *, names: Mapping[str, str] | None = None,
+               headings: Mapping[str, str] | None = None, **options: Any) -> Any:
+    """Show a table in the page's language (``ui.tables.localise``) with ``st.dataframe``."""
+    return st.dataframe(localise(frame, current_lang(), names=names, headings=headings),
+                        **options)
 
 
-def show_table(frame: pd.DataFrame, **options: Any) -> Any:
-    """Show a table as ``st.dataframe`` does, days without a time of day."""
-    return st.dataframe(plain_dates(frame), **options)
+def tips(frame: pd.DataFrame, columns: Collection[str], *,
+         names: Mapping[str, str] | None = None,
+         headings: Mapping[str, str] | None = None) -> pd.Series:
+    """Return one escaped tooltip per row: ``columns`` in the page's language (``ui.tables``)."""
+    lang = current_lang()
+    shown = in_language(frame[list(columns)], lang, names)
+    return tooltip_rows(shown, {c: heading(c, lang, headings) for c in columns})
 
 
 def too_many(n: int, message: str) -> bool:

@@ -7,18 +7,20 @@ from the moment the hazard is shown, so a save after someone else's is refused, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
 
 from domain.errors import RiskMapError
 from domain.rules import is_open
-from domain.schema import FIELDS, LEDGER_DOMAINS, labels
+from domain.schema import FIELDS, LEDGER_DOMAINS, Lang
 from domain.workflow import ACTIONS, allowed_actions
 from geodata.ledger import Attachment, apply, batch, register
 from geodata.store import Store
-from ui.chrome import current_lang, identity, tr, upload_limit_caption
+from ui.chrome import current_lang, identity, show_table, tr, upload_limit_caption
+from ui.tables import choice_format, record
 
 EDITABLE = ("measures", "responsible_person", "deadline", "supervising_leader", "funds_wan",
             "contingency_plan", "estimated_cost_wan", "lead_department", "responsible_unit")
@@ -71,23 +73,44 @@ def _values(action: str, row: Mapping[str, object], key: str) -> tuple[dict, str
     return values, note, files
 
 
-def handle(store: Store, ledger: pd.DataFrame, events: pd.DataFrame) -> None:
-    """Pick one hazard; show its record and history; apply an allowed action to it."""
-    ids = ledger["hazard_id"].tolist()
-    hazard_id = st.selectbox(tr("pick_hazard"), ids, index=None, key="handle_pick")
-    if hazard_id is None:
-        return
+def action_names() -> Callable[[str], str]:
+    """Return a ``format_func`` naming workflow actions in the page's language."""
+    english = current_lang() == "en"
+    return lambda action: ACTIONS[action].en if english else action
+
+
+def handle(store: Store, ledger: pd.DataFrame, events: pd.DataFrame,
+           names: Mapping[str, str]) -> None:
+    """Pick one hazard by its number (open ones first), then handle it (``handle_one``)."""
+    order = ledger.assign(_closed=~is_open(ledger)).sort_values(["_closed", "hazard_id"])
+    hazard_id = st.selectbox(tr("pick_hazard"), order["hazard_id"].tolist(), index=None,
+                             key="handle_pick", placeholder=tr("choose.one"))
+    if hazard_id is not None:
+        handle_one(store, ledger, events, hazard_id, names, prefix="tab")
+
+
+def handle_one(store: Store, ledger: pd.DataFrame, events: pd.DataFrame, hazard_id: str,
+               names: Mapping[str, str], *, prefix: str) -> None:
+    """Show one hazard's record and history; apply an allowed action to it.
+
+    After a save the page reruns: the record, the allowed actions and the history show the
+    new version, and the form starts empty (its keys carry the version).
+    """
+    flash = st.session_state.pop(f"{prefix}-saved", None)
+    if flash:
+        st.success(flash)
     row = ledger.set_index("hazard_id").loc[hazard_id].to_dict() | {"hazard_id": hazard_id}
     version = _seen(hazard_id, int(row["row_version"]))
-    names = labels("hazard_ledger", current_lang())
-    shown = {names[k]: v for k, v in row.items() if k in names and pd.notna(v) and k != "hazard_id"}
-    st.dataframe(pd.DataFrame({"": list(shown), " ": [str(v) for v in shown.values()]}),
-                 hide_index=True)
+    st.subheader(f"{tr('handling')} · {hazard_id}")
+    st.dataframe(record(pd.Series(row).drop(labels=["hazard_id", "row_version"]),
+                        current_lang(), names), hide_index=True)
     actions = [a for a in allowed_actions(row["hazard_status"]) if a != "登记"]
-    action = st.radio(tr("action"), actions, horizontal=True, key="handle_action")
+    key = f"{prefix}-{hazard_id}-{row['row_version']}"
+    action = st.radio(tr("action"), actions, horizontal=True, key=f"{key}-action",
+                      format_func=action_names())
     if _who_or_stop():
-        values, note, files = _values(action, row, f"handle-{hazard_id}-{action}")
-        if st.button(tr("save"), key="handle_save", type="primary"):
+        values, note, files = _values(action, row, f"{key}-{action}")
+        if st.button(tr("save"), key=f"{key}-save", type="primary"):
             try:
                 new = apply(store, hazard_id, action, values, version=version, who=identity(),
                             note=note, files=files)
@@ -95,12 +118,53 @@ def handle(store: Store, ledger: pd.DataFrame, events: pd.DataFrame) -> None:
                 st.error(str(exc))
             else:
                 st.session_state["ledger_seen"][hazard_id] = int(new["row_version"])
-                st.success(tr("saved", id=hazard_id, status=new["hazard_status"],
-                              version=new["row_version"]))
+                status = FIELDS["hazard_status"].choice_label(new["hazard_status"],
+                                                              current_lang())
+                st.session_state[f"{prefix}-saved"] = tr(
+                    "saved", id=hazard_id, status=status, version=new["row_version"])
+                st.rerun()
     st.subheader(tr("history"))
     mine = events[events["hazard_id"] == hazard_id].sort_values(["row_version", "event_id"])
-    st.dataframe(mine.drop(columns=["hazard_id"]).rename(
-        columns=labels("ledger_events", current_lang())), hide_index=True)
+    show_table(history(mine, current_lang()), hide_index=True)
+
+
+def history(events: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Return a hazard's events as read: labels and values in ``lang``, never ``None``."""
+    return pd.DataFrame({
+        "event_time": events["event_time"], "actor": events["actor"],
+        "actor_department": events["actor_department"],
+        "action": events["action"].map(lambda a: ACTIONS[a].en if lang == "en" and a in ACTIONS
+                                       else a),
+        "field_name": events["field_name"].map(lambda f: _field_label(f, lang)),
+        "old_value": [_value(f, v, lang) for f, v in zip(events["field_name"],
+                                                         events["old_value"], strict=True)],
+        "new_value": [_value(f, v, lang) for f, v in zip(events["field_name"],
+                                                         events["new_value"], strict=True)],
+        "note": events["note"].fillna(""), "row_version": events["row_version"]})
+
+
+def _field_label(name: object, lang: Lang) -> str:
+    if not isinstance(name, str) or not name:
+        return ""
+    if name == "*":
+        return "全部字段" if lang == "zh" else "all fields"
+    return FIELDS[name].label(lang) if name in FIELDS else name
+
+
+def _value(name: object, value: object, lang: Lang) -> str:
+    """One old or new value as read (a registration's JSON as ``label：value`` lines)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if name == "*" and isinstance(value, str) and value.startswith("{"):
+        try:
+            fields = json.loads(value)
+        except ValueError:
+            return value
+        return "；".join(f"{_field_label(k, lang)}：{_value(k, v, lang)}"
+                        for k, v in fields.items() if v not in (None, "") and k in FIELDS)
+    if isinstance(name, str) and name in FIELDS:
+        return FIELDS[name].choice_label(str(value), lang)
+    return str(value)
 
 
 def create(store: Store, towns: Mapping[str, str]) -> None:
@@ -110,10 +174,12 @@ def create(store: Store, towns: Mapping[str, str]) -> None:
     cols = st.columns(3)
     label = {f: FIELDS[f].label(current_lang()) for f in ("domain", "township_code",
                                                             "hazard_level")}
-    domain = cols[0].selectbox(label["domain"], list(LEDGER_DOMAINS), key="new-domain")
+    domain = cols[0].selectbox(label["domain"], list(LEDGER_DOMAINS), key="new-domain",
+                               format_func=choice_format("domain", current_lang()))
     town = cols[1].selectbox(label["township_code"], list(towns), format_func=towns.get,
                              key="new-town")
-    level = cols[2].selectbox(label["hazard_level"], ["一般", "重大"], key="new-level")
+    level = cols[2].selectbox(label["hazard_level"], ["一般", "重大"], key="new-level",
+                              format_func=choice_format("hazard_level", current_lang()))
     values = {"domain": domain, "township_code": town, "hazard_level": level}
     for field in ("hazard_description", "lead_department", "responsible_unit", "found_date",
                   "deadline", "measures", "supervising_leader", "funds_wan",
@@ -132,9 +198,11 @@ def create(store: Store, towns: Mapping[str, str]) -> None:
 def act_on_many(store: Store, ledger: pd.DataFrame) -> None:
     """Apply one action to several hazards at once (all or nothing)."""
     open_ = ledger[is_open(ledger).to_numpy()]
-    picked = st.multiselect(tr("batch_pick"), open_["hazard_id"].tolist(), key="batch_pick")
+    picked = st.multiselect(tr("batch_pick"), open_["hazard_id"].tolist(), key="batch_pick",
+                            placeholder=tr("choose.many"))
     choices = [a for a in ACTIONS if a not in ("登记", "修改")]
-    action = st.radio(tr("action"), choices, horizontal=True, key="batch_action")
+    action = st.radio(tr("action"), choices, horizontal=True, key="batch_action",
+                      format_func=action_names())
     if not picked or not _who_or_stop():
         return
     versions = open_.set_index("hazard_id")["row_version"]

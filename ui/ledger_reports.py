@@ -7,11 +7,14 @@ import streamlit as st
 
 from analytics.engine import RiskResult
 from analytics.ledger_stats import GROUPS, monthly, overdue_major, rectification, red_black
-from analytics.priority import budget_plan, rank_tables
+from analytics.priority import budget_plan, passed_over, rank_tables
 from geodata.snapshot import Snapshot
 from ui.charts import lines_spec
-from ui.chrome import SNAPSHOT_KEY, show_table, tr
+from ui.chrome import SNAPSHOT_KEY, current_lang, show_table, text_of, tr
+from ui.tables import choice_format, localise
 
+CHANGED_STYLE = "background-color: #fff3b0; font-weight: 600"
+"""Rows whose class would change: highlighted."""
 STAT_COLUMNS = ("found", "closed", "open", "overdue", "rate", "days_to_close")
 
 
@@ -29,36 +32,52 @@ def _ranked(snap: Snapshot, _result: RiskResult) -> pd.DataFrame:
 
 
 def priorities(snap: Snapshot, result: RiskResult, names: dict[str, str]) -> None:
-    """Show open hazards by priority with the reason, and the best set for a budget."""
+    """Show the budget's picks first, then every open hazard by priority with the reason."""
     ranked = _ranked(snap, result)
-    table = pd.DataFrame({
-        tr("rank"): ranked["rank"], tr("pick_hazard"): ranked["hazard_id"],
-        tr("col.priority"): ranked["priority"].round(2),
-        tr("township"): ranked["township_code"].map(names),
-        tr("filter.domain"): ranked["domain"], tr("filter.level"): ranked["hazard_level"],
-        tr("filter.department"): ranked["lead_department"],
-        tr("col.priority_why"): ranked["why"]})
-    st.dataframe(table.head(100), hide_index=True)
+    why = "why_en" if current_lang() == "en" else "why"
     budget = st.number_input(tr("budget"), 0.0, 1e6, 0.0, step=10.0, key="budget")
-    if budget <= 0:
-        return
-    chosen, effect = _plan(snap, float(budget), ranked)
+    if budget > 0:
+        _budget(snap, ranked, float(budget), names, why)
+    st.subheader(tr("priority_list"))
+    show_table(ranked.head(100)[["rank", "hazard_id", "priority", "township_code", "domain",
+                                 "hazard_level", "lead_department", why]].round({"priority": 2}),
+               names=names, headings={why: tr("col.priority_why")}, hide_index=True)
+
+
+def _budget(snap: Snapshot, ranked: pd.DataFrame, budget: float, names: dict[str, str],
+            why: str) -> None:
+    chosen, effect = _plan(snap, budget, ranked)
     st.write(tr("budget_pick", n=len(chosen), cost=chosen["cost_used"].sum()))
-    st.dataframe(chosen[["rank", "hazard_id", "cost_used", "why"]].rename(columns={
-        "rank": tr("rank"), "hazard_id": tr("pick_hazard"), "why": tr("col.priority_why")}),
-        hide_index=True)
+    show_table(chosen[["rank", "hazard_id", "township_code", "cost_used", why]], names=names,
+               headings={why: tr("col.priority_why")}, hide_index=True)
+    skipped = passed_over(ranked, chosen, budget, snap.settings.ledger)
+    if not skipped.empty:
+        st.caption(tr("passed_over", n=len(skipped)))
+        show_table(skipped[["rank", "hazard_id", "cost", "reason"]].assign(
+            reason=skipped["reason"].map(lambda r: tr(f"passed_over.{r}", budget=budget))),
+            hide_index=True, headings={"cost": tr("col.cost_used")})
     st.subheader(tr("as_if_fixed"))
-    st.dataframe(pd.DataFrame({
-        tr("township"): effect.index.map(names),
-        tr("col.composite_before"): effect["composite_before"].round(3),
-        tr("col.composite_after"): effect["composite_after"].round(3),
-        tr("class"): effect["class_before"] + " → " + effect["class_after"]}),
-        hide_index=True)
+    moved = effect["class_before"] != effect["class_after"]
+    table = pd.DataFrame({
+        "township_code": effect.index, "composite_before": effect["composite_before"].round(3),
+        "composite_after": effect["composite_after"].round(3),
+        "class": [f"{tr(f'class.{a}')} → {tr(f'class.{b}')}" if a != b else tr(f"class.{a}")
+                  for a, b in zip(effect["class_before"], effect["class_after"], strict=True)],
+    }).assign(order=~moved.to_numpy()).sort_values(["order", "composite_before"],
+                                                    ascending=[True, False])
+    st.caption(tr("class_changes", n=int(moved.sum())))
+    shown = localise(table.drop(columns="order"), current_lang(), names=names,
+                     headings={"class": tr("class")}).reset_index(drop=True)
+    marked = ~table["order"].to_numpy()
+    st.dataframe(shown.style.apply(lambda row: [CHANGED_STYLE if marked[row.name] else ""]
+                                   * len(row), axis=1), hide_index=True)
 
 
 def _stats(table: pd.DataFrame, by: str, names: dict[str, str]) -> pd.DataFrame:
     out = table[list(STAT_COLUMNS)].rename(columns={c: tr(f"col.{c}") for c in STAT_COLUMNS})
-    index = table.index.map(names) if by == "township_code" else table.index
+    index = (table.index.map(names) if by == "township_code" else
+             table.index.map(choice_format(by, current_lang())) if by == "domain" else
+             table.index)
     out.insert(0, tr(f"group.{by}"), index)
     return out
 
@@ -75,17 +94,17 @@ def _behind(snap: Snapshot, by: str) -> tuple[pd.DataFrame, ...]:
 def behind(snap: Snapshot, names: dict[str, str]) -> None:
     """Show rectification by group, the monthly trend, 红黑榜 and overdue major hazards."""
     by = st.radio(tr("group_by"), GROUPS, horizontal=True, key="behind_by",
-                  format_func=lambda g: tr(f"group.{g}"))
+                  format_func=text_of("group."))
     table, trend, best, worst, late = _behind(snap.only("hazard_ledger"), by)
     st.dataframe(_stats(table, by, names), hide_index=True)
     st.subheader(tr("trend"))
     st.vega_lite_chart(*lines_spec(trend.rename(columns={
-        "found": tr("col.found"), "closed": tr("col.closed"), "open": tr("col.open")})),
-        width="stretch")
+        "found": tr("col.found"), "closed": tr("col.closed"), "open": tr("col.open")}),
+        current_lang(), months=True), width="stretch")
     cols = st.columns(2)
     cols[0].subheader(tr("red_list"))
     cols[0].dataframe(_stats(best, "township_code", names), hide_index=True)
     cols[1].subheader(tr("black_list"))
     cols[1].dataframe(_stats(worst, "township_code", names), hide_index=True)
     st.subheader(tr("overdue_major"))
-    show_table(late.assign(township_code=late["township_code"].map(names)), hide_index=True)
+    show_table(late, names=names, hide_index=True)

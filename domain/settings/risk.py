@@ -46,6 +46,11 @@ class Override:
     minimum: float
     at_least: str
     layers: tuple[str, ...]
+    label_en: str = ""
+
+    def shown(self, lang: str = "zh") -> str:
+        """Return the rule's label in ``lang`` (the Chinese one when it has no English)."""
+        return self.label_en if lang == "en" and self.label_en else self.label
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ def _override(spec: Mapping[str, Any]) -> Override:
         raise ConfigError(f"[{where}] unknown layers {sorted(unknown)}")
     return Override(_need(spec, "name", where), spec.get("label", spec["name"]),
                     _need(spec, "fact", where), float(_need(spec, "min", where)), at_least,
-                    layers)
+                    layers, spec.get("label_en", ""))
 
 
 LEAF = None

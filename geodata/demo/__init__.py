@@ -22,9 +22,10 @@ from geodata.store import Store
 DEFAULT_SEED = 42
 AS_OF = datetime(2026, 10, 31, 18, 0)
 """The demo's 'now': every date in it lies on or before this moment."""
-DATASET_LABEL = "演示县（虚构演示数据）Demo County — fictional demo data"
-PROVINCE_LABEL = ("演示省（75 个演示县拼成的虚构演示数据）"
-                  "Demo Province — 75 copies of the demo county, fictional demo data")
+DATASET_LABEL = ("演示县（虚构演示数据）", "Demo County (fictional demo data)")
+PROVINCE_LABEL = ("演示省（75 个演示县拼成的虚构演示数据）",
+                  "Demo Province (75 copies of the demo county, fictional demo data)")
+"""The data set's label in Chinese and in English (``dataset_label``, ``dataset_label_en``)."""
 SIZES = ("county", "province")
 GENERATOR_VERSION = "1"
 
@@ -184,7 +185,8 @@ def build_demo_database(path: str | Path, *, seed: int = DEFAULT_SEED,
         frames, label = province_demo(frames), PROVINCE_LABEL
     with Store(path) as store:
         counts = store.write_many(frames, mode="replace" if replace else "append")
-        store.set_meta({"dataset": "demo", "dataset_label": label,
+        store.set_meta({"dataset": "demo", "dataset_label": label[0],
+                        "dataset_label_en": label[1],
                         "demo_seed": str(seed), "demo_as_of": AS_OF.isoformat(),
                         "demo_generator_version": GENERATOR_VERSION})
     return counts

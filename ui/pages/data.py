@@ -3,13 +3,21 @@
 import streamlit as st
 
 from domain.errors import RiskMapError
-from domain.schema import ENTITY_TABLES, TABLES
+from domain.schema import ENTITY_TABLES
 from geodata.exporter import FORMATS, export_bytes
 from geodata.files import client_name
 from geodata.importer import ImportOptions
 from geodata.report import ImportReport
 from geodata.snapshot import Snapshot
-from ui.chrome import current_lang, saved_upload, start_page, tr, upload_limit_caption
+from ui.chrome import (
+    current_lang,
+    saved_upload,
+    start_page,
+    table_name,
+    text_of,
+    tr,
+    upload_limit_caption,
+)
 from ui.import_form import import_form, mapped
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09", "other")
@@ -30,11 +38,11 @@ def _options(skip: bool, source: str, keep_outside: bool, replace_geometry: bool
 def _import(snap: Snapshot) -> None:
     st.subheader(tr("upload"))
     table = st.selectbox(tr("entity"), ENTITY_TABLES,
-                         format_func=lambda n: TABLES[n].label(current_lang()))
+                         format_func=table_name())
     upload = st.file_uploader(tr("upload"), type=UPLOAD_TYPES)
     upload_limit_caption()
     st.radio(tr("crs"), CRS_CHOICES, key="crs_choice", horizontal=True,
-             format_func=lambda k: tr(f"crs.{k}"))
+             format_func=text_of("crs."))
     if st.session_state.get("crs_choice") == "other":
         st.text_input("EPSG", key="crs_other", placeholder="EPSG:4544")
     skip = st.checkbox(tr("skip_bad"))
@@ -68,7 +76,7 @@ def _download(store) -> None:
     st.subheader(tr("download"))
     cols = st.columns(2)
     table = cols[0].selectbox(tr("entity"), ENTITY_TABLES, key="download_table",
-                              format_func=lambda n: TABLES[n].label(current_lang()))
+                              format_func=table_name())
     suffix = cols[1].selectbox(tr("format"), sorted(set(FORMATS) - {".json"}))
     wanted = (table, suffix, current_lang())
     if st.button(tr("prepare")):  # exporting a big table takes a moment: only on request

@@ -1,5 +1,6 @@
 """森林防火 Forest fire — township danger level on a chosen day, forest, past fires as heat."""
 
+import calendar
 from html import escape
 
 import folium
@@ -7,27 +8,63 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from analytics.fire_stats import SOURCES, by_month, by_township, by_year, recent_hotspots
 from analytics.places import fire_season_notice
+from domain.schema import FIELDS
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.geometry import geojson_data
 from maps.layers import heat_layer, merged_area
 from maps.style import NO_DATA_HATCH
 from ui.assets import asset_urls
+from ui.charts import counts_chart
 from ui.chrome import (
     SNAPSHOT_KEY,
     base_layers,
     caption,
+    current_lang,
     display,
     need,
     risk,
     show_map,
+    show_table,
     start_page,
     tiles,
     tr,
 )
 
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
+FOREST_COLOUR = "#66bb6a"
+HEAT_COLOUR = "#ff4500"
+"""The legend's swatch of the heat layer (Leaflet.heat's default gradient ends in red)."""
+
+
+def _month(month: int, lang: str) -> str:
+    return f"{month}月" if lang == "zh" else calendar.month_abbr[month]
+
+
+def _statistics(snap: Snapshot, events: pd.DataFrame, names: dict[str, str]) -> None:
+    """Fires and hotspots by year, month and township; the last seven days' hotspots."""
+    lang = current_lang()
+    sources = {s: FIELDS["fire_source"].choice_label(s, lang) for s in SOURCES}
+    st.subheader(tr("fire.stats"))
+    cols = st.columns(3)
+    cols[0].caption(tr("fire.by_year"))
+    cols[0].altair_chart(counts_chart(by_year(events).rename(columns=sources)),
+                         width="stretch")
+    cols[1].caption(tr("fire.by_month"))
+    months = by_month(events).rename(columns=sources)
+    cols[1].altair_chart(counts_chart(months.set_axis([_month(m, lang) for m in months.index])),
+                         width="stretch")
+    cols[2].caption(tr("fire.by_township"))
+    towns = by_township(events)
+    show_table(towns.rename(columns=sources).rename_axis("township_code").reset_index(),
+               names=names, hide_index=True, height=220)
+    recent = recent_hotspots(events, snap.now)
+    st.caption(tr("fire.recent", n=len(recent)))
+    if len(recent):
+        show_table(pd.DataFrame(recent[["fire_time", "township_code", "confidence"]]),
+                   names=names, hide_index=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
@@ -59,14 +96,18 @@ if snapshot is not None:
     zones = display(_zones(snapshot.only("forest_zones")))
     forest = folium.GeoJson(geojson_data(zones), name="forest", interactive=False,
                             style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
-                                                       "fillColor": "#66bb6a",
+                                                       "fillColor": FOREST_COLOUR,
                                                        "fillOpacity": 0.25})
     fires = display(data["fire_events"])
     layers = [forest, heat_layer(fires)] if len(fires) else [forest]
     legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], tr(f"danger.{k}"))
                                     for k in sorted(LEVEL_COLOURS, reverse=True)]
-              + ([(NO_DATA_HATCH, tr("class.无数据"))] if level.isna().any() else []))
+              + ([(NO_DATA_HATCH, tr("class.无数据"))] if level.isna().any() else [])
+              + [(FOREST_COLOUR, tr("legend.forest_zone"))]
+              + ([(HEAT_COLOUR, tr("legend.heat"))] if len(fires) else []))
     m = page_map(base_layers(snapshot), asset_urls(),
                  caption(snapshot, f"{tr('forest')} · {day:%Y-%m-%d}", tr("src.fire")),
                  legend=legend, layers=layers, fill=fill, tooltips=tips, tiles=tiles())
     show_map(m, "forest-map")
+    if len(data["fire_events"]):
+        _statistics(snapshot, data["fire_events"], snapshot.township_names())

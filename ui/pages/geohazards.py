@@ -6,39 +6,46 @@ import streamlit as st
 
 from analytics.warning import silent_sites
 from domain.rules import active_sites
-from domain.schema import READING_KIND_UNITS, labels
+from domain.schema import READING_KIND_UNITS
 from domain.settings.warning import WarningSettings
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
-from maps.layers import SHAPES, symbol_points, tooltip_rows
+from maps.layers import SHAPES, symbol_points
 from maps.style import RISK_COLOURS
 from ui.assets import asset_urls
-from ui.charts import growth_chart, rain_chart
+from ui.charts import growth_chart, rain_chart, reading_chart
 from ui.chrome import (
     SNAPSHOT_KEY,
     base_layers,
     caption,
     current_lang,
     display,
+    filter_pick,
     first_rows,
     need,
     points_or_totals,
     show_map,
+    show_table,
     start_page,
     tiles,
+    tips,
     tr,
 )
+from ui.tables import choice_format, record
 
 LEVEL_COLOURS = {"特大型": RISK_COLOURS["重大"], "大型": RISK_COLOURS["较大"],
                  "中型": RISK_COLOURS["一般"], "小型": RISK_COLOURS["低"]}
 CLUSTER_ABOVE = 200
+SHAPE_KEY_COLOUR = "#555555"
 
 
 def _filter(sites: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     cols = st.columns(3)
-    towns = cols[0].multiselect(tr("filter.township"), list(names), format_func=names.get)
-    kinds = cols[1].multiselect(tr("filter.type"), list(SHAPES))
-    levels = cols[2].multiselect(tr("filter.level"), list(LEVEL_COLOURS))
+    towns = filter_pick(cols[0], tr("filter.township"), list(names), format_func=names.get)
+    kinds = filter_pick(cols[1], tr("filter.type"), list(SHAPES),
+                        format_func=choice_format("hazard_type", current_lang()))
+    levels = filter_pick(cols[2], tr("filter.level"), list(LEVEL_COLOURS),
+                         format_func=choice_format("threat_level", current_lang()))
     active = active_sites(sites)
     keep = pd.Series(True, index=active.index)
     for column, chosen in (("township_code", towns), ("hazard_type", kinds),
@@ -48,13 +55,23 @@ def _filter(sites: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     return active[keep.to_numpy()]
 
 
-def _symbols(sites: pd.DataFrame, site_labels: dict[str, str]) -> folium.FeatureGroup:
+def _symbols(sites: pd.DataFrame) -> folium.FeatureGroup:
     """The sites as symbols: shape = type, colour = threat level; clustered when many."""
-    tips = tooltip_rows(sites, {c: site_labels[c] for c in (
-        "site_name", "hazard_type", "threat_level", "threatened_people", "monitor_name")})
+    shown = tips(sites, ("site_name", "hazard_type", "threat_level", "threatened_people",
+                         "monitor_name"))
     return symbol_points(display(sites), colours=sites["threat_level"].map(
         LEVEL_COLOURS).fillna("#777"), symbols=sites["hazard_type"].map(SHAPES).fillna("●"),
-        tooltips=tips, cluster=len(sites) > CLUSTER_ABOVE)
+        tooltips=shown, cluster=len(sites) > CLUSTER_ABOVE,
+        ranks=sites["threat_level"].map({lvl: -i for i, lvl in enumerate(LEVEL_COLOURS)}))
+
+
+def _legend() -> tuple[str, list[tuple[str, str]]]:
+    """Colour = threat level, then a key of the shapes (hazard type)."""
+    level = choice_format("threat_level", current_lang())
+    kind = choice_format("hazard_type", current_lang())
+    return tr("legend.threat"), ([(c, level(lvl)) for lvl, c in LEVEL_COLOURS.items()]
+                                 + [(SHAPE_KEY_COLOUR, f"{shape} {kind(k)}")
+                                    for k, shape in SHAPES.items()])
 
 
 def _reading_age(rows: pd.DataFrame, now: pd.Timestamp) -> str:
@@ -69,37 +86,31 @@ def _readings(site: pd.Series, mine: pd.DataFrame, now: pd.Timestamp,
     names = {k: tr(f"level.{k}") for k in (1, 2, 3, 4)}
     st.subheader(tr("readings"))
     st.caption(_reading_age(mine, now))
+    lang = current_lang()
     for kind, rows in mine.groupby("reading_kind"):
         unit = READING_KIND_UNITS.get(kind, "")
-        st.caption(f"{kind} ({unit})")
+        title = f"{choice_format('reading_kind', lang)(kind)} ({unit})"
+        st.caption(title)
+        if kind == "降雨量":
+            st.altair_chart(rain_chart(rows, site, settings, names, tr("col.effective"), lang),
+                            width="stretch")
+            continue
+        st.altair_chart(reading_chart(rows, title, lang), width="stretch")
         if kind in settings.monitoring:
-            st.line_chart(rows.set_index("reading_time")["value"], height=160)
             st.caption(tr("rate"))
-            st.altair_chart(growth_chart(rows, settings.monitoring[kind], names, unit),
-                            use_container_width=True)
-        elif kind == "降雨量":
-            st.altair_chart(rain_chart(rows, site, settings, names, tr("col.effective")),
-                            use_container_width=True)
-        else:
-            st.line_chart(rows.set_index("reading_time")["value"], height=160)
+            st.altair_chart(growth_chart(rows, settings.monitoring[kind], names,
+                                         f"{unit}/{tr('unit.day')}", lang),
+                            width="stretch")
 
 
 def _record(site: pd.Series, readings: pd.DataFrame, snap: Snapshot) -> None:
     st.subheader(f"{tr('site_record')} · {site['site_name']}")
-    names = labels("geohazard_sites", current_lang())
-    record = {names[k]: v for k, v in site.drop(labels="geometry").items() if pd.notna(v)}
-    st.dataframe(pd.DataFrame({"": list(record), " ": [str(v) for v in record.values()]}),
-                 hide_index=True)
+    st.dataframe(record(site, current_lang(), snap.township_names()), hide_index=True)
     mine = readings[readings["site_id"] == site["site_id"]]
     if mine.empty:
         st.info(tr("no_readings"))
         return
     _readings(site, mine, snap.now, snap.settings.warning)
-
-
-EXPANDERS_UP_TO = 30
-"""Silent sites are listed per township in expanders up to this many townships, else in one
-table with a township column."""
 
 
 @st.cache_data(show_spinner=False, max_entries=8, hash_funcs=SNAPSHOT_KEY)
@@ -110,27 +121,23 @@ def _quiet(snap: Snapshot, days: int, now: pd.Timestamp) -> pd.DataFrame:
 
 
 def _silent(snap: Snapshot, sites: pd.DataFrame, names: dict[str, str]) -> None:
+    """Silent sites in one table (sortable by any column), their total in the heading."""
     days = st.number_input(tr("silent_days"), 1, 365, snap.settings.warning.silent_days,
                            key="silent_days")
     quiet = _quiet(snap.only("geohazard_sites", "monitoring_readings"), int(days), snap.now)
-    st.subheader(tr("silent", days=int(days)))
-    site_names = sites.set_index("site_id")["site_name"]
-
-    def listed(rows: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame({
-            tr("site_record"): rows["site_id"].map(site_names),
-            tr("col.days_since_inspection"): rows["days_since_inspection"],
-            tr("col.days_since_reading"): rows["days_since_reading"],
-            tr("col.why"): rows["why"].map(lambda w: tr(f"silent.why.{w}"))})
-
-    if quiet["township_code"].nunique() > EXPANDERS_UP_TO:
-        table = listed(quiet)
-        table.insert(0, tr("township"), quiet["township_code"].map(names))
-        st.dataframe(first_rows(table), hide_index=True)
+    st.subheader(tr("silent", days=int(days), n=len(quiet)))
+    if quiet.empty:
+        st.success(tr("silent.none"))
         return
-    for code, rows in quiet.groupby("township_code", sort=False):
-        with st.expander(f"{names.get(code, code)} · {tr('silent.count', n=len(rows))}"):
-            st.dataframe(listed(rows), hide_index=True)
+    table = pd.DataFrame({
+        "township_code": quiet["township_code"],
+        "site_name": quiet["site_id"].map(sites.set_index("site_id")["site_name"]),
+        "days_since_inspection": quiet["days_since_inspection"],
+        "days_since_reading": quiet["days_since_reading"],
+        "why": quiet["why"].map(lambda w: tr(f"silent.why.{w}"))})
+    show_table(first_rows(table.sort_values(["township_code", "days_since_inspection"],
+                                            ascending=[True, False])),
+               names=names, hide_index=True, key="silent_table")
 
 
 snapshot = start_page("geohazards")
@@ -139,23 +146,21 @@ if snapshot is not None and need(snapshot, "geohazard_sites"):
     names = snapshot.township_names()
     sites = _filter(data["geohazard_sites"], names)
     st.caption(tr("shown", n=len(sites), total=len(active_sites(data["geohazard_sites"]))))
-    site_labels = labels("geohazard_sites", current_lang())
-    layer = points_or_totals(snapshot, sites, lambda s: _symbols(s, site_labels),
-                             colour=RISK_COLOURS["较大"])
-    legend = (tr("legend.threat"), [(c, lvl) for lvl, c in LEVEL_COLOURS.items()])
+    layer = points_or_totals(snapshot, sites, _symbols, colour=RISK_COLOURS["较大"])
     m = page_map(base_layers(snapshot), asset_urls(),
-                 caption(snapshot, tr("geohazards"), tr("src.sites")), legend=legend,
+                 caption(snapshot, tr("geohazards"), tr("src.sites")), legend=_legend(),
                  layers=[layer], tiles=tiles())
     show_map(m, "geohazard-map")
     columns = ["site_id", "site_name", "township_code", "hazard_type", "threat_level",
                "threatened_people", "monitor_name", "last_inspection_date"]
-    table = pd.DataFrame(first_rows(sites)[columns]).assign(
-        township_code=lambda f: f["township_code"].map(names))
-    picked = st.dataframe(table.rename(columns=site_labels), hide_index=True,
-                          on_select="rerun", selection_mode="single-row", key="sites")
+    picked = show_table(pd.DataFrame(first_rows(sites)[columns]), names=names,
+                        hide_index=True, on_select="rerun", selection_mode="single-row",
+                        key="sites")
     rows = picked.selection.rows if picked else []
-    if rows:
-        _record(sites.iloc[rows[0]], data["monitoring_readings"], snapshot)
+    linked = sites[sites["site_id"] == st.query_params.get("site")]  # ?site=ID: a link to it
+    if rows or len(linked):
+        _record(sites.iloc[rows[0]] if rows else linked.iloc[0], data["monitoring_readings"],
+                snapshot)
     else:
         st.info(tr("pick_site"))
     _silent(snapshot, data["geohazard_sites"], names)

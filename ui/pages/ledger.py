@@ -1,16 +1,16 @@
 """隐患台账 Hazard ledger — filter the ledger; see it as a table and on the map."""
 
 import folium
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from domain.rules import is_closed, is_major, is_overdue
-from domain.schema import LEDGER_STATUSES, labels
 from domain.workflow import STATUSES
 from geodata.ledger_excel import ledger_workbook
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
-from maps.layers import circle_points, tooltip_rows
+from maps.layers import circle_points
 from ui import ledger_forms, ledger_reports
 from ui.assets import asset_urls
 from ui.chrome import (
@@ -20,6 +20,7 @@ from ui.chrome import (
     current_lang,
     demo_label,
     display,
+    filter_pick,
     first_rows,
     need,
     points_or_totals,
@@ -28,10 +29,14 @@ from ui.chrome import (
     show_table,
     start_page,
     tiles,
+    tips,
     tr,
 )
+from ui.tables import choice_format
 
 COLOURS = {"open_major": "#d7191c", "open": "#f97b1d", "closed": "#9e9e9e"}
+DRAW_ORDER = {"closed": 0, "open": 1, "open_major": 2}
+"""Drawn in this order: later ones lie on top."""
 TABLE_COLUMNS = ("hazard_id", "domain", "hazard_description", "township_code",
                  "lead_department", "responsible_unit", "hazard_level", "found_date", "deadline",
                  "hazard_status", "supervising_leader")
@@ -39,15 +44,18 @@ TABLE_COLUMNS = ("hazard_id", "domain", "hazard_description", "township_code",
 
 def _filters(ledger: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp) -> pd.Series:
     cols = st.columns(6)
+    lang = current_lang()
+    departments = sorted(ledger["lead_department"].dropna().unique())
     picks = {
-        "domain": cols[0].multiselect(tr("filter.domain"), sorted(ledger["domain"].unique())),
-        "lead_department": cols[1].multiselect(
-            tr("filter.department"), sorted(ledger["lead_department"].dropna().unique())),
-        "township_code": cols[2].multiselect(tr("filter.township"), list(names),
-                                             format_func=names.get),
-        "hazard_level": cols[3].multiselect(tr("filter.level"), ["重大", "一般"]),
-        "hazard_status": cols[4].multiselect(tr("filter.status"), list(STATUSES),
-                                             format_func=_status_label),
+        "domain": filter_pick(cols[0], tr("filter.domain"), sorted(ledger["domain"].unique()),
+                              format_func=choice_format("domain", lang)),
+        "lead_department": filter_pick(cols[1], tr("filter.department"), departments),
+        "township_code": filter_pick(cols[2], tr("filter.township"), list(names),
+                                     format_func=names.get),
+        "hazard_level": filter_pick(cols[3], tr("filter.level"), ["重大", "一般"],
+                                    format_func=choice_format("hazard_level", lang)),
+        "hazard_status": filter_pick(cols[4], tr("filter.status"), list(STATUSES),
+                                     format_func=choice_format("hazard_status", lang)),
     }
     overdue_only = cols[5].toggle(tr("filter.overdue"))
     keep = pd.Series(True, index=ledger.index)
@@ -59,10 +67,6 @@ def _filters(ledger: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp) -
     return keep
 
 
-def _status_label(status: str) -> str:
-    return LEDGER_STATUSES[status] if current_lang() == "en" else status
-
-
 def _map(snap: Snapshot, points: object) -> object:
     """The ledger map: the base map (simplified once per version) and the hazards shown."""
     legend = (tr("legend.ledger"), [(COLOURS[k], tr(f"ledger.{k}")) for k in COLOURS])
@@ -72,30 +76,53 @@ def _map(snap: Snapshot, points: object) -> object:
 
 
 def _state(ledger: pd.DataFrame) -> pd.Series:
+    """Each hazard's state on the map: ``open_major``, ``open`` or ``closed``."""
     closed, major = is_closed(ledger).to_numpy(), is_major(ledger).to_numpy()
     return pd.Series(["closed" if c else ("open_major" if m else "open")
                       for c, m in zip(closed, major, strict=True)], index=ledger.index)
 
 
 def _circles(located: pd.DataFrame) -> folium.GeoJson:
-    """The hazards as circles: red = open major, orange = open, grey = closed."""
-    field = labels("hazard_ledger", current_lang())
-    tips = tooltip_rows(located, {c: field[c] for c in (
-        "hazard_description", "responsible_unit", "hazard_status")})
-    return circle_points(display(located), colours=_state(located).map(COLOURS).tolist(),
-                         tooltips=tips, radius=5, name="hazards")
+    """The hazards as circles: red = open major, orange = open, grey = closed (under)."""
+    state = _state(located)
+    order = state.map(DRAW_ORDER).sort_values(kind="stable").index
+    located, state = located.loc[order], state.loc[order]
+    shown = tips(located, ("hazard_id", "hazard_description", "responsible_unit",
+                           "hazard_status"))
+    return circle_points(display(located), colours=state.map(COLOURS).tolist(),
+                         tooltips=shown, radius=5, name="hazards")
 
 
-def _overview(snap: Snapshot, ledger: pd.DataFrame, names: dict[str, str]) -> None:
-    shown = ledger[_filters(ledger, names, snap.as_of)]
+def _first(ledger: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The ledger in working order: overdue, open major, open (by deadline), closed last."""
+    group = np.select([is_overdue(ledger, as_of).to_numpy(), is_closed(ledger).to_numpy(),
+                       is_major(ledger).to_numpy()], [0, 3, 1], default=2)
+    by_deadline = ledger["deadline"].rank(method="first", na_option="bottom").to_numpy()
+    key = np.where(group == 3, -by_deadline, by_deadline)
+    return ledger.iloc[np.lexsort((key, group))]
+
+
+def _clicked(located: pd.DataFrame, clicked: dict | None) -> str | None:
+    """The hazard at the point clicked on the map (its coordinates), if any."""
+    if not clicked or clicked.get("lat") is None or located.empty:
+        return None
+    dist = (located.geometry.x - clicked["lng"]).abs() + (located.geometry.y - clicked["lat"]).abs()
+    return str(located.loc[dist.idxmin(), "hazard_id"]) if dist.min() < 1e-6 else None
+
+
+def _overview(snap: Snapshot, ledger: pd.DataFrame, events: pd.DataFrame,
+              names: dict[str, str]) -> None:
+    shown = _first(ledger[_filters(ledger, names, snap.as_of)], snap.as_of)
     st.caption(tr("shown", n=len(shown), total=len(ledger)))
     located = shown[shown.geometry.notna()]
     points = points_or_totals(snap, located, _circles, colour=COLOURS["open"])
-    show_map(_map(snap, points), "ledger-map")
-    table = pd.DataFrame(first_rows(shown)[list(TABLE_COLUMNS)])
-    table["township_code"] = table["township_code"].map(names)
-    heads = labels("hazard_ledger", current_lang()) | {"township_code": tr("township")}
-    show_table(table.rename(columns=heads), hide_index=True)
+    out = show_map(_map(snap, points), "ledger-map", returned=["last_object_clicked"])
+    rows = first_rows(shown)
+    picked = show_table(pd.DataFrame(rows[list(TABLE_COLUMNS)]), names=names, hide_index=True,
+                        on_select="rerun", selection_mode="single-row", key="ledger_table")
+    chosen = picked.selection.rows if picked else []
+    hazard_id = (str(rows["hazard_id"].iloc[chosen[0]]) if chosen
+                 else _clicked(located, out.get("last_object_clicked")))
     lines = (tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}"),
              *([demo_label(snap)] if demo_label(snap) else []))
     title = tr("ledger")
@@ -103,6 +130,10 @@ def _overview(snap: Snapshot, ledger: pd.DataFrame, names: dict[str, str]) -> No
     st.download_button(tr("excel_ledger"),
                        lambda: ledger_workbook(shown, names, title=title, lines=list(lines)),
                        file_name=f"ledger-{snap.as_of:%Y%m%d}.xlsx", key="ledger_xlsx")
+    if hazard_id is None:
+        st.info(tr("pick_to_handle"))
+        return
+    ledger_forms.handle_one(snap.store, ledger, events, hazard_id, names, prefix="picked")
 
 
 snapshot = start_page("ledger")
@@ -114,9 +145,9 @@ if snapshot is not None:
                                              "behind")])
     with tabs[0]:
         if need(snapshot, "hazard_ledger"):
-            _overview(snapshot, ledger, names)
+            _overview(snapshot, ledger, data["ledger_events"], names)
     with tabs[1]:
-        ledger_forms.handle(snapshot.store, ledger, data["ledger_events"])
+        ledger_forms.handle(snapshot.store, ledger, data["ledger_events"], names)
     with tabs[2]:
         ledger_forms.create(snapshot.store, names)
     with tabs[3]:

@@ -23,6 +23,8 @@ from ui.chrome import (
     meeting_mode,
     page_snapshot,
     risk,
+    settings,
+    text_of,
     tiles,
     tr,
 )
@@ -58,7 +60,8 @@ def _kpis(snap: Snapshot, *, per_row: int = 8) -> None:
 
 def _map_text(snap: Snapshot, result, layer: str) -> MapText:
     labels = {c: tr(f"class.{c}") for c in (*RISK_CLASSES, *NOT_SCORED)}
-    lines = (*([snap.dataset_label] if snap.dataset_label else []),
+    county = snap.label(current_lang())
+    lines = (*([county] if county else []),
              tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"))
     return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(snap),
                    tr("score"), tr("no_data"))
@@ -91,12 +94,19 @@ def _ranking(result, layer: str) -> str | None:
         tr("score"): table[f"{layer}_score"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
         tr("class"): table[f"{layer}_class"].map(lambda c: tr(f"class.{c}")),
         tr("col.basis"): _data_column(table, layer),
-        tr("overrides"): table[f"{layer}_overrides"].map("；".join),
+        tr("overrides"): table[f"{layer}_overrides"].map(
+            lambda labels: "；".join(_rule(label) for label in labels)),
     })
     picked = st.dataframe(shown, hide_index=True, on_select="rerun",
                           selection_mode="single-row", key=f"ranking-{layer}")
     rows = picked.selection.rows if picked else []
     return table.index[rows[0]] if rows else None
+
+
+def _rule(label: str) -> str:
+    """An override's label (as the scores hold it, in Chinese) in the page's language."""
+    rules = {rule.label: rule for rule in settings().risk.overrides}
+    return rules[label].shown(current_lang()) if label in rules else label
 
 
 def _data_column(table: pd.DataFrame, layer: str) -> pd.Series:
@@ -108,7 +118,7 @@ def _data_column(table: pd.DataFrame, layer: str) -> pd.Series:
 
 
 def _explain(result, code: str, layer: str) -> None:
-    why = result.explain(code, layer)
+    why = result.explain(code, layer, current_lang())
     name = result.names.get(code, code)
     score = "—" if why.score != why.score else f"{why.score:.2f}"
     st.subheader(f"{name} · {tr(f'layer.{layer}')} · {score} · "
@@ -118,7 +128,7 @@ def _explain(result, code: str, layer: str) -> None:
     for fact in why.facts:
         st.markdown(f"- {fact}")
     for rule in why.overrides:
-        st.warning(f"{tr('overrides')}: {rule}")
+        st.warning(f"{tr('overrides')}: {_rule(rule)}")
     cols = ["layer", "label_zh" if current_lang() == "zh" else "label_en", "raw", "normalised",
             "weight", "contribution"]
     frame = why.indicators[cols].rename(columns={
@@ -148,7 +158,7 @@ def _meeting(snap: Snapshot, result) -> None:
 
 def _desk(snap: Snapshot, result) -> None:
     layer = st.segmented_control(tr("layer"), LAYER_KEYS, default="composite",
-                                 format_func=lambda k: tr(f"layer.{k}"), key="layer") \
+                                 format_func=text_of("layer."), key="layer") \
         or "composite"
     _kpis(snap)
     left, right = st.columns([3, 2])

@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics.places import relocation_surroundings
-from domain.schema import TABLES, labels
+from domain.schema import TABLES
 from maps.compose import page_map
-from maps.layers import circle_points, symbol_points, tooltip_rows
+from maps.layers import circle_points, symbol_points
 from ui.assets import asset_urls
 from ui.chrome import (
     base_layers,
@@ -17,10 +17,13 @@ from ui.chrome import (
     need,
     points_or_totals,
     show_map,
+    show_table,
     start_page,
     tiles,
+    tips,
     tr,
 )
+from ui.tables import choice_format
 
 RESOURCE_STYLE = {"避难场所": ("#1a9641", "⌂"), "救援队伍": ("#d7191c", "✚"),
                   "物资储备库": ("#7b3294", "▣"), "消防站": ("#f97b1d", "▲"),
@@ -28,14 +31,12 @@ RESOURCE_STYLE = {"避难场所": ("#1a9641", "⌂"), "救援队伍": ("#d7191c"
 RELOC_COLOUR = "#000000"
 
 
-def _symbols(resources: pd.DataFrame, fac_labels: dict[str, str]) -> folium.GeoJson:
+def _symbols(resources: pd.DataFrame) -> folium.GeoJson:
     """Emergency resources as symbols: colour and shape by category."""
     style = resources["facility_category"].map(RESOURCE_STYLE)
-    tips = tooltip_rows(resources, {"facility_name": fac_labels["facility_name"],
-                                    "facility_category": fac_labels["facility_category"],
-                                    "capacity": fac_labels["capacity"]})
+    shown = tips(resources, ("facility_name", "facility_category", "capacity"))
     return symbol_points(display(resources), colours=style.str[0], symbols=style.str[1],
-                         tooltips=tips, cluster=False)
+                         tooltips=shown, cluster=False)
 
 
 snapshot = start_page("resources")
@@ -48,18 +49,15 @@ if snapshot is not None:
                                      distance_m=float(distance))
     facilities = data["facilities"]
     resources = facilities[facilities["facility_category"].isin(RESOURCE_STYLE)]
-    fac_labels = labels("facilities", current_lang())
-    rel_labels = labels("relocation_sites", current_lang())
-    rel_tips = tooltip_rows(reloc.join(around), {
-        "reloc_name": rel_labels["reloc_name"], "people": rel_labels["people"],
-        "hazards_near": tr("col.hazards_near")})
+    rel_tips = tips(reloc.join(around), ("reloc_name", "people", "hazards_near"))
     layers = [
-        points_or_totals(snapshot, resources, lambda r: _symbols(r, fac_labels),
-                         colour="#2c7bb6"),
+        points_or_totals(snapshot, resources, _symbols, colour="#2c7bb6"),
         circle_points(display(reloc), colours=RELOC_COLOUR, tooltips=rel_tips, radius=8,
                       name="relocation"),
     ]
-    legend = (tr("resources_legend"), [(c, f"{s} {k}") for k, (c, s) in RESOURCE_STYLE.items()]
+    kind = choice_format("facility_category", current_lang())
+    legend = (tr("resources_legend"), [(c, f"{s} {kind(k)}")
+                                       for k, (c, s) in RESOURCE_STYLE.items()]
               + [(RELOC_COLOUR, TABLES["relocation_sites"].label(current_lang()))])
     m = page_map(base_layers(snapshot), asset_urls(),
                  caption(snapshot, tr("resources"), tr("src.resources")), legend=legend,
@@ -67,7 +65,5 @@ if snapshot is not None:
     show_map(m, "resources-map")
     st.subheader(tr("reloc_table"))
     table = pd.DataFrame(reloc[["reloc_name", "households", "people"]]).join(around)
-    columns = {**{k: rel_labels[k] for k in ("reloc_name", "households", "people")},
-               **{k: tr(f"col.{k}") for k in around.columns}}
-    st.dataframe(table.rename(columns=columns).sort_values(tr("col.hazards_near"),
-                                                           ascending=False), hide_index=True)
+    show_table(table.sort_values("hazards_near", ascending=False), hide_index=True,
+               headings={"shelter_m": tr("col.to_shelter_m"), "rescue_m": tr("col.to_rescue_m")})

@@ -7,29 +7,30 @@ import streamlit as st
 from analytics.places import segment_severity
 from analytics.scoring import classify
 from domain.labels import RISK_CLASSES
-from domain.schema import labels
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
-from maps.layers import circle_points, coloured_lines, lines_by_colour, tooltip_rows
+from maps.layers import circle_points, coloured_lines, lines_by_colour
 from maps.style import NO_DATA_COLOUR, RISK_COLOURS
 from ui.assets import asset_urls
 from ui.chrome import (
     SNAPSHOT_KEY,
     base_layers,
     caption,
-    current_lang,
     display,
     need,
     points_or_totals,
     risk,
     show_map,
+    show_table,
     start_page,
     tiles,
+    tips,
     too_many,
     tr,
 )
 
 SPOT_COLOUR = "#7b00b4"
+ACCIDENT_COLOUR = "#333333"
 
 
 @st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
@@ -41,24 +42,23 @@ def _classes(snap: Snapshot) -> tuple[pd.Series, pd.Series]:
     return severity, classify(severity, tuple(settings["segment_breaks"]))
 
 
-def _segments(segments: pd.DataFrame, severity: pd.Series, classes: pd.Series,
-              seg_labels: dict[str, str]) -> folium.GeoJson:
+def _segments(segments: pd.DataFrame, severity: pd.Series, classes: pd.Series
+              ) -> folium.GeoJson:
     """Segments coloured by class; one feature per colour when there are too many."""
     colours = classes.map(RISK_COLOURS).fillna(NO_DATA_COLOUR)  # a line cannot be hatched
     if too_many(len(segments), "map.lines_merged"):
         return lines_by_colour(display(segments), colours, weight=3, name="segments")
-    tips = tooltip_rows(segments.assign(severity=severity.round(2)), {
-        "road_name": seg_labels["road_name"], "segment_id": seg_labels["segment_id"],
-        "severity": tr("legend.segments")})
-    return coloured_lines(display(segments), colours=colours.tolist(), tooltips=tips,
+    shown = tips(segments.assign(severity=severity.round(2)),
+                 ("road_name", "road_class", "segment_id", "severity"),
+                 headings={"severity": tr("legend.segments")})
+    return coloured_lines(display(segments), colours=colours.tolist(), tooltips=shown,
                           weight=3, name="segments")
 
 
 def _accidents(accidents: pd.DataFrame) -> folium.GeoJson:
-    return circle_points(display(accidents), colours="#333333", radius=2, name="accidents",
-                         tooltips=tooltip_rows(accidents, {
-                             c: labels("road_accidents", current_lang())[c]
-                             for c in ("accident_time", "deaths", "accident_type")}))
+    return circle_points(display(accidents), colours=ACCIDENT_COLOUR, radius=2,
+                         name="accidents",
+                         tooltips=tips(accidents, ("accident_time", "deaths", "accident_type")))
 
 
 snapshot = start_page("roads")
@@ -67,21 +67,21 @@ if snapshot is not None and need(snapshot, "road_segments"):
     data = snapshot.tables()
     segments = data["road_segments"]
     severity, classes = _classes(snapshot.only("road_segments", "road_accidents"))
-    seg_labels = labels("road_segments", current_lang())
     result = risk(snapshot)
     spots = result.black_spots
-    spot_tips = tooltip_rows(spots, {"road_code": seg_labels["road_code"],
-                                     "accidents": tr("accidents")})
+    spot_tips = tips(spots, ("road_code", "accidents"))
     layers = [
-        _segments(segments, severity, classes, seg_labels),
+        _segments(segments, severity, classes),
         coloured_lines(display(spots), colours=SPOT_COLOUR, tooltips=spot_tips, weight=9,
                        name="black_spots"),
-        points_or_totals(snapshot, data["road_accidents"], _accidents, colour="#333333"),
+        points_or_totals(snapshot, data["road_accidents"], _accidents, colour=ACCIDENT_COLOUR),
     ]
     legend_items = [(RISK_COLOURS[c], tr(f"class.{c}")) for c in reversed(RISK_CLASSES)]
     if severity.isna().any():
         legend_items.append((NO_DATA_COLOUR, tr("class.无数据")))
     legend_items.append((SPOT_COLOUR, tr("black_spot_legend")))
+    if len(data["road_accidents"]):
+        legend_items.append((ACCIDENT_COLOUR, tr("legend.accidents")))
     m = page_map(base_layers(snapshot), asset_urls(),
                  caption(snapshot, tr("roads"), tr("src.roads")),
                  legend=(tr("legend.segments"), legend_items), layers=layers,
@@ -91,6 +91,6 @@ if snapshot is not None and need(snapshot, "road_segments"):
     if spots.empty:
         st.info(tr("no_black_spots"))
     else:
-        table = pd.DataFrame(spots.drop(columns="geometry")).assign(
-            township_code=lambda f: f["township_code"].map(result.names))
-        st.dataframe(table.sort_values("accidents", ascending=False), hide_index=True)
+        table = pd.DataFrame(spots.drop(columns="geometry"))
+        show_table(table.sort_values("accidents", ascending=False), names=result.names,
+                   hide_index=True)

@@ -34,7 +34,9 @@ from ui.chrome import (
     points_or_totals,
     saved_upload,
     show_map,
+    show_table,
     start_page,
+    text_of,
     tiles,
     too_many,
     tr,
@@ -72,9 +74,10 @@ def _level(value: object) -> str:
 def _scenario(snap: Snapshot, names: dict[str, str]
               ) -> tuple[tuple, pd.DataFrame | None, str]:
     cols = st.columns([1, 2, 1, 1])
-    region = cols[0].selectbox(tr("warn.region"), REGIONS, format_func=lambda r:
-                               tr(f"region.{r}"), index=1, key="warn_region")
+    region = cols[0].selectbox(tr("warn.region"), REGIONS, format_func=text_of("region."),
+                               index=1, key="warn_region")
     chosen = cols[1].multiselect(tr("warn.townships"), list(names), format_func=names.get,
+                                 placeholder=tr("choose.many"),
                                  default=_region(snap.only("townships"), region),
                                  key=f"warn_towns_{region}")
     hours = cols[2].selectbox(tr("warn.hours"), [24, 72], index=1, key="warn_hours")
@@ -188,7 +191,7 @@ if snapshot is not None and need(snapshot, "geohazard_sites"):
     towns = data["townships"]
     names = snapshot.township_names()
     source = st.radio(tr("warn.source"), ["stored", "scenario", "file"], horizontal=True,
-                      format_func=lambda s: tr(f"warn.source.{s}"), key="warn_source")
+                      format_func=text_of("warn.source."), key="warn_source")
     if source == "scenario":
         key, extra, line = _scenario(snapshot, names)
     elif source == "file":
@@ -201,8 +204,7 @@ if snapshot is not None and need(snapshot, "geohazard_sites"):
     _evacuation(snapshot, run, names, line)
     _changes(key, run, names, line)
     st.subheader(tr("rollup"))
-    roll = run.townships.rename(columns={"township_name": tr("township"),
-                                         "level": tr("col.level"),
-                                         "unknown": tr("level.unknown"),
-                                         **{f"level_{k}": tr(f"level.{k}") for k in (1, 2, 3, 4)}})
-    st.dataframe(roll, hide_index=True)
+    roll = run.townships.assign(level=run.townships["level"].map(_level))
+    show_table(roll, hide_index=True, headings={
+        "level": tr("col.level"), "unknown": tr("level.unknown"),
+        **{f"level_{k}": tr(f"level.{k}") for k in (1, 2, 3, 4)}})
