@@ -117,7 +117,7 @@ def test_override_fires_exactly_for_an_open_major_hazard(config, status: str, le
                                                          fires: bool) -> None:
     result = _score(_tables(hazard_ledger=[_ledger_row(status, level)]), config)
     row = result.scores.loc[CODES[2]]
-    label = "存在未销号的重大隐患 an unrectified major hazard"
+    label = "存在未销号的重大隐患"
     assert (label in row["ledger_overrides"]) is fires
     assert (label in row["composite_overrides"]) is fires
     if fires:
@@ -128,7 +128,7 @@ def test_override_fires_exactly_for_an_open_major_hazard(config, status: str, le
 def test_large_threat_site_override(config) -> None:
     result = _score(_tables([_site(1, "S9", people=600, level="大型")]), config)
     assert result.scores.loc[CODES[1], "geohazard_overrides"] == [
-        "有特大型或大型险情的地灾隐患点 a site of large or extra-large threat"]
+        "有特大型或大型险情的地灾隐患点"]
     assert result.explain(CODES[1], "geohazard").overrides == result.scores.loc[
         CODES[1], "geohazard_overrides"]
 
@@ -359,3 +359,20 @@ def test_qxt77_season_factor_by_month() -> None:
     assert index[0] > 0
     assert index[1] == pytest.approx(index[0] * 0.6)
     assert index[2] == pytest.approx(index[0]), "a month the table leaves out counts fully"
+
+
+def test_explanations_and_rules_are_written_in_english_too(config) -> None:
+    import re
+
+    from analytics.indicators import INDICATORS
+
+    result = _score(_tables([_site(1, "S9", people=600, level="大型")]), config)
+    chinese = result.explain(CODES[1], "geohazard").facts
+    english = result.explain(CODES[1], "geohazard", "en").facts
+    assert chinese and len(english) == len(chinese)
+    assert all(re.search(r"[\u4e00-\u9fff]", f) for f in chinese)
+    assert not [f for f in english if re.search(r"[\u4e00-\u9fff]", f)], english
+    rule = next(o for o in config.overrides if o.name == "large_threat_site")
+    assert rule.shown("zh") == "有特大型或大型险情的地灾隐患点"
+    assert rule.shown("en") == "a site of large or extra-large threat"
+    assert all(info.fact_en for info in INDICATORS.values()), "each has its English fact"
