@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from html import escape
@@ -48,6 +49,36 @@ class MetricScale(MacroElement):
         L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
+
+
+class BigScreen(MacroElement):
+    """Fit the map to its frame's whole height and enlarge its text, for the meeting screen.
+
+    The page sizes the frame to the window; the map fills it, refits the townships whenever
+    the frame changes size, and its names, legend and caption are ``font_px`` high.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var m = {{ this._parent.get_name() }}, b = {{ this.bounds }};
+          var s = document.createElement('style');
+          s.textContent = 'html, body, #root, #parent { height: 100%; margin: 0;'
+            + ' overflow: hidden; } #map_div { height: 100vh !important; }'
+            + ' .rm-label, .rm-legend, .rm-caption { font-size: {{ this.font_px }}px !important; }'
+            + ' .rm-caption b { font-size: {{ this.font_px + 4 }}px !important; }';
+          document.head.appendChild(s);
+          function fit() { m.invalidateSize(false); m.fitBounds(b, {reset: true}); }
+          new ResizeObserver(fit).observe(m.getContainer());
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], font_px: int = 20) -> None:
+        """Fit to ``bounds`` ([[south, west], [north, east]]); text ``font_px`` high."""
+        super().__init__()
+        self._name = "BigScreen"
+        self.bounds, self.font_px = bounds, int(font_px)
 
 
 def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
@@ -163,13 +194,102 @@ def line_layer(lines: gpd.GeoDataFrame, *, name: str, colour: str, weight: float
                                                      "opacity": 0.8})
 
 
+class LayerSwitch(MacroElement):
+    """Buttons on the map that show one township layer at a time, cycling if asked.
+
+    Every layer is in the page already: a switch shows another one at once, with no reload
+    of the map (no blank frame) and no call to the server. The caption's title follows.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+          var m = {{ this._parent.get_name() }};
+          var layers = [{{ this.layers }}];
+          var titles = {{ this.titles }}, shown = 0, buttons = [];
+          var box = L.DomUtil.create('div', 'rm-switch');
+          titles.forEach(function (title, i) {
+            var b = L.DomUtil.create('button', '', box);
+            b.type = 'button'; b.textContent = title;
+            L.DomEvent.on(b, 'click', function (e) { L.DomEvent.stop(e); show(i); });
+            buttons.push(b);
+          });
+          function show(i) {
+            layers.forEach(function (l, j) { if (j !== i && m.hasLayer(l)) m.removeLayer(l); });
+            if (!m.hasLayer(layers[i])) { m.addLayer(layers[i]); layers[i].bringToBack(); }
+            buttons.forEach(function (b, j) { b.className = j === i ? 'rm-on' : ''; });
+            var t = document.querySelector('.rm-caption b'); if (t) t.textContent = titles[i];
+            shown = i;
+          }
+          var Control = L.Control.extend({onAdd: function () { return box; }});
+          new Control({position: 'topright'}).addTo(m);
+          show(0);
+          {% if this.cycle_s %}
+          setInterval(function () { show((shown + 1) % layers.length); },
+                      {{ this.cycle_s * 1000 }});
+          {% endif %}
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, layers: list[folium.GeoJson], titles: list[str],
+                 cycle_s: int | None = None) -> None:
+        """Switch between ``layers`` (named by ``titles``); every ``cycle_s`` s if given."""
+        super().__init__()
+        self._name = "LayerSwitch"
+        self.layers = ", ".join(layer.get_name() for layer in layers)
+        self.titles = json.dumps(titles, ensure_ascii=False)
+        self.cycle_s = cycle_s
+
+
+SWITCH_CSS = """<style>
+.rm-switch { display: flex; flex-direction: column; gap: 4px; }
+.rm-switch button { font: 600 18px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+  padding: 4px 12px; background: rgba(255,255,255,.92); border: 1px solid #888;
+  border-radius: 4px; cursor: pointer; text-align: left; }
+.rm-switch button.rm-on { background: #1f4e79; color: #fff; border-color: #1f4e79; }
+</style>"""
+
+
+def meeting_map(layers: list[tuple[gpd.GeoDataFrame, MapText]], urls: AssetUrls, *,
+                rivers: gpd.GeoDataFrame | None = None,
+                roads: gpd.GeoDataFrame | None = None, tiles: TileSettings | None = None,
+                cycle_s: int | None = None) -> folium.Map:
+    """Return the meeting screen's map: every layer's townships, one shown at a time.
+
+    ``layers`` holds each layer's townships (as ``overview_map`` takes them) and its words;
+    the first is shown first; buttons on the map switch, ``cycle_s`` cycles (``LayerSwitch``).
+    """
+    first_towns, first_text = layers[0]
+    m = overview_map(first_towns, urls, first_text, rivers=rivers, roads=roads, tiles=tiles,
+                     big_screen=True)
+    shown = [child for child in m._children.values()
+             if isinstance(child, folium.GeoJson) and child.layer_name == "townships"]
+    for towns, text in layers[1:]:
+        layer = township_layer(for_display(towns, tiles), text)
+        layer.add_to(m)
+        shown.append(layer)
+    add_overlay(m, SWITCH_CSS)
+    LayerSwitch(shown, [text.title for _, text in layers], cycle_s).add_to(m)
+    return m
+
+
 def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
                  rivers: gpd.GeoDataFrame | None = None,
                  roads: gpd.GeoDataFrame | None = None,
-                 tiles: TileSettings | None = None) -> folium.Map:
-    """Return the overview map: coloured townships, base lines, names, legend, caption."""
+                 tiles: TileSettings | None = None, big_screen: bool = False) -> folium.Map:
+    """Return the overview map: coloured townships, base lines, names, legend, caption.
+
+    ``big_screen``: the map fills its frame and its text is large (``BigScreen``).
+    """
     towns = for_display(towns, tiles)
     m = base_map(towns, urls, tiles=tiles)
+    if big_screen:  # its own fit, once the frame has its size: not folium's, at load
+        for name, child in list(m._children.items()):
+            if isinstance(child, folium.FitBounds):
+                del m._children[name]
+        minx, miny, maxx, maxy = (float(v) for v in towns.total_bounds)
+        BigScreen([[miny, minx], [maxy, maxx]]).add_to(m)
     township_layer(towns, text).add_to(m)
     if rivers is not None and len(rivers):
         line_layer(for_display(rivers, tiles), name="rivers", colour="#2b8cbe",

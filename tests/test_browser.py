@@ -111,15 +111,61 @@ def test_data_page_loads_offline(page: tuple[Page, list[str]], app_server: str) 
     assert not outside, f"requests to outside hosts were attempted: {outside}"
 
 
-def test_meeting_mode_full_screen_map(page: tuple[Page, list[str]], app_server: str) -> None:
-    tab, outside = page
+INSIDE_VIEWPORT = """(el) => { const r = el.getBoundingClientRect();
+  let x = r.left, y = r.top, w = window;
+  while (w.frameElement) { const f = w.frameElement.getBoundingClientRect();
+    x += f.left; y += f.top; w = w.parent; }
+  return {left: x, top: y, right: x + r.width, bottom: y + r.height,
+          width: w.innerWidth, height: w.innerHeight}; }"""
+"""An element's box in the top window's coordinates, and that window's size."""
+
+
+def _inside(frame, selector: str) -> dict:
+    box = frame.locator(selector).first.evaluate(INSIDE_VIEWPORT)
+    assert box["left"] >= 0 and box["top"] >= 0, (selector, box)
+    assert box["right"] <= box["width"] and box["bottom"] <= box["height"], (selector, box)
+    return box
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_meeting_screen_fits_one_window(browser: Browser, app_server: str,
+                                        size: tuple[int, int]) -> None:
+    """Map, legend, caption, key figures and the top townships on one screen, no scrolling;
+    names and legend at least 20 px on the projector; a layer switch keeps the map's frame
+    (no blank flash) and draws the new layer."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]},
+                                  locale="zh-CN")
+    tab = context.new_page()
     tab.goto(f"{app_server}/?mode=meeting", wait_until="domcontentloaded")
     frame = _map_frame(tab)
     frame.locator("path.leaflet-interactive").nth(19).wait_for(timeout=60_000)
+    frame.locator(".rm-legend").wait_for(timeout=60_000)
+    expect(tab.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=60_000)
     assert not tab.locator("[data-testid='stSidebar']").is_visible()
-    assert frame.locator(".rm-legend").is_visible()
-    _shot(tab, "meeting")
-    assert not outside, f"requests to outside hosts were attempted: {outside}"
+    main = tab.locator("[data-testid='stMain']")
+    assert main.evaluate("e => e.scrollHeight <= e.clientHeight + 1"), "nothing below the fold"
+    _inside(tab, "iframe[title*='st_folium']")
+    _inside(frame, ".rm-legend")
+    _inside(frame, ".rm-caption")
+    for figure in tab.locator("[data-testid='stMetric']").all():
+        _inside(figure, ":scope")
+    _inside(tab, ".rm-top tr:nth-child(3)")
+    if size == (1920, 1080):
+        for part in (".rm-label", ".rm-legend", ".rm-caption"):
+            px = frame.locator(part).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            assert px >= 20, (part, px)
+    _shot(tab, f"meeting-{size[0]}")
+    inner = tab.locator("iframe[title*='st_folium']").first.element_handle().content_frame()
+    inner.evaluate("() => { window.rmKept = true; }")  # gone if the frame reloads
+    fills = frame.locator("path.leaflet-interactive").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('fill')).join()")
+    _inside(frame, ".rm-switch")
+    frame.locator(".rm-switch button", has_text="道路交通").click()
+    expect(frame.locator(".rm-caption b")).to_have_text("道路交通")
+    assert frame.locator("path.leaflet-interactive").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('fill')).join()") != fills, "another layer drawn"
+    assert inner.evaluate("() => window.rmKept === true"), "the same frame: no blank reload"
+    context.close()
 
 
 INSIDE = """(path) => {

@@ -54,11 +54,29 @@ MEETING_CSS = """
 <style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"],
 [data-testid="stSidebarCollapsedControl"], footer { display: none !important; }
-.block-container { padding: 0.8rem 1.2rem !important; max-width: 100% !important; }
-html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-h1 { font-size: 2.6rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.2rem !important; font-weight: 700; }
-[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.5rem 1rem 0 1rem !important;
+  max-width: 100% !important; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; overflow: hidden; }
+iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 4.2rem) !important; }
+.rm-head { font-size: 1.5rem; line-height: 2.4rem; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.rm-head .rm-demo { color: #b00020; font-weight: 700; }
+[data-testid="stMetric"] { padding: 0.1rem 0 !important; }
+[data-testid="stMetricValue"] { font-size: 2.2rem !important; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
+[data-testid="stMetricDelta"] { font-size: 0.9rem !important; }
+.rm-top { font-size: 1.05rem; }
+.rm-top-title { font-weight: 700; margin: 0.3rem 0; }
+.rm-top table { border-collapse: collapse; width: 100%; }
+.rm-top td { padding: 0.15rem 0.3rem; border: none; }
+.rm-chip { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em;
+  border: 1px solid #555; }
+[data-testid="stVerticalBlock"] { gap: 0.4rem; }
+@media (max-height: 820px) {
+  html, body, [data-testid="stAppViewContainer"] { font-size: 17px; }
+  [data-testid="stMetricValue"] { font-size: 1.7rem !important; }
+  .rm-top tr:nth-child(n+4) { display: none; }
+}
 </style>
 """
 
@@ -112,12 +130,21 @@ def sidebar() -> Lang:
         st.text_input(tr("identity.name"), key=WHO_NAME_KEY)
         st.text_input(tr("identity.department"), key=WHO_DEPT_KEY)
     st.sidebar.caption(f"{tr('database')}: `{default_db_path().name}`")
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    # Styles go in the sidebar: they apply to the whole page, and take no room in the main
+    # column (each element there adds a gap above the title).
+    st.sidebar.markdown(PAGE_CSS, unsafe_allow_html=True)
     if current_lang() == "zh":
-        st.markdown(uploader_css(st.get_option("server.maxUploadSize")), unsafe_allow_html=True)
+        st.sidebar.markdown(uploader_css(st.get_option("server.maxUploadSize")),
+                            unsafe_allow_html=True)
     if meeting_mode():
-        st.markdown(MEETING_CSS, unsafe_allow_html=True)
+        st.sidebar.markdown(MEETING_CSS, unsafe_allow_html=True)
     return current_lang()
+
+
+def leave_meeting() -> None:
+    """Turn the meeting screen off (a button's callback: runs before the next rerun)."""
+    st.session_state[MEETING_KEY] = False
+    st.query_params.pop("mode", None)
 
 
 @contextmanager
@@ -333,6 +360,8 @@ def tips(frame: pd.DataFrame, columns: Collection[str], *,
          names: Mapping[str, str] | None = None,
          headings: Mapping[str, str] | None = None) -> pd.Series:
     """Return one escaped tooltip per row: ``columns`` in the page's language (``ui.tables``)."""
+    if frame.empty:  # nothing to draw (an empty result may lack the columns)
+        return pd.Series(dtype=str)
     lang = current_lang()
     shown = in_language(frame[list(columns)], lang, names)
     return tooltip_rows(shown, {c: heading(c, lang, headings) for c in columns})

@@ -1,5 +1,7 @@
 """总览 Overview — the county in four colours, headline figures, ranking, and why."""
 
+from html import escape
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -10,7 +12,8 @@ from domain.loading import next_to_load
 from domain.schema import TABLES
 from domain.settings.risk import LAYERS
 from geodata.snapshot import Snapshot
-from maps.overview import MapText, overview_map
+from maps.overview import MapText, meeting_map, overview_map
+from maps.style import CLASS_COLOURS
 from ui.assets import asset_urls
 from ui.chrome import (
     SNAPSHOT_KEY,
@@ -20,6 +23,7 @@ from ui.chrome import (
     demo_banner,
     demo_label,
     getting_started,
+    leave_meeting,
     meeting_mode,
     page_snapshot,
     risk,
@@ -38,10 +42,12 @@ def _figures(snap: Snapshot) -> dict:
     return county_kpis(snap.tables(), snap.as_of)
 
 
-def _kpis(snap: Snapshot, *, per_row: int = 8) -> None:
+ALL_FIGURES = ("hazards_found", "rectification_rate", "hazards_overdue", "major_open",
+               "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people")
+
+
+def _kpis(snap: Snapshot, *, keys: tuple[str, ...] = ALL_FIGURES, per_row: int = 8) -> None:
     figures = _figures(snap.only(*KPI_TABLES))
-    keys = ["hazards_found", "rectification_rate", "hazards_overdue", "major_open",
-            "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people"]
     cols = [c for _ in range(len(keys) // per_row) for c in st.columns(per_row)]
     counts = snap.counts()
     for col, key in zip(cols, keys, strict=True):
@@ -67,17 +73,14 @@ def _map_text(snap: Snapshot, result, layer: str) -> MapText:
                    tr("score"), tr("no_data"))
 
 
-def _map(snap: Snapshot, result, layer: str, height: int = 620) -> str | None:
+def _map(snap: Snapshot, result, layer: str) -> str | None:
     base = base_layers(snap)
-    towns = base.towns[["township_code", "township_name", "geometry"]].copy()
-    towns["score"] = towns["township_code"].map(result.scores[f"{layer}_score"])
-    towns["risk_class"] = towns["township_code"].map(result.scores[f"{layer}_class"])
-    m = overview_map(towns, asset_urls(), _map_text(snap, result, layer),
-                     rivers=base.rivers, roads=base.roads, tiles=tiles())
-    state = st_folium(m, height=height, use_container_width=True, key=f"overview-{layer}",
-                      render=False,
-                      returned_objects=["last_active_drawing"])
-    # the method and configuration under the map, for whoever checks a figure; not on it
+    m = overview_map(_layer_towns(snap, result, layer), asset_urls(),
+                     _map_text(snap, result, layer), rivers=base.rivers, roads=base.roads,
+                     tiles=tiles())
+    state = st_folium(m, height=620, use_container_width=True, key=f"overview-{layer}",
+                      render=False, returned_objects=["last_active_drawing"])
+    # the method under the map for whoever checks a figure; not on it
     st.caption(tr("method", version=result.method_version, hash=result.config_hash))
     clicked = (state or {}).get("last_active_drawing") or {}
     return (clicked.get("properties") or {}).get("township_code")
@@ -138,22 +141,58 @@ def _explain(result, code: str, layer: str) -> None:
     st.dataframe(frame.rename(columns={"layer": tr("layer")}).round(3), hide_index=True)
 
 
+MEETING_FIGURES = ("rectification_rate", "hazards_overdue", "major_open", "people_threatened")
+"""The key figures of the meeting screen's side strip."""
+TOP_TOWNSHIPS = 5
+
+
+def _top(result, layer: str) -> None:
+    """The first townships of the ranking on ``layer``, in large type with their class."""
+    table = result.ranked().sort_values(f"{layer}_score", ascending=False, na_position="last")
+    rows = []
+    for i, (name, klass) in enumerate(zip(table["township_name"], table[f"{layer}_class"],
+                                          strict=True), start=1):
+        if i > TOP_TOWNSHIPS:
+            break
+        chip = f'<span class="rm-chip" style="background:{CLASS_COLOURS.get(klass, "#ccc")}">'
+        rows.append(f"<tr><td>{i}</td><td>{escape(str(name))}</td>"
+                    f"<td>{chip}</span>{escape(tr(f'class.{klass}'))}</td></tr>")
+    st.markdown(f'<div class="rm-top"><div class="rm-top-title">{escape(tr("meeting.top"))}'
+                f'</div><table>{"".join(rows)}</table></div>', unsafe_allow_html=True)
+
+
+def _layer_towns(snap: Snapshot, result, layer: str):
+    towns = base_layers(snap).towns[["township_code", "township_name", "geometry"]].copy()
+    towns["score"] = towns["township_code"].map(result.scores[f"{layer}_score"])
+    towns["risk_class"] = towns["township_code"].map(result.scores[f"{layer}_class"])
+    return towns
+
+
 def _meeting(snap: Snapshot, result) -> None:
-    """Big screen: KPI tiles and a full-height map, cycling through the layers if asked."""
-    period = cycle_seconds()
+    """Big screen, one window high: the map, a strip of key figures and the top townships.
 
-    @st.fragment(run_every=period)
-    def board() -> None:
-        turn = st.session_state.get("cycle_turn", -1) + (1 if period else 0)
-        st.session_state["cycle_turn"] = turn
-        layer = LAYER_KEYS[turn % len(LAYER_KEYS)] if period else (
-            st.session_state.get("layer") or "composite")
-        notice = f" · {demo_label(snap)}" if demo_label(snap) else ""
-        st.title(f"{tr('app_title')} · {tr(f'layer.{layer}')}{notice}")
-        _kpis(snap, per_row=4)
-        _map(snap, result, layer, height=860)
-
-    board()
+    Every layer is on the map; its buttons switch between them at once, or they cycle by
+    themselves (``?cycle=20``), in the browser: no reload, no blank frame.
+    """
+    county = snap.label(current_lang())
+    notice = f" · {demo_label(snap)}" if demo_label(snap) else ""
+    st.markdown(
+        f'<div class="rm-head"><b>{escape(county or tr("app_title"))}</b> · '
+        f'{escape(tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"))} · '
+        f'{escape(tr("meeting.now", time=f"{pd.Timestamp.now():%Y-%m-%d %H:%M}"))}'
+        f'<span class="rm-demo">{escape(notice)}</span></div>', unsafe_allow_html=True)
+    left, right = st.columns([4, 1], gap="small")
+    with left:
+        base = base_layers(snap)
+        m = meeting_map([(_layer_towns(snap, result, layer), _map_text(snap, result, layer))
+                         for layer in LAYER_KEYS], asset_urls(), rivers=base.rivers,
+                        roads=base.roads, tiles=tiles(), cycle_s=cycle_seconds())
+        st_folium(m, height=640, use_container_width=True, key="overview-meeting",
+                  render=False, returned_objects=[])
+    with right:
+        _kpis(snap, keys=MEETING_FIGURES, per_row=1)
+        _top(result, "composite")
+        st.button(tr("meeting.leave"), on_click=leave_meeting, key="leave_meeting")
 
 
 def _desk(snap: Snapshot, result) -> None:
