@@ -17,8 +17,15 @@ from branca.element import Element
 from maps.geometry import display_lines, display_polygons, merged_lines
 from maps.layers import outline_layer
 from maps.offline import AssetUrls, make_offline
-from maps.overview import add_labels, base_map, line_layer
-from maps.style import HATCH_DEFS, NO_DATA_HATCH, add_overlay, caption_html, legend_html
+from maps.overview import add_labels, base_map, focus_bounds, line_layer
+from maps.style import (
+    HATCH_DEFS,
+    HIGHLIGHT_COLOUR,
+    NO_DATA_HATCH,
+    add_overlay,
+    caption_html,
+    legend_html,
+)
 from maps.tiles import TileSettings, for_display
 
 
@@ -64,13 +71,22 @@ def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
              legend: tuple[str, list[tuple[str, str]]] | None = None,
              layers: Sequence[Element] = (), fill: pd.Series | None = None,
              tooltips: pd.Series | None = None,
-             tiles: TileSettings | None = None) -> folium.Map:
+             tiles: TileSettings | None = None, focus: Sequence[str] = (),
+             mark: tuple[float, float] | None = None) -> folium.Map:
     """Return a page's map: base, ``layers`` on top, names, legend and caption.
 
-    ``layers`` must already be in display coordinates (``maps.tiles.for_display``).
+    ``layers`` must already be in display coordinates (``maps.tiles.for_display``). The
+    view fits the ``focus`` townships (codes: a township filter) when given; ``mark``
+    (longitude, latitude, WGS-84) rings a picked site and centres the view on it.
     """
     towns = for_display(base.towns, tiles)
-    m = base_map(towns, urls, tiles=tiles)
+    chosen = towns[towns["township_code"].isin(list(focus))]
+    fit = focus_bounds(chosen.geometry, margin=0.1) if len(chosen) else None
+    if mark is not None:
+        point = for_display(gpd.GeoDataFrame(geometry=gpd.points_from_xy([mark[0]], [mark[1]]),
+                                             crs=4326), tiles)
+        fit = focus_bounds(point.geometry)
+    m = base_map(towns, urls, tiles=tiles, fit_to=fit)
     outline_layer(towns, fill=fill, tooltips=tooltips).add_to(m)
     if base.rivers is not None and len(base.rivers):
         line_layer(for_display(base.rivers, tiles), name="rivers", colour="#2b8cbe",
@@ -80,6 +96,10 @@ def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
                    weight=1.2).add_to(m)
     for layer in layers:
         layer.add_to(m)
+    if mark is not None:
+        folium.CircleMarker([point.geometry.y.iloc[0], point.geometry.x.iloc[0]], radius=16,
+                            color=HIGHLIGHT_COLOUR, weight=4, fill=False,
+                            interactive=False).add_to(m)
     add_labels(m, towns)
     if legend is not None:
         add_overlay(m, legend_html(*legend))

@@ -20,6 +20,7 @@ from maps.offline import AssetUrls, make_offline
 from maps.style import (
     CLASS_COLOURS,
     HATCH_DEFS,
+    HIGHLIGHT_COLOUR,
     NO_DATA_HATCH,
     add_overlay,
     caption_html,
@@ -81,10 +82,24 @@ class BigScreen(MacroElement):
         self.bounds, self.font_px = bounds, int(font_px)
 
 
+def focus_bounds(geometry: gpd.GeoSeries, *, margin: float = 0.5) -> list[float]:
+    """Return the bounds of ``geometry`` with what is around it (minx, miny, maxx, maxy).
+
+    Grown by ``margin`` of its size on each side, at least 0.01°.
+    """
+    minx, miny, maxx, maxy = (float(v) for v in geometry.total_bounds)
+    dx, dy = max((maxx - minx) * margin, 0.01), max((maxy - miny) * margin, 0.01)
+    return [minx - dx, miny - dy, maxx + dx, maxy + dy]
+
+
 def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
-             tiles: TileSettings | None = None) -> folium.Map:
-    """Return a map fitted to the townships, with no tile layer unless one is configured."""
-    minx, miny, maxx, maxy = towns.total_bounds
+             tiles: TileSettings | None = None,
+             fit_to: list[float] | None = None) -> folium.Map:
+    """Return a map fitted to the townships (or to ``fit_to``), with no tiles unless set.
+
+    ``fit_to`` is minx, miny, maxx, maxy (``focus_bounds``).
+    """
+    minx, miny, maxx, maxy = towns.total_bounds if fit_to is None else fit_to
     # keyboard=False: Leaflet's keyboard handler focuses the map on every press, and the
     # page then scrolls a map running past the window's edge into view between press and
     # release, so a click on a township there was lost.
@@ -108,21 +123,26 @@ def _tooltip(row: pd.Series, text: MapText) -> str:
             f"{score} · {escape(klass)}")
 
 
-def township_layer(towns: gpd.GeoDataFrame, text: MapText) -> folium.GeoJson:
+def township_layer(towns: gpd.GeoDataFrame, text: MapText,
+                   highlight: str | None = None) -> folium.GeoJson:
     """Return the township polygons coloured by ``risk_class`` with escaped tooltips.
 
-    ``towns`` needs ``township_code``, ``township_name``, ``score`` and ``risk_class``.
+    ``towns`` needs ``township_code``, ``township_name``, ``score`` and ``risk_class``; the
+    ``highlight`` township is outlined thick.
     """
     shown = display_polygons(towns)[["township_code", "township_name", "score",
                                      "risk_class", "geometry"]].copy()
     shown["tip"] = shown.apply(lambda r: _tooltip(r, text), axis=1)
     shown["score"] = shown["score"].round(2)
     shown["colour"] = shown["risk_class"].map(CLASS_COLOURS).fillna(NO_DATA_HATCH)
+    shown["hl"] = (shown["township_code"] == highlight).astype(int)
     return folium.GeoJson(
-        geojson_data(shown[["township_code", "tip", "colour", "geometry"]]),
+        geojson_data(shown[["township_code", "tip", "colour", "hl", "geometry"]]),
         name="townships",
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222",
-                                  "weight": 1.5, "fillOpacity": 0.75},
+        style_function=lambda f: {"fillColor": f["properties"]["colour"],
+                                  "color": HIGHLIGHT_COLOUR if f["properties"]["hl"] else "#222",
+                                  "weight": 5 if f["properties"]["hl"] else 1.5,
+                                  "fillOpacity": 0.75},
         highlight_function=lambda f: {"weight": 4, "color": "#000"},
         tooltip=tip_tooltip(shown),
     )
@@ -277,20 +297,24 @@ def meeting_map(layers: list[tuple[gpd.GeoDataFrame, MapText]], urls: AssetUrls,
 def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
                  rivers: gpd.GeoDataFrame | None = None,
                  roads: gpd.GeoDataFrame | None = None,
-                 tiles: TileSettings | None = None, big_screen: bool = False) -> folium.Map:
+                 tiles: TileSettings | None = None, big_screen: bool = False,
+                 highlight: str | None = None) -> folium.Map:
     """Return the overview map: coloured townships, base lines, names, legend, caption.
 
     ``big_screen``: the map fills its frame and its text is large (``BigScreen``).
+    ``highlight``: a township outlined and centred, its neighbours around it.
     """
     towns = for_display(towns, tiles)
-    m = base_map(towns, urls, tiles=tiles)
+    chosen = towns[towns["township_code"] == highlight]
+    m = base_map(towns, urls, tiles=tiles,
+                 fit_to=focus_bounds(chosen.geometry) if len(chosen) else None)
     if big_screen:  # its own fit, once the frame has its size: not folium's, at load
         for name, child in list(m._children.items()):
             if isinstance(child, folium.FitBounds):
                 del m._children[name]
         minx, miny, maxx, maxy = (float(v) for v in towns.total_bounds)
         BigScreen([[miny, minx], [maxy, maxx]]).add_to(m)
-    township_layer(towns, text).add_to(m)
+    township_layer(towns, text, highlight).add_to(m)
     if rivers is not None and len(rivers):
         line_layer(for_display(rivers, tiles), name="rivers", colour="#2b8cbe",
                    weight=2).add_to(m)

@@ -42,6 +42,9 @@ def legend_html(title: str, items: list[tuple[str, str]]) -> str:
     return f'<div class="rm-legend"><div class="rm-legend-title">{escape(title)}</div>{rows}</div>'
 
 
+HIGHLIGHT_COLOUR = "#00e5ff"
+"""Outline of the township or site picked in a table or on the map (apart from every class)."""
+
 _BOX_CSS = """
 <style>
 .rm-legend, .rm-caption { position: absolute; z-index: 1000; background: rgba(255,255,255,.92);
@@ -54,6 +57,7 @@ _BOX_CSS = """
 .rm-caption { top: 10px; left: 56px; font-size: 14px; max-width: 60%; }
 .rm-caption b { font-size: 17px; }
 .rm-demo { color: #b30000; font-weight: 700; }
+.leaflet-interactive:focus, .leaflet-container path:focus { outline: none; }
 .rm-label { font: 600 13px "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; color: #111;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; text-align: center; }
 </style>

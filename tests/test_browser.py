@@ -18,6 +18,7 @@ from analytics.engine import RiskResult, score_county
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
 from geodata.store import Store
+from maps.style import HIGHLIGHT_COLOUR
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "build" / "screenshots"
@@ -210,6 +211,14 @@ def test_clicking_a_township_explains_it(page: tuple[Page, list[str]], app_serve
     facts = tab.locator("[data-testid='stMain'] li")
     assert why.facts and facts.count() == len(why.facts)
     assert [facts.nth(k).inner_text() for k in range(facts.count())] == why.facts
+    beside = heading.bounding_box()
+    map_box = tab.locator("iframe[title*='st_folium']").first.bounding_box()
+    assert beside["x"] >= map_box["x"] + map_box["width"], "the reason beside the map"
+    assert beside["y"] < map_box["y"] + map_box["height"], "not below it"
+    outlined = _map_frame(tab).locator(f"path.leaflet-interactive[stroke='{HIGHLIGHT_COLOUR}']")
+    expect(outlined).to_have_count(1, timeout=60_000)
+    assert outlined.evaluate("p => { p.focus(); return getComputedStyle(p).outlineStyle; }") \
+        == "none", "no focus rectangle"
     assert not outside
 
 

@@ -200,3 +200,20 @@ def test_a_cluster_takes_the_colour_of_its_worst_point_and_the_scale_is_metric(
     assert "getAllChildMarkers" in html and "o.rank > worst" in html
     assert [float(r) for r in re.findall(r'"r": ([-\d.]+)', html)] == [0.0, 3.0]
     assert "imperial: false" in html and "L.control.scale()" not in html, "no miles"
+
+
+def test_a_highlighted_township_is_outlined_and_the_view_fits_around_it(
+        towns: gpd.GeoDataFrame) -> None:
+    from maps.style import HIGHLIGHT_COLOUR
+
+    code = towns["township_code"].iloc[0]
+    html = overview_map(towns, URLS, TEXT, highlight=code).get_root().render()
+    assert [int(v) for v in re.findall(r'"hl": (\d)', html)].count(1) == 1
+    assert HIGHLIGHT_COLOUR in html
+    south, west, north, east = (float(v) for v in re.search(
+        r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]",
+        html).groups())
+    minx, miny, maxx, maxy = towns[towns["township_code"] == code].total_bounds
+    assert west < minx and east > maxx and south < miny and north > maxy
+    whole = towns.total_bounds
+    assert east - west < whole[2] - whole[0], "closer than the whole county"

@@ -377,3 +377,34 @@ def test_overview_map_names_the_county_and_keeps_the_method_below(
     assert json.dumps(meta["dataset_label"])[1:-1] in script, "the county on the map"
     assert config_hash not in script, "the configuration hash is no headline"
     assert any(config_hash in c.value for c in at.caption), "it is under the map"
+
+
+def _fitted(script: str) -> list[float]:
+    """The bounds a map script fits its view to: [south, west, north, east]."""
+    found = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]",
+                      script)
+    assert found, "the map fits its view"
+    return [float(v) for v in found.groups()]
+
+
+def test_a_township_filter_zooms_and_a_picked_site_is_ringed_and_centred(
+        pages_db: Path, demo_frames: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from maps.style import HIGHLIGHT_COLOUR
+
+    whole = _fitted(_maps(_run("geohazards", pages_db, monkeypatch))[0]["script"])
+    towns = demo_frames["townships"]
+    code = towns["township_code"].iloc[3]
+    at = _run("geohazards", pages_db, monkeypatch)
+    at.multiselect[0].set_value([code]).run()
+    zoomed = _fitted(_maps(at)[0]["script"])
+    assert zoomed[2] - zoomed[0] < (whole[2] - whole[0]) / 2, "the view fits the township"
+    bounds = towns[towns["township_code"] == code].total_bounds
+    assert zoomed[1] <= bounds[0] and zoomed[3] >= bounds[2]
+    site = demo_frames["geohazard_sites"].iloc[7]
+    at = AppTest.from_file(str(ROOT / "ui" / "pages" / "geohazards.py"), default_timeout=120)
+    at.query_params["site"] = site["site_id"]
+    script = _maps(at.run())[0]["script"]
+    assert HIGHLIGHT_COLOUR in script, "the site is ringed"
+    south, west, north, east = _fitted(script)
+    assert south < site.geometry.y < north and west < site.geometry.x < east
+    assert north - south < (whole[2] - whole[0]) / 4, "and centred close up"

@@ -39,7 +39,7 @@ CLUSTER_ABOVE = 200
 SHAPE_KEY_COLOUR = "#555555"
 
 
-def _filter(sites: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def _filter(sites: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
     cols = st.columns(3)
     towns = filter_pick(cols[0], tr("filter.township"), list(names), format_func=names.get)
     kinds = filter_pick(cols[1], tr("filter.type"), list(SHAPES),
@@ -52,7 +52,17 @@ def _filter(sites: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
                            ("threat_level", levels)):
         if chosen:
             keep &= active[column].isin(chosen)
-    return active[keep.to_numpy()]
+    return active[keep.to_numpy()], towns
+
+
+def _picked(sites: pd.DataFrame) -> pd.Series | None:
+    """The site picked in the table (read before the map is drawn), or linked by ``?site=``."""
+    state = st.session_state.get("sites")
+    rows = [r for r in (state.selection.rows if state else []) if r < len(sites)]
+    if rows:
+        return sites.iloc[rows[0]]
+    linked = sites[sites["site_id"] == st.query_params.get("site")]
+    return linked.iloc[0] if len(linked) else None
 
 
 def _symbols(sites: pd.DataFrame) -> folium.FeatureGroup:
@@ -144,23 +154,22 @@ snapshot = start_page("geohazards")
 if snapshot is not None and need(snapshot, "geohazard_sites"):
     data = snapshot.tables()
     names = snapshot.township_names()
-    sites = _filter(data["geohazard_sites"], names)
+    sites, towns = _filter(data["geohazard_sites"], names)
     st.caption(tr("shown", n=len(sites), total=len(active_sites(data["geohazard_sites"]))))
+    site = _picked(sites)
     layer = points_or_totals(snapshot, sites, _symbols, colour=RISK_COLOURS["较大"])
     m = page_map(base_layers(snapshot), asset_urls(),
                  caption(snapshot, tr("geohazards"), tr("src.sites")), legend=_legend(),
-                 layers=[layer], tiles=tiles())
+                 layers=[layer], tiles=tiles(), focus=towns,
+                 mark=None if site is None or site.geometry is None
+                 else (site.geometry.x, site.geometry.y))
     show_map(m, "geohazard-map")
     columns = ["site_id", "site_name", "township_code", "hazard_type", "threat_level",
                "threatened_people", "monitor_name", "last_inspection_date"]
-    picked = show_table(pd.DataFrame(first_rows(sites)[columns]), names=names,
-                        hide_index=True, on_select="rerun", selection_mode="single-row",
-                        key="sites")
-    rows = picked.selection.rows if picked else []
-    linked = sites[sites["site_id"] == st.query_params.get("site")]  # ?site=ID: a link to it
-    if rows or len(linked):
-        _record(sites.iloc[rows[0]] if rows else linked.iloc[0], data["monitoring_readings"],
-                snapshot)
+    show_table(pd.DataFrame(first_rows(sites)[columns]), names=names, hide_index=True,
+               on_select="rerun", selection_mode="single-row", key="sites")
+    if site is not None:
+        _record(site, data["monitoring_readings"], snapshot)
     else:
         st.info(tr("pick_site"))
     _silent(snapshot, data["geohazard_sites"], names)

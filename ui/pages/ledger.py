@@ -25,6 +25,7 @@ from ui.chrome import (
     need,
     points_or_totals,
     risk,
+    settings,
     show_map,
     show_table,
     start_page,
@@ -42,7 +43,8 @@ TABLE_COLUMNS = ("hazard_id", "domain", "hazard_description", "township_code",
                  "hazard_status", "supervising_leader")
 
 
-def _filters(ledger: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp) -> pd.Series:
+def _filters(ledger: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp
+             ) -> tuple[pd.Series, list[str]]:
     cols = st.columns(6)
     lang = current_lang()
     departments = sorted(ledger["lead_department"].dropna().unique())
@@ -64,15 +66,16 @@ def _filters(ledger: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp) -
             keep &= ledger[column].isin(chosen)
     if overdue_only:
         keep &= is_overdue(ledger, as_of)
-    return keep
+    return keep, picks["township_code"]
 
 
-def _map(snap: Snapshot, points: object) -> object:
-    """The ledger map: the base map (simplified once per version) and the hazards shown."""
+def _map(snap: Snapshot, points: object, towns: list[str],
+         mark: tuple[float, float] | None) -> object:
+    """The ledger map: base map and hazards, fitted to the townships filtered, the pick ringed."""
     legend = (tr("legend.ledger"), [(COLOURS[k], tr(f"ledger.{k}")) for k in COLOURS])
     return page_map(base_layers(snap.only(*BASE_TABLES)), asset_urls(),
                     caption(snap, tr("ledger"), tr("src.ledger")), legend=legend,
-                    layers=[points], tiles=tiles())
+                    layers=[points], tiles=tiles(), focus=towns, mark=mark)
 
 
 def _state(ledger: pd.DataFrame) -> pd.Series:
@@ -110,19 +113,36 @@ def _clicked(located: pd.DataFrame, clicked: dict | None) -> str | None:
     return str(located.loc[dist.idxmin(), "hazard_id"]) if dist.min() < 1e-6 else None
 
 
+def _picked(rows: pd.DataFrame, located: pd.DataFrame) -> str | None:
+    """Return the hazard last picked, in the table or on the map (read before the map)."""
+    seen = st.session_state.setdefault("ledger_pick", {"rows": [], "click": None, "pick": None})
+    state = st.session_state.get("ledger_table")
+    chosen = [r for r in (state.selection.rows if state else []) if r < len(rows)]
+    drawn = st.session_state.get("ledger-map") or {}
+    click = _clicked(located, drawn.get("last_object_clicked"))
+    if chosen != seen["rows"]:
+        seen["pick"] = str(rows["hazard_id"].iloc[chosen[0]]) if chosen else None
+    elif click and click != seen["click"]:
+        seen["pick"] = click
+    seen["rows"], seen["click"] = chosen, click or seen["click"]
+    return seen["pick"]
+
+
 def _overview(snap: Snapshot, ledger: pd.DataFrame, events: pd.DataFrame,
               names: dict[str, str]) -> None:
-    shown = _first(ledger[_filters(ledger, names, snap.as_of)], snap.as_of)
+    keep, towns = _filters(ledger, names, snap.as_of)
+    shown = _first(ledger[keep], snap.as_of)
     st.caption(tr("shown", n=len(shown), total=len(ledger)))
     located = shown[shown.geometry.notna()]
+    rows = shown.head(settings().maps.table_rows)
+    hazard_id = _picked(rows, located)
+    spot = located[located["hazard_id"] == hazard_id]
     points = points_or_totals(snap, located, _circles, colour=COLOURS["open"])
-    out = show_map(_map(snap, points), "ledger-map", returned=["last_object_clicked"])
-    rows = first_rows(shown)
-    picked = show_table(pd.DataFrame(rows[list(TABLE_COLUMNS)]), names=names, hide_index=True,
-                        on_select="rerun", selection_mode="single-row", key="ledger_table")
-    chosen = picked.selection.rows if picked else []
-    hazard_id = (str(rows["hazard_id"].iloc[chosen[0]]) if chosen
-                 else _clicked(located, out.get("last_object_clicked")))
+    show_map(_map(snap, points, towns, (spot.geometry.x.iloc[0], spot.geometry.y.iloc[0])
+                  if len(spot) else None), "ledger-map", returned=["last_object_clicked"])
+    show_table(pd.DataFrame(first_rows(shown)[list(TABLE_COLUMNS)]), names=names,
+               hide_index=True, on_select="rerun", selection_mode="single-row",
+               key="ledger_table")
     lines = (tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}"),
              *([demo_label(snap)] if demo_label(snap) else []))
     title = tr("ledger")
@@ -130,7 +150,7 @@ def _overview(snap: Snapshot, ledger: pd.DataFrame, events: pd.DataFrame,
     st.download_button(tr("excel_ledger"),
                        lambda: ledger_workbook(shown, names, title=title, lines=list(lines)),
                        file_name=f"ledger-{snap.as_of:%Y%m%d}.xlsx", key="ledger_xlsx")
-    if hazard_id is None:
+    if hazard_id is None or hazard_id not in set(ledger["hazard_id"]):
         st.info(tr("pick_to_handle"))
         return
     ledger_forms.handle_one(snap.store, ledger, events, hazard_id, names, prefix="picked")

@@ -73,20 +73,18 @@ def _map_text(snap: Snapshot, result, layer: str) -> MapText:
                    tr("score"), tr("no_data"))
 
 
-def _map(snap: Snapshot, result, layer: str) -> str | None:
+def _map(snap: Snapshot, result, layer: str, chosen: str | None) -> None:
     base = base_layers(snap)
     m = overview_map(_layer_towns(snap, result, layer), asset_urls(),
                      _map_text(snap, result, layer), rivers=base.rivers, roads=base.roads,
-                     tiles=tiles())
-    state = st_folium(m, height=620, use_container_width=True, key=f"overview-{layer}",
-                      render=False, returned_objects=["last_active_drawing"])
+                     tiles=tiles(), highlight=chosen)
+    st_folium(m, height=620, use_container_width=True, key=f"overview-{layer}",
+              render=False, returned_objects=["last_active_drawing"])
     # the method under the map for whoever checks a figure; not on it
     st.caption(tr("method", version=result.method_version, hash=result.config_hash))
-    clicked = (state or {}).get("last_active_drawing") or {}
-    return (clicked.get("properties") or {}).get("township_code")
 
 
-def _ranking(result, layer: str) -> str | None:
+def _ranking(result, layer: str) -> None:
     table = result.ranked()
     shown = pd.DataFrame({
         tr("rank"): table["composite_rank"].map(rank_text),
@@ -100,10 +98,8 @@ def _ranking(result, layer: str) -> str | None:
         tr("overrides"): table[f"{layer}_overrides"].map(
             lambda labels: "；".join(_rule(label) for label in labels)),
     })
-    picked = st.dataframe(shown, hide_index=True, on_select="rerun",
-                          selection_mode="single-row", key=f"ranking-{layer}")
-    rows = picked.selection.rows if picked else []
-    return table.index[rows[0]] if rows else None
+    st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
+                 key=f"ranking-{layer}")
 
 
 def _rule(label: str) -> str:
@@ -195,23 +191,42 @@ def _meeting(snap: Snapshot, result) -> None:
         st.button(tr("meeting.leave"), on_click=leave_meeting, key="leave_meeting")
 
 
+def _picked(result, layer: str) -> str | None:
+    """Return the township last picked on ``layer``, on the map or in the ranking.
+
+    Whichever happened last wins; both are read before the map is drawn, so it can show it.
+    """
+    memory = st.session_state.setdefault("overview_picks", {})
+    seen = memory.setdefault(layer, {"rows": [], "click": None, "pick": None})
+    ranking = st.session_state.get(f"ranking-{layer}")
+    rows = list(ranking.selection.rows) if ranking else []
+    drawn = st.session_state.get(f"overview-{layer}") or {}
+    click = ((drawn.get("last_active_drawing") or {}).get("properties") or {}).get(
+        "township_code")
+    if rows != seen["rows"]:
+        seen["pick"] = result.ranked().index[rows[0]] if rows else None
+    elif click and click != seen["click"]:
+        seen["pick"] = click
+    seen["rows"], seen["click"] = rows, click or seen["click"]
+    return seen["pick"]
+
+
 def _desk(snap: Snapshot, result) -> None:
     layer = st.segmented_control(tr("layer"), LAYER_KEYS, default="composite",
                                  format_func=text_of("layer."), key="layer") \
         or "composite"
     _kpis(snap)
+    chosen = _picked(result, layer)
     left, right = st.columns([3, 2])
     with left:
-        clicked = _map(snap, result, layer)
-    with right:
+        _map(snap, result, layer, chosen)
+    with right:  # the reason beside the map, then the ranking
+        if chosen:
+            _explain(result, chosen, layer)
+        else:
+            st.info(tr("pick_township"))
         st.subheader(tr("ranking"))
-        selected = _ranking(result, layer)
-    st.subheader(tr("why"))
-    chosen = selected or clicked
-    if chosen:
-        _explain(result, chosen, layer)
-    else:
-        st.info(tr("pick_township"))
+        _ranking(result, layer)
 
 
 snapshot = page_snapshot()
