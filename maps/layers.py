@@ -117,15 +117,21 @@ def symbol_points(points: gpd.GeoDataFrame, *, colours: pd.Series, symbols: pd.S
 
 
 def circle_points(points: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
-                  tooltips: pd.Series, radius: float = 5, name: str = "points"
-                  ) -> folium.GeoJson:
-    """Return many points as one GeoJSON layer of circle markers (cheap to draw)."""
+                  tooltips: pd.Series, radius: float = 5, name: str = "points",
+                  outline: tuple[str, float] = ("#222", 1.0)) -> folium.GeoJson:
+    """Return many points as one GeoJSON layer of circle markers (cheap to draw).
+
+    ``outline`` (colour, width) rings each point: a thick one keeps a point visible on a
+    township filled with its own colour.
+    """
     shown = gpd.GeoDataFrame({"colour": colours, "tip": tooltips.to_numpy()},
                              geometry=points.geometry.values, crs=points.crs)
+    line, width = outline
     return folium.GeoJson(
         geojson_data(shown), name=name,
-        marker=folium.CircleMarker(radius=radius, weight=1, fill=True, fill_opacity=0.85),
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#222"},
+        marker=folium.CircleMarker(radius=radius, weight=width, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": line,
+                                  "weight": width},
         tooltip=tip_tooltip(shown))
 
 

@@ -161,6 +161,8 @@ def _evacuation_table(at: AppTest):
 def test_warning_scenario_drives_the_evacuation_list(pages_db: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     at = _run("warning", pages_db, monkeypatch)
+    assert at.radio(key="warn_source").value == "stored", "opens on the stored observations"
+    assert not any("模拟情景" in w.value for w in at.warning)
     at.radio(key="warn_source").set_value("scenario").run()
     at.selectbox(key="warn_region").set_value("north").run()
     at.selectbox(key="warn_hours").set_value(72).run()
@@ -174,10 +176,20 @@ def test_warning_scenario_drives_the_evacuation_list(pages_db: Path,
     assert table["乡镇责任领导"].notna().all() and table["安置避难场所"].notna().all()
     assert [b.label for b in at.get("download_button")] == [
         "下载转移名单（XLSX，可打印）", "打印版（HTML）"]
+    assert any("模拟情景" in w.value for w in at.warning), "the scenario is marked"
+    assert "模拟情景" in _maps(at)[0]["script"] or "\\u6a21\\u62df" in _maps(at)[0]["script"]
+    assert any("模拟情景" in h.value for h in at.subheader)
+    total = next(m.value for m in at.markdown if "人需转移" in m.value)
+    assert f"**{len(table)}** 处" in total and f"**{table['威胁人数 (人)'].sum():,}".replace(
+        ",", "") in total.replace(",", "")
+    at.number_input(key="warn_mm").set_value(30.0).run()
+    assert not [m.value for m in at.markdown if "降级" in m.value], "no baseline: no comparison"
+    at.number_input(key="warn_mm").set_value(150.0).run()
+    at.button(key="warn_save").click().run()
     at.number_input(key="warn_mm").set_value(30.0).run()
     assert not at.exception, at.exception
     summary = [m.value for m in at.markdown if "降级" in m.value]
-    assert summary and "150" in summary[0], "the change is stated against the 150 mm scenario"
+    assert summary and "150" in summary[0], "the change is stated against the saved baseline"
     assert 0 < len(_evacuation_table(at)) < len(table)
 
 

@@ -296,12 +296,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "evac.xlsx": ("下载转移名单（XLSX，可打印）", "Download the list (XLSX, print-ready)"),
     "evac.html": ("打印版（HTML）", "Printable page (HTML)"),
     "rollup": ("乡镇预警汇总", "Warning by township"),
-    "changes": ("与上一情景相比", "Changes since the previous scenario"),
-    "changes.none": ("与上一情景相比没有变化。", "No change since the previous scenario."),
-    "changes.first": ("这是本次打开后的第一个情景；改变情景后这里显示变化。",
-                      "First scenario of this visit: change it to see what moves."),
-    "changes.summary": ("升级 {up} 处，降级 {down} 处（上一情景：{prev}）",
-                        "{up} sites raised, {down} lowered (previous: {prev})"),
+    "changes": ("与对比基准相比", "Compared with a baseline"),
+    "changes.none": ("与“{prev}”相比没有变化。", "No change since “{prev}”."),
+    "compare.with": ("对比基准", "Compare with"),
+    "compare.none": ("不对比", "No comparison"),
+    "compare.save": ("存为对比基准", "Keep as baseline"),
+    "compare.save_help": ("记住当前的预警，之后改变情景时与它对比。",
+                          "Remember this warning; compare later scenarios with it."),
+    "compare.how": ("先“存为对比基准”，再改变情景或雨量来源，这里列出升级和降级的隐患点。",
+                    "Keep a baseline first, then change the scenario or the rain source: the "
+                    "sites raised and lowered are listed here."),
+    "scenario.mark": ("模拟情景", "SIMULATED SCENARIO"),
+    "scenario.banner": ("模拟情景（非实况）：{line}。地图、名单和下载均按此情景计算，"
+                        "并标注“模拟情景”。",
+                        "Simulated scenario, not observations: {line}. The map, the list and "
+                        "the downloads follow it and are marked as simulated."),
+    "evac.total": ("共 **{sites}** 处隐患点、**{households}** 户、**{people}** 人需转移"
+                   "（红色 {red} 处，橙色 {orange} 处）。",
+                   "**{sites}** sites, **{households}** households, **{people}** people to "
+                   "move (red {red}, orange {orange})."),
+    "changes.summary": ("升级 {up} 处，降级 {down} 处（对比基准：{prev}）",
+                        "{up} sites raised, {down} lowered (baseline: {prev})"),
     "change.raised": ("升级", "raised"),
     "change.lowered": ("降级", "lowered"),
     "col.before": ("原等级", "Before"),

@@ -44,6 +44,10 @@ from ui.chrome import (
 )
 
 RAIN_TYPES = ("csv", "xlsx", "geojson", "json")
+COUNTER_CSS = "<style>" + "".join(
+    f".st-key-level-{k} {{ border-left: 10px solid {c}; padding-left: 10px; }}"
+    for k, c in [*WARNING_COLOURS.items(), ("unknown", UNKNOWN_COLOUR)]) + "</style>"
+"""Each level's counter edged in the level's colour (the same as on the map)."""
 
 
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=SNAPSHOT_KEY)
@@ -104,16 +108,20 @@ def _upload(towns: pd.DataFrame) -> tuple[tuple, pd.DataFrame | None, str]:
 
 
 def _counts(run: WarningRun) -> None:
+    """The number of sites at each level, each counter in its level's colour."""
     counts = run.counts()
+    st.markdown(COUNTER_CSS, unsafe_allow_html=True)
     cols = st.columns(6)
     for col, level in zip(cols, (1, 2, 3, 4), strict=False):
-        col.metric(tr(f"level.{level}"), f"{counts[str(level)]:,}")
-    cols[4].metric(tr("level.unknown"), f"{counts['unknown']:,}")
+        col.container(key=f"level-{level}").metric(tr(f"level.{level}"),
+                                                    f"{counts[str(level)]:,}")
+    cols[4].container(key="level-unknown").metric(tr("level.unknown"),
+                                                  f"{counts['unknown']:,}")
     cols[5].metric(tr("kpi.evacuate"), f"{counts['people']:,}")
 
 
 def _map(snap: Snapshot, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFrame,
-         line: str) -> None:
+         line: str, simulated: bool) -> None:
     roll = run.townships.reindex(towns["township_code"])
     fill = roll["level"].map(WARNING_COLOURS).fillna(NO_WARNING_COLOUR)
     town_tips = tooltip_rows(roll.reset_index(), {"township_name": tr("township"),
@@ -129,56 +137,75 @@ def _map(snap: Snapshot, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFra
                                                     "effective": tr("col.effective")})
     legend = (tr("legend.warning"), [(WARNING_COLOURS[k], tr(f"level.{k}")) for k in (1, 2, 3, 4)]
               + [(NO_WARNING_COLOUR, tr("level.none")), (UNKNOWN_COLOUR, tr("level.unknown"))])
-    cap = caption(snap, tr("warning"), tr("src.warning"))
+    title = f"{tr('warning')} · {tr('scenario.mark')}" if simulated else tr("warning")
+    cap = caption(snap, title, tr("src.warning"))
     cap = replace(cap, lines=(tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
                               *cap.lines[1:]))
     if too_many(len(shown), "map.warned_only"):  # mark the sites that matter, roll-up the rest
         warned = (levels["level"] <= 2).fillna(False).to_numpy(dtype=bool)
         shown, colours, site_tips = shown[warned], colours[warned], site_tips[warned]
     layer = points_or_totals(snap, shown, lambda s: circle_points(
-        display(s), colours=colours.to_numpy(), tooltips=site_tips, radius=5,
-        name="warning-sites"), colour=WARNING_COLOURS[2])
+        display(s), colours=colours.to_numpy(), tooltips=site_tips, radius=6,
+        name="warning-sites", outline=("#000000", 2.5)), colour=WARNING_COLOURS[2])
     m = page_map(base_layers(snap), asset_urls(), cap, legend=legend, layers=[layer],
                  fill=fill, tooltips=town_tips, tiles=tiles())
     show_map(m, "warning-map")
 
 
-def _evacuation(snap: Snapshot, run: WarningRun, names: dict[str, str], line: str) -> None:
-    st.subheader(tr("evac.title"))
+def _evacuation(snap: Snapshot, run: WarningRun, names: dict[str, str], line: str,
+                simulated: bool) -> None:
+    mark = f"（{tr('scenario.mark')}）" if simulated else ""
+    st.subheader(tr("evac.title") + mark)
     if run.evacuation.empty:
         st.success(tr("evac.none"))
         return
-    shown = evacuation_sheet(run.evacuation, names, current_lang())
+    evac = run.evacuation
+    st.markdown(tr("evac.total", sites=len(evac),
+                   households=int(evac["threatened_households"].fillna(0).sum()),
+                   people=int(evac["threatened_people"].fillna(0).sum()),
+                   red=int((evac["level"] == 1).sum()), orange=int((evac["level"] == 2).sum())))
+    shown = evacuation_sheet(evac, names, current_lang())
     st.dataframe(shown, hide_index=True)
-    title = tr("evac.title")
+    title = tr("evac.title") + mark
     lines = [tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
              *([demo_label(snap)] if demo_label(snap) else [])]
     cols = st.columns(2)
     # Built when clicked: laying out a province's list on every rerun cost a second.
     cols[0].download_button(tr("evac.xlsx"), lambda: printable_xlsx(shown, title, lines),
-                            file_name=f"evacuation-{run.as_of:%Y%m%d%H%M}.xlsx",
+                            file_name=f"evacuation{'-scenario' if simulated else ''}-"
+                                      f"{run.as_of:%Y%m%d%H%M}.xlsx",
                             mime="application/vnd.openxmlformats-officedocument."
                                  "spreadsheetml.sheet", key="evac_xlsx")
     cols[1].download_button(tr("evac.html"), lambda: printable_html(shown, title, lines),
-                            file_name=f"evacuation-{run.as_of:%Y%m%d%H%M}.html",
+                            file_name=f"evacuation{'-scenario' if simulated else ''}-"
+                                      f"{run.as_of:%Y%m%d%H%M}.html",
                             mime="text/html", key="evac_html")
 
 
-def _changes(key: tuple, run: WarningRun, names: dict[str, str], line: str) -> None:
+def _save(line: str, levels: pd.DataFrame) -> None:
+    """Keep the warning now shown as a baseline to compare with (a button's callback)."""
+    st.session_state.setdefault("warn_saved", {})[line] = levels
+    st.session_state["warn_compare"] = line
+
+
+def _changes(run: WarningRun, names: dict[str, str], line: str) -> None:
+    """Compare with a baseline the user saved: never with whatever the controls passed by."""
     st.subheader(tr("changes"))
-    history = st.session_state.setdefault("warn_history", {"current": None, "previous": None})
-    if history["current"] is None or history["current"][0] != key:
-        history["previous"] = history["current"]
-        history["current"] = (key, run.levels, line)
-    if history["previous"] is None:
-        st.info(tr("changes.first"))
+    saved = st.session_state.setdefault("warn_saved", {})
+    cols = st.columns([3, 1])
+    base = cols[0].selectbox(tr("compare.with"), list(saved), index=None, key="warn_compare",
+                             placeholder=tr("compare.none"))
+    cols[1].button(tr("compare.save"), on_click=_save, args=(line, run.levels),
+                   key="warn_save", help=tr("compare.save_help"))
+    if base is None:
+        st.caption(tr("compare.how"))
         return
-    moved = level_changes(history["previous"][1], run.levels)
+    moved = level_changes(saved[base], run.levels)
     if moved.empty:
-        st.info(tr("changes.none"))
+        st.info(tr("changes.none", prev=base))
         return
     up = int((moved["change"] == "raised").sum())
-    st.write(tr("changes.summary", up=up, down=len(moved) - up, prev=history["previous"][2]))
+    st.write(tr("changes.summary", up=up, down=len(moved) - up, prev=base))
     st.dataframe(pd.DataFrame({
         tr("site_record"): moved["site_name"], tr("township"): moved["township_code"].map(names),
         tr("col.before"): moved["before"].map(_level), tr("col.after"): moved["after"].map(_level),
@@ -198,11 +225,14 @@ if snapshot is not None and need(snapshot, "geohazard_sites"):
         key, extra, line = _upload(towns)
     else:
         key, extra, line = ("stored",), None, tr("warn.source.stored")
+    simulated = source == "scenario"
+    if simulated:
+        st.warning(tr("scenario.banner", line=line), icon="🧪")
     run = _run(snapshot, snapshot.now, key, extra)
     _counts(run)
-    _map(snapshot, run, towns, data["geohazard_sites"], line)
-    _evacuation(snapshot, run, names, line)
-    _changes(key, run, names, line)
+    _map(snapshot, run, towns, data["geohazard_sites"], line, simulated)
+    _evacuation(snapshot, run, names, line, simulated)
+    _changes(run, names, line)
     st.subheader(tr("rollup"))
     roll = run.townships.assign(level=run.townships["level"].map(_level))
     show_table(roll, hide_index=True, headings={
