@@ -18,7 +18,8 @@ from geodata.store import Store
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_'’-]*[A-Za-z]")
-CODE = re.compile(r"`[^`]*`")
+CODE = re.compile(r"`[^`]*`|<style>.*?</style>|<[^<>]+>", re.DOTALL)
+"""Code spans, style sheets and HTML tags: not text a user reads."""
 TECHNICAL = {
     # units, formats, standards and names written the same in both languages
     "mm", "km", "ha", "MB", "KB", "CSV", "XLSX", "GeoJSON", "GEOJSON", "GPKG", "SHP", "KML",
