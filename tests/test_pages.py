@@ -44,6 +44,8 @@ def test_page_runs_and_labels_demo_data(page: str, pages_db: Path,
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
     assert any("演示数据" in w.value for w in at.warning)
+    assert any(c.value == "演示县（虚构演示数据） · 数据截至 2026-10-31" for c in at.caption), \
+        "the county and its data date under the title"
 
 
 @pytest.mark.parametrize("page", WITH_MAP)

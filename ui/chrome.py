@@ -240,11 +240,22 @@ def start_page(title_key: str, *, guide: bool = True) -> Snapshot | None:
     snap = page_snapshot()
     if snap is None:
         return None
+    header_line(snap)
     demo_banner(snap)
     if guide and not snap.counts().get("townships"):
         getting_started(snap)
         return None
+    if guide:
+        with st.spinner(tr("loading.read")):  # a large database takes seconds the first time
+            snap.tables()
     return snap
+
+
+def header_line(snap: Snapshot) -> None:
+    """Say under a page's title which county this is and how recent its data is."""
+    county = snap.label(current_lang())
+    date = tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}")
+    st.caption(f"{county} · {date}" if county else date)
 
 
 def getting_started(snap: Snapshot) -> None:
@@ -270,10 +281,18 @@ def need(snap: Snapshot, *tables: str) -> bool:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
-def risk(snap: Snapshot) -> RiskResult:
-    """Return the risk engine's result for the snapshot (layers unchanged are reused)."""
+def _risk(snap: Snapshot) -> RiskResult:
     return score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
                         versions=snap.versions, memo=_memo(str(snap.store.path)))
+
+
+def risk(snap: Snapshot) -> RiskResult:
+    """Return the risk engine's result for the snapshot (layers unchanged are reused).
+
+    A message says so while it is computed (a province takes seconds).
+    """
+    with st.spinner(tr("loading.score")):
+        return _risk(snap)
 
 
 def demo_label(snap: Snapshot) -> str | None:

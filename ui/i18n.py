@@ -334,6 +334,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "silent.why.reading": ("未回传", "not reporting"),
     "silent.why.both": ("未巡查且未回传", "neither"),
     "unit.day": ("天", "day"),
+    "loading.read": ("正在读取数据…", "Reading the data…"),
+    "loading.score": ("正在计算风险…", "Computing the risk…"),
     "meeting.top": ("风险最高的乡镇", "Highest-risk townships"),
     "meeting.leave": ("退出会议模式", "Leave the meeting screen"),
     "meeting.now": ("现在 {time}", "now {time}"),

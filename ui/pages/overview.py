@@ -23,6 +23,7 @@ from ui.chrome import (
     demo_banner,
     demo_label,
     getting_started,
+    header_line,
     leave_meeting,
     meeting_mode,
     page_snapshot,
@@ -234,13 +235,13 @@ if snapshot is not None and not snapshot.counts().get("townships"):
     st.title(tr("app_title"))
     getting_started(snapshot)
 elif snapshot is not None:
-    result = risk(snapshot)
     if meeting_mode():
-        _meeting(snapshot, result)
+        _meeting(snapshot, risk(snapshot))
     else:
         st.title(tr("app_title"))
+        header_line(snapshot)
         demo_banner(snapshot)
         if next_to_load(snapshot.counts()):
             with st.expander(tr("start.title")):
                 getting_started(snapshot)
-        _desk(snapshot, result)
+        _desk(snapshot, risk(snapshot))
