@@ -20,10 +20,10 @@ from tests.server import running_app
 
 TIERS = {
     "unit": ("test_boundaries", "test_charts", "test_columns", "test_coords", "test_engine",
-             "test_fire_stats", "test_headers", "test_kpi", "test_layers", "test_ledger_stats",
-             "test_locate", "test_maps", "test_printable", "test_priority", "test_schema",
-             "test_settings", "test_snapshot", "test_sql", "test_validate", "test_values",
-             "test_warning", "test_workflow"),
+             "test_fire_stats", "test_headers", "test_i18n", "test_kpi", "test_layers",
+             "test_ledger_stats", "test_locate", "test_maps", "test_printable",
+             "test_priority", "test_schema", "test_settings", "test_snapshot", "test_sql",
+             "test_validate", "test_values", "test_warning", "test_workflow"),
     "store": ("test_bench", "test_cli", "test_demo", "test_engine_demo", "test_import_cli",
               "test_import_property", "test_import_samples", "test_real_county",
               "test_ledger", "test_ledger_events", "test_ledger_excel",

@@ -65,6 +65,9 @@ def test_the_official_layer_is_matched_and_written(tmp_path: Path) -> None:
     assert any(m.value == "WRITTEN True 9" for m in at.markdown)
     with Store(db, read_only=True) as store:
         assert store.count("townships") == 9
+    at.run()
+    assert not [b for b in at.button if b.label == "确认写入"], "no second write of the file"
+    assert any("已写入" in s.value for s in at.success)
 
 
 def test_changing_a_column_checks_again(tmp_path: Path) -> None:

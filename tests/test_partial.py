@@ -72,6 +72,10 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: dict
         for table in _needed(page):
             if table not in kept:
                 assert TABLES[table].zh in shown, f"{variant} {page}: {table} not named"
+        if page != "data":  # every map page shows the county, with or without its data
+            maps = [e for e in at.main if type(e).__name__ == "UnknownElement"
+                    and e.proto.DESCRIPTOR.name == "ComponentInstance"]
+            assert len(maps) == 1, f"{variant} {page}: no map"
 
 
 def _needed(page: str) -> tuple[str, ...]:

@@ -31,9 +31,10 @@ from geodata.config import load_settings
 from geodata.files import upload_path
 from geodata.snapshot import LoadedTables, Snapshot
 from geodata.store import Store, default_db_path
-from maps.compose import BaseLayers, Caption, base_for_display
+from maps.compose import BaseLayers, Caption, base_for_display, page_map
 from maps.layers import tooltip_rows, township_totals
 from maps.tiles import for_display
+from ui.assets import asset_urls
 from ui.i18n import t
 from ui.tables import heading, in_language, localise
 
@@ -268,6 +269,19 @@ def getting_started(snap: Snapshot) -> None:
         st.markdown(f"- **{TABLES[table].label(lang)}** — {purpose(table, lang)}。"
                     f"{how_to_load(table, lang)}")
     st.caption(tr("start.commands"))
+
+
+def need_or_base_map(snap: Snapshot, table: str, title_key: str, source_key: str) -> bool:
+    """Return whether ``table`` holds rows; else say how to load it and draw the townships.
+
+    The page still shows its county, with nothing painted as low.
+    """
+    if need(snap, table):
+        return True
+    show_map(page_map(base_layers(snap), asset_urls(), caption(snap, tr(title_key),
+                                                               tr(source_key)), tiles=tiles()),
+             f"{title_key}-base-map")
+    return False
 
 
 def need(snap: Snapshot, *tables: str) -> bool:

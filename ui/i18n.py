@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from domain.labels import (
     DANGER_LEVELS,
     EVACUATION_HEADINGS,
@@ -101,7 +103,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "table.first": ("表中列出前 {shown:,} 条（共 {total:,} 条）；筛选后或下载可看全部。",
                     "The table lists the first {shown:,} of {total:,} rows; filter or "
                     "download to see them all."),
-    "unit.points": ("个", ""),
+    "unit.points": ("个", "points"),
     "map.lines_merged": ("共 {n:,} 段，超过 {limit:,}：按等级着色，不逐段显示提示。",
                          "{n:,} segments, more than {limit:,}: coloured by class, without a "
                          "tooltip per segment."),
@@ -164,6 +166,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "blocked": ("有错误，未写入任何数据。请修改文件后重试，或选择跳过有错误的行。",
                 "Errors found: nothing was written. Fix the file, or skip the rows with errors."),
     "written": ("已写入。", "Written."),
+    "import.already_written": ("这个文件已写入。要再次导入，请重新上传。",
+                               "This file is written. To import it again, upload it again."),
     "download": ("下载数据", "Download"),
     "format": ("格式", "Format"),
     "prepare": ("生成文件", "Prepare the file"),
@@ -380,7 +384,18 @@ TEXT |= {f"class.{c}": (c, FIELDS["risk_class"].choice_label(c, "en"))
 line and the printed lists."""
 
 
+PLURALS = ("rows", "errors", "warnings", "days", "hours", "sites", "hazards", "townships",
+           "points", "segments", "households", "kinds", "hotspots", "fires")
+"""Nouns the English texts count: written in the singular after a count of one."""
+_ONE = re.compile(rf"(?<![\d.,])1 ({'|'.join(PLURALS)})\b")
+
+
 def t(key: str, lang: str, **values: object) -> str:
-    """Return the text for ``key`` in ``lang`` (zh or en), with ``values`` filled in."""
+    """Return the text for ``key`` in ``lang`` (zh or en), with ``values`` filled in.
+
+    In English "1 rows" is written "1 row" (``PLURALS``).
+    """
     zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**values)
+    if lang != "en":
+        return zh.format(**values)
+    return _ONE.sub(lambda m: f"1 {m.group(1)[:-1]}", en.format(**values))

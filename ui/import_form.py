@@ -23,6 +23,8 @@ from geodata.store import Store
 from ui.chrome import current_lang, tr
 
 CHECKS_KEY = "import_checks"
+WRITTEN_KEY = "import_written"
+"""The (file, table) pairs this session has written: their button goes."""
 LOCATION = ("lon", "lat", "wkt")
 
 
@@ -173,7 +175,13 @@ def import_form(store: Store, table: str, path: Path, options: ImportOptions,
     if report.table_errors():
         st.error(tr("blocked_table"))
         return None
+    written = st.session_state.setdefault(WRITTEN_KEY, set())
+    if (file_key, table) in written:  # no second write of the same file by a second click
+        st.success(tr("import.already_written"))
+        return None
     if not st.button(tr("confirm"), type="primary"):
         return None
     st.session_state.pop(CHECKS_KEY, None)
-    return import_file(store, table, path, replace(options, dry_run=False))
+    done = import_file(store, table, path, replace(options, dry_run=False))
+    written.add((file_key, table))
+    return done

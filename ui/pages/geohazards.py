@@ -22,7 +22,7 @@ from ui.chrome import (
     display,
     filter_pick,
     first_rows,
-    need,
+    need_or_base_map,
     points_or_totals,
     show_map,
     show_table,
@@ -151,7 +151,8 @@ def _silent(snap: Snapshot, sites: pd.DataFrame, names: dict[str, str]) -> None:
 
 
 snapshot = start_page("geohazards")
-if snapshot is not None and need(snapshot, "geohazard_sites"):
+if snapshot is not None and need_or_base_map(snapshot, "geohazard_sites", "geohazards",
+                                             "src.sites"):
     data = snapshot.tables()
     names = snapshot.township_names()
     sites, towns = _filter(data["geohazard_sites"], names)

@@ -22,7 +22,7 @@ from ui.chrome import (
     display,
     filter_pick,
     first_rows,
-    need,
+    need_or_base_map,
     points_or_totals,
     risk,
     settings,
@@ -164,7 +164,7 @@ if snapshot is not None:
     tabs = st.tabs([tr(f"tab.{k}") for k in ("ledger", "handle", "new", "batch", "priority",
                                              "behind")])
     with tabs[0]:
-        if need(snapshot, "hazard_ledger"):
+        if need_or_base_map(snapshot, "hazard_ledger", "ledger", "src.ledger"):
             _overview(snapshot, ledger, data["ledger_events"], names)
     with tabs[1]:
         ledger_forms.handle(snapshot.store, ledger, data["ledger_events"], names)

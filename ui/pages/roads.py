@@ -18,6 +18,7 @@ from ui.chrome import (
     caption,
     display,
     need,
+    need_or_base_map,
     points_or_totals,
     risk,
     show_map,
@@ -62,7 +63,7 @@ def _accidents(accidents: pd.DataFrame) -> folium.GeoJson:
 
 
 snapshot = start_page("roads")
-if snapshot is not None and need(snapshot, "road_segments"):
+if snapshot is not None and need_or_base_map(snapshot, "road_segments", "roads", "src.roads"):
     need(snapshot, "road_accidents")  # the roads are drawn without them
     data = snapshot.tables()
     segments = data["road_segments"]

@@ -30,7 +30,7 @@ from ui.chrome import (
     current_lang,
     demo_label,
     display,
-    need,
+    need_or_base_map,
     points_or_totals,
     saved_upload,
     show_map,
@@ -213,7 +213,7 @@ def _changes(run: WarningRun, names: dict[str, str], line: str) -> None:
 
 
 snapshot = start_page("warning")
-if snapshot is not None and need(snapshot, "geohazard_sites"):
+if snapshot is not None and need_or_base_map(snapshot, "geohazard_sites", "warning", "src.warning"):
     data = snapshot.tables()
     towns = data["townships"]
     names = snapshot.township_names()
