@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test test-fast mutate install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui clean
+.PHONY: run test test-fast mutate install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui screenshots clean
 
 # Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
 TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
@@ -71,6 +71,11 @@ bench-warning: install
 bench-ui: install-test
 	$(BIN)/riskmap demo --if-missing
 	$(BIN)/python bench/dashboard.py --size county --size province --json build/bench-ui.json
+
+## make screenshots: every page in both languages and the meeting screen, into docs/screenshots
+screenshots: install-test
+	$(BIN)/riskmap demo --if-missing
+	$(BIN)/python scripts/screenshots.py
 
 ## make mutate: mutation testing of what the committee sees (classes, overdue, KPIs, warning
 ## levels, priorities, the transaction) against the fast tier; prints the survivors. Not part

@@ -116,8 +116,47 @@ def edit_figures(db: Path, repeat: int = 5) -> dict[str, float]:
     return out
 
 
-def first_paint(db: Path, townships: int) -> float:
-    """Return the seconds until the overview's polygons are drawn in headless Chromium."""
+MAP_PAGES = ("", "geohazards", "warning", "forest", "roads", "ledger", "resources")
+
+
+def _visible(page, url: str, path: str, townships: int) -> float:
+    """Return the seconds from a click on ``path``'s sidebar link until its map is drawn.
+
+    The last page's map must be gone first, and the new one draw every township.
+    """
+    old = page.locator("iframe[title*='st_folium']").first.element_handle(timeout=60_000)
+    t0 = time.perf_counter()
+    page.locator(f"[data-testid='stSidebarNav'] a[href='{url}/{path}']").first.click()
+    old.wait_for_element_state("hidden", timeout=300_000)  # removed with its page
+    frame = page.frame_locator("iframe[title*='st_folium']").first
+    frame.locator("path.leaflet-interactive").nth(townships - 1).wait_for(timeout=300_000)
+    return time.perf_counter() - t0
+
+
+def warm_navigation(page, url: str, townships: int) -> dict[str, float]:
+    """Return, per map page, the seconds until its map shows after a click in the sidebar.
+
+    Every page is visited once to warm it (its caches filled), then each is timed on a second
+    round: what a user sees moving between pages once the server has run a while.
+    """
+    out = {}
+    order = [*MAP_PAGES[1:], MAP_PAGES[0]]  # from the overview, round the pages and back
+    for _ in range(2):
+        for path in order:
+            out[f"warm_map_s.{path or 'overview'}"] = _visible(page, url, path, townships)
+    for path in order:
+        name = path or "overview"
+        print(f"warm navigation, {name}: map visible {out[f'warm_map_s.{name}']:.2f} s after "
+              "the click", flush=True)
+    return out
+
+
+def first_paint(db: Path, townships: int) -> dict[str, float]:
+    """Return the overview's first paint in headless Chromium, then the warm navigation.
+
+    ``first_paint_s``: seconds until the overview's polygons are drawn after the server
+    starts; then ``warm_navigation``'s figures.
+    """
     from playwright.sync_api import sync_playwright
 
     with running_app(db) as url, sync_playwright() as pw:
@@ -131,9 +170,10 @@ def first_paint(db: Path, townships: int) -> float:
         frame = page.frame_locator("iframe[title*='st_folium']").first
         frame.locator("path.leaflet-interactive").nth(townships - 1).wait_for(timeout=300_000)
         seconds = time.perf_counter() - t0
-        print(f"overview first paint: {seconds:.2f} s after health ok")
+        print(f"overview first paint: {seconds:.2f} s after health ok", flush=True)
+        figures = {"first_paint_s": seconds, **warm_navigation(page, url, townships)}
         browser.close()
-    return seconds
+    return figures
 
 
 def run(source: Path | None, size: str) -> dict[str, float]:
@@ -151,7 +191,7 @@ def run(source: Path | None, size: str) -> dict[str, float]:
             shutil.copyfile(source, copy)
         print(f"== {size} ==", flush=True)
         figures = server_figures(copies[0])
-        figures["first_paint_s"] = first_paint(copies[1], counts["townships"])
+        figures |= first_paint(copies[1], counts["townships"])
     return figures
 
 

@@ -52,34 +52,61 @@ class MetricScale(MacroElement):
     """)
 
 
-class BigScreen(MacroElement):
-    """Fit the map to its frame's whole height and enlarge its text, for the meeting screen.
+class FitView(MacroElement):
+    """Fit the map to ``bounds`` below its caption box, again whenever its frame resizes.
 
-    The page sizes the frame to the window; the map fills it, refits the townships whenever
-    the frame changes size, and its names, legend and caption are ``font_px`` high.
+    The top padding is the caption's height, so the caption never covers the townships.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-          var m = {{ this._parent.get_name() }}, b = {{ this.bounds }};
+          var m = {{ this._parent.get_name() }};
+          function fit() {
+            var c = document.querySelector('.rm-caption');
+            var pad = c ? c.offsetHeight + 16 : 0;
+            m.invalidateSize(false);
+            m.fitBounds({{ this.bounds }}, {reset: true, paddingTopLeft: [0, pad]});
+          }
+          fit();
+          setTimeout(fit, 0);
+          if (window.ResizeObserver) new ResizeObserver(fit).observe(m.getContainer());
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        """Fit to ``bounds``: [[south, west], [north, east]]."""
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = json.dumps([[round(v, 6) for v in corner] for corner in bounds])
+
+
+class BigScreen(MacroElement):
+    """Fill the frame's whole height and enlarge the text, for the meeting screen.
+
+    The page sizes the frame to the window; the map fills it (``FitView`` refits it), and its
+    names, legend and caption are ``font_px`` high.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
           var s = document.createElement('style');
           s.textContent = 'html, body, #root, #parent { height: 100%; margin: 0;'
             + ' overflow: hidden; } #map_div { height: 100vh !important; }'
             + ' .rm-label, .rm-legend, .rm-caption { font-size: {{ this.font_px }}px !important; }'
             + ' .rm-caption b { font-size: {{ this.font_px + 4 }}px !important; }';
           document.head.appendChild(s);
-          function fit() { m.invalidateSize(false); m.fitBounds(b, {reset: true}); }
-          new ResizeObserver(fit).observe(m.getContainer());
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: list[list[float]], font_px: int = 20) -> None:
-        """Fit to ``bounds`` ([[south, west], [north, east]]); text ``font_px`` high."""
+    def __init__(self, font_px: int = 20) -> None:
+        """Text ``font_px`` high (names, legend, caption)."""
         super().__init__()
         self._name = "BigScreen"
-        self.bounds, self.font_px = bounds, int(font_px)
+        self.font_px = int(font_px)
 
 
 def focus_bounds(geometry: gpd.GeoSeries, *, margin: float = 0.5) -> list[float]:
@@ -112,7 +139,7 @@ def base_map(towns: gpd.GeoDataFrame, urls: AssetUrls, *,
         extra = {"subdomains": tiles.subdomains} if tiles.subdomains else {}
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution or "tiles", control=False,
                          max_zoom=18, **extra).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    FitView([[miny, minx], [maxy, maxx]]).add_to(m)
     return make_offline(m, urls)
 
 
@@ -308,12 +335,8 @@ def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
     chosen = towns[towns["township_code"] == highlight]
     m = base_map(towns, urls, tiles=tiles,
                  fit_to=focus_bounds(chosen.geometry) if len(chosen) else None)
-    if big_screen:  # its own fit, once the frame has its size: not folium's, at load
-        for name, child in list(m._children.items()):
-            if isinstance(child, folium.FitBounds):
-                del m._children[name]
-        minx, miny, maxx, maxy = (float(v) for v in towns.total_bounds)
-        BigScreen([[miny, minx], [maxy, maxx]]).add_to(m)
+    if big_screen:
+        BigScreen().add_to(m)
     township_layer(towns, text, highlight).add_to(m)
     if rivers is not None and len(rivers):
         line_layer(for_display(rivers, tiles), name="rivers", colour="#2b8cbe",

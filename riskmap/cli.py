@@ -26,6 +26,19 @@ def _db(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else default_db_path()
 
 
+def _stale_demo(path: Path) -> bool:
+    """Return whether ``path`` holds the demo made by an older generator (never real data)."""
+    from geodata.demo import GENERATOR_VERSION
+
+    try:
+        with Store(path, read_only=True) as store:
+            meta = store.meta()
+    except RiskMapError:
+        return False
+    return (meta.get("dataset") == "demo"
+            and meta.get("demo_generator_version") != GENERATOR_VERSION)
+
+
 def _is_empty(path: Path, *, demo: bool = False) -> bool:
     """Return whether ``path`` is a database with no entity rows (False if unreadable).
 
@@ -45,7 +58,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     path = _db(args)
     empty = path.exists() and not args.force and _is_empty(path, demo=True)
-    if path.exists() and args.if_missing and not empty:
+    stale = path.exists() and args.if_missing and _stale_demo(path)
+    if stale:
+        print(f"{path} 是旧版演示数据库，重新生成 is an older demo: building it again.")
+    if path.exists() and args.if_missing and not empty and not stale:
         print(f"{path} 已存在 exists; 保留现有数据 keeping it.")
         return 0
     if path.exists() and not args.force and not empty:
@@ -53,7 +69,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
               "或 --if-missing 保留 keep it.", file=sys.stderr)
         return 1
     counts = build_demo_database(path, seed=args.seed if args.seed is not None else DEFAULT_SEED,
-                                 replace=args.force or empty, size=args.size)
+                                 replace=args.force or empty or stale, size=args.size)
     print(f"演示{'省 demo province' if args.size == 'province' else '县 demo county'} → {path}")
     _print_counts(counts)
     return 0

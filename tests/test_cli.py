@@ -187,3 +187,26 @@ def test_ledger_commands_print_overdue_priorities_and_a_budget(
     assert all(t["composite_after"] <= t["composite_before"] + 1e-9 for t in plan["townships"])
     assert main(["ledger", "export", str(tmp_path / "台账.xlsx"), *db]) == 0
     assert (tmp_path / "台账.xlsx").stat().st_size > 10_000
+
+
+@pytest.mark.slow  # it builds the demo county (15 s)
+def test_demo_if_missing_renews_an_older_demo_but_never_a_countys_data(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geodata.store import Store
+
+    old = tmp_path / "old.duckdb"
+    with Store(old) as store:
+        store.set_meta({"dataset": "demo", "demo_generator_version": "1",
+                        "dataset_label": "演示县（虚构演示数据）Demo County — fictional demo data"})
+    assert main(["demo", "--db", str(old), "--if-missing"]) == 0
+    assert "旧版演示数据库" in capsys.readouterr().out
+    with Store(old, read_only=True) as store:
+        meta = store.meta()
+        assert store.count("townships") == 20
+    assert (meta["dataset_label"], meta["dataset_label_en"]) == (
+        "演示县（虚构演示数据）", "Demo County (fictional demo data)")
+    real = tmp_path / "real.duckdb"
+    assert main(["init", "--county", "示例县", "--db", str(real)]) == 0
+    assert main(["demo", "--db", str(real), "--if-missing"]) == 0
+    with Store(real, read_only=True) as store:
+        assert store.meta()["dataset"] == "real" and store.count("townships") == 0

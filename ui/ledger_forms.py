@@ -82,8 +82,9 @@ def action_names() -> Callable[[str], str]:
 def handle(store: Store, ledger: pd.DataFrame, events: pd.DataFrame,
            names: Mapping[str, str]) -> None:
     """Pick one hazard by its number (open ones first), then handle it (``handle_one``)."""
-    order = ledger.assign(_closed=~is_open(ledger)).sort_values(["_closed", "hazard_id"])
-    hazard_id = st.selectbox(tr("pick_hazard"), order["hazard_id"].tolist(), index=None,
+    open_ = is_open(ledger).to_numpy()
+    ids = ledger["hazard_id"].to_numpy()
+    hazard_id = st.selectbox(tr("pick_hazard"), [*ids[open_], *ids[~open_]], index=None,
                              key="handle_pick", placeholder=tr("choose.one"))
     if hazard_id is not None:
         handle_one(store, ledger, events, hazard_id, names, prefix="tab")

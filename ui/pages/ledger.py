@@ -21,7 +21,6 @@ from ui.chrome import (
     demo_label,
     display,
     filter_pick,
-    first_rows,
     need_or_base_map,
     points_or_totals,
     risk,
@@ -96,13 +95,16 @@ def _circles(located: pd.DataFrame) -> folium.GeoJson:
                          tooltips=shown, radius=5, name="hazards")
 
 
-def _first(ledger: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """The ledger in working order: overdue, open major, open (by deadline), closed last."""
+def _first(ledger: pd.DataFrame, as_of: pd.Timestamp, limit: int) -> pd.DataFrame:
+    """Return the first ``limit`` rows in working order (only those: not all 300,000).
+
+    Overdue, open major, open (each by deadline), then closed, latest deadline first.
+    """
     group = np.select([is_overdue(ledger, as_of).to_numpy(), is_closed(ledger).to_numpy(),
                        is_major(ledger).to_numpy()], [0, 3, 1], default=2)
     by_deadline = ledger["deadline"].rank(method="first", na_option="bottom").to_numpy()
     key = np.where(group == 3, -by_deadline, by_deadline)
-    return ledger.iloc[np.lexsort((key, group))]
+    return ledger.iloc[np.lexsort((key, group))[:limit]]
 
 
 def _clicked(located: pd.DataFrame, clicked: dict | None) -> str | None:
@@ -131,18 +133,19 @@ def _picked(rows: pd.DataFrame, located: pd.DataFrame) -> str | None:
 def _overview(snap: Snapshot, ledger: pd.DataFrame, events: pd.DataFrame,
               names: dict[str, str]) -> None:
     keep, towns = _filters(ledger, names, snap.as_of)
-    shown = _first(ledger[keep], snap.as_of)
+    shown = ledger[keep.to_numpy()]
     st.caption(tr("shown", n=len(shown), total=len(ledger)))
     located = shown[shown.geometry.notna()]
-    rows = shown.head(settings().maps.table_rows)
+    rows = _first(shown, snap.as_of, settings().maps.table_rows)
     hazard_id = _picked(rows, located)
     spot = located[located["hazard_id"] == hazard_id]
     points = points_or_totals(snap, located, _circles, colour=COLOURS["open"])
     show_map(_map(snap, points, towns, (spot.geometry.x.iloc[0], spot.geometry.y.iloc[0])
                   if len(spot) else None), "ledger-map", returned=["last_object_clicked"])
-    show_table(pd.DataFrame(first_rows(shown)[list(TABLE_COLUMNS)]), names=names,
-               hide_index=True, on_select="rerun", selection_mode="single-row",
-               key="ledger_table")
+    if len(rows) < len(shown):
+        st.caption(tr("table.first", shown=len(rows), total=len(shown)))
+    show_table(pd.DataFrame(rows[list(TABLE_COLUMNS)]), names=names, hide_index=True,
+               on_select="rerun", selection_mode="single-row", key="ledger_table")
     lines = (tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}"),
              *([demo_label(snap)] if demo_label(snap) else []))
     title = tr("ledger")

@@ -99,8 +99,10 @@ def _ranking(result, layer: str) -> None:
         tr("overrides"): table[f"{layer}_overrides"].map(
             lambda labels: "；".join(_rule(label) for label in labels)),
     })
+    small = st.column_config.Column(width="small")
     st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
-                 key=f"ranking-{layer}")
+                 key=f"ranking-{layer}",
+                 column_config={name: small for name in shown.columns[:-1]})
 
 
 def _rule(label: str) -> str:

@@ -29,6 +29,9 @@ RESOURCE_STYLE = {"避难场所": ("#1a9641", "⌂"), "救援队伍": ("#d7191c"
                   "物资储备库": ("#7b3294", "▣"), "消防站": ("#f97b1d", "▲"),
                   "森林消防队": ("#2e7d32", "▲"), "医院": ("#2c7bb6", "✚")}
 RELOC_COLOUR = "#000000"
+CLUSTER_ABOVE = 300
+"""More resources than this are clustered (a province's thousands of symbols, each a page
+element, took seconds to draw)."""
 
 
 def _symbols(resources: pd.DataFrame) -> folium.GeoJson:
@@ -36,7 +39,7 @@ def _symbols(resources: pd.DataFrame) -> folium.GeoJson:
     style = resources["facility_category"].map(RESOURCE_STYLE)
     shown = tips(resources, ("facility_name", "facility_category", "capacity"))
     return symbol_points(display(resources), colours=style.str[0], symbols=style.str[1],
-                         tooltips=shown, cluster=False)
+                         tooltips=shown, cluster=len(resources) > CLUSTER_ABOVE)
 
 
 snapshot = start_page("resources")
