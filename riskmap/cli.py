@@ -64,7 +64,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if path.exists() and args.if_missing and not empty and not stale:
         print(f"{path} 已存在 exists; 保留现有数据 keeping it.")
         return 0
-    if path.exists() and not args.force and not empty:
+    if path.exists() and not args.force and not empty and not stale:
         print(f"{path} 已存在 already exists: 用 --force 覆盖 (replaces ALL its data), "
               "或 --if-missing 保留 keep it.", file=sys.stderr)
         return 1

@@ -191,10 +191,13 @@ def test_ledger_commands_print_overdue_priorities_and_a_budget(
 
 @pytest.mark.slow  # it builds the demo county (15 s)
 def test_demo_if_missing_renews_an_older_demo_but_never_a_countys_data(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
     from geodata.store import Store
 
     old = tmp_path / "old.duckdb"
+    shutil.copyfile(demo_db, old)
     with Store(old) as store:
         store.set_meta({"dataset": "demo", "demo_generator_version": "1",
                         "dataset_label": "演示县（虚构演示数据）Demo County — fictional demo data"})
