@@ -70,3 +70,14 @@ def test_thresholds_far_above_the_readings_are_left_out_but_the_lowest_stays() -
     limits = next(d for d in _data(spec) if d and "limit" in d[0])
     assert [r["limit"] for r in limits] == [2.0], "20 mm/day would flatten 0.1 mm/day"
     assert [r["level"] for r in limits] == ["L4"]
+
+
+def test_counts_spec_keeps_the_rows_order_and_names_each_series() -> None:
+    from ui.charts import counts_spec
+
+    table = pd.DataFrame({"火情": [2, 0], "热点": [1, 5]}, index=["12月", "1月"])
+    long, spec = counts_spec(table)
+    assert spec["encoding"]["x"]["sort"] == ["12月", "1月"], "not sorted alphabetically"
+    assert spec["encoding"]["color"]["legend"] and spec["encoding"]["color"]["sort"] == [
+        "火情", "热点"]
+    assert long["count"].tolist() == [2, 0, 1, 5]

@@ -106,15 +106,21 @@ def lines_spec(frame: pd.DataFrame, lang: Lang = "zh", *, months: bool = False
     return long, spec
 
 
-def counts_chart(table: pd.DataFrame, height: int = 220) -> alt.Chart:
-    """Return side-by-side bars: a group per row of ``table`` (in order), a bar per column."""
+def counts_spec(table: pd.DataFrame, height: int = 220
+                ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Return side-by-side bars: a group per row of ``table`` (in order), a bar per column.
+
+    As rows and a Vega-Lite spec for ``st.vega_lite_chart`` (no Altair validation per rerun).
+    """
     order = [str(i) for i in table.index]
     long = table.set_axis(order).rename_axis("group").reset_index().melt(
         "group", var_name="series", value_name="count")
-    return alt.Chart(long).mark_bar().encode(
-        x=alt.X("group:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("series:N", sort=list(table.columns)),
-        y=alt.Y("count:Q", title=None),
-        color=alt.Color("series:N", sort=list(table.columns), title=None,
-                        legend=alt.Legend(orient="top")),
-        tooltip=["group:N", "series:N", "count:Q"]).properties(height=height)
+    series = list(table.columns)
+    spec = {"mark": {"type": "bar", "tooltip": True}, "height": height, "encoding": {
+        "x": {"field": "group", "type": "nominal", "sort": order, "title": None,
+              "axis": {"labelAngle": 0}},
+        "xOffset": {"field": "series", "type": "nominal", "sort": series},
+        "y": {"field": "count", "type": "quantitative", "title": None},
+        "color": {"field": "series", "type": "nominal", "sort": series, "title": None,
+                  "legend": {"orient": "top"}}}}
+    return long, spec

@@ -17,7 +17,7 @@ from maps.geometry import geojson_data
 from maps.layers import heat_layer, merged_area
 from maps.style import NO_DATA_HATCH
 from ui.assets import asset_urls
-from ui.charts import counts_chart
+from ui.charts import counts_spec
 from ui.chrome import (
     SNAPSHOT_KEY,
     base_layers,
@@ -50,12 +50,13 @@ def _statistics(snap: Snapshot, events: pd.DataFrame, names: dict[str, str]) -> 
     st.subheader(tr("fire.stats"))
     cols = st.columns(3)
     cols[0].caption(tr("fire.by_year"))
-    cols[0].altair_chart(counts_chart(by_year(events).rename(columns=sources)),
-                         width="stretch")
+    cols[0].vega_lite_chart(*counts_spec(by_year(events).rename(columns=sources)),
+                            width="stretch")
     cols[1].caption(tr("fire.by_month"))
     months = by_month(events).rename(columns=sources)
-    cols[1].altair_chart(counts_chart(months.set_axis([_month(m, lang) for m in months.index])),
-                         width="stretch")
+    cols[1].vega_lite_chart(*counts_spec(months.set_axis([_month(m, lang)
+                                                          for m in months.index])),
+                            width="stretch")
     cols[2].caption(tr("fire.by_township"))
     towns = by_township(events)
     show_table(towns.rename(columns=sources).rename_axis("township_code").reset_index(),
