@@ -69,7 +69,7 @@ def exposure_counts(hazards: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame,
 PRIORITY_COLUMNS = ("rank", "hazard_id", "township_code", "domain", "hazard_level",
                     "hazard_description", "lead_department", "deadline", "severity", "exposure",
                     "urgency", "days_overdue", "schools", "hospitals", "relocation_sites",
-                    "people", "township_class", "priority", "why")
+                    "people", "township_class", "priority", "why", "why_en")
 """The columns of the priority list, in order."""
 
 
@@ -117,8 +117,8 @@ WHY_WORDS: dict[str, dict[str, str]] = {
            "hospitals": "医院{n}"},
     "en": {"hazard": " hazard", "near": "within {d} m: ", "about": "about {n} people",
            "sep": "; ", "list": ", ", "comma": ", ", "town": "township composite risk {c}",
-           "late": "overdue {n} days", "soon": "deadline near", "schools": "{n} schools",
-           "relocation_sites": "{n} relocation sites", "hospitals": "{n} hospitals"},
+           "late": "overdue {n} days", "soon": "deadline near", "schools": "schools {n}",
+           "relocation_sites": "relocation sites {n}", "hospitals": "hospitals {n}"},
 }
 """The words of a hazard's reason for its place, per language."""
 

@@ -62,7 +62,7 @@ EVACUATION_HEADINGS: dict[str, tuple[str, str]] = {
     "lead_name": ("乡镇责任领导", "Township lead"),
     "lead_phone": ("领导电话", "Lead phone"),
     "shelter": ("安置避难场所", "Shelter"),
-    "shelter_m": ("距离（米）", "metres"),
+    "shelter_m": ("距离（米）", "Distance (m)"),
     "shelter_remaining": ("剩余容量（人）", "Room left (people)"),
     "short": ("容量不足", "Short of room"),
 }

@@ -149,10 +149,18 @@ def coloured_lines(lines: gpd.GeoDataFrame, *, colours: Sequence[str] | str,
 
 
 def heat_layer(points: gpd.GeoDataFrame, weights: pd.Series | None = None) -> HeatMap:
-    """Return a heat layer of points (Leaflet.heat, served locally)."""
+    """Return a heat layer of points (Leaflet.heat, served locally), yellow to red.
+
+    ``HEAT_GRADIENT``'s middle is the legend's swatch.
+    """
     w = weights.to_numpy() if weights is not None else [1.0] * len(points)
     data = [[g.y, g.x, float(v)] for g, v in zip(points.geometry, w, strict=True)]
-    return HeatMap(data, name="heat", radius=18, blur=15, min_opacity=0.3)
+    return HeatMap(data, name="heat", radius=18, blur=15, min_opacity=0.3,
+                   gradient=HEAT_GRADIENT)
+
+
+HEAT_GRADIENT = {0.3: "#fee08b", 0.6: "#fc8d59", 1.0: "#d73027"}
+"""Leaflet.heat's colours, few to many: not its default blue-green, which read as water."""
 
 
 _TOTAL_MARKER = folium.JsCode(

@@ -53,9 +53,9 @@ class MetricScale(MacroElement):
 
 
 class FitView(MacroElement):
-    """Fit the map to ``bounds`` below its caption box, again whenever its frame resizes.
+    """Fit the map to ``bounds`` below its caption and beside its legend.
 
-    The top padding is the caption's height, so the caption never covers the townships.
+    Again whenever its frame resizes: neither box covers a township.
     """
 
     _template = Template("""
@@ -63,10 +63,11 @@ class FitView(MacroElement):
         (function () {
           var m = {{ this._parent.get_name() }};
           function fit() {
-            var c = document.querySelector('.rm-caption');
-            var pad = c ? c.offsetHeight + 16 : 0;
+            var c = document.querySelector('.rm-caption'), l = document.querySelector('.rm-legend');
+            var top = c ? c.offsetHeight + 16 : 0, right = l ? l.offsetWidth + 16 : 0;
             m.invalidateSize(false);
-            m.fitBounds({{ this.bounds }}, {reset: true, paddingTopLeft: [0, pad]});
+            m.fitBounds({{ this.bounds }}, {reset: true, paddingTopLeft: [0, top],
+                                            paddingBottomRight: [right, 0]});
           }
           fit();
           setTimeout(fit, 0);

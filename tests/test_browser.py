@@ -256,7 +256,8 @@ def test_a_map_draws_in_a_second_session_and_after_a_filter(browser: Browser, ap
     assert not [e for e in errors if "is not defined" in e], errors
 
 
-NOT_TEXT = ("[data-testid='stIconMaterial'], [data-testid='stSkipToContent'], code "
+NOT_TEXT = ("[data-testid='stIconMaterial'], [data-testid='stAlertDynamicIcon'], "
+            "[data-testid='stSkipToContent'], code "
             "{ display: none !important; }")
 """Hidden before reading a page's text: icon ligatures ("thunderstorm") are drawn as icons,
 commands and file names in code are not language, and Streamlit's skip link (shown only to

@@ -59,8 +59,8 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolb
   max-width: 100% !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; overflow: hidden; }
 iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 4.2rem) !important; }
-.rm-head { font-size: 1.5rem; line-height: 2.4rem; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
+.rm-head { font-size: 1.4rem; line-height: 2.2rem; height: 2.5rem; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
 .rm-head .rm-demo { color: #b00020; font-weight: 700; }
 [data-testid="stMetric"] { padding: 0.1rem 0 !important; }
 [data-testid="stMetricValue"] { font-size: 2.2rem !important; font-weight: 700; }
@@ -266,7 +266,8 @@ def getting_started(snap: Snapshot) -> None:
     st.write(tr("start.empty" if not counts.get("townships") else "start.partial",
                 loaded=sum(1 for n in counts.values() if n), total=len(counts)))
     for table in next_to_load(counts):
-        st.markdown(f"- **{TABLES[table].label(lang)}** — {purpose(table, lang)}。"
+        stop = "。" if lang == "zh" else ". "
+        st.markdown(f"- **{TABLES[table].label(lang)}** — {purpose(table, lang)}{stop}"
                     f"{how_to_load(table, lang)}")
     st.caption(tr("start.commands"))
 
@@ -290,7 +291,7 @@ def need(snap: Snapshot, *tables: str) -> bool:
     absent = missing(snap.counts(), tables)
     for table in absent:
         st.info(tr("needs", table=TABLES[table].label(lang), purpose=purpose(table, lang),
-                   how=how_to_load(table, lang)), icon="ℹ️")
+                   how=how_to_load(table, lang)), icon=":material/info:")
     return not absent
 
 
@@ -317,7 +318,7 @@ def demo_label(snap: Snapshot) -> str | None:
 def demo_banner(snap: Snapshot) -> None:
     """Say plainly that the data is fictional demo data, when it is."""
     if snap.demo:
-        st.warning(tr("demo_banner", label=snap.label(current_lang())), icon="⚠️")
+        st.warning(tr("demo_banner", label=snap.label(current_lang())), icon=":material/warning:")
 
 
 def caption(snap: Snapshot, title: str, source: str) -> Caption:
@@ -385,6 +386,9 @@ def show_map(m: object, key: str, *, height: int = 560,
 def show_table(frame: pd.DataFrame, *, names: Mapping[str, str] | None = None,
                headings: Mapping[str, str] | None = None, **options: Any) -> Any:
     """Show a table in the page's language (``ui.tables.localise``) with ``st.dataframe``."""
+    if frame.empty and "on_select" not in options:
+        st.caption(tr("table.empty"))  # not Streamlit's "empty"
+        return None
     return st.dataframe(localise(frame, current_lang(), names=names, headings=headings),
                         **options)
 

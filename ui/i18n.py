@@ -311,6 +311,9 @@ TEXT: dict[str, tuple[str, str]] = {
                     "Keep a baseline first, then change the scenario or the rain source: the "
                     "sites raised and lowered are listed here."),
     "scenario.mark": ("模拟情景", "SIMULATED SCENARIO"),
+    "scenario.suffix": ("（模拟情景）", " (SIMULATED SCENARIO)"),
+    "src.scenario": ("手工输入的情景雨量；隐患点台账、监测数据",
+                     "hand-entered scenario rain; site register, monitoring"),
     "scenario.banner": ("模拟情景（非实况）：{line}。地图、名单和下载均按此情景计算，"
                         "并标注“模拟情景”。",
                         "Simulated scenario, not observations: {line}. The map, the list and "
@@ -338,6 +341,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "silent.why.reading": ("未回传", "not reporting"),
     "silent.why.both": ("未巡查且未回传", "neither"),
     "unit.day": ("天", "day"),
+    "record.field": ("项目", "Field"),
+    "record.value": ("内容", "Value"),
+    "table.empty": ("（没有符合条件的行）", "(no rows)"),
     "loading.read": ("正在读取数据…", "Reading the data…"),
     "loading.score": ("正在计算风险…", "Computing the risk…"),
     "meeting.top": ("风险最高的乡镇", "Highest-risk townships"),
@@ -361,8 +367,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Pick a row in the table, or a hazard on the map, to handle it here."),
     "col.days_overdue": ("超期天数", "Days overdue"),
     "col.accidents": ("事故起数", "Accidents"),
-    "col.start_m": ("起点（米）", "From (m)"),
-    "col.end_m": ("终点（米）", "To (m)"),
+    "col.start_m": ("起点 (m)", "From (m)"),
+    "col.end_m": ("终点 (m)", "To (m)"),
     "col.days_since_inspection": ("距上次巡查（天）", "Days since inspection"),
     "col.days_since_reading": ("距上次回传（天）", "Days since last reading"),
     "col.why": ("问题", "Issue"),

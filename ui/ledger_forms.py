@@ -126,10 +126,11 @@ def handle_one(store: Store, ledger: pd.DataFrame, events: pd.DataFrame, hazard_
                 st.rerun()
     st.subheader(tr("history"))
     mine = events[events["hazard_id"] == hazard_id].sort_values(["row_version", "event_id"])
-    show_table(history(mine, current_lang()), hide_index=True)
+    show_table(history(mine, current_lang(), names), hide_index=True)
 
 
-def history(events: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def history(events: pd.DataFrame, lang: Lang,
+            names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Return a hazard's events as read: labels and values in ``lang``, never ``None``."""
     return pd.DataFrame({
         "event_time": events["event_time"], "actor": events["actor"],
@@ -137,10 +138,10 @@ def history(events: pd.DataFrame, lang: Lang) -> pd.DataFrame:
         "action": events["action"].map(lambda a: ACTIONS[a].en if lang == "en" and a in ACTIONS
                                        else a),
         "field_name": events["field_name"].map(lambda f: _field_label(f, lang)),
-        "old_value": [_value(f, v, lang) for f, v in zip(events["field_name"],
-                                                         events["old_value"], strict=True)],
-        "new_value": [_value(f, v, lang) for f, v in zip(events["field_name"],
-                                                         events["new_value"], strict=True)],
+        "old_value": [_value(f, v, lang, names) for f, v in zip(
+            events["field_name"], events["old_value"], strict=True)],
+        "new_value": [_value(f, v, lang, names) for f, v in zip(
+            events["field_name"], events["new_value"], strict=True)],
         "note": events["note"].fillna(""), "row_version": events["row_version"]})
 
 
@@ -152,7 +153,8 @@ def _field_label(name: object, lang: Lang) -> str:
     return FIELDS[name].label(lang) if name in FIELDS else name
 
 
-def _value(name: object, value: object, lang: Lang) -> str:
+def _value(name: object, value: object, lang: Lang,
+           names: Mapping[str, str] | None = None) -> str:
     """One old or new value as read (a registration's JSON as ``label：value`` lines)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
@@ -161,8 +163,10 @@ def _value(name: object, value: object, lang: Lang) -> str:
             fields = json.loads(value)
         except ValueError:
             return value
-        return "；".join(f"{_field_label(k, lang)}：{_value(k, v, lang)}"
+        return "；".join(f"{_field_label(k, lang)}：{_value(k, v, lang, names)}"
                         for k, v in fields.items() if v not in (None, "") and k in FIELDS)
+    if name == "township_code" and names:
+        return names.get(str(value), str(value))
     if isinstance(name, str) and name in FIELDS:
         return FIELDS[name].choice_label(str(value), lang)
     return str(value)

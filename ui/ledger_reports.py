@@ -70,7 +70,7 @@ def _budget(snap: Snapshot, ranked: pd.DataFrame, budget: float, names: dict[str
                      headings={"class": tr("class")}).reset_index(drop=True)
     marked = ~table["order"].to_numpy()
     st.dataframe(shown.style.apply(lambda row: [CHANGED_STYLE if marked[row.name] else ""]
-                                   * len(row), axis=1), hide_index=True)
+                                   * len(row), axis=1).format(precision=3), hide_index=True)
 
 
 def _stats(table: pd.DataFrame, by: str, names: dict[str, str]) -> pd.DataFrame:

@@ -49,6 +49,8 @@ def choice_format(field: str, lang: Lang) -> Callable[[object], str]:
 
 
 def _values(values: pd.Series, lang: Lang) -> pd.Series:
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        values = values.where(values.notna(), "")  # never "None" on screen
     field = FIELDS.get(str(values.name))
     if lang == "zh" or field is None or not field.choices:
         return values
@@ -78,9 +80,16 @@ def localise(frame: pd.DataFrame, lang: Lang, *, names: Mapping[str, str] | None
     return out.rename(columns={c: heading(str(c), lang, headings) for c in out.columns})
 
 
+def _cell(value: object) -> str:
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return f"{value:%Y-%m-%d}"  # a day, not a day at 00:00:00
+    return str(value)
+
+
 def record(row: pd.Series, lang: Lang, names: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Return one record as two columns (heading, value), empty values left out."""
+    """Return one record as two columns (field, value), empty values left out."""
     shown = localise(row.drop(labels="geometry", errors="ignore").to_frame().T, lang,
                      names=names).iloc[0]
     kept = shown[[pd.notna(v) and str(v) != "" for v in shown]]
-    return pd.DataFrame({"": list(kept.index), " ": [str(v) for v in kept]})
+    return pd.DataFrame({t("record.field", lang): list(kept.index),
+                         t("record.value", lang): [_cell(v) for v in kept]})

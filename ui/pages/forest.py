@@ -14,7 +14,7 @@ from domain.schema import FIELDS
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
 from maps.geometry import geojson_data
-from maps.layers import heat_layer, merged_area
+from maps.layers import HEAT_GRADIENT, heat_layer, merged_area
 from maps.style import NO_DATA_HATCH
 from ui.assets import asset_urls
 from ui.charts import counts_spec
@@ -35,8 +35,8 @@ from ui.chrome import (
 
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
 FOREST_COLOUR = "#66bb6a"
-HEAT_COLOUR = "#ff4500"
-"""The legend's swatch of the heat layer (Leaflet.heat's default gradient ends in red)."""
+HEAT_COLOUR = HEAT_GRADIENT[0.6]
+"""The legend's swatch of the heat layer: the middle of its gradient."""
 
 
 def _month(month: int, lang: str) -> str:
@@ -59,8 +59,9 @@ def _statistics(snap: Snapshot, events: pd.DataFrame, names: dict[str, str]) -> 
                             width="stretch")
     cols[2].caption(tr("fire.by_township"))
     towns = by_township(events)
-    show_table(towns.rename(columns=sources).rename_axis("township_code").reset_index(),
-               names=names, hide_index=True, height=220)
+    with cols[2]:
+        show_table(towns.rename(columns=sources).rename_axis("township_code").reset_index(),
+                   names=names, hide_index=True, height=220)
     recent = recent_hotspots(events, snap.now)
     st.caption(tr("fire.recent", n=len(recent)))
     if len(recent):
@@ -86,7 +87,7 @@ if snapshot is not None:
                         min_value=days.min().date() if len(days) else None, max_value=latest)
     notice = fire_season_notice(pd.Timestamp(day), snapshot.settings.risk.section("forest_fire"))
     if notice:
-        st.warning(tr(f"notice.{notice}"), icon="🔥")
+        st.warning(tr(f"notice.{notice}"), icon=":material/local_fire_department:")
     towns = data["townships"]
     today = danger[days.dt.date == day].set_index("township_code")["level"] if len(danger) \
         else pd.Series(dtype=float)

@@ -130,11 +130,14 @@ def _quiet(snap: Snapshot, days: int, now: pd.Timestamp) -> pd.DataFrame:
                         as_of=now, days=days)
 
 
-def _silent(snap: Snapshot, sites: pd.DataFrame, names: dict[str, str]) -> None:
-    """Silent sites in one table (sortable by any column), their total in the heading."""
+def _silent(snap: Snapshot, sites: pd.DataFrame, names: dict[str, str],
+            towns: list[str]) -> None:
+    """Silent sites in one table (sortable), the total in its heading; filtered townships only."""
     days = st.number_input(tr("silent_days"), 1, 365, snap.settings.warning.silent_days,
                            key="silent_days")
     quiet = _quiet(snap.only("geohazard_sites", "monitoring_readings"), int(days), snap.now)
+    if towns:
+        quiet = quiet[quiet["township_code"].isin(towns)]
     st.subheader(tr("silent", days=int(days), n=len(quiet)))
     if quiet.empty:
         st.success(tr("silent.none"))
@@ -173,4 +176,4 @@ if snapshot is not None and need_or_base_map(snapshot, "geohazard_sites", "geoha
         _record(site, data["monitoring_readings"], snapshot)
     else:
         st.info(tr("pick_site"))
-    _silent(snapshot, data["geohazard_sites"], names)
+    _silent(snapshot, data["geohazard_sites"], names, towns)

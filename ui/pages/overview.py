@@ -137,6 +137,7 @@ def _explain(result, code: str, layer: str) -> None:
         cols[1]: tr("indicator"), "raw": tr("raw"), "normalised": tr("normalised"),
         "weight": tr("weight"), "contribution": tr("contribution")})
     frame["layer"] = frame["layer"].map(lambda v: tr(f"layer.{v}"))
+    frame[tr("raw")] = frame[tr("raw")].map(lambda v: "—" if pd.isna(v) else f"{v:,.2f}")
     st.dataframe(frame.rename(columns={"layer": tr("layer")}).round(3), hide_index=True)
 
 

@@ -138,7 +138,7 @@ def _map(snap: Snapshot, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFra
     legend = (tr("legend.warning"), [(WARNING_COLOURS[k], tr(f"level.{k}")) for k in (1, 2, 3, 4)]
               + [(NO_WARNING_COLOUR, tr("level.none")), (UNKNOWN_COLOUR, tr("level.unknown"))])
     title = f"{tr('warning')} · {tr('scenario.mark')}" if simulated else tr("warning")
-    cap = caption(snap, title, tr("src.warning"))
+    cap = caption(snap, title, tr("src.scenario") if simulated else tr("src.warning"))
     cap = replace(cap, lines=(tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
                               *cap.lines[1:]))
     if too_many(len(shown), "map.warned_only"):  # mark the sites that matter, roll-up the rest
@@ -154,15 +154,15 @@ def _map(snap: Snapshot, run: WarningRun, towns: pd.DataFrame, sites: pd.DataFra
 
 def _evacuation(snap: Snapshot, run: WarningRun, names: dict[str, str], line: str,
                 simulated: bool) -> None:
-    mark = f"（{tr('scenario.mark')}）" if simulated else ""
+    mark = tr("scenario.suffix") if simulated else ""
     st.subheader(tr("evac.title") + mark)
     if run.evacuation.empty:
         st.success(tr("evac.none"))
         return
     evac = run.evacuation
-    st.markdown(tr("evac.total", sites=len(evac),
-                   households=int(evac["threatened_households"].fillna(0).sum()),
-                   people=int(evac["threatened_people"].fillna(0).sum()),
+    st.markdown(tr("evac.total", sites=f"{len(evac):,}",
+                   households=f"{int(evac['threatened_households'].fillna(0).sum()):,}",
+                   people=f"{int(evac['threatened_people'].fillna(0).sum()):,}",
                    red=int((evac["level"] == 1).sum()), orange=int((evac["level"] == 2).sum())))
     shown = evacuation_sheet(evac, names, current_lang())
     st.dataframe(shown, hide_index=True)
@@ -207,7 +207,8 @@ def _changes(run: WarningRun, names: dict[str, str], line: str) -> None:
     up = int((moved["change"] == "raised").sum())
     st.write(tr("changes.summary", up=up, down=len(moved) - up, prev=base))
     st.dataframe(pd.DataFrame({
-        tr("site_record"): moved["site_name"], tr("township"): moved["township_code"].map(names),
+        tr("col.site_name"): moved["site_name"],
+        tr("township"): moved["township_code"].map(names),
         tr("col.before"): moved["before"].map(_level), tr("col.after"): moved["after"].map(_level),
         tr("col.change"): moved["change"].map(lambda c: tr(f"change.{c}"))}), hide_index=True)
 
@@ -227,7 +228,7 @@ if snapshot is not None and need_or_base_map(snapshot, "geohazard_sites", "warni
         key, extra, line = ("stored",), None, tr("warn.source.stored")
     simulated = source == "scenario"
     if simulated:
-        st.warning(tr("scenario.banner", line=line), icon="🧪")
+        st.warning(tr("scenario.banner", line=line), icon=":material/science:")
     run = _run(snapshot, snapshot.now, key, extra)
     _counts(run)
     _map(snapshot, run, towns, data["geohazard_sites"], line, simulated)
