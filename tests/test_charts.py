@@ -70,6 +70,8 @@ def test_thresholds_far_above_the_readings_are_left_out_but_the_lowest_stays() -
     limits = next(d for d in _data(spec) if d and "limit" in d[0])
     assert [r["limit"] for r in limits] == [2.0], "20 mm/day would flatten 0.1 mm/day"
     assert [r["level"] for r in limits] == ["L4"]
+    legend = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert legend["encoding"]["color"]["scale"]["domain"] == ["L4"], "no legend for lines unseen"
 
 
 def test_counts_spec_keeps_the_rows_order_and_names_each_series() -> None:

@@ -44,8 +44,8 @@ def _rules(limits: Sequence[float], names: Mapping[int, str], peak: float) -> al
     keep = shown_limits(list(limits), peak)
     frame = pd.DataFrame({"limit": [limits[i] for i in keep],
                           "level": [names[levels[i]] for i in keep]})
-    scale = alt.Scale(domain=[names[k] for k in levels],
-                      range=[WARNING_COLOURS[k] for k in levels])
+    scale = alt.Scale(domain=[names[levels[i]] for i in keep],  # the legend: drawn ones only
+                      range=[WARNING_COLOURS[levels[i]] for i in keep])
     return alt.Chart(frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
         y="limit:Q", color=alt.Color("level:N", scale=scale, title=None,
                                      legend=alt.Legend(orient="top")),
