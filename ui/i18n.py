@@ -351,6 +351,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "meeting.now": ("现在 {time}", "now {time}"),
     "legend.accidents": ("交通事故", "Road accident"),
     "choose.one": ("请选择", "Choose one"),
+    "pick.limit": ("这里列出前 {n:,} 条未销号隐患（共 {total:,} 条）；"
+                   "其余请在“台账”表中筛选后点选。",
+                   "The first {n:,} of {total:,} open hazards are listed here; pick any other in "
+                   "the ledger's table, filtered."),
     "legend.forest_zone": ("林区", "Forest"),
     "legend.heat": ("历史火情与热点（热力）", "Past fires and hotspots (heat)"),
     "fire.stats": ("火情与热点统计", "Fires and hotspots"),

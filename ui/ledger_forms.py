@@ -25,6 +25,8 @@ from ui.tables import choice_format, record
 EDITABLE = ("measures", "responsible_person", "deadline", "supervising_leader", "funds_wan",
             "contingency_plan", "estimated_cost_wan", "lead_department", "responsible_unit")
 TEXT_AREAS = {"measures", "evidence", "contingency_plan"}
+PICK_LIMIT = 1000
+"""Open hazards offered in a picker: more are picked in the ledger's table, filtered."""
 
 
 def _input(field: str, key: str, current: object = None) -> object:
@@ -81,10 +83,11 @@ def action_names() -> Callable[[str], str]:
 
 def handle(store: Store, ledger: pd.DataFrame, events: pd.DataFrame,
            names: Mapping[str, str]) -> None:
-    """Pick one hazard by its number (open ones first), then handle it (``handle_one``)."""
-    open_ = is_open(ledger).to_numpy()
-    ids = ledger["hazard_id"].to_numpy()
-    hazard_id = st.selectbox(tr("pick_hazard"), [*ids[open_], *ids[~open_]], index=None,
+    """Pick one open hazard by its number, then handle it (``handle_one``)."""
+    ids = ledger["hazard_id"].to_numpy()[is_open(ledger).to_numpy()]
+    if len(ids) > PICK_LIMIT:  # a province's options would weigh megabytes in the browser
+        st.caption(tr("pick.limit", n=PICK_LIMIT, total=len(ids)))
+    hazard_id = st.selectbox(tr("pick_hazard"), ids[:PICK_LIMIT].tolist(), index=None,
                              key="handle_pick", placeholder=tr("choose.one"))
     if hazard_id is not None:
         handle_one(store, ledger, events, hazard_id, names, prefix="tab")
@@ -203,8 +206,10 @@ def create(store: Store, towns: Mapping[str, str]) -> None:
 def act_on_many(store: Store, ledger: pd.DataFrame) -> None:
     """Apply one action to several hazards at once (all or nothing)."""
     open_ = ledger[is_open(ledger).to_numpy()]
-    picked = st.multiselect(tr("batch_pick"), open_["hazard_id"].tolist(), key="batch_pick",
-                            placeholder=tr("choose.many"))
+    if len(open_) > PICK_LIMIT:
+        st.caption(tr("pick.limit", n=PICK_LIMIT, total=len(open_)))
+    picked = st.multiselect(tr("batch_pick"), open_["hazard_id"].head(PICK_LIMIT).tolist(),
+                            key="batch_pick", placeholder=tr("choose.many"))
     choices = [a for a in ACTIONS if a not in ("登记", "修改")]
     action = st.radio(tr("action"), choices, horizontal=True, key="batch_action",
                       format_func=action_names())
