@@ -393,6 +393,22 @@ def show_table(frame: pd.DataFrame, *, names: Mapping[str, str] | None = None,
                         **options)
 
 
+def last_pick(memory: str, rows: list[int], row_value: Callable[[int], str],
+              click: str | None) -> str | None:
+    """Return what was picked last: a table row or a map click, whichever changed this rerun.
+
+    ``memory`` keys what was seen before in the session; ``row_value`` turns a row position
+    into the thing picked. Read before the map is drawn, so the map can show the pick.
+    """
+    seen = st.session_state.setdefault(memory, {"rows": [], "click": None, "pick": None})
+    if rows != seen["rows"]:
+        seen["pick"] = row_value(rows[0]) if rows else None
+    elif click and click != seen["click"]:
+        seen["pick"] = click
+    seen["rows"], seen["click"] = rows, click or seen["click"]
+    return seen["pick"]
+
+
 def tips(frame: pd.DataFrame, columns: Collection[str], *,
          names: Mapping[str, str] | None = None,
          headings: Mapping[str, str] | None = None) -> pd.Series:

@@ -77,8 +77,13 @@ def _values(action: str, row: Mapping[str, object], key: str) -> tuple[dict, str
 
 def action_names() -> Callable[[str], str]:
     """Return a ``format_func`` naming workflow actions in the page's language."""
-    english = current_lang() == "en"
-    return lambda action: ACTIONS[action].en if english else action
+    lang = current_lang()
+    return lambda action: _action(action, lang)
+
+
+def _action(action: str, lang: Lang) -> str:
+    """A workflow action's name in ``lang`` (an unknown one as stored)."""
+    return ACTIONS[action].en if lang == "en" and action in ACTIONS else action
 
 
 def handle(store: Store, ledger: pd.DataFrame, events: pd.DataFrame,
@@ -138,8 +143,7 @@ def history(events: pd.DataFrame, lang: Lang,
     return pd.DataFrame({
         "event_time": events["event_time"], "actor": events["actor"],
         "actor_department": events["actor_department"],
-        "action": events["action"].map(lambda a: ACTIONS[a].en if lang == "en" and a in ACTIONS
-                                       else a),
+        "action": events["action"].map(lambda a: _action(a, lang)),
         "field_name": events["field_name"].map(lambda f: _field_label(f, lang)),
         "old_value": [_value(f, v, lang, names) for f, v in zip(
             events["field_name"], events["old_value"], strict=True)],

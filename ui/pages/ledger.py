@@ -21,6 +21,7 @@ from ui.chrome import (
     demo_label,
     display,
     filter_pick,
+    last_pick,
     need_or_base_map,
     points_or_totals,
     risk,
@@ -117,17 +118,11 @@ def _clicked(located: pd.DataFrame, clicked: dict | None) -> str | None:
 
 def _picked(rows: pd.DataFrame, located: pd.DataFrame) -> str | None:
     """Return the hazard last picked, in the table or on the map (read before the map)."""
-    seen = st.session_state.setdefault("ledger_pick", {"rows": [], "click": None, "pick": None})
     state = st.session_state.get("ledger_table")
     chosen = [r for r in (state.selection.rows if state else []) if r < len(rows)]
     drawn = st.session_state.get("ledger-map") or {}
-    click = _clicked(located, drawn.get("last_object_clicked"))
-    if chosen != seen["rows"]:
-        seen["pick"] = str(rows["hazard_id"].iloc[chosen[0]]) if chosen else None
-    elif click and click != seen["click"]:
-        seen["pick"] = click
-    seen["rows"], seen["click"] = chosen, click or seen["click"]
-    return seen["pick"]
+    return last_pick("ledger_pick", chosen, lambda r: str(rows["hazard_id"].iloc[r]),
+                     _clicked(located, drawn.get("last_object_clicked")))
 
 
 def _overview(snap: Snapshot, ledger: pd.DataFrame, events: pd.DataFrame,

@@ -24,6 +24,7 @@ from ui.chrome import (
     demo_label,
     getting_started,
     header_line,
+    last_pick,
     leave_meeting,
     meeting_mode,
     page_snapshot,
@@ -200,19 +201,12 @@ def _picked(result, layer: str) -> str | None:
 
     Whichever happened last wins; both are read before the map is drawn, so it can show it.
     """
-    memory = st.session_state.setdefault("overview_picks", {})
-    seen = memory.setdefault(layer, {"rows": [], "click": None, "pick": None})
     ranking = st.session_state.get(f"ranking-{layer}")
     rows = list(ranking.selection.rows) if ranking else []
     drawn = st.session_state.get(f"overview-{layer}") or {}
     click = ((drawn.get("last_active_drawing") or {}).get("properties") or {}).get(
         "township_code")
-    if rows != seen["rows"]:
-        seen["pick"] = result.ranked().index[rows[0]] if rows else None
-    elif click and click != seen["click"]:
-        seen["pick"] = click
-    seen["rows"], seen["click"] = rows, click or seen["click"]
-    return seen["pick"]
+    return last_pick(f"overview-pick-{layer}", rows, lambda r: result.ranked().index[r], click)
 
 
 def _desk(snap: Snapshot, result) -> None:
