@@ -82,16 +82,22 @@ iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 4.2rem) !impor
 """
 
 
-def uploader_css(limit_mb: int) -> str:
-    """Return the style writing Streamlit's file uploader in Chinese.
+def chinese_css(limit_mb: int) -> str:
+    """Return the style writing Streamlit's own English texts in Chinese.
 
-    Its own texts ("Upload", "200MB per file") are hidden; the Chinese ones drawn instead.
+    The file uploader's "Upload" and "200MB per file" are hidden and the Chinese drawn
+    instead; so is the skip link shown to keyboard users ("Skip to main content"), whose
+    English stays in the page, invisible and unread.
     """
     button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
     notes = '[data-testid="stFileUploaderDropzoneInstructions"] > div'
+    skip = '[data-testid="stSkipToContent"]'
     return (f"<style>{button} p, {notes} > span {{ display: none; }}"
             f'{button}::after {{ content: "{t("upload.button", "zh")}"; }}'
-            f'{notes}::after {{ content: "{t("upload.each", "zh", mb=limit_mb)}"; }}</style>')
+            f'{notes}::after {{ content: "{t("upload.each", "zh", mb=limit_mb)}"; }}'
+            f"{skip} {{ visibility: hidden; font-size: 0; }}"
+            f'{skip}::after {{ visibility: visible; font-size: 1rem; '
+            f'content: "{t("skip_link", "zh")}"; }}</style>')
 
 
 def current_lang() -> Lang:
@@ -135,7 +141,7 @@ def sidebar() -> Lang:
     # column (each element there adds a gap above the title).
     st.sidebar.markdown(PAGE_CSS, unsafe_allow_html=True)
     if current_lang() == "zh":
-        st.sidebar.markdown(uploader_css(st.get_option("server.maxUploadSize")),
+        st.sidebar.markdown(chinese_css(st.get_option("server.maxUploadSize")),
                             unsafe_allow_html=True)
     if meeting_mode():
         st.sidebar.markdown(MEETING_CSS, unsafe_allow_html=True)
@@ -164,8 +170,13 @@ def saved_upload(upload: Any, types: Collection[str]) -> Iterator[Path]:
 
 
 def filter_pick(where: Any, label: str, options: Collection[Any], **kwargs: Any) -> list:
-    """Draw a filter (a multiselect in ``where``) that reads "all" while nothing is picked."""
-    return where.multiselect(label, options, placeholder=tr("filter.all"), **kwargs)
+    """Draw a filter (a multiselect in ``where``) that reads "all" while nothing is picked.
+
+    Streamlit's own "Select all" entry is left out: it is English, and picking nothing
+    already means all.
+    """
+    return where.multiselect(label, options, placeholder=tr("filter.all"), select_all=False,
+                             **kwargs)
 
 
 def upload_limit_caption() -> None:

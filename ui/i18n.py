@@ -363,6 +363,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fire.by_township": ("按乡镇", "By township"),
     "fire.recent": ("最近 7 天的卫星热点：{n} 个", "Satellite hotspots of the last 7 days: {n}"),
     "upload.button": ("选择文件", "Upload"),
+    "skip_link": ("跳到正文", "Skip to main content"),
     "upload.each": ("每个文件不超过 {mb} MB", "{mb} MB per file"),
     "filter.all": ("全部", "All"),
     "choose.many": ("可多选", "Choose any"),

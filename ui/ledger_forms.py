@@ -213,7 +213,8 @@ def act_on_many(store: Store, ledger: pd.DataFrame) -> None:
     if len(open_) > PICK_LIMIT:
         st.caption(tr("pick.limit", n=PICK_LIMIT, total=len(open_)))
     picked = st.multiselect(tr("batch_pick"), open_["hazard_id"].head(PICK_LIMIT).tolist(),
-                            key="batch_pick", placeholder=tr("choose.many"))
+                            key="batch_pick", placeholder=tr("choose.many"),
+                            select_all=False)
     choices = [a for a in ACTIONS if a not in ("登记", "修改")]
     action = st.radio(tr("action"), choices, horizontal=True, key="batch_action",
                       format_func=action_names())

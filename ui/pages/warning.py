@@ -81,7 +81,7 @@ def _scenario(snap: Snapshot, names: dict[str, str]
     region = cols[0].selectbox(tr("warn.region"), REGIONS, format_func=text_of("region."),
                                index=1, key="warn_region")
     chosen = cols[1].multiselect(tr("warn.townships"), list(names), format_func=names.get,
-                                 placeholder=tr("choose.many"),
+                                 placeholder=tr("choose.many"), select_all=False,
                                  default=_region(snap.only("townships"), region),
                                  key=f"warn_towns_{region}")
     hours = cols[2].selectbox(tr("warn.hours"), [24, 72], index=1, key="warn_hours")
