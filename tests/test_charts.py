@@ -74,6 +74,15 @@ def test_thresholds_far_above_the_readings_are_left_out_but_the_lowest_stays() -
     assert legend["encoding"]["color"]["scale"]["domain"] == ["L4"], "no legend for lines unseen"
 
 
+def test_no_threshold_lies_on_the_charts_top_edge() -> None:
+    rows = pd.DataFrame({"reading_time": TIMES, "value": [0.0, 1.0, 2.0, 3.0]})
+    limits = SETTINGS.monitoring["裂缝宽度"]
+    spec = growth_chart(rows, limits, NAMES, "mm").to_dict()
+    rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    drawn = [r["limit"] for r in next(d for d in _data(spec) if d and "limit" in d[0])]
+    assert rule["encoding"]["y"]["scale"]["domainMax"] > max(drawn) * 1.1
+
+
 def test_counts_spec_keeps_the_rows_order_and_names_each_series() -> None:
     from ui.charts import counts_spec
 

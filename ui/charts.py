@@ -20,6 +20,7 @@ from maps.style import WARNING_COLOURS
 DAY_FORMAT = {"zh": "%-m月%-d日", "en": "%b %-d"}
 MONTH_FORMAT = {"zh": "%Y年%-m月", "en": "%b %Y"}
 THRESHOLD_REACH = 3.0
+HEADROOM = 1.15
 """A threshold is drawn when it is at most this many times the largest reading shown."""
 
 
@@ -39,16 +40,21 @@ def shown_limits(limits: Sequence[float], peak: float) -> list[int]:
 
 
 def _rules(limits: Sequence[float], names: Mapping[int, str], peak: float) -> alt.Chart:
-    """Return the thresholds near the readings: dashed lines in the level colours, named."""
+    """Return the thresholds near the readings: dashed lines in the level colours, named.
+
+    The value axis reaches a step (``HEADROOM``) above the highest line drawn, reading or
+    threshold, so no threshold lies on the chart's top edge where it cannot be told apart.
+    """
     levels = (4, 3, 2, 1)
     keep = shown_limits(list(limits), peak)
     frame = pd.DataFrame({"limit": [limits[i] for i in keep],
                           "level": [names[levels[i]] for i in keep]})
     scale = alt.Scale(domain=[names[levels[i]] for i in keep],  # the legend: drawn ones only
                       range=[WARNING_COLOURS[levels[i]] for i in keep])
+    top = max([peak, *frame["limit"]]) * HEADROOM
     return alt.Chart(frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
-        y="limit:Q", color=alt.Color("level:N", scale=scale, title=None,
-                                     legend=alt.Legend(orient="top")),
+        y=alt.Y("limit:Q", scale=alt.Scale(domainMax=top)),
+        color=alt.Color("level:N", scale=scale, title=None, legend=alt.Legend(orient="top")),
         tooltip=["level:N", "limit:Q"])
 
 
