@@ -222,6 +222,26 @@ def test_clicking_a_township_explains_it(page: tuple[Page, list[str]], app_serve
     assert not outside
 
 
+CUT = """root => [...root.querySelectorAll("[data-testid='stMetric'] *")]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+"""The texts of the figures cut by their box (an ellipsis or a hidden overflow)."""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_figures_are_not_cut_on_a_laptop(browser: Browser, app_server: str,
+                                                  lang: str) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    tab = context.new_page()
+    tab.goto(f"{app_server}/?lang={lang}", wait_until="domcontentloaded")
+    _map_frame(tab).locator(".rm-legend").wait_for(timeout=60_000)
+    figures = tab.locator("[data-testid='stMetric']")
+    expect(figures).to_have_count(8)
+    assert tab.locator("[data-testid='stMain']").evaluate(CUT) == []
+    assert figures.nth(4).bounding_box()["y"] > figures.nth(3).bounding_box()["y"], \
+        "two rows of four at 1366 px"
+    context.close()
+
+
 def _drawn_after(tab: Page, at_least: int) -> int:
     """Wait until the map draws more than ``at_least`` features; return how many it draws."""
     frame = _map_frame(tab)

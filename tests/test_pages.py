@@ -393,6 +393,25 @@ def test_overview_map_names_the_county_and_keeps_the_method_below(
     assert any(config_hash in c.value for c in at.caption), "it is under the map"
 
 
+def test_overview_tables_lead_with_what_a_laptop_shows(
+        pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ranking leads with rank, township and class; a township's reason with the
+    indicators that weigh most (the right column is 350 px wide on a laptop)."""
+    monkeypatch.setenv(DB_ENV, str(pages_db))
+    at = AppTest.from_file(str(ROOT / "ui" / "pages" / "overview.py"), default_timeout=120)
+    at.session_state["overview-pick-composite"] = {"rows": [], "click": None, "pick": None}
+    at.run()
+    ranking = at.dataframe[0].value
+    assert list(ranking.columns[:4]) == ["排名", "乡镇", "等级", "风险分值"]
+    with Store(pages_db, read_only=True) as store:
+        code = store.read("townships")["township_code"].iloc[0]
+    at.session_state["overview-pick-composite"] = {"rows": [], "click": None, "pick": code}
+    at.run()
+    why = at.dataframe[0].value
+    assert list(why.columns[:2]) == ["指标", "贡献"]
+    assert why["贡献"].is_monotonic_decreasing and why["贡献"].iloc[0] > 0
+
+
 def _fitted(script: str) -> list[float]:
     """The bounds a map script fits its view to: [south, west, north, east]."""
     found = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]",

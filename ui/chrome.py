@@ -48,9 +48,17 @@ BASE_TABLES = ("townships", "rivers", "road_segments")
 PAGE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+.st-key-rm-figures [data-testid="stHorizontalBlock"] { display: grid;
+  grid-template-columns: repeat(4, minmax(0, 1fr)); }
+.st-key-rm-figures [data-testid="stColumn"] { width: auto !important; min-width: 0; }
+@media (min-width: 1700px) {
+  .st-key-rm-figures [data-testid="stHorizontalBlock"] {
+    grid-template-columns: repeat(8, minmax(0, 1fr)); } }
 </style>
 """
-"""Every page: the title near the top (Streamlit leaves an empty band of 6rem above it)."""
+"""Every page: the title near the top (Streamlit leaves an empty band of 6rem above it);
+the overview's eight figures in one row on a wide screen, two rows of four on a laptop
+(eight in 900 px cut their labels)."""
 MEETING_CSS = """
 <style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolbar"],

@@ -88,14 +88,14 @@ def _map(snap: Snapshot, result, layer: str, chosen: str | None) -> None:
 
 def _ranking(result, layer: str) -> None:
     table = result.ranked()
-    shown = pd.DataFrame({
+    shown = pd.DataFrame({  # what a laptop shows without scrolling sideways comes first
         tr("rank"): table["composite_rank"].map(rank_text),
+        tr("township"): table["township_name"],
+        tr("class"): table[f"{layer}_class"].map(lambda c: tr(f"class.{c}")),
+        tr("score"): table[f"{layer}_score"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
         tr("rank_interval"): [interval_text(lo, hi) for lo, hi in
                               zip(table["composite_rank_low"], table["composite_rank_high"],
                                   strict=True)],
-        tr("township"): table["township_name"],
-        tr("score"): table[f"{layer}_score"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
-        tr("class"): table[f"{layer}_class"].map(lambda c: tr(f"class.{c}")),
         tr("col.basis"): _data_column(table, layer),
         tr("overrides"): table[f"{layer}_overrides"].map(
             lambda labels: "；".join(_rule(label) for label in labels)),
@@ -132,14 +132,20 @@ def _explain(result, code: str, layer: str) -> None:
         st.markdown(f"- {fact}")
     for rule in why.overrides:
         st.warning(f"{tr('overrides')}: {_rule(rule)}")
-    cols = ["layer", "label_zh" if current_lang() == "zh" else "label_en", "raw", "normalised",
-            "weight", "contribution"]
-    frame = why.indicators[cols].rename(columns={
-        cols[1]: tr("indicator"), "raw": tr("raw"), "normalised": tr("normalised"),
-        "weight": tr("weight"), "contribution": tr("contribution")})
+    # the indicators that weigh most first, and what a laptop shows without scrolling sideways
+    cols = ["label_zh" if current_lang() == "zh" else "label_en", "contribution", "raw",
+            "normalised", "weight", "layer"]
+    frame = why.indicators[cols].sort_values("contribution", ascending=False)
     frame["layer"] = frame["layer"].map(lambda v: tr(f"layer.{v}"))
-    frame[tr("raw")] = frame[tr("raw")].map(lambda v: "—" if pd.isna(v) else f"{v:,.2f}")
-    st.dataframe(frame.rename(columns={"layer": tr("layer")}).round(3), hide_index=True)
+    frame["raw"] = frame["raw"].map(lambda v: "—" if pd.isna(v) else f"{v:,.2f}")
+    frame = frame.round(3).rename(columns={
+        cols[0]: tr("indicator"), "raw": tr("raw"), "normalised": tr("normalised"),
+        "weight": tr("weight"), "contribution": tr("contribution"), "layer": tr("layer")})
+    st.dataframe(frame, hide_index=True, column_config={
+        tr("indicator"): st.column_config.Column(width="medium"),
+        tr("contribution"): st.column_config.ProgressColumn(
+            format="%.3f", min_value=0.0, max_value=max(float(frame[tr("contribution")].max()),
+                                                        1e-9))})
 
 
 MEETING_FIGURES = ("rectification_rate", "hazards_overdue", "major_open", "people_threatened")
@@ -213,7 +219,8 @@ def _desk(snap: Snapshot, result) -> None:
     layer = st.segmented_control(tr("layer"), LAYER_KEYS, default="composite",
                                  format_func=text_of("layer."), key="layer") \
         or "composite"
-    _kpis(snap)
+    with st.container(key="rm-figures"):
+        _kpis(snap)
     chosen = _picked(result, layer)
     left, right = st.columns([3, 2])
     with left:
