@@ -412,6 +412,31 @@ def test_overview_tables_lead_with_what_a_laptop_shows(
     assert why["贡献"].is_monotonic_decreasing and why["贡献"].iloc[0] > 0
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", ["正在读取数据…", "正在计算风险…"]), ("en", ["Reading the data…", "Computing the risk…"])])
+def test_slow_steps_say_what_they_do_in_the_pages_language(
+        lang: str, said: list[str], pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the tables and scoring show a progress message (seconds on a province)."""
+    import contextlib
+
+    import streamlit
+
+    shown: list[str] = []
+
+    @contextlib.contextmanager
+    def spinner(text: str = "", **_: object):
+        shown.append(text)
+        yield
+
+    monkeypatch.setattr(streamlit, "spinner", spinner)
+    monkeypatch.setenv(DB_ENV, str(pages_db))
+    at = AppTest.from_file(str(ROOT / "ui" / "pages" / "forest.py"), default_timeout=120)
+    at.session_state["lang"] = "中文" if lang == "zh" else "English"
+    at.run()
+    assert not at.exception
+    assert [text for text in shown if text in said] == said, shown
+
+
 def _fitted(script: str) -> list[float]:
     """The bounds a map script fits its view to: [south, west, north, east]."""
     found = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]",
