@@ -413,7 +413,8 @@ def test_overview_tables_lead_with_what_a_laptop_shows(
 
 
 @pytest.mark.parametrize(("lang", "said"), [
-    ("zh", ["正在读取数据…", "正在计算风险…"]), ("en", ["Reading the data…", "Computing the risk…"])])
+    ("zh", ["正在读取数据…", "正在计算风险…"]),
+    ("en", ["Reading the data…", "Computing the risk…"])])
 def test_slow_steps_say_what_they_do_in_the_pages_language(
         lang: str, said: list[str], pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading the tables and scoring show a progress message (seconds on a province)."""

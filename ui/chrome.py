@@ -272,9 +272,13 @@ def start_page(title_key: str, *, guide: bool = True) -> Snapshot | None:
 
 
 def header_line(snap: Snapshot) -> None:
-    """Say under a page's title which county this is and how recent its data is."""
+    """Say under a page's title which county this is and how recent its data is.
+
+    An empty database says it holds no data, not that its (absent) data is as of today.
+    """
     county = snap.label(current_lang())
-    date = tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}")
+    loaded = any(snap.counts().values())
+    date = tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}") if loaded else tr("no_data_yet")
     st.caption(f"{county} · {date}" if county else date)
 
 

@@ -44,7 +44,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "start.commands": ("新县从空库开始：`riskmap init --county 县名`；步骤见 docs/REAL-COUNTY.md。",
                        "A new county starts from an empty database: `riskmap init --county "
                        "NAME`; the steps are in docs/REAL-COUNTY.md."),
-    "needs": ("还没有“{table}”：{purpose}。{how}。", "No {table} yet ({purpose}): {how}."),
+    "needs": ("还没有“{table}”：{purpose}。{how}。",
+              "Nothing in “{table}” yet ({purpose}): {how}."),
     "why.数据不足": ("这一项只有部分数据（覆盖 {coverage}），不足以给出分值和颜色；"
                  "补齐缺少的数据后再看。",
                  "Only part of the data is there (coverage {coverage}): too little for a score "
@@ -132,10 +133,10 @@ TEXT: dict[str, tuple[str, str]] = {
                   "Other EPSG (e.g. Gauss–Krüger EPSG:4544)"),
     "kpi.not_loaded": ("尚未导入{table}", "{table} not loaded yet"),
     "import.profile": ("识别为 {name} 格式的{table}：无需映射",
-                       "Recognised as {name} {table}: no mapping needed"),
+                       "Recognised as {name} data for “{table}”: no mapping needed"),
     "import.other_table": ("这个文件看起来是 {name} 格式的{table}：请在上面把数据表选为“{table}”。",
-                           "This file looks like {name} {table}: choose the table “{table}” "
-                           "above."),
+                           "This file looks like {name} data for “{table}”: choose the "
+                           "table “{table}” above."),
     "blocked_table": ("文件整体有错误（见报告中没有行号的错误），跳过有错误的行也无法导入；"
                       "请修改文件或映射。",
                       "The file as a whole has errors (those without a row in the report): "
@@ -221,7 +222,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tab.new": ("新建隐患", "New hazard"),
     "tab.batch": ("批量办理", "Batch"),
     "tab.priority": ("整改优先级", "Priorities"),
-    "tab.behind": ("落后通报", "Who is behind"),
+    "tab.behind": ("落后通报", "Lagging units"),
     "pick_hazard": ("隐患编号", "Hazard ID"),
     "action": ("办理动作", "Action"),
     "note": ("备注 / 退回原因", "Note / reason for return"),
@@ -363,6 +364,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fire.by_township": ("按乡镇", "By township"),
     "fire.recent": ("最近 7 天的卫星热点：{n} 个", "Satellite hotspots of the last 7 days: {n}"),
     "upload.button": ("选择文件", "Upload"),
+    "no_data_yet": ("尚无数据", "No data yet"),
     "skip_link": ("跳到正文", "Skip to main content"),
     "upload.each": ("每个文件不超过 {mb} MB", "{mb} MB per file"),
     "filter.all": ("全部", "All"),
