@@ -188,18 +188,25 @@ def township_totals(towns: gpd.GeoDataFrame, codes: pd.Series, *, colour: str, u
                           tooltip=tip_tooltip(frame))
 
 
-def lines_by_colour(lines: gpd.GeoDataFrame, colours: pd.Series, *, weight: float = 3,
-                    name: str = "lines") -> folium.GeoJson:
-    """Return lines merged into one feature per colour, without tooltips.
+def merged_by_colour(lines: gpd.GeoDataFrame, colours: pd.Series) -> dict:
+    """Return ``lines`` merged into one feature per colour, as GeoJSON for ``lines_by_colour``.
 
-    For line layers too large to send one by one (a province's road segments): the colours
-    still show, the per-line tooltip does not.
+    Seconds for a province's road segments: build it once per data version.
     """
     parts = [merged_lines(lines[(colours == colour).to_numpy()]).assign(colour=colour)
              for colour in pd.unique(colours)]
     shown = display_lines(pd.concat(parts, ignore_index=True)) if parts else lines[["geometry"]]
+    return geojson_data(shown)
+
+
+def lines_by_colour(merged: dict, *, weight: float = 3, name: str = "lines") -> folium.GeoJson:
+    """Return lines merged by colour (``merged_by_colour``) as a layer, without tooltips.
+
+    For line layers too large to send one by one (a province's road segments): the colours
+    still show, the per-line tooltip does not.
+    """
     return folium.GeoJson(
-        geojson_data(shown), name=name, interactive=False,
+        merged, name=name, interactive=False,
         style_function=lambda f: {"color": f["properties"]["colour"], "weight": weight,
                                   "opacity": 0.9})
 

@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from maps.geometry import display_polygons
-from maps.layers import lines_by_colour, merged_area, township_totals
+from maps.layers import lines_by_colour, merged_area, merged_by_colour, township_totals
 from maps.offline import AssetUrls, asset_urls
 from maps.overview import (
     LABEL_MIN_PX,
@@ -164,7 +164,7 @@ def test_lines_by_colour_one_feature_per_colour(demo_frames: dict) -> None:
     roads = demo_frames["road_segments"]
     colours = pd.Series(np.where(roads["road_class"] == "国道", "#f00", "#00f"),
                         index=roads.index)
-    data = lines_by_colour(roads, colours).data
+    data = lines_by_colour(merged_by_colour(roads, colours)).data
     assert sorted(f["properties"]["colour"] for f in data["features"]) == ["#00f", "#f00"]
 
 

@@ -9,7 +9,7 @@ from analytics.scoring import classify
 from domain.labels import RISK_CLASSES
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
-from maps.layers import circle_points, coloured_lines, lines_by_colour
+from maps.layers import circle_points, coloured_lines, lines_by_colour, merged_by_colour
 from maps.style import NO_DATA_COLOUR, RISK_COLOURS
 from ui.assets import asset_urls
 from ui.chrome import (
@@ -43,12 +43,22 @@ def _classes(snap: Snapshot) -> tuple[pd.Series, pd.Series]:
     return severity, classify(severity, tuple(settings["segment_breaks"]))
 
 
-def _segments(segments: pd.DataFrame, severity: pd.Series, classes: pd.Series
-              ) -> folium.GeoJson:
+def _colours(classes: pd.Series) -> pd.Series:
+    return classes.map(RISK_COLOURS).fillna(NO_DATA_COLOUR)  # a line cannot be hatched
+
+
+@st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
+def _merged(snap: Snapshot) -> dict:
+    """The segments merged by colour, once per version of roads and accidents (a province)."""
+    return merged_by_colour(display(snap.table("road_segments")), _colours(_classes(snap)[1]))
+
+
+def _segments(snap: Snapshot, severity: pd.Series, classes: pd.Series) -> folium.GeoJson:
     """Segments coloured by class; one feature per colour when there are too many."""
-    colours = classes.map(RISK_COLOURS).fillna(NO_DATA_COLOUR)  # a line cannot be hatched
+    segments = snap.table("road_segments")
     if too_many(len(segments), "map.lines_merged"):
-        return lines_by_colour(display(segments), colours, weight=3, name="segments")
+        return lines_by_colour(_merged(snap), weight=3, name="segments")
+    colours = _colours(classes)
     shown = tips(segments.assign(severity=severity.round(2)),
                  ("road_name", "road_class", "segment_id", "severity"),
                  headings={"severity": tr("legend.segments")})
@@ -67,12 +77,13 @@ if snapshot is not None and need_or_base_map(snapshot, "road_segments", "roads",
     need(snapshot, "road_accidents")  # the roads are drawn without them
     data = snapshot.tables()
     segments = data["road_segments"]
-    severity, classes = _classes(snapshot.only("road_segments", "road_accidents"))
+    roads_only = snapshot.only("road_segments", "road_accidents")
+    severity, classes = _classes(roads_only)
     result = risk(snapshot)
     spots = result.black_spots
     spot_tips = tips(spots, ("road_code", "accidents"))
     layers = [
-        _segments(segments, severity, classes),
+        _segments(roads_only, severity, classes),
         coloured_lines(display(spots), colours=SPOT_COLOUR, tooltips=spot_tips, weight=9,
                        name="black_spots"),
         points_or_totals(snapshot, data["road_accidents"], _accidents, colour=ACCIDENT_COLOUR),
