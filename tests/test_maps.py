@@ -160,6 +160,25 @@ def test_township_totals_count_and_escape(towns: gpd.GeoDataFrame) -> None:
     assert radii[-1] == 20.0 and radii[0] < radii[-1], "area grows with the count"
 
 
+@pytest.mark.parametrize("kind", ["points", "lines"])
+def test_each_tooltip_is_sent_once(demo_frames: dict, kind: str) -> None:
+    """folium keys a layer's styles on its first unique property: not the long tooltip."""
+    import folium
+
+    from maps.layers import circle_points, coloured_lines
+
+    frame = demo_frames["geohazard_sites" if kind == "points" else "road_segments"].head(40)
+    tips = pd.Series([f"tip number {k} of a long tooltip" for k in range(len(frame))],
+                     index=frame.index)
+    colours = ["#f00", "#00f"] * (len(frame) // 2)
+    layer = (circle_points(frame, colours=colours, tooltips=tips) if kind == "points"
+             else coloured_lines(frame, colours=colours, tooltips=tips))
+    m = folium.Map()
+    layer.add_to(m)
+    html = m.get_root().render()
+    assert all(html.count(tip) == 1 for tip in tips)
+
+
 def test_lines_by_colour_one_feature_per_colour(demo_frames: dict) -> None:
     roads = demo_frames["road_segments"]
     colours = pd.Series(np.where(roads["road_class"] == "国道", "#f00", "#00f"),
