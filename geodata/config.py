@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.errors import RiskMapError
 from domain.settings import Settings
+from domain.settings.briefing import parse_briefing
 from domain.settings.ledger import parse_ledger
 from domain.settings.maps import parse_maps
 from domain.settings.risk import parse_config
@@ -25,6 +26,7 @@ WARNING_CONFIG = CONFIG_DIR / "warning.toml"
 LEDGER_CONFIG = CONFIG_DIR / "ledger.toml"
 MAP_CONFIG = CONFIG_DIR / "map.toml"
 STORAGE_CONFIG = CONFIG_DIR / "storage.toml"
+BRIEF_CONFIG = CONFIG_DIR / "brief.toml"
 
 
 def read_toml(path: str | Path | None = None) -> dict[str, Any]:
@@ -47,4 +49,5 @@ def load_settings(*, risk: str | Path | None = None) -> Settings:
                     warning=parse_warning(read_toml(WARNING_CONFIG)),
                     ledger=parse_ledger(read_toml(LEDGER_CONFIG)),
                     maps=parse_maps(read_toml(MAP_CONFIG)),
-                    storage=parse_storage(read_toml(STORAGE_CONFIG)))
+                    storage=parse_storage(read_toml(STORAGE_CONFIG)),
+                    briefing=parse_briefing(read_toml(BRIEF_CONFIG)))

@@ -19,6 +19,7 @@ import pytest
 
 from domain.errors import ConfigError
 from domain.settings import Settings
+from domain.settings.briefing import parse_briefing
 from domain.settings.ledger import parse_ledger
 from domain.settings.maps import parse_maps
 from domain.settings.risk import SECTIONS, parse_config
@@ -29,7 +30,7 @@ from geodata.config import CONFIG_DIR, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 PARSERS: dict[str, Callable[[Mapping[str, Any]], object]] = {
     "risk.toml": parse_config, "warning.toml": parse_warning, "ledger.toml": parse_ledger,
-    "map.toml": parse_maps, "storage.toml": parse_storage,
+    "map.toml": parse_maps, "storage.toml": parse_storage, "brief.toml": parse_briefing,
 }
 CODE = [p for folder in ("analytics", "maps", "ui", "geodata", "riskmap", "domain")
         for p in (ROOT / folder).rglob("*.py") if p.name != "reader.py"]

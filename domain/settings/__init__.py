@@ -7,8 +7,9 @@ each part is parsed strictly (a missing or unknown key is an error naming it).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from domain.settings.briefing import BriefingSettings
 from domain.settings.ledger import LedgerSettings
 from domain.settings.maps import MapSettings
 from domain.settings.risk import RiskConfig
@@ -18,13 +19,14 @@ from domain.settings.warning import WarningSettings
 
 @dataclass(frozen=True)
 class Settings:
-    """The configuration of one run: risk engine, warning, priorities, maps, file limits."""
+    """The configuration of one run: risk, warning, priorities, maps, file limits, briefing."""
 
     risk: RiskConfig
     warning: WarningSettings
     ledger: LedgerSettings
     maps: MapSettings
     storage: StorageSettings
+    briefing: BriefingSettings = field(default_factory=BriefingSettings)
 
     @property
     def digest(self) -> str:
