@@ -7,8 +7,11 @@ PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraint
 
 .PHONY: run test test-fast mutate install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui screenshots clean
 
-# Debian packages the tests need, as [COMMAND:]PACKAGE (installed only when missing).
-TEST_SYSTEM_PACKAGES := unshare:util-linux chromium:chromium fonts-noto-cjk
+# Debian packages, as [COMMAND:]PACKAGE (installed only when missing): the app's (the
+# Chinese font of the briefing's maps and PDF), and what the tests add.
+RUN_SYSTEM_PACKAGES := fonts-noto-cjk
+TEST_SYSTEM_PACKAGES := $(RUN_SYSTEM_PACKAGES) unshare:util-linux chromium:chromium \
+	pdftotext:poppler-utils
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -17,6 +20,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) -e .
+	scripts/ensure-system-packages.sh $(RUN_SYSTEM_PACKAGES)
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

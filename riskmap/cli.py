@@ -246,6 +246,26 @@ def _add_warn(sub: argparse._SubParsersAction) -> None:
     warn.set_defaults(func=_cmd_warn)
 
 
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from riskmap.brief import run_brief
+
+    with Store(_db(args)) as store:
+        snap = _snapshot(store, args)
+        return run_brief(snap, args) if _needs(snap, "townships") else 1
+
+
+def _add_brief(sub: argparse._SubParsersAction) -> None:
+    brief = sub.add_parser("brief", help="the meeting briefing (通报) as Word or PDF, with maps")
+    brief.add_argument("--out", required=True, help="the file to write: .docx or .pdf")
+    brief.add_argument("--since", help="compare with the scoring kept on or before this day "
+                                       "(default: config/brief.toml meeting_interval_days)")
+    brief.add_argument("--format", choices=("png",),
+                       help="png: also write each map as an image beside --out, for slides")
+    _add_as_of(brief)
+    _add_db(brief)
+    brief.set_defaults(func=_cmd_brief)
+
+
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from riskmap import ledger
 
@@ -353,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_transfer(sub)
     _add_score(sub)
     _add_warn(sub)
+    _add_brief(sub)
     _add_ledger(sub)
     return parser
 

@@ -1,0 +1,299 @@
+"""The meeting briefing (通报): its sections as plain content, from results already computed.
+
+``compose`` turns the figures of one snapshot (scores, the kept scoring of the previous
+meeting, the ledger, the warning, the fire danger, black spots, the budget plan, coverage)
+into numbered sections of paragraphs, tables and map keys; ``geodata.briefing`` writes them
+as Word and PDF, the same content in both. In Chinese, as the document is issued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from domain.briefing import Briefing, BriefTable, Section
+from domain.labels import interval_text, rank_text
+from domain.rules import is_major
+from domain.settings.risk import LAYERS
+
+LAYER_NAMES = {"composite": "综合风险", "geohazard": "地质灾害", "forest_fire": "森林火灾",
+               "road": "道路交通", "ledger": "隐患台账"}
+
+
+@dataclass(frozen=True)
+class BriefingInputs:
+    """Everything a briefing says, computed for one snapshot (``riskmap.brief`` gathers it).
+
+    Frames may be empty where a table holds nothing; ``missing`` names those tables.
+    """
+
+    county: str
+    as_of: pd.Timestamp
+    kpis: Mapping[str, float]
+    ranking: pd.DataFrame          # RiskResult.ranked()
+    now_scores: pd.DataFrame       # RiskResult.long()
+    before_scores: pd.DataFrame | None
+    before_as_of: pd.Timestamp | None
+    names: Mapping[str, str]
+    by_department: pd.DataFrame    # ledger_stats.rectification by lead department
+    by_township: pd.DataFrame      # … by township code
+    overdue_major: pd.DataFrame
+    ledger_before: Mapping[str, float] | None  # ``ledger_at`` the previous scoring's date
+    warning_counts: Mapping[str, int]
+    evacuation: pd.DataFrame
+    shelters: int
+    fire_outlook: pd.DataFrame     # per day: highest level, townships at level 4 or more
+    fire_season: bool
+    black_spots: pd.DataFrame
+    priorities: pd.DataFrame
+    effect: pd.DataFrame           # township composite score before → after the plan
+    budget_wan: float
+    coverage: Mapping[str, float]  # per layer: share of townships scored
+    missing: tuple[str, ...]       # tables with no row, by their Chinese names
+    counts: Mapping[str, int]
+    method: str
+    top_rows: int = 20
+
+
+def class_changes(now: pd.DataFrame, before: pd.DataFrame,
+                  names: Mapping[str, str]) -> pd.DataFrame:
+    """Return the townships whose composite class changed between two kept scorings.
+
+    ``now`` and ``before`` are long score tables (``RiskResult.long``). Each row: township,
+    rank and class before and now, and the layers whose scores moved most (the reason).
+    """
+    comp = {k: f[f["layer"] == "composite"].set_index("township_code")
+            for k, f in (("now", now), ("before", before))}
+    both = comp["now"].index.intersection(comp["before"].index)
+    changed = [c for c in both
+               if comp["now"].at[c, "risk_class"] != comp["before"].at[c, "risk_class"]]
+    rows = [{"乡镇": names.get(c, c),
+             "排名（上次→本次）": f"{rank_text(comp['before'].at[c, 'rank'])}→"
+                               f"{rank_text(comp['now'].at[c, 'rank'])}",
+             "等级（上次→本次）": f"{comp['before'].at[c, 'risk_class']}→"
+                               f"{comp['now'].at[c, 'risk_class']}",
+             "主要变化": _moved(now, before, c)} for c in changed]
+    return pd.DataFrame(rows, columns=["乡镇", "排名（上次→本次）", "等级（上次→本次）",
+                                       "主要变化"])
+
+
+def _moved(now: pd.DataFrame, before: pd.DataFrame, code: str, n: int = 2) -> str:
+    """The ``n`` layers of ``code`` whose scores moved most, with their change."""
+    def layer_scores(frame: pd.DataFrame) -> pd.Series:
+        rows = frame[(frame["township_code"] == code) & frame["layer"].isin(LAYERS)]
+        return rows.set_index("layer")["score"].astype(float)
+
+    delta = (layer_scores(now) - layer_scores(before)).dropna()
+    top = delta.reindex(delta.abs().sort_values(ascending=False).index).head(n)
+    return "；".join(f"{LAYER_NAMES[k]}{v:+.2f}" for k, v in top.items() if v) or "—"
+
+
+def ledger_at(ledger: pd.DataFrame, when: pd.Timestamp) -> dict[str, float]:
+    """Return the ledger as it stood at ``when`` (by its dates), and the majors since.
+
+    ``rate``: closed of found by then (%); ``major_open`` then; ``majors_new`` found and
+    ``majors_closed`` closed after ``when``.
+    """
+    found = ledger["found_date"] <= when
+    closed = ledger["closed_date"].notna() & (ledger["closed_date"] <= when)
+    major = is_major(ledger)
+    return {"rate": float(closed[found].mean() * 100) if found.any() else 0.0,
+            "major_open": int((major & found & ~closed).sum()),
+            "majors_new": int((major & ~found).sum()),
+            "majors_closed": int((major & ledger["closed_date"].notna()
+                                  & (ledger["closed_date"] > when)).sum())}
+
+
+def rank_arrows(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.Series:
+    """Return per township the composite rank change: ↑3 (worse: up the list), ↓2, →, 新."""
+    rank_now = now[now["layer"] == "composite"].set_index("township_code")["rank"]
+    if before is None:
+        return pd.Series("", index=rank_now.index)
+    rank_before = before[before["layer"] == "composite"].set_index("township_code")["rank"]
+    diff = rank_before.reindex(rank_now.index) - rank_now
+
+    def arrow(v: float) -> str:
+        if pd.isna(v):
+            return "新"
+        return "→" if v == 0 else (f"↑{int(v)}" if v > 0 else f"↓{int(-v)}")
+
+    return diff.map(arrow)
+
+
+def _overview(x: BriefingInputs) -> Section:
+    k, parts = x.kpis, []
+    if x.counts.get("hazard_ledger"):
+        parts.append(f"全县排查各类隐患{int(k['hazards_found']):,}项，整改率"
+                     f"{k['rectification_rate']:.1f}%，超期未整改{int(k['hazards_overdue']):,}项，"
+                     f"未销号重大隐患{int(k['major_open'])}项（其中挂牌督办"
+                     f"{int(k['major_supervised'])}项）")
+    if x.counts.get("geohazard_sites"):
+        parts.append(f"在册地质灾害隐患点{int(k['geohazard_sites'])}处，受威胁"
+                     f"{int(k['people_threatened']):,}人")
+    if x.counts.get("relocation_sites"):
+        parts.append(f"易地扶贫搬迁安置点{int(k['relocation_sites'])}个，安置"
+                     f"{int(k['relocation_people']):,}人")
+    text = (f"截至{x.as_of:%Y年%-m月%-d日}，" + "；".join(parts) + "。" if parts else
+            f"截至{x.as_of:%Y年%-m月%-d日}，尚未导入隐患台账、地质灾害隐患点和安置点数据（见“数据说明”）。")
+    classes = x.ranking["composite_class"].value_counts()
+    spread = "，".join(f"{c}{int(classes.get(c, 0))}个" for c in ("重大", "较大", "一般", "低"))
+    unscored = int(classes.get("数据不足", 0) + classes.get("无数据", 0))
+    towns = (f"{len(x.ranking)}个乡镇（街道）中，综合风险{spread}"
+             + (f"，{unscored}个数据不足、未评级。" if unscored else "。"))
+    return Section("总体情况", (text, towns), maps=("composite",))
+
+
+def _ranking(x: BriefingInputs) -> Section:
+    table = x.ranking
+    arrows = rank_arrows(x.now_scores, x.before_scores)
+    frame = pd.DataFrame({
+        "排名": table["composite_rank"].map(rank_text).to_numpy(),
+        "变化": arrows.reindex(table.index).fillna("").to_numpy(),
+        "乡镇": table["township_name"].to_numpy(),
+        "等级": table["composite_class"].to_numpy(),
+        "分值": table["composite_score"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}")
+        .to_numpy(),
+        "排名区间": [interval_text(lo, hi) for lo, hi in
+                 zip(table["composite_rank_low"], table["composite_rank_high"], strict=True)],
+        "升级规则": table["composite_overrides"].map("；".join).to_numpy(),
+    })
+    note = ("排名区间为权重在合理范围内变动时各乡镇可能的名次；“变化”为与上次通报相比的名次升降"
+            "（↑为风险名次上升）。" if x.before_scores is not None else
+            "排名区间为权重在合理范围内变动时各乡镇可能的名次。")
+    return Section("乡镇风险排名（红黑榜）", (note,), (BriefTable("乡镇综合风险排名", frame),),
+                   maps=tuple(layer for layer in LAYERS))
+
+
+def _since(x: BriefingInputs) -> Section:
+    if x.before_scores is None or x.before_as_of is None:
+        return Section("与上次通报相比", (
+            "数据库中还没有保存此前的评估结果，无法比较；本次评估已保存，下次通报将与本次比较。",))
+    changes = class_changes(x.now_scores, x.before_scores, x.names)
+    k = x.kpis
+    lines = [f"比较基准：{x.before_as_of:%Y年%-m月%-d日}保存的评估结果。",
+             f"综合风险等级发生变化的乡镇{len(changes)}个。" if len(changes)
+             else "各乡镇综合风险等级均无变化。"]
+    if x.ledger_before is not None:
+        b = x.ledger_before
+        lines.append(f"此后新增重大隐患{int(b['majors_new'])}项，销号{int(b['majors_closed'])}项；"
+                     f"未销号重大隐患由{int(b['major_open'])}项变为{int(k['major_open'])}项；"
+                     f"整改率由{b['rate']:.1f}%变为{k['rectification_rate']:.1f}%。")
+    tables = (BriefTable("等级变化的乡镇及原因", changes),) if len(changes) else ()
+    return Section("与上次通报相比", tuple(lines), tables)
+
+
+def _ledger(x: BriefingInputs) -> Section:
+    from analytics.ledger_stats import red_black
+
+    heads = {"found": "排查", "closed": "销号", "rate": "整改率%", "open": "未销号",
+             "overdue": "超期", "days_to_close": "平均整改天数"}
+    tables = []
+    for label, frame, key in (("部门", x.by_department, "牵头部门"),
+                              ("乡镇", x.by_township, "乡镇")):
+        red, black = red_black(frame)
+        for kind, part in (("红榜", red), ("黑榜", black)):
+            if len(part):
+                shown = part.rename(columns=heads).rename_axis(key).reset_index()
+                if key == "乡镇":
+                    shown[key] = shown[key].map(lambda c: x.names.get(c, c))
+                tables.append(BriefTable(f"{label}{kind}", shown))
+    majors = x.overdue_major.head(x.top_rows)
+    if len(majors):
+        tables.append(BriefTable("超期重大隐患", pd.DataFrame({
+            "隐患编号": majors["hazard_id"], "乡镇": majors["township_code"].map(x.names),
+            "牵头部门": majors["lead_department"], "督办领导": majors["supervising_leader"],
+            "超期天数": majors["days_overdue"], "隐患描述": majors["hazard_description"]})))
+    text = (f"超期重大隐患{len(x.overdue_major)}项" +
+            (f"（列出超期最久的{x.top_rows}项）。" if len(x.overdue_major) > x.top_rows else "。"))
+    if not x.counts.get("hazard_ledger"):
+        text = "尚未导入隐患台账，无法通报整改情况。"
+    return Section("隐患排查整治与红黑榜", (text,), tuple(tables))
+
+
+def _geohazard(x: BriefingInputs) -> Section:
+    if not x.counts.get("geohazard_sites"):
+        return Section("地质灾害预警与避险转移",
+                       ("尚未导入地质灾害隐患点，无法通报预警和转移准备。",))
+    c = x.warning_counts
+    levels = "，".join(f"{n}级{int(c.get(str(k), 0))}处" for k, n in
+                       ((1, "红色一"), (2, "橙色二"), (3, "黄色三"), (4, "蓝色四")))
+    text = (f"在册隐患点{int(c.get('sites', 0))}处：{levels}；未达预警{int(c.get('none', 0))}处，"
+            f"无雨量数据{int(c.get('unknown', 0))}处（监测“静默”，需核实）。需转移"
+            f"{len(x.evacuation)}处、{int(c.get('people', 0)):,}人；可用避险场所{x.shelters}处。")
+    return Section("地质灾害预警与避险转移", (text,))
+
+
+def _fire(x: BriefingInputs) -> Section:
+    season = "当前处于森林防火期，严禁野外用火。" if x.fire_season else "当前不在森林防火期。"
+    if x.fire_outlook.empty:
+        return Section("森林火险形势", (season, "没有未来几天的火险气象数据。"))
+    return Section("森林火险形势", (season, "未来几天森林火险等级如下表。"),
+                   (BriefTable("森林火险等级预报", x.fire_outlook),))
+
+
+def _roads(x: BriefingInputs) -> Section:
+    spots = x.black_spots
+    if not x.counts.get("road_segments"):
+        return Section("道路交通", ("尚未导入道路，无法通报事故多发点段。",))
+    text = f"排查出事故多发点段（黑点）{len(spots)}处。"
+    if spots.empty:
+        return Section("道路交通", (text,))
+    worst = spots.sort_values(["accidents", "deaths"], ascending=False).head(x.top_rows)
+    frame = pd.DataFrame({
+        "路线编号": worst["road_code"].to_numpy(),
+        "乡镇": worst["township_code"].map(lambda c: x.names.get(c, c)).to_numpy(),
+        "桩号（米）": [f"{a:,.0f}–{b:,.0f}" for a, b in
+                    zip(worst["start_m"], worst["end_m"], strict=True)],
+        "事故": worst["accidents"].to_numpy(), "死亡": worst["deaths"].to_numpy(),
+        "受伤": worst["injuries"].to_numpy()})
+    return Section("道路交通", (text,), (BriefTable("事故多发点段", frame),))
+
+
+def _priorities(x: BriefingInputs) -> Section:
+    if x.priorities.empty:
+        return Section("整改优先级与预算安排", ("没有未销号的隐患，或尚未导入隐患台账。",))
+    spent = float(x.priorities["cost_used"].sum())
+    text = (f"在{x.budget_wan:g}万元预算内，按“严重程度×暴露×紧迫性”排序，建议优先整改"
+            f"{len(x.priorities)}项，约需{spent:.1f}万元。整改后各乡镇综合风险变化见下表。")
+    chosen = x.priorities.head(x.top_rows)
+    table = pd.DataFrame({"序号": range(1, len(chosen) + 1), "隐患编号": chosen["hazard_id"],
+                          "乡镇": chosen["township_code"].map(x.names),
+                          "牵头部门": chosen["lead_department"],
+                          "优先级": chosen["priority"].round(2),
+                          "费用（万元）": chosen["cost_used"]})
+    moved = x.effect[(x.effect["composite_before"] - x.effect["composite_after"]).abs() > 1e-9]
+    effect = pd.DataFrame({
+        "乡镇": [x.names.get(c, c) for c in moved.index],
+        "整改前": [_before_after(s, k) for s, k in
+                zip(moved["composite_before"], moved["class_before"], strict=True)],
+        "整改后": [_before_after(s, k) for s, k in
+                zip(moved["composite_after"], moved["class_after"], strict=True)]})
+    return Section("整改优先级与预算安排", (text,),
+                   (BriefTable("建议优先整改的隐患", table),
+                    BriefTable("乡镇综合风险 整改前→整改后", effect)))
+
+
+def _before_after(score: float, klass: str) -> str:
+    return f"{klass}" if pd.isna(score) else f"{score:.2f}（{klass}）"
+
+
+def _data_note(x: BriefingInputs) -> Section:
+    cover = "；".join(f"{LAYER_NAMES[k]}覆盖{v:.0%}的乡镇" for k, v in x.coverage.items())
+    lines = [f"数据截至{x.as_of:%Y-%m-%d}；评估方法 {x.method}。", f"{cover}。"]
+    if x.missing:
+        lines.append("尚未导入：" + "、".join(x.missing) + "。相应内容未能通报，不代表风险低。")
+    else:
+        lines.append("各类数据均已导入。")
+    return Section("数据说明", tuple(lines))
+
+
+def compose(x: BriefingInputs, *, title: str, issuer: str, notice: str | None,
+            maps: Mapping[str, bytes]) -> Briefing:
+    """Return the briefing of ``x``: numbered sections in the usual order of a 通报."""
+    sections = (_overview(x), _ranking(x), _since(x), _ledger(x), _geohazard(x), _fire(x),
+                _roads(x), _priorities(x), _data_note(x))
+    return Briefing(title=f"{x.county}{title}", issuer=issuer,
+                    date_line=f"{x.as_of:%Y年%-m月%-d日}", notice=notice,
+                    sections=sections, maps=dict(maps))

@@ -1,0 +1,182 @@
+"""Write a briefing (``domain.briefing.Briefing``) as Word and as PDF: the same content.
+
+Word (.docx, python-docx) stays editable: offices edit before issuing. Its text is set in
+仿宋 with 黑体 headings (the usual faces of a 通报; Word substitutes what the reader's machine
+has). The PDF (fpdf2) embeds the system's Chinese font, subset to the characters used
+(``fonts-noto-cjk``, installed by ``make run`` and ``make test``; the caller names the file,
+``maps.static.cjk_font_file``). Both number their pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from fontTools.ttLib import TTCollection
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from domain.briefing import Briefing, BriefTable
+
+BODY_FONT, HEADING_FONT = "仿宋", "黑体"
+MAP_WIDTH_CM = 15.0
+DEMO_RED = (179, 0, 0)
+
+
+def _cells(frame: pd.DataFrame) -> Iterator[list[str]]:
+    """The table's rows as text, a missing value as —."""
+    for row in frame.itertuples(index=False):
+        yield ["—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+               for v in row]
+
+
+# --- Word ---------------------------------------------------------------------------------
+
+
+def _east_asian(run, font: str) -> None:
+    run.font.name = font
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+
+
+def _page_number(paragraph) -> None:
+    """A PAGE field: Word writes each page's number."""
+    run = paragraph.add_run()
+    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if tag:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), tag)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._element.append(element)
+
+
+def _docx_table(doc, table: BriefTable) -> None:
+    caption = doc.add_paragraph()
+    _east_asian(caption.add_run(table.caption), HEADING_FONT)
+    grid = doc.add_table(rows=1, cols=len(table.frame.columns), style="Table Grid")
+    for cell, name in zip(grid.rows[0].cells, table.frame.columns, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(str(name))
+        run.bold = True
+        _east_asian(run, HEADING_FONT)
+    for values in _cells(table.frame):
+        for cell, value in zip(grid.add_row().cells, values, strict=True):
+            cell.text = ""
+            _east_asian(cell.paragraphs[0].add_run(value), BODY_FONT)
+
+
+def docx_bytes(brief: Briefing) -> bytes:
+    """Return the briefing as a Word document."""
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.size = Pt(12)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    section = doc.sections[0]
+    section.left_margin = section.right_margin = Cm(2.6)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_number(footer)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(brief.title)
+    run.font.size, run.bold = Pt(20), True
+    _east_asian(run, HEADING_FONT)
+    sub = doc.add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _east_asian(sub.add_run(f"{brief.issuer}　{brief.date_line}"), BODY_FONT)
+    if brief.notice:
+        line = doc.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = line.add_run(brief.notice)
+        run.bold, run.font.color.rgb = True, RGBColor(*DEMO_RED)
+        _east_asian(run, HEADING_FONT)
+    for heading, part in brief.numbered():
+        head = doc.add_paragraph()
+        run = head.add_run(heading)
+        run.bold, run.font.size = True, Pt(15)
+        _east_asian(run, HEADING_FONT)
+        for text in part.paragraphs:
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.first_line_indent = Pt(24)
+            _east_asian(paragraph.add_run(text), BODY_FONT)
+        for key in part.maps:
+            if key in brief.maps:
+                doc.add_picture(io.BytesIO(brief.maps[key]), width=Cm(MAP_WIDTH_CM))
+                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for table in part.tables:
+            _docx_table(doc, table)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def _collection_index(path: str) -> int:
+    """The simplified-Chinese face of a font collection (``… SC``), else the first."""
+    if not path.lower().endswith((".ttc", ".otc")):
+        return 0
+    fonts = TTCollection(path, lazy=True).fonts
+    for i, font in enumerate(fonts):
+        if " SC" in str(font["name"].getDebugName(1)):
+            return i
+    return 0
+
+
+class _Pdf(FPDF):
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("cjk", size=9)
+        self.cell(0, 10, f"— {self.page_no()} —", align="C")
+
+
+def _pdf_table(pdf: FPDF, table: BriefTable) -> None:
+    pdf.set_font("cjk", size=11)
+    pdf.multi_cell(0, 7, table.caption, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=8)
+    heading = FontFace(emphasis=None, fill_color=(230, 230, 230))
+    with pdf.table(headings_style=heading, line_height=5, text_align="LEFT") as grid:
+        grid.row([str(c) for c in table.frame.columns])
+        for values in _cells(table.frame):
+            grid.row(values)
+    pdf.ln(3)
+
+
+def pdf_bytes(brief: Briefing, font_file: str) -> bytes:
+    """Return the briefing as a PDF, with ``font_file`` (a Chinese font) embedded."""
+    pdf = _Pdf(format="A4")
+    pdf.set_margins(22, 20, 22)
+    pdf.add_font("cjk", "", font_file, collection_font_number=_collection_index(font_file))
+    pdf.add_page()
+    pdf.set_font("cjk", size=20)
+    pdf.multi_cell(0, 12, brief.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=12)
+    pdf.multi_cell(0, 8, f"{brief.issuer}　{brief.date_line}", align="C", new_x="LMARGIN",
+                   new_y="NEXT")
+    if brief.notice:
+        pdf.set_text_color(*DEMO_RED)
+        pdf.multi_cell(0, 8, brief.notice, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+    for heading, part in brief.numbered():
+        pdf.ln(2)
+        pdf.set_font("cjk", size=15)
+        pdf.multi_cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("cjk", size=12)
+        for text in part.paragraphs:
+            pdf.multi_cell(0, 7, "　　" + text, new_x="LMARGIN", new_y="NEXT")
+        for key in part.maps:
+            if key in brief.maps:
+                pdf.image(io.BytesIO(brief.maps[key]), w=pdf.epw * 0.9, x=pdf.l_margin
+                          + pdf.epw * 0.05)
+        for table in part.tables:
+            _pdf_table(pdf, table)
+    return bytes(pdf.output())

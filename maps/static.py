@@ -1,0 +1,159 @@
+"""Maps as images, drawn on the server: the briefing's maps and the meeting pack's slides.
+
+The townships in their class colours (the four colours, grey for 数据不足, hatched grey for
+无数据), their names, a legend, a scale bar in metres, a north arrow, the title, the data
+date and the demo notice. matplotlib's object interface only (no ``pyplot`` state); the
+Chinese font is the system's (``fonts-noto-cjk``, installed by the make targets).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
+
+from domain.coords import utm_crs
+from maps.style import NO_DATA_COLOUR, RISK_COLOURS
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC",
+                "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC", "SimHei",
+                "Microsoft YaHei")
+"""Fonts with Chinese glyphs, the first found is used."""
+HATCH = "////"
+"""无数据: grey hatched, as on the web maps; never one of the four colours."""
+
+
+@dataclass(frozen=True)
+class StaticText:
+    """What a map image says: title, lines under it (county, data date), legend, notice."""
+
+    title: str
+    lines: tuple[str, ...]
+    legend_title: str
+    class_labels: Mapping[str, str]
+    demo_label: str | None = None
+
+
+def cjk_family() -> str:
+    """Return the family of the first installed font with Chinese glyphs.
+
+    Raises:
+        RuntimeError: None is installed (the make targets install ``fonts-noto-cjk``).
+    """
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in names:
+            return family
+    raise RuntimeError("没有中文字体 no Chinese font: install fonts-noto-cjk (make run does)")
+
+
+def cjk_font_file() -> str:
+    """Return the file of the font ``cjk_family`` names (for embedding in a PDF)."""
+    family = cjk_family()
+    faces = [f for f in font_manager.fontManager.ttflist if f.name == family]
+    regular = [f for f in faces if f.weight in (400, "normal", "regular") and f.style == "normal"]
+    return (regular or faces)[0].fname
+
+
+def _path(polygon: shapely.Polygon) -> Path:
+    """A polygon with its holes as one matplotlib path."""
+    rings = [polygon.exterior, *polygon.interiors]
+    return Path.make_compound_path(*(Path(np.asarray(r.coords)[:, :2], closed=True)
+                                     for r in rings))
+
+
+def _patches(geometry: shapely.Geometry) -> list[Path]:
+    return [_path(p) for p in shapely.get_parts(geometry) if isinstance(p, shapely.Polygon)]
+
+
+def _nice_length(width_m: float) -> float:
+    """A round scale-bar length near a fifth of the map's width (1, 2 or 5 × 10^n m)."""
+    target = width_m / 5
+    power = 10 ** np.floor(np.log10(target))
+    return float(max(s * power for s in (1, 2, 5) if s * power <= target))
+
+
+def _scale_bar(ax, bounds: Sequence[float]) -> None:
+    minx, miny, maxx, _ = bounds
+    length = _nice_length(maxx - minx)
+    x0, y0 = minx + (maxx - minx) * 0.04, miny + (maxx - minx) * 0.03
+    ax.plot([x0, x0 + length], [y0, y0], color="#111", linewidth=3, solid_capstyle="butt")
+    text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.text(x0 + length / 2, y0, text, ha="center", va="bottom", fontsize=9)
+
+
+def _north_arrow(ax, family: str) -> None:
+    ax.annotate("北 N", xy=(0.95, 0.97), xytext=(0.95, 0.86), xycoords="axes fraction",
+                ha="center", va="center", fontsize=10, fontweight="bold", family=family,
+                arrowprops={"facecolor": "#111", "width": 4, "headwidth": 12})
+
+
+def class_map(towns: gpd.GeoDataFrame, classes: Mapping[str, str], text: StaticText, *,
+              size_in: tuple[float, float] = (8.0, 7.0)) -> Figure:
+    """Return the townships coloured by ``classes`` (township code → class) as a figure.
+
+    The legend holds the four colours, and 数据不足 / 无数据 when a township is so.
+
+    ``towns`` has ``township_code``, ``township_name`` and polygons in WGS 84. A township
+    missing from ``classes`` is 无数据. Drawn in the UTM zone of the county (metres).
+    """
+    family = cjk_family()
+    shown = towns.to_crs(utm_crs(towns))
+    fig = Figure(figsize=size_in)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.84))
+    for geometry, code in zip(shown.geometry, shown["township_code"], strict=True):
+        klass = classes.get(code, "无数据")
+        colour = RISK_COLOURS.get(klass, NO_DATA_COLOUR if klass == "数据不足" else "#e6e6e6")
+        for path in _patches(geometry):
+            ax.add_patch(PathPatch(path, facecolor=colour, edgecolor="#333", linewidth=0.6,
+                                   hatch=HATCH if klass == "无数据" else None,
+                                   gid=f"township-{code}"))
+    for point, name in zip(shown.representative_point(), shown["township_name"], strict=True):
+        ax.text(point.x, point.y, str(name), ha="center", va="center", fontsize=8,
+                family=family, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
+                                     "alpha": 0.6})
+    bounds = shown.total_bounds
+    pad = (bounds[2] - bounds[0]) * 0.03
+    ax.set_xlim(bounds[0] - pad, bounds[2] + pad)
+    ax.set_ylim(bounds[1] - pad * 3, bounds[3] + pad)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar(ax, bounds)
+    _north_arrow(ax, family)
+    present = {classes.get(k, "无数据") for k in shown["township_code"]}
+    used = [*RISK_COLOURS, *(c for c in ("数据不足", "无数据") if c in present)]
+    ax.legend(handles=[_swatch(c, text.class_labels.get(c, c)) for c in used],
+              title=text.legend_title, loc="lower right", prop={"family": family, "size": 9},
+              title_fontproperties={"family": family, "size": 10, "weight": "bold"},
+              framealpha=0.92)
+    fig.text(0.5, 0.965, text.title, ha="center", va="center", fontsize=15,
+             fontweight="bold", family=family)
+    under = "  ·  ".join(text.lines)
+    fig.text(0.5, 0.915, under, ha="center", va="center", fontsize=10, family=family)
+    if text.demo_label:
+        fig.text(0.5, 0.88, text.demo_label, ha="center", va="center", fontsize=11,
+                 color="#b30000", fontweight="bold", family=family)
+    return fig
+
+
+def _swatch(klass: str, label: str) -> Patch:
+    colour = RISK_COLOURS.get(klass, NO_DATA_COLOUR if klass == "数据不足" else "#e6e6e6")
+    return Patch(facecolor=colour, edgecolor="#333", hatch=HATCH if klass == "无数据" else None,
+                 label=label)
+
+
+def png_bytes(fig: Figure, dpi: int) -> bytes:
+    """Return the figure as a PNG."""
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi)
+    return out.getvalue()

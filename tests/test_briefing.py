@@ -1,0 +1,154 @@
+"""The meeting briefing: Word and PDF from the same content, its maps, and what changed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from docx import Document
+
+from analytics.briefing import class_changes, ledger_at, rank_arrows
+from domain.schema import ENTITY_TABLES
+from geodata.config import load_settings
+from geodata.snapshot import Snapshot
+from geodata.store import Store
+from maps.static import StaticText, class_map
+from riskmap.cli import main
+from riskmap.scoring import score
+
+SECTIONS = ("一、总体情况", "二、乡镇风险排名（红黑榜）", "三、与上次通报相比",
+            "四、隐患排查整治与红黑榜", "五、地质灾害预警与避险转移", "六、森林火险形势",
+            "七、道路交通", "八、整改优先级与预算安排", "九、数据说明")
+
+
+def _long(rows: list[tuple[str, str, float, str, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["township_code", "layer", "score", "risk_class", "rank"])
+
+
+def test_class_changes_lists_exactly_the_townships_whose_class_moved() -> None:
+    before = _long([("A", "composite", 6.1, "重大", 1), ("B", "composite", 5.2, "较大", 2),
+                    ("C", "composite", 4.5, "一般", 3), ("A", "geohazard", 7.0, "重大", 0),
+                    ("B", "geohazard", 5.0, "较大", 0), ("B", "road", 5.0, "较大", 0)])
+    now = _long([("A", "composite", 6.3, "重大", 2), ("B", "composite", 6.4, "重大", 1),
+                 ("C", "composite", 3.9, "低", 3), ("A", "geohazard", 7.2, "重大", 0),
+                 ("B", "geohazard", 8.0, "重大", 0), ("B", "road", 5.5, "较大", 0)])
+    names = {"A": "甲镇", "B": "乙乡", "C": "丙镇"}
+    changes = class_changes(now, before, names)
+    assert changes["乡镇"].tolist() == ["乙乡", "丙镇"]
+    assert changes.iloc[0]["等级（上次→本次）"] == "较大→重大"
+    assert changes.iloc[0]["排名（上次→本次）"] == "2→1"
+    assert changes.iloc[0]["主要变化"].startswith("地质灾害+3.00"), "the layer that moved most"
+    assert rank_arrows(now, before).to_dict() == {"A": "↓1", "B": "↑1", "C": "→"}
+
+
+def test_ledger_at_counts_by_the_ledgers_own_dates() -> None:
+    ledger = pd.DataFrame({
+        "found_date": pd.to_datetime(["2026-01-05", "2026-02-01", "2026-05-01", "2026-01-10"]),
+        "closed_date": pd.to_datetime(["2026-03-01", None, None, "2026-01-20"]),
+        "hazard_level": ["重大", "重大", "重大", "一般"]})
+    then = ledger_at(ledger, pd.Timestamp("2026-02-15"))
+    assert then == {"rate": pytest.approx(100 / 3), "major_open": 2, "majors_new": 1,
+                    "majors_closed": 1}
+
+
+def test_the_map_draws_every_township_with_a_legend(demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as store:
+        towns = Snapshot.take(store, load_settings()).table("townships")
+    classes = dict.fromkeys(towns["township_code"].iloc[:5], "重大")  # the rest: 无数据
+    fig = class_map(towns, classes, StaticText("综合风险", ("数据截至 2026-10-31",), "风险等级",
+                                               {"重大": "重大", "无数据": "无数据"}, "演示数据"))
+    ax = fig.axes[0]
+    drawn = {p.get_gid() for p in ax.patches}
+    assert drawn == {f"township-{c}" for c in towns["township_code"]}
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len({p.get_gid() for p in hatched}) == len(towns) - 5, "无数据 hatched, not low"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["重大", "较大", "一般", "低", "无数据"]
+    texts = {t.get_text() for t in fig.texts} | {t.get_text() for t in ax.texts}
+    assert "演示数据" in texts and set(towns["township_name"]) <= texts
+
+
+@pytest.fixture(scope="module")
+def briefed(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo's briefing as Word and PDF, after an earlier scoring kept in the database."""
+    folder = tmp_path_factory.mktemp("brief")
+    db = folder / "demo.duckdb"
+    shutil.copyfile(demo_db, db)
+    assert main(["score", "--save", "--no-robustness", "--as-of", "2026-06-30",
+                 "--db", str(db)]) == 0
+    out = {"db": db, "docx": folder / "b.docx", "pdf": folder / "b.pdf"}
+    assert main(["brief", "--out", str(out["docx"]), "--format", "png", "--db", str(db)]) == 0
+    assert main(["brief", "--out", str(out["pdf"]), "--db", str(db)]) == 0
+    return out
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs]
+
+
+def test_the_word_briefing_holds_every_section_and_the_engines_ranking(
+        briefed: dict[str, Path]) -> None:
+    text = _paragraphs(briefed["docx"])
+    assert [t for t in text if t in SECTIONS] == list(SECTIONS)
+    assert "演示数据（虚构）" in text
+    doc = Document(str(briefed["docx"]))
+    ranking = next(t for t in doc.tables if t.rows[0].cells[2].text == "乡镇")
+    shown = [(r.cells[2].text, r.cells[3].text, r.cells[4].text) for r in ranking.rows[1:]]
+    with Store(briefed["db"], read_only=True) as store:
+        result = score(Snapshot.take(store, load_settings()))
+    table = result.ranked()
+    assert shown == [(n, c, f"{s:.2f}") for n, c, s in zip(
+        table["township_name"], table["composite_class"], table["composite_score"],
+        strict=True)]
+    assert len(doc.inline_shapes) == 5, "the composite map and one per layer"
+    assert "PAGE" in doc.sections[0].footer._element.xml, "pages numbered"
+
+
+def test_the_briefing_compares_with_the_scoring_kept_before(briefed: dict[str, Path]) -> None:
+    text = _paragraphs(briefed["docx"])
+    at = text.index("三、与上次通报相比")
+    assert text[at + 1] == "比较基准：2026年6月30日保存的评估结果。"
+    assert text[at + 3].startswith("此后新增重大隐患")
+
+
+def test_the_pdf_has_the_same_sections_in_chinese_and_renders(briefed: dict[str, Path],
+                                                              tmp_path: Path) -> None:
+    text = subprocess.run(["pdftotext", str(briefed["pdf"]), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for title in SECTIONS:
+        assert title in text
+    with Store(briefed["db"], read_only=True) as store:
+        names = store.read("townships")["township_name"]
+    assert all(name in text for name in names)
+    fonts = subprocess.run(["pdffonts", str(briefed["pdf"])], capture_output=True, text=True,
+                           check=True).stdout
+    assert "CJK" in fonts and " yes yes " in fonts, "the Chinese font embedded (subset)"
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(briefed["pdf"]),
+                    str(tmp_path / "page")], check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+def test_the_meeting_pack_writes_each_map_as_an_image(briefed: dict[str, Path]) -> None:
+    images = sorted(p.name for p in briefed["docx"].parent.glob("b-*.png"))
+    assert images == ["b-composite.png", "b-forest_fire.png", "b-geohazard.png",
+                      "b-ledger.png", "b-road.png"]
+
+
+def test_a_database_with_townships_only_gets_a_briefing_saying_what_is_missing(
+        demo_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "towns.duckdb"
+    shutil.copyfile(demo_db, db)
+    with Store(db) as store:
+        store.write_many({t: store.read(t).iloc[0:0] for t in ENTITY_TABLES
+                          if t != "townships"}, mode="replace")
+        store.set_meta({"dataset": "real", "demo_as_of": "", "dataset_label": "测试县"})
+    out = tmp_path / "b.docx"
+    assert main(["brief", "--out", str(out), "--db", str(db)]) == 0
+    text = "\n".join(_paragraphs(out))
+    assert "尚未导入：" in text and "不代表风险低" in text
+    assert "尚未导入隐患台账" in text and "尚未导入地质灾害隐患点" in text
+    assert "演示数据" not in text
+    assert "排查各类隐患" not in text, "no ledger: no figure of 0 hazards, 0% rectified"
