@@ -17,8 +17,9 @@ import numpy as np
 import shapely
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import Patch
 from matplotlib.path import Path
 
 from domain.coords import utm_crs
@@ -28,6 +29,12 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC",
                 "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC", "SimHei",
                 "Microsoft YaHei")
 """Fonts with Chinese glyphs, the first found is used."""
+MAX_DPI = 300
+"""The finest resolution the images are drawn for (``config/brief.toml`` map_dpi ≤ this
+draws every visible detail)."""
+LABEL_LIMIT = 80
+"""Townships named on a map image up to this many (a province's 1,500 names are unreadable
+and took most of the drawing time)."""
 HATCH = "////"
 """无数据: grey hatched, as on the web maps; never one of the four colours."""
 
@@ -108,21 +115,37 @@ def class_map(towns: gpd.GeoDataFrame, classes: Mapping[str, str], text: StaticT
     """
     family = cjk_family()
     shown = towns.to_crs(utm_crs(towns))
+    bounds = shown.total_bounds
+    # half a pixel of the image: finer detail cannot show, and a province's surveyed
+    # borders drew for minutes (matplotlib walks every vertex of every patch)
+    step = (bounds[2] - bounds[0]) / (size_in[0] * MAX_DPI) / 2
+    shown = shown.set_geometry(shapely.simplify(np.asarray(shown.geometry.values), step))
     fig = Figure(figsize=size_in)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.84))
-    for geometry, code in zip(shown.geometry, shown["township_code"], strict=True):
-        klass = classes.get(code, "无数据")
-        colour = RISK_COLOURS.get(klass, NO_DATA_COLOUR if klass == "数据不足" else "#e6e6e6")
-        for path in _patches(geometry):
-            ax.add_patch(PathPatch(path, facecolor=colour, edgecolor="#333", linewidth=0.6,
-                                   hatch=HATCH if klass == "无数据" else None,
-                                   gid=f"township-{code}"))
-    for point, name in zip(shown.representative_point(), shown["township_name"], strict=True):
+    klass = [classes.get(code, "无数据") for code in shown["township_code"]]
+    for hatched in (False, True):
+        paths, colours, codes = [], [], []
+        for geometry, code, k in zip(shown.geometry, shown["township_code"], klass,
+                                     strict=True):
+            if (k == "无数据") != hatched:
+                continue
+            parts = _patches(geometry)
+            paths += parts
+            codes += [code] * len(parts)
+            colours += [RISK_COLOURS.get(k, NO_DATA_COLOUR if k == "数据不足" else "#e6e6e6")
+                        ] * len(parts)
+        layer = PathCollection(paths, facecolors=colours, edgecolors="#333", linewidths=0.6,
+                               hatch=HATCH if hatched else None)
+        layer.set_urls(codes)  # each shape's township, for whoever checks the drawing
+        layer.set_gid("nodata" if hatched else "townships")
+        ax.add_collection(layer, autolim=False)
+    labelled = shown if len(shown) <= LABEL_LIMIT else shown.iloc[:0]
+    for point, name in zip(labelled.representative_point(), labelled["township_name"],
+                           strict=True):
         ax.text(point.x, point.y, str(name), ha="center", va="center", fontsize=8,
                 family=family, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none",
                                      "alpha": 0.6})
-    bounds = shown.total_bounds
     pad = (bounds[2] - bounds[0]) * 0.03
     ax.set_xlim(bounds[0] - pad, bounds[2] + pad)
     ax.set_ylim(bounds[1] - pad * 3, bounds[3] + pad)

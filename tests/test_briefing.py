@@ -61,10 +61,11 @@ def test_the_map_draws_every_township_with_a_legend(demo_db: Path) -> None:
     fig = class_map(towns, classes, StaticText("综合风险", ("数据截至 2026-10-31",), "风险等级",
                                                {"重大": "重大", "无数据": "无数据"}, "演示数据"))
     ax = fig.axes[0]
-    drawn = {p.get_gid() for p in ax.patches}
-    assert drawn == {f"township-{c}" for c in towns["township_code"]}
-    hatched = [p for p in ax.patches if p.get_hatch()]
-    assert len({p.get_gid() for p in hatched}) == len(towns) - 5, "无数据 hatched, not low"
+    layers = {c.get_gid(): c for c in ax.collections if c.get_gid()}
+    drawn = {code for layer in layers.values() for code in layer.get_urls()}
+    assert drawn == set(towns["township_code"]), "every township drawn"
+    assert layers["nodata"].get_hatch(), "无数据 hatched, not painted low"
+    assert set(layers["nodata"].get_urls()) == set(towns["township_code"].iloc[5:])
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["重大", "较大", "一般", "低", "无数据"]
     texts = {t.get_text() for t in fig.texts} | {t.get_text() for t in ax.texts}
