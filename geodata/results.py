@@ -19,3 +19,17 @@ def save_scores(store: Store, long: pd.DataFrame, *, as_of: pd.Timestamp,
                        method_version=method_version, config_hash=config_hash)
     store.write("risk_scores", rows)
     return run_id
+
+
+def kept_before(store: Store, cutoff: pd.Timestamp
+                ) -> tuple[pd.DataFrame | None, pd.Timestamp | None]:
+    """Return the last scoring kept with an as-of date on or before ``cutoff``, and that date.
+
+    (None, None) when none was kept that early.
+    """
+    runs = store.read("risk_scores")
+    early = runs[pd.to_datetime(runs["as_of"]) <= cutoff] if len(runs) else runs
+    if early.empty:
+        return None, None
+    last = early.sort_values(["as_of", "computed_at"]).iloc[-1]
+    return runs[runs["run_id"] == last["run_id"]].copy(), pd.Timestamp(last["as_of"])

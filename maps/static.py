@@ -180,3 +180,16 @@ def png_bytes(fig: Figure, dpi: int) -> bytes:
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi)
     return out.getvalue()
+
+
+MAP_TITLES = {"composite": "综合风险", "geohazard": "地质灾害风险", "forest_fire": "森林火灾风险",
+              "road": "道路交通风险", "ledger": "隐患台账风险"}
+CLASS_LABELS = {c: c for c in (*RISK_COLOURS, "数据不足", "无数据")}
+
+
+def layer_maps(towns: gpd.GeoDataFrame, classes: Mapping[str, Mapping[str, str]], *,
+               lines: tuple[str, ...], notice: str | None, dpi: int) -> dict[str, bytes]:
+    """Return a PNG map per layer: ``classes`` maps a layer key to its township classes."""
+    return {layer: png_bytes(class_map(towns, by_town, StaticText(
+                MAP_TITLES[layer], lines, "风险等级", CLASS_LABELS, notice)), dpi)
+            for layer, by_town in classes.items()}
