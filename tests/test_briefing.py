@@ -153,3 +153,27 @@ def test_a_database_with_townships_only_gets_a_briefing_saying_what_is_missing(
     assert "尚未导入隐患台账" in text and "尚未导入地质灾害隐患点" in text
     assert "演示数据" not in text
     assert "排查各类隐患" not in text, "no ledger: no figure of 0 hazards, 0% rectified"
+
+
+def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same database, same kept scorings: the page's Word file says what the command's says."""
+    from streamlit.testing.v1 import AppTest
+
+    from geodata.store import DB_ENV
+    from ui.briefing import _file
+
+    monkeypatch.setenv(DB_ENV, str(briefed["db"]))
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
+    assert not at.exception
+    buttons = [e.proto.label for e in at.get("download_button")]
+    assert buttons == ["下载通报（Word，可编辑）", "下载通报（PDF）"]
+    with Store(briefed["db"], read_only=True) as store:
+        snap = Snapshot.take(store, load_settings())
+        page = _file(snap, score(snap), "docx")()
+    cli = briefed["docx"].parent / "again.docx"
+    assert main(["brief", "--out", str(cli), "--db", str(briefed["db"])]) == 0
+    page_file = briefed["docx"].parent / "page.docx"
+    page_file.write_bytes(page)
+    assert _paragraphs(page_file) == _paragraphs(cli)

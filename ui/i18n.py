@@ -365,6 +365,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "fire.recent": ("最近 7 天的卫星热点：{n} 个", "Satellite hotspots of the last 7 days: {n}"),
     "upload.button": ("选择文件", "Upload"),
     "no_data_yet": ("尚无数据", "No data yet"),
+    "brief.title": ("会议通报", "Meeting briefing"),
+    "brief.note": ("安委会会议用的通报（中文文件）：四色图与各图层风险图、排名、"
+                   "与上次通报相比的变化、红黑榜、预警、火险、黑点、预算内整改优先级和"
+                   "数据说明；与命令 riskmap brief 生成的相同。生成需要几秒钟。",
+                   "The committee meeting's briefing (a Chinese document): the four-colour map "
+                   "and one per layer, the ranking, changes since the last briefing, red-black "
+                   "lists, warning, fire danger, black spots, priorities within the budget and "
+                   "a data note; the same as the command riskmap brief. It takes a few "
+                   "seconds to build."),
+    "brief.docx": ("下载通报（Word，可编辑）", "Download the briefing (Word, editable)"),
+    "brief.pdf": ("下载通报（PDF）", "Download the briefing (PDF)"),
     "skip_link": ("跳到正文", "Skip to main content"),
     "upload.each": ("每个文件不超过 {mb} MB", "{mb} MB per file"),
     "filter.all": ("全部", "All"),

@@ -15,6 +15,7 @@ from geodata.snapshot import Snapshot
 from maps.overview import MapText, meeting_map, overview_map
 from maps.style import CLASS_COLOURS
 from ui.assets import asset_urls
+from ui.briefing import briefing_downloads
 from ui.chrome import (
     SNAPSHOT_KEY,
     base_layers,
@@ -232,6 +233,7 @@ def _desk(snap: Snapshot, result) -> None:
             st.info(tr("pick_township"))
         st.subheader(tr("ranking"))
         _ranking(result, layer)
+    briefing_downloads(snap, result)
 
 
 snapshot = page_snapshot()

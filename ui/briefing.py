@@ -1,0 +1,62 @@
+"""The overview's download of the meeting briefing: the same file as ``riskmap brief``.
+
+Built when a button is pressed (Streamlit calls the function then), from the page's own
+snapshot and scoring, compared with the scoring kept before the previous meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from analytics.brief_figures import comparison_cutoff, gather
+from analytics.briefing import compose
+from analytics.engine import RiskResult
+from domain.briefing import Briefing
+from domain.settings.risk import LAYERS
+from geodata.briefing import docx_bytes, pdf_bytes
+from geodata.results import kept_before
+from geodata.snapshot import Snapshot
+from maps.static import cjk_font_file, layer_maps
+from ui.chrome import tr
+
+DEMO_NOTICE = "演示数据（虚构）"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _briefing(snap: Snapshot, result: RiskResult) -> Briefing:
+    settings = snap.settings
+    before, before_as_of = kept_before(snap.store, comparison_cutoff(
+        snap.as_of, None, settings.briefing.meeting_interval_days))
+    figures = gather(snap.tables(), result, settings, as_of=snap.as_of, now=snap.now,
+                     county=snap.label("zh") or "", counts=snap.counts(),
+                     names=snap.township_names(), before=before, before_as_of=before_as_of)
+    notice = DEMO_NOTICE if snap.demo else None
+    lines = tuple(x for x in (snap.label("zh"), f"数据截至 {snap.as_of:%Y-%m-%d}") if x)
+    maps = layer_maps(snap.table("townships"),
+                      {k: result.scores[f"{k}_class"].to_dict() for k in ("composite", *LAYERS)},
+                      lines=lines, notice=notice, dpi=settings.briefing.map_dpi)
+    return compose(figures, title=settings.briefing.title, issuer=settings.briefing.issuer,
+                   notice=notice, maps=maps)
+
+
+def _file(snap: Snapshot, result: RiskResult, kind: str) -> Callable[[], bytes]:
+    def build() -> bytes:
+        brief = _briefing(snap, result)
+        return docx_bytes(brief) if kind == "docx" else pdf_bytes(brief, cjk_font_file())
+    return build
+
+
+def briefing_downloads(snap: Snapshot, result: RiskResult) -> None:
+    """Draw the two buttons (Word, PDF) that download the briefing as of the page's date."""
+    st.subheader(tr("brief.title"))
+    st.caption(tr("brief.note"))
+    stem = f"{snap.label('zh') or ''}安全风险通报-{snap.as_of:%Y%m%d}"
+    cols = st.columns(2)
+    cols[0].download_button(tr("brief.docx"), _file(snap, result, "docx"),
+                            file_name=f"{stem}.docx", mime=DOCX_MIME, key="brief_docx",
+                            on_click="ignore", icon=":material/description:")
+    cols[1].download_button(tr("brief.pdf"), _file(snap, result, "pdf"),
+                            file_name=f"{stem}.pdf", mime="application/pdf", key="brief_pdf",
+                            on_click="ignore", icon=":material/picture_as_pdf:")
