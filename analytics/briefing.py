@@ -57,29 +57,30 @@ class BriefingInputs:
     top_rows: int = 20
 
 
-def class_changes(now: pd.DataFrame, before: pd.DataFrame,
-                  names: Mapping[str, str]) -> pd.DataFrame:
+def class_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     """Return the townships whose composite class changed between two kept scorings.
 
-    ``now`` and ``before`` are long score tables (``RiskResult.long``). Each row: township,
-    rank and class before and now, and the layers whose scores moved most (the reason).
+    ``now`` and ``before`` are long score tables (``RiskResult.long``). One row per
+    township (index: its code): ``rank_before``, ``rank_now``, ``class_before``,
+    ``class_now`` and ``moved``, the layers whose scores moved most as (layer, change)
+    pairs — the reason.
     """
     comp = {k: f[f["layer"] == "composite"].set_index("township_code")
             for k, f in (("now", now), ("before", before))}
     both = comp["now"].index.intersection(comp["before"].index)
     changed = [c for c in both
                if comp["now"].at[c, "risk_class"] != comp["before"].at[c, "risk_class"]]
-    rows = [{"乡镇": names.get(c, c),
-             "排名（上次→本次）": f"{rank_text(comp['before'].at[c, 'rank'])}→"
-                               f"{rank_text(comp['now'].at[c, 'rank'])}",
-             "等级（上次→本次）": f"{comp['before'].at[c, 'risk_class']}→"
-                               f"{comp['now'].at[c, 'risk_class']}",
-             "主要变化": _moved(now, before, c)} for c in changed]
-    return pd.DataFrame(rows, columns=["乡镇", "排名（上次→本次）", "等级（上次→本次）",
-                                       "主要变化"])
+    return pd.DataFrame({
+        "rank_before": [comp["before"].at[c, "rank"] for c in changed],
+        "rank_now": [comp["now"].at[c, "rank"] for c in changed],
+        "class_before": [comp["before"].at[c, "risk_class"] for c in changed],
+        "class_now": [comp["now"].at[c, "risk_class"] for c in changed],
+        "moved": [_moved(now, before, c) for c in changed]},
+        index=pd.Index(changed, name="township_code"))
 
 
-def _moved(now: pd.DataFrame, before: pd.DataFrame, code: str, n: int = 2) -> str:
+def _moved(now: pd.DataFrame, before: pd.DataFrame, code: str, n: int = 2
+           ) -> tuple[tuple[str, float], ...]:
     """The ``n`` layers of ``code`` whose scores moved most, with their change."""
     def layer_scores(frame: pd.DataFrame) -> pd.Series:
         rows = frame[(frame["township_code"] == code) & frame["layer"].isin(LAYERS)]
@@ -87,7 +88,12 @@ def _moved(now: pd.DataFrame, before: pd.DataFrame, code: str, n: int = 2) -> st
 
     delta = (layer_scores(now) - layer_scores(before)).dropna()
     top = delta.reindex(delta.abs().sort_values(ascending=False).index).head(n)
-    return "；".join(f"{LAYER_NAMES[k]}{v:+.2f}" for k, v in top.items() if v) or "—"
+    return tuple((k, float(v)) for k, v in top.items() if v)
+
+
+def moved_text(moved: tuple[tuple[str, float], ...], names: Mapping[str, str]) -> str:
+    """Write the layers that moved most: 地质灾害+3.00；道路交通+0.50 (— when none)."""
+    return "；".join(f"{names[k]}{v:+.2f}" for k, v in moved) or "—"
 
 
 def ledger_at(ledger: pd.DataFrame, when: pd.Timestamp) -> dict[str, float]:
@@ -106,20 +112,23 @@ def ledger_at(ledger: pd.DataFrame, when: pd.Timestamp) -> dict[str, float]:
                                   & (ledger["closed_date"] > when)).sum())}
 
 
-def rank_arrows(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.Series:
-    """Return per township the composite rank change: ↑3 (worse: up the list), ↓2, →, 新."""
+def rank_moves(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.Series:
+    """Return per township the places its composite rank rose (+) or fell (−).
+
+    Since ``before``; NaN for a township not ranked then (or when there is no ``before``).
+    """
     rank_now = now[now["layer"] == "composite"].set_index("township_code")["rank"]
     if before is None:
-        return pd.Series("", index=rank_now.index)
+        return pd.Series(float("nan"), index=rank_now.index)
     rank_before = before[before["layer"] == "composite"].set_index("township_code")["rank"]
-    diff = rank_before.reindex(rank_now.index) - rank_now
+    return (rank_before.reindex(rank_now.index) - rank_now).astype(float)
 
-    def arrow(v: float) -> str:
-        if pd.isna(v):
-            return "新"
-        return "→" if v == 0 else (f"↑{int(v)}" if v > 0 else f"↓{int(-v)}")
 
-    return diff.map(arrow)
+def arrow(move: float, new: str = "新") -> str:
+    """Write a rank move: ↑3 (up the list: riskier), ↓2, → (unchanged), ``new``."""
+    if pd.isna(move):
+        return new
+    return "→" if move == 0 else (f"↑{int(move)}" if move > 0 else f"↓{int(-move)}")
 
 
 def _overview(x: BriefingInputs) -> Section:
@@ -147,7 +156,8 @@ def _overview(x: BriefingInputs) -> Section:
 
 def _ranking(x: BriefingInputs) -> Section:
     table = x.ranking
-    arrows = rank_arrows(x.now_scores, x.before_scores)
+    moves = rank_moves(x.now_scores, x.before_scores)
+    arrows = moves.map(arrow) if x.before_scores is not None else moves.map(lambda _: "")
     frame = pd.DataFrame({
         "排名": table["composite_rank"].map(rank_text).to_numpy(),
         "变化": arrows.reindex(table.index).fillna("").to_numpy(),
@@ -170,7 +180,14 @@ def _since(x: BriefingInputs) -> Section:
     if x.before_scores is None or x.before_as_of is None:
         return Section("与上次通报相比", (
             "数据库中还没有保存此前的评估结果，无法比较；本次评估已保存，下次通报将与本次比较。",))
-    changes = class_changes(x.now_scores, x.before_scores, x.names)
+    found = class_changes(x.now_scores, x.before_scores)
+    changes = pd.DataFrame({
+        "乡镇": [x.names.get(c, c) for c in found.index],
+        "排名（上次→本次）": [f"{rank_text(a)}→{rank_text(b)}" for a, b in
+                          zip(found["rank_before"], found["rank_now"], strict=True)],
+        "等级（上次→本次）": [f"{a}→{b}" for a, b in
+                          zip(found["class_before"], found["class_now"], strict=True)],
+        "主要变化": [moved_text(m, LAYER_NAMES) for m in found["moved"]]})
     k = x.kpis
     lines = [f"比较基准：{x.before_as_of:%Y年%-m月%-d日}保存的评估结果。",
              f"综合风险等级发生变化的乡镇{len(changes)}个。" if len(changes)

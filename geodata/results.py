@@ -33,3 +33,15 @@ def kept_before(store: Store, cutoff: pd.Timestamp
         return None, None
     last = early.sort_values(["as_of", "computed_at"]).iloc[-1]
     return runs[runs["run_id"] == last["run_id"]].copy(), pd.Timestamp(last["as_of"])
+
+
+def kept_runs(store: Store) -> pd.DataFrame:
+    """Return every kept scoring, latest first: ``run_id``, ``as_of``, ``computed_at``."""
+    runs = store.read("risk_scores")
+    return (runs[["run_id", "as_of", "computed_at"]].drop_duplicates("run_id")
+            .sort_values(["as_of", "computed_at"], ascending=False).reset_index(drop=True))
+
+
+def kept_run(store: Store, run_id: str) -> pd.DataFrame:
+    """Return one kept scoring in long form (as ``RiskResult.long`` gives it)."""
+    return store.read("risk_scores", {"run_id": run_id})

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from docx import Document
 
-from analytics.briefing import class_changes, ledger_at, rank_arrows
+from analytics.briefing import LAYER_NAMES, arrow, class_changes, ledger_at, moved_text, rank_moves
 from domain.schema import ENTITY_TABLES
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
@@ -35,13 +35,14 @@ def test_class_changes_lists_exactly_the_townships_whose_class_moved() -> None:
     now = _long([("A", "composite", 6.3, "重大", 2), ("B", "composite", 6.4, "重大", 1),
                  ("C", "composite", 3.9, "低", 3), ("A", "geohazard", 7.2, "重大", 0),
                  ("B", "geohazard", 8.0, "重大", 0), ("B", "road", 5.5, "较大", 0)])
-    names = {"A": "甲镇", "B": "乙乡", "C": "丙镇"}
-    changes = class_changes(now, before, names)
-    assert changes["乡镇"].tolist() == ["乙乡", "丙镇"]
-    assert changes.iloc[0]["等级（上次→本次）"] == "较大→重大"
-    assert changes.iloc[0]["排名（上次→本次）"] == "2→1"
-    assert changes.iloc[0]["主要变化"].startswith("地质灾害+3.00"), "the layer that moved most"
-    assert rank_arrows(now, before).to_dict() == {"A": "↓1", "B": "↑1", "C": "→"}
+    changes = class_changes(now, before)
+    assert changes.index.tolist() == ["B", "C"]
+    assert changes.loc["B", ["class_before", "class_now", "rank_before", "rank_now"]].tolist() \
+        == ["较大", "重大", 2, 1]
+    assert changes.loc["B", "moved"] == (("geohazard", 3.0), ("road", 0.5)), "most moved first"
+    assert moved_text(changes.loc["B", "moved"], LAYER_NAMES) == "地质灾害+3.00；道路交通+0.50"
+    assert rank_moves(now, before).map(arrow).to_dict() == {"A": "↓1", "B": "↑1", "C": "→"}
+    assert arrow(float("nan"), "new") == "new"
 
 
 def test_ledger_at_counts_by_the_ledgers_own_dates() -> None:
@@ -177,3 +178,29 @@ def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path
     page_file = briefed["docx"].parent / "page.docx"
     page_file.write_bytes(page)
     assert _paragraphs(page_file) == _paragraphs(cli)
+
+
+def test_the_overview_compares_with_the_kept_scoring_before_the_last_meeting(
+        briefed: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from geodata.store import DB_ENV
+
+    monkeypatch.setenv(DB_ENV, str(briefed["db"]))
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120)
+    at.run()
+    pick = at.selectbox(key="compare_run")
+    assert pick.format_func(pick.value).startswith("2026-06-30 的评估"), "the briefing's default"
+    ranking = at.dataframe[0].value
+    assert list(ranking.columns[:2]) == ["排名", "名次变化"]
+    assert set(ranking["名次变化"]) <= {"→", "新"} | {f"{a}{n}" for a in "↑↓" for n in range(1, 21)}
+    with Store(briefed["db"], read_only=True) as store:
+        code = store.read("townships")["township_code"].iloc[0]
+    at.session_state["overview-pick-composite"] = {"rows": [], "click": None, "pick": code}
+    at.run()
+    assert "历次评估趋势" in " ".join(m.value for m in at.markdown)
+    charts = at.get("vega_lite_chart")
+    assert charts, "the township's trend is drawn"
+    pick.set_value("").run()
+    assert "名次变化" not in at.dataframe[-1].value.columns, "no comparison, no column"

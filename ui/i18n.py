@@ -365,6 +365,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "fire.recent": ("最近 7 天的卫星热点：{n} 个", "Satellite hotspots of the last 7 days: {n}"),
     "upload.button": ("选择文件", "Upload"),
     "no_data_yet": ("尚无数据", "No data yet"),
+    "kept.with": ("与此前保存的评估比较", "Compare with a kept scoring"),
+    "kept.none": ("不比较", "No comparison"),
+    "kept.run": ("{as_of} 的评估（{saved} 保存）", "Scoring as of {as_of} (kept {saved})"),
+    "kept.changed": ("与 {date} 相比，综合风险等级变化的乡镇 {n} 个",
+                        "Townships whose composite class changed since {date}: {n}"),
+    "kept.same": ("与 {date} 相比，各乡镇综合风险等级均无变化。",
+                     "No township's composite class changed since {date}."),
+    "kept.new": ("新", "new"),
+    "col.rank_move": ("名次变化", "Rank change"),
+    "col.class_change": ("等级变化", "Class change"),
+    "col.rank_change": ("名次", "Rank"),
+    "col.moved": ("主要变化的图层", "Layers that moved most"),
+    "trend.title": ("历次评估趋势", "Trend over kept scorings"),
+    "trend.few": ("保存两次以上评估后可看趋势（riskmap score --save，或生成会议通报时自动保存）。",
+                  "Keep two or more scorings to see a trend (riskmap score --save, or a "
+                  "meeting briefing, which keeps its scoring)."),
     "brief.title": ("会议通报", "Meeting briefing"),
     "brief.note": ("安委会会议用的通报（中文文件）：四色图与各图层风险图、排名、"
                    "与上次通报相比的变化、红黑榜、预警、火险、黑点、预算内整改优先级和"

@@ -35,6 +35,7 @@ from ui.chrome import (
     tiles,
     tr,
 )
+from ui.compare import baseline, changes, moves, trend
 
 LAYER_KEYS = ("composite", *LAYERS)
 
@@ -87,7 +88,7 @@ def _map(snap: Snapshot, result, layer: str, chosen: str | None) -> None:
     st.caption(tr("method", version=result.method_version, hash=result.config_hash))
 
 
-def _ranking(result, layer: str) -> None:
+def _ranking(result, layer: str, before: pd.DataFrame | None) -> None:
     table = result.ranked()
     shown = pd.DataFrame({  # what a laptop shows without scrolling sideways comes first
         tr("rank"): table["composite_rank"].map(rank_text),
@@ -101,6 +102,8 @@ def _ranking(result, layer: str) -> None:
         tr("overrides"): table[f"{layer}_overrides"].map(
             lambda labels: "；".join(_rule(label) for label in labels)),
     })
+    if before is not None:  # the rank's move beside the rank
+        shown.insert(1, tr("col.rank_move"), moves(result, before).reindex(table.index).to_numpy())
     small = st.column_config.Column(width="small")
     st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
                  key=f"ranking-{layer}",
@@ -229,10 +232,14 @@ def _desk(snap: Snapshot, result) -> None:
     with right:  # the reason beside the map, then the ranking
         if chosen:
             _explain(result, chosen, layer)
+            trend(snap, chosen)
         else:
             st.info(tr("pick_township"))
         st.subheader(tr("ranking"))
-        _ranking(result, layer)
+        before, when = baseline(snap)
+        _ranking(result, layer, before)
+        if before is not None:
+            changes(result, before, when)
     briefing_downloads(snap, result)
 
 
