@@ -271,14 +271,24 @@ def start_page(title_key: str, *, guide: bool = True) -> Snapshot | None:
     return snap
 
 
-def header_line(snap: Snapshot) -> None:
-    """Say under a page's title which county this is and how recent its data is.
+UNDATED = frozenset({"townships", "rivers"})
+"""Tables without a date of their own: borders and rivers do not make data "as of" a day."""
 
-    An empty database says it holds no data, not that its (absent) data is as of today.
+
+def as_of_text(snap: Snapshot) -> str:
+    """Return "数据截至 <day>", or "尚无数据" while only undated tables (borders) are loaded.
+
+    A database of borders only is not data as of today; every header, caption and the
+    meeting screen say it the same way.
     """
+    dated = any(n for table, n in snap.counts().items() if table not in UNDATED)
+    return tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}") if dated else tr("no_data_yet")
+
+
+def header_line(snap: Snapshot) -> None:
+    """Say under a page's title which county this is and how recent its data is."""
     county = snap.label(current_lang())
-    loaded = any(snap.counts().values())
-    date = tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}") if loaded else tr("no_data_yet")
+    date = as_of_text(snap)
     st.caption(f"{county} · {date}" if county else date)
 
 
@@ -346,7 +356,7 @@ def demo_banner(snap: Snapshot) -> None:
 
 def caption(snap: Snapshot, title: str, source: str) -> Caption:
     """Return a map caption: title, data date, source and (for the demo) the notice."""
-    lines = (tr("data_as_of", date=f"{snap.as_of:%Y-%m-%d}"), tr("source", source=source))
+    lines = (as_of_text(snap), tr("source", source=source))
     return Caption(title, lines, demo_label(snap))
 
 

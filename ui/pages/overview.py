@@ -18,6 +18,7 @@ from ui.assets import asset_urls
 from ui.briefing import briefing_downloads
 from ui.chrome import (
     SNAPSHOT_KEY,
+    as_of_text,
     base_layers,
     current_lang,
     cycle_seconds,
@@ -72,7 +73,7 @@ def _map_text(snap: Snapshot, result, layer: str) -> MapText:
     labels = {c: tr(f"class.{c}") for c in (*RISK_CLASSES, *NOT_SCORED)}
     county = snap.label(current_lang())
     lines = (*([county] if county else []),
-             tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"))
+             as_of_text(snap))
     return MapText(tr(f"layer.{layer}"), tr("legend"), labels, lines, demo_label(snap),
                    tr("score"), tr("no_data"))
 
@@ -189,7 +190,7 @@ def _meeting(snap: Snapshot, result) -> None:
     notice = f" · {demo_label(snap)}" if demo_label(snap) else ""
     st.markdown(
         f'<div class="rm-head"><b>{escape(county or tr("app_title"))}</b> · '
-        f'{escape(tr("data_as_of", date=f"{result.as_of:%Y-%m-%d}"))} · '
+        f'{escape(as_of_text(snap))} · '
         f'{escape(tr("meeting.now", time=f"{pd.Timestamp.now():%Y-%m-%d %H:%M}"))}'
         f'<span class="rm-demo">{escape(notice)}</span></div>', unsafe_allow_html=True)
     left, right = st.columns([4, 1], gap="small")
