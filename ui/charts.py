@@ -39,7 +39,8 @@ def shown_limits(limits: Sequence[float], peak: float) -> list[int]:
     return sorted(set(keep) | {lowest})
 
 
-def _rules(limits: Sequence[float], names: Mapping[int, str], peak: float) -> alt.Chart:
+def _rules(limits: Sequence[float], names: Mapping[int, str], peak: float
+           ) -> tuple[alt.Chart, alt.Chart]:
     """Return the thresholds near the readings: dashed lines in the level colours, named.
 
     The value axis reaches a step (``HEADROOM``) above the highest line drawn, reading or
@@ -52,10 +53,15 @@ def _rules(limits: Sequence[float], names: Mapping[int, str], peak: float) -> al
     scale = alt.Scale(domain=[names[levels[i]] for i in keep],  # the legend: drawn ones only
                       range=[WARNING_COLOURS[levels[i]] for i in keep])
     top = max([peak, *frame["limit"]]) * HEADROOM
-    return alt.Chart(frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
-        y=alt.Y("limit:Q", scale=alt.Scale(domainMax=top)),
+    rules = alt.Chart(frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
+        y="limit:Q",
         color=alt.Color("level:N", scale=scale, title=None, legend=alt.Legend(orient="top")),
         tooltip=["level:N", "limit:Q"])
+    # An invisible mark at the top: the axis's data reach it (a scale's domainMax was not
+    # honoured once the layers' scales were merged: a threshold still lay on the top edge).
+    headroom = alt.Chart(pd.DataFrame({"limit": [top]})).mark_point(opacity=0).encode(
+        y="limit:Q")
+    return rules, headroom
 
 
 def _line(frame: pd.DataFrame, y: str, title: str, lang: Lang) -> alt.Chart:
@@ -77,8 +83,8 @@ def growth_chart(rows: pd.DataFrame, limits: Sequence[float], names: Mapping[int
     """Return the change per day of one kind of reading with its thresholds."""
     frame = growth(rows)
     peak = float(frame["rate"].max()) if len(frame) else 0.0
-    return (_line(frame, "rate", title, lang) + _rules(limits, names, peak)
-            ).properties(height=200)
+    return alt.layer(_line(frame, "rate", title, lang), *_rules(limits, names, peak)
+                     ).properties(height=200)
 
 
 def rain_chart(rows: pd.DataFrame, site: pd.Series, settings: Mapping[str, Any],
@@ -90,8 +96,8 @@ def rain_chart(rows: pd.DataFrame, site: pd.Series, settings: Mapping[str, Any],
         x=alt.X("reading_time:T", title=None, axis=_time_axis(lang)),
         y=alt.Y("daily:Q", title=title))
     peak = float(frame[["daily", "effective"]].max().max()) if len(frame) else 0.0
-    return (bars + _line(frame, "effective", title, lang)
-            + _rules(limits.tolist(), names, peak)).properties(height=220)
+    return alt.layer(bars, _line(frame, "effective", title, lang),
+                     *_rules(limits.tolist(), names, peak)).properties(height=220)
 
 
 def lines_spec(frame: pd.DataFrame, lang: Lang = "zh", *, months: bool = False

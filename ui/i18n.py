@@ -409,8 +409,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "last_reading": ("最近一次监测：{time}（{age}前）", "Last reading: {time} ({age} ago)"),
     "age.days": ("{n} 天", "{n} days"),
     "age.hours": ("{n} 小时", "{n} hours"),
-    "rate": ("日变化量（毫米/天），虚线为四级阈值",
-             "Change per day (mm/day); dashed: the four thresholds"),
+    "rate": ("日变化量（毫米/天），虚线为预警阈值（远高于读数的不画）",
+             "Change per day (mm/day); dashed: warning thresholds (those far above the "
+             "readings are left out)"),
 }
 
 
