@@ -23,8 +23,8 @@ CODE = re.compile(r"`[^`]*`|<style>.*?</style>|<[^<>]+>", re.DOTALL)
 TECHNICAL = {
     # units, formats, standards and names written the same in both languages
     "mm", "km", "ha", "MB", "KB", "CSV", "XLSX", "GeoJSON", "GEOJSON", "GPKG", "SHP", "KML",
-    "ZIP", "JSON", "TOML", "Excel", "PDF", "HTML", "WGS", "CGCS", "GCJ", "BD", "EPSG", "OSM",
-    "OpenStreetMap", "FIRMS", "NASA", "Leaflet", "DuckDB", "English", "Language",
+    "ZIP", "JSON", "TOML", "Excel", "Word", "PDF", "HTML", "WGS", "CGCS", "GCJ", "BD", "EPSG",
+    "OSM", "OpenStreetMap", "FIRMS", "NASA", "Leaflet", "DuckDB", "English", "Language",
 }
 TECHNICAL = {word.upper() for word in TECHNICAL}
 """Latin words a Chinese screen may show, in capitals (the language switch offers English by

@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -197,7 +198,6 @@ def test_warning_scenario_drives_the_evacuation_list(pages_db: Path,
 
 def test_geohazard_page_lists_silent_sites_in_one_table_with_a_total(
         pages_db: Path, demo_frames: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pandas as pd
 
     from analytics.warning import silent_sites
     from geodata.demo import AS_OF
@@ -273,7 +273,6 @@ def test_many_points_are_drawn_as_township_totals(pages_db: Path, demo_frames: d
 def test_pages_leave_the_shared_tables_as_loaded(pages_db: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Tables are cached once and shared, not copied: no page may change them."""
-    import pandas as pd
 
     from ui.chrome import _loaded, _store
 
@@ -436,6 +435,32 @@ def test_slow_steps_say_what_they_do_in_the_pages_language(
     at.run()
     assert not at.exception
     assert [text for text in shown if text in said] == said, shown
+
+
+def test_the_monthly_trend_can_show_one_lead_department(
+        pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _run("ledger", pages_db, monkeypatch)
+    whole = at.get("vega_lite_chart")[0].proto.spec
+    pick = at.selectbox(key="trend_department")
+    department = pick.options[1]
+    pick.set_value(department).run()
+    with Store(pages_db, read_only=True) as store:
+        ledger = store.read("hazard_ledger")
+    found = int((ledger["lead_department"] == department).sum())
+    assert found < len(ledger)
+    chart = at.get("vega_lite_chart")[0]
+    assert chart.proto.spec == whole, "the same chart"
+    import pyarrow as pa
+
+    from geodata.config import load_settings
+
+    rows = pa.ipc.open_stream(chart.proto.data.data).read_all().to_pandas()
+    found_line = rows[rows["series"] == "排查数"]["value"]
+    with Store(pages_db, read_only=True) as store:
+        as_of = Snapshot.take(store, load_settings()).as_of
+    mine = ledger[ledger["lead_department"] == department]
+    recent = mine["found_date"] >= (as_of.to_period("M") - 23).to_timestamp()  # 24 months
+    assert int(found_line.sum()) == int(recent.sum()), "the department's hazards found"
 
 
 def _fitted(script: str) -> list[float]:

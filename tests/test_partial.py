@@ -76,6 +76,8 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: dict
             if page != "data":  # where the first files go in: no guide in the way
                 assert "开始使用" in " ".join(h.value for h in at.header), (variant, page)
             continue
+        if page == "ledger" and "hazard_ledger" not in kept:  # no trend of zeros
+            assert "还没有隐患台账：导入后" in shown and not at.get("vega_lite_chart"), variant
         for table in _needed(page):
             if table not in kept:
                 assert TABLES[table].zh in shown, f"{variant} {page}: {table} not named"

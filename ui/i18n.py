@@ -378,17 +378,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.rank_change": ("名次", "Rank"),
     "col.moved": ("主要变化的图层", "Layers that moved most"),
     "trend.title": ("历次评估趋势", "Trend over kept scorings"),
-    "trend.few": ("保存两次以上评估后可看趋势（riskmap score --save，或生成会议通报时自动保存）。",
-                  "Keep two or more scorings to see a trend (riskmap score --save, or a "
+    "trend.few": ("保存两次以上评估后可看趋势"
+                  "（`riskmap score --save`，或生成会议通报时自动保存）。",
+                  "Keep two or more scorings to see a trend (`riskmap score --save`, or a "
                   "meeting briefing, which keeps its scoring)."),
+    "trend.department": ("牵头部门", "Lead department"),
+    "behind.empty": ("还没有隐患台账：导入后这里按部门和乡镇列出整改进度、月度趋势和红黑榜。",
+                     "No hazard ledger yet: once it is loaded, rectification by department "
+                     "and township, the monthly trend and the red and black lists show here."),
     "brief.title": ("会议通报", "Meeting briefing"),
     "brief.note": ("安委会会议用的通报（中文文件）：四色图与各图层风险图、排名、"
                    "与上次通报相比的变化、红黑榜、预警、火险、黑点、预算内整改优先级和"
-                   "数据说明；与命令 riskmap brief 生成的相同。生成需要几秒钟。",
+                   "数据说明；与命令 `riskmap brief` 生成的相同。生成需要几秒钟。",
                    "The committee meeting's briefing (a Chinese document): the four-colour map "
                    "and one per layer, the ranking, changes since the last briefing, red-black "
                    "lists, warning, fire danger, black spots, priorities within the budget and "
-                   "a data note; the same as the command riskmap brief. It takes a few "
+                   "a data note; the same as the command `riskmap brief`. It takes a few "
                    "seconds to build."),
     "brief.docx": ("下载通报（Word，可编辑）", "Download the briefing (Word, editable)"),
     "brief.pdf": ("下载通报（PDF）", "Download the briefing (PDF)"),

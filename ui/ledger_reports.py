@@ -91,20 +91,44 @@ def _behind(snap: Snapshot, by: str) -> tuple[pd.DataFrame, ...]:
             overdue_major(ledger, as_of))
 
 
-def behind(snap: Snapshot, names: dict[str, str]) -> None:
-    """Show rectification by group, the monthly trend, 红黑榜 and overdue major hazards."""
-    by = st.radio(tr("group_by"), GROUPS, horizontal=True, key="behind_by",
-                  format_func=text_of("group."))
-    table, trend, best, worst, late = _behind(snap.only("hazard_ledger"), by)
-    st.dataframe(_stats(table, by, names), hide_index=True)
+@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=SNAPSHOT_KEY)
+def _department_trend(snap: Snapshot, department: str) -> pd.DataFrame:
+    """One lead department's monthly found, closed and open, once per ledger version."""
+    ledger = snap.table("hazard_ledger")
+    return monthly(ledger[(ledger["lead_department"] == department).to_numpy()], snap.as_of)
+
+
+def _trend(snap: Snapshot, trend: pd.DataFrame) -> None:
+    """The monthly trend of the whole ledger, or of one lead department."""
     st.subheader(tr("trend"))
+    departments = sorted(snap.table("hazard_ledger")["lead_department"].dropna().unique())
+    every = tr("filter.all")  # the language fixed when drawn, not when Streamlit formats
+    pick = st.selectbox(tr("trend.department"), ["", *departments], key="trend_department",
+                        format_func=lambda d: d or every)
+    if pick:
+        trend = _department_trend(snap, pick)
     st.vega_lite_chart(*lines_spec(trend.rename(columns={
         "found": tr("col.found"), "closed": tr("col.closed"), "open": tr("col.open")}),
         current_lang(), months=True), width="stretch")
+
+
+def behind(snap: Snapshot, names: dict[str, str]) -> None:
+    """Show rectification by group, the monthly trend, 红黑榜 and overdue major hazards."""
+    if not snap.counts().get("hazard_ledger"):  # no ledger: no trend of zeros, no empty lists
+        st.info(tr("behind.empty"))
+        return
+    by = st.radio(tr("group_by"), GROUPS, horizontal=True, key="behind_by",
+                  format_func=text_of("group."))
+    ledger_only = snap.only("hazard_ledger")
+    table, trend, best, worst, late = _behind(ledger_only, by)
+    st.dataframe(_stats(table, by, names), hide_index=True)
+    _trend(ledger_only, trend)
     cols = st.columns(2)
-    cols[0].subheader(tr("red_list"))
-    cols[0].dataframe(_stats(best, "township_code", names), hide_index=True)
-    cols[1].subheader(tr("black_list"))
-    cols[1].dataframe(_stats(worst, "township_code", names), hide_index=True)
+    for col, title, part in ((cols[0], "red_list", best), (cols[1], "black_list", worst)):
+        col.subheader(tr(title))
+        if part.empty:  # fewer townships than the lists need: say so, not Streamlit's "empty"
+            col.caption(tr("table.empty"))
+        else:
+            col.dataframe(_stats(part, "township_code", names), hide_index=True)
     st.subheader(tr("overdue_major"))
     show_table(late, names=names, hide_index=True)
