@@ -242,6 +242,24 @@ def test_overview_figures_are_not_cut_on_a_laptop(browser: Browser, app_server: 
     context.close()
 
 
+def test_a_picked_township_reads_in_the_ledger_filter_on_a_laptop(browser: Browser,
+                                                                  app_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    tab = context.new_page()
+    tab.goto(f"{app_server}/ledger", wait_until="domcontentloaded")
+    towns = tab.locator("[data-testid='stMultiSelect']").nth(2)
+    towns.wait_for(timeout=60_000)
+    towns.click()
+    tab.locator("[role='option']").first.click()
+    tab.keyboard.press("Escape")
+    chip = towns.locator("span[title]").first
+    chip.wait_for(timeout=30_000)
+    box, frame = chip.bounding_box(), towns.bounding_box()
+    assert box["x"] >= frame["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    assert chip.evaluate("e => e.scrollWidth <= e.clientWidth"), "the whole name shows"
+    context.close()
+
+
 def _drawn_after(tab: Page, at_least: int) -> int:
     """Wait until the map draws more than ``at_least`` features; return how many it draws."""
     frame = _map_frame(tab)

@@ -45,7 +45,9 @@ TABLE_COLUMNS = ("hazard_id", "domain", "hazard_description", "township_code",
 
 def _filters(ledger: pd.DataFrame, names: dict[str, str], as_of: pd.Timestamp
              ) -> tuple[pd.Series, list[str]]:
-    cols = st.columns(6)
+    # the township filter wider: its picks are names, drawn as chips beside the input
+    # (six equal columns left a 1366 px laptop no room to read one)
+    cols = st.columns([1, 1, 1.7, 0.8, 1, 0.8])
     lang = current_lang()
     departments = sorted(ledger["lead_department"].dropna().unique())
     picks = {
