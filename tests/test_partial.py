@@ -87,6 +87,19 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: dict
             assert len(maps) == 1, f"{variant} {page}: no map"
 
 
+def test_the_meeting_screen_on_borders_only_ranks_no_township(
+        databases: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DB_ENV, str(databases["townships"]))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["mode"] = "meeting"
+    at.run()
+    assert not at.exception
+    head = next(m.value for m in at.markdown if "rm-head" in m.value)
+    top = next(m.value for m in at.markdown if "rm-top" in m.value)
+    assert "尚无数据" in head and "数据截至" not in head
+    assert "<tr>" not in top and "尚无乡镇评出综合风险" in top
+
+
 def _needed(page: str) -> tuple[str, ...]:
     return {"geohazards": ("geohazard_sites",), "warning": ("geohazard_sites",),
             "forest": ("forest_zones",), "roads": ("road_segments",),

@@ -145,8 +145,9 @@ def _silent(snap: Snapshot, sites: pd.DataFrame, names: dict[str, str],
     table = pd.DataFrame({
         "township_code": quiet["township_code"],
         "site_name": quiet["site_id"].map(sites.set_index("site_id")["site_name"]),
-        "days_since_inspection": quiet["days_since_inspection"],
-        "days_since_reading": quiet["days_since_reading"],
+        # numbers, a missing one empty (a None in a column of objects read "None")
+        "days_since_inspection": pd.to_numeric(quiet["days_since_inspection"], errors="coerce"),
+        "days_since_reading": pd.to_numeric(quiet["days_since_reading"], errors="coerce"),
         "why": quiet["why"].map(lambda w: tr(f"silent.why.{w}"))})
     show_table(first_rows(table.sort_values(["township_code", "days_since_inspection"],
                                             ascending=[True, False])),

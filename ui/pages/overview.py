@@ -161,6 +161,7 @@ TOP_TOWNSHIPS = 5
 def _top(result, layer: str) -> None:
     """The first townships of the ranking on ``layer``, in large type with their class."""
     table = result.ranked().sort_values(f"{layer}_score", ascending=False, na_position="last")
+    table = table[table[f"{layer}_score"].notna()]  # a township not scored is not "highest"
     rows = []
     for i, (name, klass) in enumerate(zip(table["township_name"], table[f"{layer}_class"],
                                           strict=True), start=1):
@@ -169,8 +170,9 @@ def _top(result, layer: str) -> None:
         chip = f'<span class="rm-chip" style="background:{CLASS_COLOURS.get(klass, "#ccc")}">'
         rows.append(f"<tr><td>{i}</td><td>{escape(str(name))}</td>"
                     f"<td>{chip}</span>{escape(tr(f'class.{klass}'))}</td></tr>")
+    body = f'<table>{"".join(rows)}</table>' if rows else escape(tr("meeting.top_none"))
     st.markdown(f'<div class="rm-top"><div class="rm-top-title">{escape(tr("meeting.top"))}'
-                f'</div><table>{"".join(rows)}</table></div>', unsafe_allow_html=True)
+                f'</div>{body}</div>', unsafe_allow_html=True)
 
 
 def _layer_towns(snap: Snapshot, result, layer: str):
