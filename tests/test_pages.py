@@ -463,6 +463,13 @@ def test_the_monthly_trend_can_show_one_lead_department(
     assert int(found_line.sum()) == int(recent.sum()), "the department's hazards found"
 
 
+def test_forest_zones_are_outlined_not_painted_like_a_danger_level(
+        pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = _maps(_run("forest", pages_db, monkeypatch))[0]["script"]
+    assert '"dashArray": "4 3"' in script and '"fillOpacity": 0' in script, "zones outlined"
+    assert "#66bb6a" not in script, "no green fill beside level 1's green"
+
+
 def _fitted(script: str) -> list[float]:
     """The bounds a map script fits its view to: [south, west, north, east]."""
     found = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]",

@@ -358,7 +358,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "其余请在“台账”表中筛选后点选。",
                    "The first {n:,} of {total:,} open hazards are listed here; pick any other in "
                    "the ledger's table, filtered."),
-    "legend.forest_zone": ("林区", "Forest"),
+    "legend.forest_zone": ("林区（虚线轮廓）", "Forest zones (dashed outline)"),
     "legend.heat": ("历史火情与热点（热力）", "Past fires and hotspots (heat)"),
     "fire.stats": ("火情与热点统计", "Fires and hotspots"),
     "fire.by_year": ("按年份", "By year"),

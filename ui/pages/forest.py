@@ -34,7 +34,7 @@ from ui.chrome import (
 )
 
 LEVEL_COLOURS = {1: "#1a9641", 2: "#2c7bb6", 3: "#f5d10f", 4: "#f97b1d", 5: "#d7191c"}
-FOREST_COLOUR = "#66bb6a"
+FOREST_COLOUR = "#1b3a1b"
 HEAT_COLOUR = HEAT_GRADIENT[0.6]
 """The legend's swatch of the heat layer: the middle of its gradient."""
 
@@ -96,10 +96,11 @@ if snapshot is not None:
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
         lambda v: tr(f"danger.{int(v)}") if pd.notna(v) else "—")
     zones = display(_zones(snapshot.only("forest_zones")))
+    # forest zones as dark dashed outlines, unfilled: a green fill could not be told from
+    # the danger colour of level 1 (green, by the national standard)
     forest = folium.GeoJson(geojson_data(zones), name="forest", interactive=False,
-                            style_function=lambda _f: {"color": "#2e7d32", "weight": 0.5,
-                                                       "fillColor": FOREST_COLOUR,
-                                                       "fillOpacity": 0.25})
+                            style_function=lambda _f: {"color": FOREST_COLOUR, "weight": 1.2,
+                                                       "dashArray": "4 3", "fillOpacity": 0})
     fires = display(data["fire_events"])
     layers = [forest, heat_layer(fires)] if len(fires) else [forest]
     legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], tr(f"danger.{k}"))
