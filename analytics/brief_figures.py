@@ -16,7 +16,7 @@ from analytics.firedanger import danger_levels
 from analytics.kpi import county_kpis
 from analytics.ledger_stats import overdue_major, rectification
 from analytics.priority import budget_plan, rank_tables
-from analytics.warning import warn_county
+from analytics.warning import silent_sites, warn_county
 from domain.asof import end_of_day
 from domain.loading import missing
 from domain.schema import ENTITY_TABLES, TABLES
@@ -82,6 +82,9 @@ def gather(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Set
         overdue_major=overdue_major(ledger, as_of),
         ledger_before=ledger_at(ledger, before_as_of) if before_as_of is not None else None,
         warning_counts=warning.counts(), evacuation=warning.evacuation,
+        silent=len(silent_sites(tables["geohazard_sites"], tables["monitoring_readings"],
+                                as_of=now, days=settings.warning.silent_days)),
+        silent_days=settings.warning.silent_days,
         shelters=int((facilities["facility_category"] == "避难场所").sum()),
         fire_outlook=(fire_outlook(tables["fire_weather"], as_of, fire)
                       if counts.get("fire_weather") else pd.DataFrame()),

@@ -44,6 +44,8 @@ class BriefingInputs:
     warning_counts: Mapping[str, int]
     evacuation: pd.DataFrame
     shelters: int
+    silent: int                    # active sites not inspected (or not reporting) lately
+    silent_days: int
     fire_outlook: pd.DataFrame     # per day: highest level, townships at level 4 or more
     fire_season: bool
     black_spots: pd.DataFrame
@@ -237,8 +239,9 @@ def _geohazard(x: BriefingInputs) -> Section:
     levels = "，".join(f"{n}级{int(c.get(str(k), 0))}处" for k, n in
                        ((1, "红色一"), (2, "橙色二"), (3, "黄色三"), (4, "蓝色四")))
     text = (f"在册隐患点{int(c.get('sites', 0))}处：{levels}；未达预警{int(c.get('none', 0))}处，"
-            f"无雨量数据{int(c.get('unknown', 0))}处（监测“静默”，需核实）。需转移"
-            f"{len(x.evacuation)}处、{int(c.get('people', 0)):,}人；可用避险场所{x.shelters}处。")
+            f"无雨量数据、等级未知{int(c.get('unknown', 0))}处。需转移"
+            f"{len(x.evacuation)}处、{int(c.get('people', 0)):,}人；可用避险场所{x.shelters}处。"
+            f"超过{x.silent_days}天未巡查或监测设备未回传的“静默”隐患点{x.silent}处，需核实。")
     return Section("地质灾害预警与避险转移", (text,))
 
 

@@ -106,6 +106,13 @@ def test_the_word_briefing_holds_every_section_and_the_engines_ranking(
         table["township_name"], table["composite_class"], table["composite_score"],
         strict=True)]
     assert len(doc.inline_shapes) == 5, "the composite map and one per layer"
+    from analytics.warning import silent_sites
+
+    with Store(briefed["db"], read_only=True) as store:
+        snap = Snapshot.take(store, load_settings())
+        quiet = silent_sites(snap.table("geohazard_sites"), snap.table("monitoring_readings"),
+                             as_of=snap.now, days=snap.settings.warning.silent_days)
+    assert any(f"“静默”隐患点{len(quiet)}处" in t for t in text), "silent sites, one count"
     assert "PAGE" in doc.sections[0].footer._element.xml, "pages numbered"
 
 
