@@ -19,7 +19,7 @@ ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 EVIDENCE_PATH_PATTERN = r"evidence/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[A-Za-z0-9]{0,9})?"
@@ -403,6 +403,8 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("rank_high", "real", "排名区间上限", "Rank interval high", minimum=1),
     Field("method_version", "text", "方法版本", "Method version"),
     Field("config_hash", "text", "配置指纹", "Configuration hash"),
+    Field("data_version", "text", "数据版本", "Data version",
+          description="Fingerprint of the row counts and versions of every table scored"),
     # --- bookkeeping --------------------------------------------------------------------
     Field("meta_key", "text", "键", "Key"),
     Field("meta_value", "text", "值", "Value"),
@@ -602,7 +604,7 @@ _TABLE_LIST: tuple[Table, ...] = (
           "One township's score on one layer (or the composite) in one engine run",
           ("run_id", "computed_at", "as_of", "township_code", "layer", "score", "risk_class",
            "coverage", "overrides", "rank", "rank_low", "rank_high", "method_version",
-           "config_hash"),
+           "config_hash", "data_version"),
           primary_key=("run_id", "township_code", "layer"),
           required=("computed_at", "as_of", "method_version", "config_hash"), kind="result",
           since=2),

@@ -10,15 +10,31 @@ from geodata.store import Store
 
 
 def save_scores(store: Store, long: pd.DataFrame, *, as_of: pd.Timestamp,
-                method_version: str, config_hash: str,
+                method_version: str, config_hash: str, data_version: str | None = None,
                 computed_at: pd.Timestamp | None = None) -> str:
     """Store one engine run (one row per township and layer); return its run ID."""
     when = (computed_at or pd.Timestamp.now()).floor("s")
     run_id = f"{when:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     rows = long.assign(run_id=run_id, computed_at=when, as_of=pd.Timestamp(as_of),
-                       method_version=method_version, config_hash=config_hash)
+                       method_version=method_version, config_hash=config_hash,
+                       data_version=data_version)
     store.write("risk_scores", rows)
     return run_id
+
+
+def keep_once(store: Store, long: pd.DataFrame, *, as_of: pd.Timestamp, method_version: str,
+              config_hash: str, data_version: str) -> str | None:
+    """Keep a scoring unless one of the same data, configuration and day is kept already.
+
+    Every scoring of a new data version is kept this way (by the app and every command that
+    scores); returns the new run's ID, or None when nothing new was kept.
+    """
+    where = {"data_version": data_version, "config_hash": config_hash}
+    kept = store.read("risk_scores", where)
+    if len(kept) and (pd.to_datetime(kept["as_of"]) == pd.Timestamp(as_of)).any():
+        return None
+    return save_scores(store, long, as_of=as_of, method_version=method_version,
+                       config_hash=config_hash, data_version=data_version)
 
 
 def kept_before(store: Store, cutoff: pd.Timestamp

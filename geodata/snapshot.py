@@ -11,6 +11,7 @@ key (and cache) as it was.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass, field, replace
@@ -94,6 +95,12 @@ class Snapshot:
         """Return what identifies this snapshot's data: database, versions, day, settings."""
         return (str(self.store.path), tuple(sorted(self.versions.items())), self.as_of,
                 self.settings.digest)
+
+    @property
+    def data_version(self) -> str:
+        """Return a short fingerprint of the entity tables' versions (a kept scoring's)."""
+        text = repr(sorted((n, v) for n, v in self.versions.items() if n in ENTITY_TABLES))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def only(self, *names: str) -> Snapshot:
         """Return the snapshot of only the tables ``names`` (its key names only theirs)."""

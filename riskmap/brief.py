@@ -16,7 +16,7 @@ from analytics.engine import RiskResult
 from domain.briefing import Briefing
 from domain.settings.risk import LAYERS
 from geodata.briefing import docx_bytes, pdf_bytes
-from geodata.results import kept_before, save_scores
+from geodata.results import keep_once, kept_before
 from geodata.snapshot import Snapshot
 from maps.static import cjk_font_file, layer_maps
 from riskmap.scoring import score
@@ -57,7 +57,9 @@ def run_brief(snap: Snapshot, args: argparse.Namespace) -> int:
             path = out.with_name(f"{out.stem}-{key}.png")
             path.write_bytes(image)
             print(f"地图 map → {path}")
-    run = save_scores(snap.store, result.long(), as_of=snap.as_of,
-                      method_version=result.method_version, config_hash=result.config_hash)
-    print(f"本次评估已保存 scoring kept as run {run}")
+    run = keep_once(snap.store, result.long(), as_of=snap.as_of,
+                    method_version=result.method_version, config_hash=result.config_hash,
+                    data_version=snap.data_version)
+    if run:
+        print(f"本次评估已保存 scoring kept as run {run}")
     return 0

@@ -211,3 +211,29 @@ def test_the_overview_compares_with_the_kept_scoring_before_the_last_meeting(
     assert charts, "the township's trend is drawn"
     pick.set_value("").run()
     assert "名次变化" not in at.dataframe[-1].value.columns, "no comparison, no column"
+
+
+def test_each_new_data_version_is_scored_and_kept_once(demo_db: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from geodata.results import kept_runs
+    from geodata.store import DB_ENV
+
+    db = tmp_path / "kept.duckdb"
+    shutil.copyfile(demo_db, db)
+    for _ in range(2):
+        assert main(["score", "--no-robustness", "--db", str(db)]) == 0
+    with Store(db, read_only=True) as store:
+        assert len(kept_runs(store)) == 1, "the same data: kept once"
+    monkeypatch.setenv(DB_ENV, str(db))
+    root = Path(__file__).resolve().parent.parent
+    AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
+    with Store(db) as store:
+        assert len(kept_runs(store)) == 1, "the app scores the same data: nothing new"
+        ledger = store.read("hazard_ledger")
+        store.write("hazard_ledger", ledger.iloc[:-1], mode="replace")  # a new data version
+    AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
+    with Store(db, read_only=True) as store:
+        runs = store.read("risk_scores")
+    assert runs["run_id"].nunique() == 2 and runs["data_version"].nunique() == 2

@@ -7,6 +7,7 @@ only cache key (``SNAPSHOT_KEY`` hashes it by ``Snapshot.key``).
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,6 +30,7 @@ from domain.settings.maps import TileSettings
 from domain.workflow import Identity
 from geodata.config import load_settings
 from geodata.files import upload_path
+from geodata.results import keep_once
 from geodata.snapshot import LoadedTables, Snapshot
 from geodata.store import Store, default_db_path
 from maps.compose import BaseLayers, Caption, base_for_display, page_map
@@ -330,8 +332,24 @@ def need(snap: Snapshot, *tables: str) -> bool:
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
 def _risk(snap: Snapshot) -> RiskResult:
-    return score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
-                        versions=snap.versions, memo=_memo(str(snap.store.path)))
+    result = score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
+                          versions=snap.versions, memo=_memo(str(snap.store.path)))
+    _keep(snap, result)
+    return result
+
+
+def _keep(snap: Snapshot, result: RiskResult) -> None:
+    """Keep the scoring of a new data version (the overview compares with kept ones).
+
+    Once per version and configuration (``geodata.results.keep_once``). A database the app
+    cannot write (opened read-only, busy) keeps nothing; the page goes on, the log says so.
+    """
+    try:
+        keep_once(snap.store, result.long(), as_of=snap.as_of,
+                  method_version=result.method_version, config_hash=result.config_hash,
+                  data_version=snap.data_version)
+    except RiskMapError as exc:
+        logging.getLogger(__name__).warning("scoring not kept: %s", exc)
 
 
 def risk(snap: Snapshot) -> RiskResult:
