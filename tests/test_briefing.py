@@ -207,6 +207,7 @@ def test_the_overview_compares_with_the_kept_scoring_before_the_last_meeting(
     at.session_state["overview-pick-composite"] = {"rows": [], "click": None, "pick": code}
     at.run()
     assert "历次评估趋势" in " ".join(m.value for m in at.markdown)
+    assert any(c.value.startswith("2026-06-30 以来新增重大隐患") for c in at.caption)
     charts = at.get("vega_lite_chart")
     assert charts, "the township's trend is drawn"
     pick.set_value("").run()

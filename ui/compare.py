@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.brief_figures import comparison_cutoff
-from analytics.briefing import arrow, class_changes, rank_moves
+from analytics.briefing import arrow, class_changes, ledger_at, rank_moves
 from analytics.engine import RiskResult
 from domain.labels import rank_text
 from domain.settings.risk import LAYERS
@@ -50,8 +50,24 @@ def moves(result: RiskResult, before: pd.DataFrame) -> pd.Series:
     return rank_moves(result.long(), before).map(lambda v: arrow(v, new))
 
 
-def changes(result: RiskResult, before: pd.DataFrame, when: pd.Timestamp) -> None:
-    """Say which townships changed composite class since ``before``, and why."""
+def _ledger_since(snap: Snapshot, when: pd.Timestamp) -> None:
+    """Say how the major hazards and the rectification rate moved since ``when``."""
+    ledger = snap.table("hazard_ledger")
+    if ledger.empty:
+        return
+    then, now = ledger_at(ledger, when), ledger_at(ledger, snap.as_of)
+    st.caption(tr("kept.ledger", date=f"{when:%Y-%m-%d}", new=then["majors_new"],
+                  closed=then["majors_closed"], before=f"{then['rate']:.1f}%",
+                  now=f"{now['rate']:.1f}%"))
+
+
+def changes(snap: Snapshot, result: RiskResult, before: pd.DataFrame,
+            when: pd.Timestamp) -> None:
+    """Say what changed since ``before``: majors, rectification rate, townships' classes.
+
+    The townships whose composite class changed are listed with the layers that moved most.
+    """
+    _ledger_since(snap, when)
     found = class_changes(result.long(), before)
     date = f"{when:%Y-%m-%d}"
     if found.empty:

@@ -375,6 +375,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "kept.same": ("与 {date} 相比，各乡镇综合风险等级均无变化。",
                      "No township's composite class changed since {date}."),
     "kept.new": ("新", "new"),
+    "kept.ledger": ("{date} 以来新增重大隐患 {new} 项、销号 {closed} 项；整改率 {before} → {now}",
+                    "Since {date}: {new} new major hazards, {closed} closed; rectification "
+                    "rate {before} → {now}"),
     "col.rank_move": ("名次变化", "Rank change"),
     "col.class_change": ("等级变化", "Class change"),
     "col.rank_change": ("名次", "Rank"),

@@ -242,7 +242,7 @@ def _desk(snap: Snapshot, result) -> None:
         before, when = baseline(snap)
         _ranking(result, layer, before)
         if before is not None:
-            changes(result, before, when)
+            changes(snap, result, before, when)
     briefing_downloads(snap, result)
 
 
