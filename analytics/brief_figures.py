@@ -64,7 +64,8 @@ def _plan(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Sett
 
 def gather(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Settings, *,
            as_of: pd.Timestamp, now: pd.Timestamp, county: str, counts: Mapping[str, int],
-           names: Mapping[str, str], before: pd.DataFrame | None = None,
+           names: Mapping[str, str], cutoff: pd.Timestamp,
+           before: pd.DataFrame | None = None,
            before_as_of: pd.Timestamp | None = None) -> BriefingInputs:
     """Return every figure of the briefing for ``tables`` scored as ``result``.
 
@@ -77,6 +78,7 @@ def gather(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Set
     return BriefingInputs(
         county=county, as_of=as_of, kpis=county_kpis(tables, as_of), ranking=result.ranked(),
         now_scores=result.long(), before_scores=before, before_as_of=before_as_of,
+        cutoff=cutoff,
         names=names, by_department=rectification(ledger, "lead_department", as_of),
         by_township=rectification(ledger, "township_code", as_of),
         overdue_major=overdue_major(ledger, as_of),

@@ -36,6 +36,7 @@ class BriefingInputs:
     now_scores: pd.DataFrame       # RiskResult.long()
     before_scores: pd.DataFrame | None
     before_as_of: pd.Timestamp | None
+    cutoff: pd.Timestamp           # the latest date a kept scoring could be compared from
     names: Mapping[str, str]
     by_department: pd.DataFrame    # ledger_stats.rectification by lead department
     by_township: pd.DataFrame      # … by township code
@@ -174,14 +175,14 @@ def _ranking(x: BriefingInputs) -> Section:
     note = ("排名区间为权重在合理范围内变动时各乡镇可能的名次；“变化”为与上次通报相比的名次升降"
             "（↑为风险名次上升）。" if x.before_scores is not None else
             "排名区间为权重在合理范围内变动时各乡镇可能的名次。")
-    return Section("乡镇风险排名（红黑榜）", (note,), (BriefTable("乡镇综合风险排名", frame),),
-                   maps=tuple(layer for layer in LAYERS))
+    return Section("乡镇风险排名", (note,), (BriefTable("乡镇综合风险排名", frame),))
 
 
 def _since(x: BriefingInputs) -> Section:
     if x.before_scores is None or x.before_as_of is None:
         return Section("与上次通报相比", (
-            "数据库中还没有保存此前的评估结果，无法比较；本次评估已保存，下次通报将与本次比较。",))
+            f"没有{x.cutoff:%Y年%-m月%-d日}（上次会议）或更早保存的评估结果，无法比较。"
+            "每个新的数据版本都会自动保存一次评估；也可用 --since 指定比较的日期。",))
     found = class_changes(x.now_scores, x.before_scores)
     changes = pd.DataFrame({
         "乡镇": [x.names.get(c, c) for c in found.index],
@@ -228,7 +229,7 @@ def _ledger(x: BriefingInputs) -> Section:
             (f"（列出超期最久的{x.top_rows}项）。" if len(x.overdue_major) > x.top_rows else "。"))
     if not x.counts.get("hazard_ledger"):
         text = "尚未导入隐患台账，无法通报整改情况。"
-    return Section("隐患排查整治与红黑榜", (text,), tuple(tables))
+    return Section("隐患排查整治与红黑榜", (text,), tuple(tables), maps=("ledger",))
 
 
 def _geohazard(x: BriefingInputs) -> Section:
@@ -242,15 +243,17 @@ def _geohazard(x: BriefingInputs) -> Section:
             f"无雨量数据、等级未知{int(c.get('unknown', 0))}处。需转移"
             f"{len(x.evacuation)}处、{int(c.get('people', 0)):,}人；可用避险场所{x.shelters}处。"
             f"超过{x.silent_days}天未巡查或监测设备未回传的“静默”隐患点{x.silent}处，需核实。")
-    return Section("地质灾害预警与避险转移", (text,))
+    return Section("地质灾害预警与避险转移", (text,), maps=("geohazard",))
 
 
 def _fire(x: BriefingInputs) -> Section:
     season = "当前处于森林防火期，严禁野外用火。" if x.fire_season else "当前不在森林防火期。"
-    if x.fire_outlook.empty:
-        return Section("森林火险形势", (season, "没有未来几天的火险气象数据。"))
+    if len(x.fire_outlook) < 2:  # the as-of day alone is no outlook
+        return Section("森林火险形势", (season, f"火险气象数据只到{x.as_of:%Y年%-m月%-d日}，"
+                                         "没有之后几天的预报，无法给出火险展望。"),
+                       maps=("forest_fire",))
     return Section("森林火险形势", (season, "未来几天森林火险等级如下表。"),
-                   (BriefTable("森林火险等级预报", x.fire_outlook),))
+                   (BriefTable("森林火险等级预报", x.fire_outlook),), maps=("forest_fire",))
 
 
 def _roads(x: BriefingInputs) -> Section:
@@ -259,7 +262,7 @@ def _roads(x: BriefingInputs) -> Section:
         return Section("道路交通", ("尚未导入道路，无法通报事故多发点段。",))
     text = f"排查出事故多发点段（黑点）{len(spots)}处。"
     if spots.empty:
-        return Section("道路交通", (text,))
+        return Section("道路交通", (text,), maps=("road",))
     worst = spots.sort_values(["accidents", "deaths"], ascending=False).head(x.top_rows)
     frame = pd.DataFrame({
         "路线编号": worst["road_code"].to_numpy(),
@@ -268,22 +271,27 @@ def _roads(x: BriefingInputs) -> Section:
                     zip(worst["start_m"], worst["end_m"], strict=True)],
         "事故": worst["accidents"].to_numpy(), "死亡": worst["deaths"].to_numpy(),
         "受伤": worst["injuries"].to_numpy()})
-    return Section("道路交通", (text,), (BriefTable("事故多发点段", frame),))
+    return Section("道路交通", (text,), (BriefTable("事故多发点段", frame),), maps=("road",))
 
 
 def _priorities(x: BriefingInputs) -> Section:
+    if not x.counts.get("hazard_ledger"):
+        return Section("整改优先级与预算安排", ("尚未导入隐患台账，无法安排整改优先级。",))
     if x.priorities.empty:
-        return Section("整改优先级与预算安排", ("没有未销号的隐患，或尚未导入隐患台账。",))
+        return Section("整改优先级与预算安排", ("没有未销号的隐患。",))
     spent = float(x.priorities["cost_used"].sum())
     text = (f"在{x.budget_wan:g}万元预算内，按“严重程度×暴露×紧迫性”排序，建议优先整改"
-            f"{len(x.priorities)}项，约需{spent:.1f}万元。整改后各乡镇综合风险变化见下表。")
+            f"{len(x.priorities)}项，约需{spent:.1f}万元"
+            + (f"（下表列出优先级最高的{x.top_rows}项）" if len(x.priorities) > x.top_rows else "")
+            + "。整改后各乡镇综合风险变化见下表。")
     chosen = x.priorities.head(x.top_rows)
     table = pd.DataFrame({"序号": range(1, len(chosen) + 1), "隐患编号": chosen["hazard_id"],
                           "乡镇": chosen["township_code"].map(x.names),
                           "牵头部门": chosen["lead_department"],
-                          "优先级": chosen["priority"].round(2),
+                          "优先级": chosen["priority"].map(lambda v: f"{v:.2f}"),
                           "费用（万元）": chosen["cost_used"]})
-    moved = x.effect[(x.effect["composite_before"] - x.effect["composite_after"]).abs() > 1e-9]
+    moved = x.effect[(x.effect["composite_before"] - x.effect["composite_after"]).abs() > 1e-9
+                     ].sort_values("composite_before", ascending=False)
     effect = pd.DataFrame({
         "乡镇": [x.names.get(c, c) for c in moved.index],
         "整改前": [_before_after(s, k) for s, k in

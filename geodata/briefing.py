@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import datetime
 
 import pandas as pd
 from docx import Document
@@ -25,7 +26,7 @@ from fpdf.fonts import FontFace
 from domain.briefing import Briefing, BriefTable
 
 BODY_FONT, HEADING_FONT = "仿宋", "黑体"
-MAP_WIDTH_CM = 15.0
+MAP_WIDTH_CM = 12.0
 DEMO_RED = (179, 0, 0)
 
 
@@ -80,7 +81,10 @@ def docx_bytes(brief: Briefing) -> bytes:
     style.font.size = Pt(12)
     style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4, as the PDF
     section.left_margin = section.right_margin = Cm(2.6)
+    doc.core_properties.title, doc.core_properties.author = brief.title, brief.issuer
+    doc.core_properties.created = datetime.now()
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_number(footer)
@@ -99,8 +103,9 @@ def docx_bytes(brief: Briefing) -> bytes:
         run.bold, run.font.color.rgb = True, RGBColor(*DEMO_RED)
         _east_asian(run, HEADING_FONT)
     for heading, part in brief.numbered():
-        head = doc.add_paragraph()
+        head = doc.add_paragraph(style="Heading 1")  # a heading: Word's outline lists it
         run = head.add_run(heading)
+        run.font.color.rgb = RGBColor(0, 0, 0)
         run.bold, run.font.size = True, Pt(15)
         _east_asian(run, HEADING_FONT)
         for text in part.paragraphs:
@@ -154,6 +159,8 @@ def _pdf_table(pdf: FPDF, table: BriefTable) -> None:
 def pdf_bytes(brief: Briefing, font_file: str) -> bytes:
     """Return the briefing as a PDF, with ``font_file`` (a Chinese font) embedded."""
     pdf = _Pdf(format="A4")
+    pdf.set_title(brief.title)
+    pdf.set_author(brief.issuer)
     pdf.set_margins(22, 20, 22)
     pdf.add_font("cjk", "", font_file, collection_font_number=_collection_index(font_file))
     pdf.add_page()
@@ -174,9 +181,9 @@ def pdf_bytes(brief: Briefing, font_file: str) -> bytes:
         for text in part.paragraphs:
             pdf.multi_cell(0, 7, "　　" + text, new_x="LMARGIN", new_y="NEXT")
         for key in part.maps:
-            if key in brief.maps:
-                pdf.image(io.BytesIO(brief.maps[key]), w=pdf.epw * 0.9, x=pdf.l_margin
-                          + pdf.epw * 0.05)
+            if key in brief.maps:  # about half a page: text and map share it
+                pdf.image(io.BytesIO(brief.maps[key]), w=pdf.epw * 0.7, x=pdf.l_margin
+                          + pdf.epw * 0.15)
         for table in part.tables:
             _pdf_table(pdf, table)
     return bytes(pdf.output())

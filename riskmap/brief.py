@@ -27,11 +27,12 @@ DEMO_NOTICE = "演示数据（虚构）"
 def briefing(snap: Snapshot, result: RiskResult, since: str | None = None) -> Briefing:
     """Return the briefing of ``snap`` scored as ``result``."""
     settings = snap.settings
-    before, before_as_of = kept_before(snap.store, comparison_cutoff(
-        snap.as_of, since, settings.briefing.meeting_interval_days))
+    cutoff = comparison_cutoff(snap.as_of, since, settings.briefing.meeting_interval_days)
+    before, before_as_of = kept_before(snap.store, cutoff)
     figures = gather(snap.tables(), result, settings, as_of=snap.as_of, now=snap.now,
                      county=snap.label("zh") or "", counts=snap.counts(),
-                     names=snap.township_names(), before=before, before_as_of=before_as_of)
+                     names=snap.township_names(), cutoff=cutoff, before=before,
+                     before_as_of=before_as_of)
     notice = DEMO_NOTICE if snap.demo else None
     lines = tuple(x for x in (snap.label("zh"), f"数据截至 {snap.as_of:%Y-%m-%d}") if x)
     maps = layer_maps(snap.table("townships"),

@@ -19,7 +19,7 @@ from maps.static import StaticText, class_map
 from riskmap.cli import main
 from riskmap.scoring import score
 
-SECTIONS = ("一、总体情况", "二、乡镇风险排名（红黑榜）", "三、与上次通报相比",
+SECTIONS = ("一、总体情况", "二、乡镇风险排名", "三、与上次通报相比",
             "四、隐患排查整治与红黑榜", "五、地质灾害预警与避险转移", "六、森林火险形势",
             "七、道路交通", "八、整改优先级与预算安排", "九、数据说明")
 
@@ -114,6 +114,9 @@ def test_the_word_briefing_holds_every_section_and_the_engines_ranking(
                              as_of=snap.now, days=snap.settings.warning.silent_days)
     assert any(f"“静默”隐患点{len(quiet)}处" in t for t in text), "silent sites, one count"
     assert "PAGE" in doc.sections[0].footer._element.xml, "pages numbered"
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == list(SECTIONS), "sections are headings (Word's outline)"
+    assert round(doc.sections[0].page_width.cm, 1) == 21.0, "A4, as the PDF"
 
 
 def test_the_briefing_compares_with_the_scoring_kept_before(briefed: dict[str, Path]) -> None:
@@ -161,6 +164,7 @@ def test_a_database_with_townships_only_gets_a_briefing_saying_what_is_missing(
     assert "尚未导入隐患台账" in text and "尚未导入地质灾害隐患点" in text
     assert "演示数据" not in text
     assert "排查各类隐患" not in text, "no ledger: no figure of 0 hazards, 0% rectified"
+    assert "（上次会议）或更早保存的评估结果，无法比较" in text, "why there is no comparison"
 
 
 def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path],
@@ -177,9 +181,13 @@ def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path
     assert not at.exception
     buttons = [e.proto.label for e in at.get("download_button")]
     assert buttons == ["下载通报（Word，可编辑）", "下载通报（PDF）"]
+    from analytics.brief_figures import comparison_cutoff
+    from geodata.results import kept_before
+
     with Store(briefed["db"], read_only=True) as store:
         snap = Snapshot.take(store, load_settings())
-        page = _file(snap, score(snap), "docx")()
+        before, when = kept_before(store, comparison_cutoff(snap.as_of, None, 90))
+        page = _file(snap, score(snap), "docx", before, when)()  # the page's default choice
     cli = briefed["docx"].parent / "again.docx"
     assert main(["brief", "--out", str(cli), "--db", str(briefed["db"])]) == 0
     page_file = briefed["docx"].parent / "page.docx"

@@ -1,13 +1,14 @@
 """The overview's download of the meeting briefing: the same file as ``riskmap brief``.
 
 Built when a button is pressed (Streamlit calls the function then), from the page's own
-snapshot and scoring, compared with the scoring kept before the previous meeting.
+snapshot and scoring, compared with the kept scoring chosen on the page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from analytics.brief_figures import comparison_cutoff, gather
@@ -16,7 +17,6 @@ from analytics.engine import RiskResult
 from domain.briefing import Briefing
 from domain.settings.risk import LAYERS
 from geodata.briefing import docx_bytes, pdf_bytes
-from geodata.results import kept_before
 from geodata.snapshot import Snapshot
 from maps.static import cjk_font_file, layer_maps
 from ui.chrome import tr
@@ -25,13 +25,16 @@ DEMO_NOTICE = "演示数据（虚构）"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _briefing(snap: Snapshot, result: RiskResult) -> Briefing:
+def _briefing(snap: Snapshot, result: RiskResult, before: pd.DataFrame | None,
+              when: pd.Timestamp | None) -> Briefing:
+    """The briefing, compared with the scoring chosen on the page (none: none)."""
     settings = snap.settings
-    before, before_as_of = kept_before(snap.store, comparison_cutoff(
-        snap.as_of, None, settings.briefing.meeting_interval_days))
+    cutoff = when if when is not None else comparison_cutoff(
+        snap.as_of, None, settings.briefing.meeting_interval_days)
     figures = gather(snap.tables(), result, settings, as_of=snap.as_of, now=snap.now,
                      county=snap.label("zh") or "", counts=snap.counts(),
-                     names=snap.township_names(), before=before, before_as_of=before_as_of)
+                     names=snap.township_names(), cutoff=cutoff, before=before,
+                     before_as_of=when)
     notice = DEMO_NOTICE if snap.demo else None
     lines = tuple(x for x in (snap.label("zh"), f"数据截至 {snap.as_of:%Y-%m-%d}") if x)
     maps = layer_maps(snap.table("townships"),
@@ -41,22 +44,27 @@ def _briefing(snap: Snapshot, result: RiskResult) -> Briefing:
                    notice=notice, maps=maps)
 
 
-def _file(snap: Snapshot, result: RiskResult, kind: str) -> Callable[[], bytes]:
+def _file(snap: Snapshot, result: RiskResult, kind: str, before: pd.DataFrame | None = None,
+          when: pd.Timestamp | None = None) -> Callable[[], bytes]:
     def build() -> bytes:
-        brief = _briefing(snap, result)
+        brief = _briefing(snap, result, before, when)
         return docx_bytes(brief) if kind == "docx" else pdf_bytes(brief, cjk_font_file())
     return build
 
 
-def briefing_downloads(snap: Snapshot, result: RiskResult) -> None:
-    """Draw the two buttons (Word, PDF) that download the briefing as of the page's date."""
+def briefing_downloads(snap: Snapshot, result: RiskResult, before: pd.DataFrame | None,
+                       when: pd.Timestamp | None) -> None:
+    """Draw the two buttons (Word, PDF) that download the briefing as of the page's date.
+
+    It compares with the kept scoring chosen on the page (``before`` of ``when``), if any.
+    """
     st.subheader(tr("brief.title"))
     st.caption(tr("brief.note"))
     stem = f"{snap.label('zh') or ''}安全风险通报-{snap.as_of:%Y%m%d}"
     cols = st.columns(2)
-    cols[0].download_button(tr("brief.docx"), _file(snap, result, "docx"),
+    cols[0].download_button(tr("brief.docx"), _file(snap, result, "docx", before, when),
                             file_name=f"{stem}.docx", mime=DOCX_MIME, key="brief_docx",
                             on_click="ignore", icon=":material/description:")
-    cols[1].download_button(tr("brief.pdf"), _file(snap, result, "pdf"),
+    cols[1].download_button(tr("brief.pdf"), _file(snap, result, "pdf", before, when),
                             file_name=f"{stem}.pdf", mime="application/pdf", key="brief_pdf",
                             on_click="ignore", icon=":material/picture_as_pdf:")

@@ -80,8 +80,8 @@ def changes(snap: Snapshot, result: RiskResult, before: pd.DataFrame,
                                  zip(found["class_before"], found["class_now"], strict=True)],
         tr("col.rank_change"): [f"{rank_text(a)} → {rank_text(b)}" for a, b in
                                 zip(found["rank_before"], found["rank_now"], strict=True)],
-        tr("col.moved"): ["；".join(f"{tr(f'layer.{k}')} {v:+.2f}" for k, v in m) or "—"
-                           for m in found["moved"]]})
+        tr("col.moved"): [tr("list.sep").join(f"{tr(f'layer.{k}')} {v:+.2f}" for k, v in m)
+                          or "—" for m in found["moved"]]})
     show_table(show, hide_index=True)
 
 
@@ -97,4 +97,6 @@ def trend(snap: Snapshot, code: str) -> None:
     order = [k for k in ("composite", *LAYERS) if k in wide.columns]
     wide = wide[order].rename(columns=lambda k: tr(f"layer.{k}"))
     rows, spec = lines_spec(wide, current_lang())
+    spec["mark"]["point"] = True  # a few kept dates: each one marked
+    spec["encoding"]["color"]["legend"]["columns"] = 3  # every layer named, in rows
     st.vega_lite_chart(rows, spec, use_container_width=True)

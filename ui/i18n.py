@@ -375,6 +375,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kept.same": ("与 {date} 相比，各乡镇综合风险等级均无变化。",
                      "No township's composite class changed since {date}."),
     "kept.new": ("新", "new"),
+    "list.sep": ("；", "; "),
     "kept.ledger": ("{date} 以来新增重大隐患 {new} 项、销号 {closed} 项；整改率 {before} → {now}",
                     "Since {date}: {new} new major hazards, {closed} closed; rectification "
                     "rate {before} → {now}"),
@@ -384,9 +385,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.moved": ("主要变化的图层", "Layers that moved most"),
     "trend.title": ("历次评估趋势", "Trend over kept scorings"),
     "trend.few": ("保存两次以上评估后可看趋势"
-                  "（`riskmap score --save`，或生成会议通报时自动保存）。",
-                  "Keep two or more scorings to see a trend (`riskmap score --save`, or a "
-                  "meeting briefing, which keeps its scoring)."),
+                  "（每个新的数据版本自动保存一次；也可用 `riskmap score --save`）。",
+                  "Two or more kept scorings show a trend (each new data version is kept "
+                  "once; `riskmap score --save` keeps one too)."),
     "trend.department": ("牵头部门", "Lead department"),
     "behind.empty": ("还没有隐患台账：导入后这里按部门和乡镇列出整改进度、月度趋势和红黑榜。",
                      "No hazard ledger yet: once it is loaded, rectification by department "

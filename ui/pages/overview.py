@@ -101,7 +101,7 @@ def _ranking(result, layer: str, before: pd.DataFrame | None) -> None:
                                   strict=True)],
         tr("col.basis"): _data_column(table, layer),
         tr("overrides"): table[f"{layer}_overrides"].map(
-            lambda labels: "；".join(_rule(label) for label in labels)),
+            lambda labels: tr("list.sep").join(_rule(label) for label in labels)),
     })
     if before is not None:  # the rank's move beside the rank
         shown.insert(1, tr("col.rank_move"), moves(result, before).reindex(table.index).to_numpy())
@@ -243,7 +243,7 @@ def _desk(snap: Snapshot, result) -> None:
         _ranking(result, layer, before)
         if before is not None:
             changes(snap, result, before, when)
-    briefing_downloads(snap, result)
+    briefing_downloads(snap, result, before, when)
 
 
 snapshot = page_snapshot()
