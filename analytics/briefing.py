@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from domain.briefing import Briefing, BriefTable, Section
+from domain.briefing import DEMO_NOTICE, Briefing, BriefTable, Section
 from domain.labels import interval_text, rank_text
 from domain.rules import is_major
+from domain.settings.briefing import BriefingSettings
 from domain.settings.risk import LAYERS
 
 LAYER_NAMES = {"composite": "综合风险", "geohazard": "地质灾害", "forest_fire": "森林火灾",
@@ -317,11 +318,11 @@ def _data_note(x: BriefingInputs) -> Section:
     return Section("数据说明", tuple(lines))
 
 
-def compose(x: BriefingInputs, *, title: str, issuer: str, notice: str | None,
+def compose(x: BriefingInputs, settings: BriefingSettings, *, demo: bool,
             maps: Mapping[str, bytes]) -> Briefing:
     """Return the briefing of ``x``: numbered sections in the usual order of a 通报."""
     sections = (_overview(x), _ranking(x), _since(x), _ledger(x), _geohazard(x), _fire(x),
                 _roads(x), _priorities(x), _data_note(x))
-    return Briefing(title=f"{x.county}{title}", issuer=issuer,
-                    date_line=f"{x.as_of:%Y年%-m月%-d日}", notice=notice,
-                    sections=sections, maps=dict(maps))
+    return Briefing(title=f"{x.county}{settings.title}", issuer=settings.issuer,
+                    date_line=f"{x.as_of:%Y年%-m月%-d日}",
+                    notice=DEMO_NOTICE if demo else None, sections=sections, maps=dict(maps))

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 NUMERALS = "一二三四五六七八九十"
+DEMO_NOTICE = "演示数据（虚构）"
+"""Printed on the briefing and on each of its maps when the data is the demo's."""
 
 
 @dataclass(frozen=True)

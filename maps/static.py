@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -22,7 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.path import Path
 
+from domain.briefing import DEMO_NOTICE
 from domain.coords import utm_crs
+from domain.settings.risk import LAYERS
 from maps.style import NO_DATA_COLOUR, RISK_COLOURS
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC",
@@ -193,3 +196,15 @@ def layer_maps(towns: gpd.GeoDataFrame, classes: Mapping[str, Mapping[str, str]]
     return {layer: png_bytes(class_map(towns, by_town, StaticText(
                 MAP_TITLES[layer], lines, "风险等级", CLASS_LABELS, notice)), dpi)
             for layer, by_town in classes.items()}
+
+
+def briefing_maps(towns: gpd.GeoDataFrame, scores: pd.DataFrame, *, county: str | None,
+                  as_of: pd.Timestamp, demo: bool, dpi: int) -> dict[str, bytes]:
+    """Return the briefing's maps: the composite and every layer, from the engine's scores.
+
+    ``scores`` has a ``<layer>_class`` column per layer, indexed by township code.
+    """
+    lines = tuple(x for x in (county, f"数据截至 {as_of:%Y-%m-%d}") if x)
+    classes = {k: scores[f"{k}_class"].to_dict() for k in ("composite", *LAYERS)}
+    return layer_maps(towns, classes, lines=lines, notice=DEMO_NOTICE if demo else None,
+                      dpi=dpi)

@@ -14,14 +14,11 @@ from analytics.brief_figures import comparison_cutoff, gather
 from analytics.briefing import compose
 from analytics.engine import RiskResult
 from domain.briefing import Briefing
-from domain.settings.risk import LAYERS
 from geodata.briefing import docx_bytes, pdf_bytes
 from geodata.results import keep_once, kept_before
 from geodata.snapshot import Snapshot
-from maps.static import cjk_font_file, layer_maps
+from maps.static import briefing_maps, cjk_font_file
 from riskmap.scoring import score
-
-DEMO_NOTICE = "演示数据（虚构）"
 
 
 def briefing(snap: Snapshot, result: RiskResult, since: str | None = None) -> Briefing:
@@ -33,13 +30,9 @@ def briefing(snap: Snapshot, result: RiskResult, since: str | None = None) -> Br
                      county=snap.label("zh") or "", counts=snap.counts(),
                      names=snap.township_names(), cutoff=cutoff, before=before,
                      before_as_of=before_as_of)
-    notice = DEMO_NOTICE if snap.demo else None
-    lines = tuple(x for x in (snap.label("zh"), f"数据截至 {snap.as_of:%Y-%m-%d}") if x)
-    maps = layer_maps(snap.table("townships"),
-                      {k: result.scores[f"{k}_class"].to_dict() for k in ("composite", *LAYERS)},
-                      lines=lines, notice=notice, dpi=settings.briefing.map_dpi)
-    return compose(figures, title=settings.briefing.title, issuer=settings.briefing.issuer,
-                   notice=notice, maps=maps)
+    maps = briefing_maps(snap.table("townships"), result.scores, county=snap.label("zh"),
+                         as_of=snap.as_of, demo=snap.demo, dpi=settings.briefing.map_dpi)
+    return compose(figures, settings.briefing, demo=snap.demo, maps=maps)
 
 
 def run_brief(snap: Snapshot, args: argparse.Namespace) -> int:
