@@ -66,10 +66,12 @@ def gather(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Set
            as_of: pd.Timestamp, now: pd.Timestamp, county: str, counts: Mapping[str, int],
            names: Mapping[str, str], cutoff: pd.Timestamp,
            before: pd.DataFrame | None = None,
-           before_as_of: pd.Timestamp | None = None) -> BriefingInputs:
+           before_as_of: pd.Timestamp | None = None,
+           before_points: pd.DataFrame | None = None) -> BriefingInputs:
     """Return every figure of the briefing for ``tables`` scored as ``result``.
 
-    ``before``: the kept scoring to compare with (long form, ``RiskResult.long``), if any.
+    ``before``: the kept scoring to compare with (long form, ``RiskResult.long``), if any;
+    ``before_points``: its indicator points (``RiskResult.kept_points``), if kept.
     """
     ledger, facilities = tables["hazard_ledger"], tables["facilities"]
     warning = warn_county(tables, as_of=now, settings=settings.warning)
@@ -78,6 +80,7 @@ def gather(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Set
     return BriefingInputs(
         county=county, as_of=as_of, kpis=county_kpis(tables, as_of), ranking=result.ranked(),
         now_scores=result.long(), before_scores=before, before_as_of=before_as_of,
+        now_points=result.kept_points(), before_points=before_points,
         cutoff=cutoff,
         names=names, by_department=rectification(ledger, "lead_department", as_of),
         by_township=rectification(ledger, "township_code", as_of),

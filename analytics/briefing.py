@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics import indicators as ind
 from domain.briefing import DEMO_NOTICE, Briefing, BriefTable, Section
 from domain.labels import interval_text, rank_text
 from domain.rules import is_major
@@ -37,6 +38,8 @@ class BriefingInputs:
     now_scores: pd.DataFrame       # RiskResult.long()
     before_scores: pd.DataFrame | None
     before_as_of: pd.Timestamp | None
+    now_points: pd.DataFrame       # RiskResult.kept_points()
+    before_points: pd.DataFrame | None  # … of the kept scoring (None or empty: not kept)
     cutoff: pd.Timestamp           # the latest date a kept scoring could be compared from
     names: Mapping[str, str]
     by_department: pd.DataFrame    # ledger_stats.rectification by lead department
@@ -61,14 +64,21 @@ class BriefingInputs:
     top_rows: int = 20
 
 
-def class_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+def class_changes(now: pd.DataFrame, before: pd.DataFrame,
+                  points: tuple[pd.DataFrame, pd.DataFrame | None] | None = None
+                  ) -> pd.DataFrame:
     """Return the townships whose composite class changed between two kept scorings.
 
     ``now`` and ``before`` are long score tables (``RiskResult.long``). One row per
     township (index: its code): ``rank_before``, ``rank_now``, ``class_before``,
-    ``class_now`` and ``moved``, the layers whose scores moved most as (layer, change)
-    pairs — the reason.
+    ``class_now`` and ``moved``, the reason: the indicators whose points of the composite
+    moved most, as (indicator, change) pairs, when ``points`` (now, before) holds both
+    scorings' ``RiskResult.kept_points``; otherwise (a scoring kept before indicators were)
+    the layers whose scores moved most, as (layer, change).
     """
+    by_indicator = points is not None and points[1] is not None and not points[1].empty
+    reason = ((lambda c: _moved(points[0], points[1], c, "indicator", "points"))
+              if by_indicator else (lambda c: _moved(_layers(now), _layers(before), c)))
     comp = {k: f[f["layer"] == "composite"].set_index("township_code")
             for k, f in (("now", now), ("before", before))}
     both = comp["now"].index.intersection(comp["before"].index)
@@ -79,25 +89,40 @@ def class_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
         "rank_now": [comp["now"].at[c, "rank"] for c in changed],
         "class_before": [comp["before"].at[c, "risk_class"] for c in changed],
         "class_now": [comp["now"].at[c, "risk_class"] for c in changed],
-        "moved": [_moved(now, before, c) for c in changed]},
+        "moved": [reason(c) for c in changed]},
         index=pd.Index(changed, name="township_code"))
 
 
-def _moved(now: pd.DataFrame, before: pd.DataFrame, code: str, n: int = 2
-           ) -> tuple[tuple[str, float], ...]:
-    """The ``n`` layers of ``code`` whose scores moved most, with their change."""
-    def layer_scores(frame: pd.DataFrame) -> pd.Series:
-        rows = frame[(frame["township_code"] == code) & frame["layer"].isin(LAYERS)]
-        return rows.set_index("layer")["score"].astype(float)
+def _layers(long: pd.DataFrame) -> pd.DataFrame:
+    return long[long["layer"].isin(LAYERS)]
 
-    delta = (layer_scores(now) - layer_scores(before)).dropna()
+
+def _moved(now: pd.DataFrame, before: pd.DataFrame, code: str, key: str = "layer",
+           value: str = "score", n: int = 2) -> tuple[tuple[str, float], ...]:
+    """The ``n`` ``key``s of ``code`` whose ``value`` moved most, with their change.
+
+    One missing on either side counts as 0 (an indicator new in the configuration).
+    """
+    def values(frame: pd.DataFrame) -> pd.Series:
+        rows = frame[frame["township_code"] == code]
+        return rows.set_index(key)[value].astype(float)
+
+    delta = values(now).sub(values(before), fill_value=0).round(6)
     top = delta.reindex(delta.abs().sort_values(ascending=False).index).head(n)
-    return tuple((k, float(v)) for k, v in top.items() if v)
+    return tuple((str(k), float(v)) for k, v in top.items() if v)
 
 
-def moved_text(moved: tuple[tuple[str, float], ...], names: Mapping[str, str]) -> str:
-    """Write the layers that moved most: 地质灾害+3.00；道路交通+0.50 (— when none)."""
-    return "；".join(f"{names[k]}{v:+.2f}" for k, v in moved) or "—"
+def moved_text(moved: tuple[tuple[str, float], ...], lang: str = "zh",
+               layer_names: Mapping[str, str] = LAYER_NAMES) -> str:
+    """Write what moved most: 未整改重大隐患 +1.20；地质灾害隐患点 +0.50 (— when none).
+
+    Each is an indicator (named by its label in ``lang``) or a layer (by ``layer_names``).
+    """
+    def name(key: str) -> str:
+        info = ind.INDICATORS.get(key)
+        return layer_names[key] if info is None else (info.zh if lang == "zh" else info.en)
+
+    return ("；" if lang == "zh" else "; ").join(f"{name(k)} {v:+.2f}" for k, v in moved) or "—"
 
 
 def ledger_at(ledger: pd.DataFrame, when: pd.Timestamp) -> dict[str, float]:
@@ -184,14 +209,14 @@ def _since(x: BriefingInputs) -> Section:
         return Section("与上次通报相比", (
             f"没有{x.cutoff:%Y年%-m月%-d日}（上次会议）或更早保存的评估结果，无法比较。"
             "每个新的数据版本都会自动保存一次评估；也可用 --since 指定比较的日期。",))
-    found = class_changes(x.now_scores, x.before_scores)
+    found = class_changes(x.now_scores, x.before_scores, (x.now_points, x.before_points))
     changes = pd.DataFrame({
         "乡镇": [x.names.get(c, c) for c in found.index],
         "排名（上次→本次）": [f"{rank_text(a)}→{rank_text(b)}" for a, b in
                           zip(found["rank_before"], found["rank_now"], strict=True)],
         "等级（上次→本次）": [f"{a}→{b}" for a, b in
                           zip(found["class_before"], found["class_now"], strict=True)],
-        "主要变化": [moved_text(m, LAYER_NAMES) for m in found["moved"]]})
+        "主要变化": [moved_text(m) for m in found["moved"]]})
     k = x.kpis
     lines = [f"比较基准：{x.before_as_of:%Y年%-m月%-d日}保存的评估结果。",
              f"综合风险等级发生变化的乡镇{len(changes)}个。" if len(changes)
@@ -201,8 +226,15 @@ def _since(x: BriefingInputs) -> Section:
         lines.append(f"此后新增重大隐患{int(b['majors_new'])}项，销号{int(b['majors_closed'])}项；"
                      f"未销号重大隐患由{int(b['major_open'])}项变为{int(k['major_open'])}项；"
                      f"整改率由{b['rate']:.1f}%变为{k['rectification_rate']:.1f}%。")
+    if len(changes):
+        lines.append("“主要变化”列出综合分变动最大的指标及其分值变化。" if _by_indicator(x)
+                     else "上次评估未保存指标明细，“主要变化”列出分值变动最大的图层。")
     tables = (BriefTable("等级变化的乡镇及原因", changes),) if len(changes) else ()
     return Section("与上次通报相比", tuple(lines), tables)
+
+
+def _by_indicator(x: BriefingInputs) -> bool:
+    return x.before_points is not None and not x.before_points.empty
 
 
 def _ledger(x: BriefingInputs) -> Section:

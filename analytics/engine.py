@@ -92,17 +92,38 @@ class RiskResult:
                 self.scores[f"composite_{col}"]), np.nan)
         return out
 
+    def with_points(self) -> pd.DataFrame:
+        """Return ``indicators`` with ``points``: what each adds to its township's composite.
+
+        A layer's share of the composite is split among its indicators by their contributions.
+        """
+        table = self.indicators
+        codes = table["township_code"]
+        share = pd.Series(0.0, index=table.index)
+        layer_score = pd.Series(np.nan, index=table.index)
+        for lay in LAYERS:
+            on = table["layer"] == lay
+            share[on] = codes[on].map(self.scores[f"composite_share_{lay}"]).to_numpy()
+            layer_score[on] = codes[on].map(self.scores[f"{lay}_score"]).to_numpy()
+        points = table["contribution"] / layer_score.replace(0, np.nan) * share
+        return table.assign(points=points.fillna(0))
+
+    def kept_points(self) -> pd.DataFrame:
+        """Return one row per township and indicator as ``risk_indicators`` keeps them."""
+        table = self.with_points()
+        return pd.DataFrame({"township_code": table["township_code"], "layer": table["layer"],
+                             "indicator": table["indicator"], "raw_value": table["raw"],
+                             "points": table["points"]})
+
     def explain(self, code: str, layer: str = "composite", lang: str = "zh") -> Explanation:
         """Return one township's explanation on a layer (or the composite), facts in ``lang``."""
         row = self.scores.loc[code]
         facts = {k: int(v) if isinstance(v, float) and v.is_integer() else v
                  for k, v in self.facts.loc[code].to_dict().items()}
         if layer == "composite":
-            table = self.indicators[self.indicators["township_code"] == code].copy()
-            share = table["layer"].map({lay: row[f"composite_share_{lay}"] for lay in LAYERS})
-            layer_score = table["layer"].map({lay: row[f"{lay}_score"] for lay in LAYERS})
-            table["composite_part"] = (table["contribution"] / layer_score.replace(0, np.nan)
-                                       * share).fillna(0)
+            table = self.with_points()
+            table = table[table["township_code"] == code].rename(
+                columns={"points": "composite_part"}).reset_index(drop=True)
             key = "composite_part"
         else:
             table = self.indicators[(self.indicators["township_code"] == code)

@@ -19,7 +19,7 @@ ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 EVIDENCE_PATH_PATTERN = r"evidence/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[A-Za-z0-9]{0,9})?"
@@ -401,6 +401,10 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("rank", "real", "排名", "Rank", minimum=1),
     Field("rank_low", "real", "排名区间下限", "Rank interval low", minimum=1),
     Field("rank_high", "real", "排名区间上限", "Rank interval high", minimum=1),
+    Field("indicator", "text", "指标", "Indicator"),
+    Field("raw_value", "real", "指标原值", "Indicator value"),
+    Field("points", "real", "综合分贡献", "Points of the composite",
+          description="What the indicator adds to the township's composite score"),
     Field("method_version", "text", "方法版本", "Method version"),
     Field("config_hash", "text", "配置指纹", "Configuration hash"),
     Field("data_version", "text", "数据版本", "Data version",
@@ -608,6 +612,11 @@ _TABLE_LIST: tuple[Table, ...] = (
           primary_key=("run_id", "township_code", "layer"),
           required=("computed_at", "as_of", "method_version", "config_hash"), kind="result",
           since=2),
+    Table("risk_indicators", "风险指标贡献", "Risk indicator points",
+          "One township's indicator in one kept engine run: its value and what it adds to the "
+          "composite (the reason a class changed)",
+          ("run_id", "township_code", "layer", "indicator", "raw_value", "points"),
+          primary_key=("run_id", "township_code", "indicator"), kind="result", since=7),
     Table("riskmap_meta", "元数据", "Metadata",
           "Bookkeeping: schema version, data set label, creation time",
           ("meta_key", "meta_value"), primary_key=("meta_key",), kind="system"),

@@ -10,6 +10,7 @@ has). The PDF (fpdf2) embeds the system's Chinese font, subset to the characters
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -137,6 +138,47 @@ def _collection_index(path: str) -> int:
     return 0
 
 
+# 禁则: no line starts with closing punctuation or ends with opening punctuation.
+_NO_LINE_START = set("，。、；：？！）》」』】〕％%,.;:?!)]}·…—")
+_NO_LINE_END = set("（《「『【〔([{“‘")
+_UNBROKEN = re.compile(r"[0-9A-Za-z.,:/%+\-×~～]+|\s+|.")
+
+
+def _tokens(text: str) -> list[str]:
+    """Pieces a line may break between: one Chinese character, or a whole number or word.
+
+    fpdf2 breaks only at spaces, and Chinese has none, so it would cut ``1,234`` or a date
+    anywhere. Closing punctuation is glued to the piece before it, opening punctuation to
+    the piece after it.
+    """
+    pieces: list[str] = []
+    for match in _UNBROKEN.finditer(text):
+        piece = match.group()
+        if pieces and (piece[0] in _NO_LINE_START or pieces[-1][-1] in _NO_LINE_END):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
+    """``text`` wrapped to ``width`` (mm, in the current font) between ``_tokens``."""
+    lines, line = [], ""
+    for piece in _tokens(text):
+        if line and pdf.get_string_width(line + piece) > width:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    return [*lines, line.rstrip()]
+
+
+def _paragraph(pdf: FPDF, text: str, height: float, align: str = "L") -> None:
+    """A paragraph of Chinese text, wrapped by ``_lines``, never inside a number."""
+    for line in _lines(pdf, text, pdf.epw - 0.5):
+        pdf.cell(0, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
+
+
 class _Pdf(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
@@ -144,14 +186,22 @@ class _Pdf(FPDF):
         self.cell(0, 10, f"— {self.page_no()} —", align="C")
 
 
+def _column_widths(pdf: FPDF, rows: list[list[str]]) -> tuple[float, ...]:
+    """Each column as wide as its longest text, within 4 cm: long reasons wrap, ranks don't."""
+    padding, widest = 3.0, 40.0
+    return tuple(min(widest, max(pdf.get_string_width(v) for v in column) + padding)
+                 for column in zip(*rows, strict=True))
+
+
 def _pdf_table(pdf: FPDF, table: BriefTable) -> None:
     pdf.set_font("cjk", size=11)
-    pdf.multi_cell(0, 7, table.caption, new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, table.caption, 7)
     pdf.set_font("cjk", size=8)
     heading = FontFace(emphasis=None, fill_color=(230, 230, 230))
-    with pdf.table(headings_style=heading, line_height=5, text_align="LEFT") as grid:
-        grid.row([str(c) for c in table.frame.columns])
-        for values in _cells(table.frame):
+    rows = [[str(c) for c in table.frame.columns], *_cells(table.frame)]
+    with pdf.table(headings_style=heading, line_height=5, text_align="LEFT",
+                   col_widths=_column_widths(pdf, rows)) as grid:
+        for values in rows:
             grid.row(values)
     pdf.ln(3)
 
@@ -165,21 +215,20 @@ def pdf_bytes(brief: Briefing, font_file: str) -> bytes:
     pdf.add_font("cjk", "", font_file, collection_font_number=_collection_index(font_file))
     pdf.add_page()
     pdf.set_font("cjk", size=20)
-    pdf.multi_cell(0, 12, brief.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, brief.title, 12, align="C")
     pdf.set_font("cjk", size=12)
-    pdf.multi_cell(0, 8, f"{brief.issuer}　{brief.date_line}", align="C", new_x="LMARGIN",
-                   new_y="NEXT")
+    _paragraph(pdf, f"{brief.issuer}　{brief.date_line}", 8, align="C")
     if brief.notice:
         pdf.set_text_color(*DEMO_RED)
-        pdf.multi_cell(0, 8, brief.notice, align="C", new_x="LMARGIN", new_y="NEXT")
+        _paragraph(pdf, brief.notice, 8, align="C")
         pdf.set_text_color(0, 0, 0)
     for heading, part in brief.numbered():
         pdf.ln(2)
         pdf.set_font("cjk", size=15)
-        pdf.multi_cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
+        _paragraph(pdf, heading, 10)
         pdf.set_font("cjk", size=12)
         for text in part.paragraphs:
-            pdf.multi_cell(0, 7, "　　" + text, new_x="LMARGIN", new_y="NEXT")
+            _paragraph(pdf, "　　" + text, 7)
         for key in part.maps:
             if key in brief.maps:  # about half a page: text and map share it
                 pdf.image(io.BytesIO(brief.maps[key]), w=pdf.epw * 0.7, x=pdf.l_margin

@@ -21,6 +21,7 @@ from geodata import sql
 STEPS: dict[int, tuple[str, ...]] = {
     4: (),  # 5: road_class gains 高速公路 (a value, not a column: stored rows stay valid)
     5: (),  # 6: risk_scores gains data_version (added by the sync; older runs keep NULL)
+    6: (),  # 7: risk_indicators (created by the sync; older runs have no indicators kept)
 }
 """Hand-written steps by the version they start from (empty: only the version moves)."""
 

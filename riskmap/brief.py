@@ -15,7 +15,7 @@ from analytics.briefing import compose
 from analytics.engine import RiskResult
 from domain.briefing import Briefing
 from geodata.briefing import docx_bytes, pdf_bytes
-from geodata.results import keep_once, kept_before
+from geodata.results import keep, kept_before, kept_points
 from geodata.snapshot import Snapshot
 from maps.static import briefing_maps, cjk_font_file
 from riskmap.scoring import score
@@ -26,10 +26,11 @@ def briefing(snap: Snapshot, result: RiskResult, since: str | None = None) -> Br
     settings = snap.settings
     cutoff = comparison_cutoff(snap.as_of, since, settings.briefing.meeting_interval_days)
     before, before_as_of = kept_before(snap.store, cutoff)
+    points = None if before is None else kept_points(snap.store, before["run_id"].iloc[0])
     figures = gather(snap.tables(), result, settings, as_of=snap.as_of, now=snap.now,
                      county=snap.label("zh") or "", counts=snap.counts(),
                      names=snap.township_names(), cutoff=cutoff, before=before,
-                     before_as_of=before_as_of)
+                     before_as_of=before_as_of, before_points=points)
     maps = briefing_maps(snap.table("townships"), result.scores, county=snap.label("zh"),
                          as_of=snap.as_of, demo=snap.demo, dpi=settings.briefing.map_dpi)
     return compose(figures, settings.briefing, demo=snap.demo, maps=maps)
@@ -51,9 +52,7 @@ def run_brief(snap: Snapshot, args: argparse.Namespace) -> int:
             path = out.with_name(f"{out.stem}-{key}.png")
             path.write_bytes(image)
             print(f"地图 map → {path}")
-    run = keep_once(snap.store, result.long(), as_of=snap.as_of,
-                    method_version=result.method_version, config_hash=result.config_hash,
-                    data_version=snap.data_version)
+    run = keep(snap.store, result, as_of=snap.as_of, data_version=snap.data_version)
     if run:
         print(f"本次评估已保存 scoring kept as run {run}")
     return 0

@@ -12,7 +12,7 @@ from analytics.engine import RiskResult, score_county
 from domain.labels import interval_text, rank_text
 from domain.settings.risk import LAYERS
 from geodata.formulas import write_csv
-from geodata.results import keep_once, save_scores
+from geodata.results import keep
 from geodata.snapshot import Snapshot
 
 LAYER_ZH = {"geohazard": "地灾", "forest_fire": "森林火灾", "road": "道路", "ledger": "隐患",
@@ -91,9 +91,9 @@ def run_score(snap: Snapshot, args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(as_json(result), ensure_ascii=False, indent=2),
                                    encoding="utf-8")
-    keep = save_scores if args.save else keep_once  # a new data version is always kept
-    run = keep(snap.store, result.long(), as_of=snap.as_of, method_version=result.method_version,
-               config_hash=result.config_hash, data_version=snap.data_version)
+    # a new data version is always kept, --save keeps every time
+    run = keep(snap.store, result, as_of=snap.as_of, data_version=snap.data_version,
+               always=args.save)
     if run:
         print(f"已保存 saved as run {run}")
     return 0

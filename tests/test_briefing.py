@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,8 @@ import pandas as pd
 import pytest
 from docx import Document
 
-from analytics.briefing import LAYER_NAMES, arrow, class_changes, ledger_at, moved_text, rank_moves
+from analytics import indicators as ind
+from analytics.briefing import arrow, class_changes, ledger_at, moved_text, rank_moves
 from domain.schema import ENTITY_TABLES
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
@@ -40,9 +42,33 @@ def test_class_changes_lists_exactly_the_townships_whose_class_moved() -> None:
     assert changes.loc["B", ["class_before", "class_now", "rank_before", "rank_now"]].tolist() \
         == ["较大", "重大", 2, 1]
     assert changes.loc["B", "moved"] == (("geohazard", 3.0), ("road", 0.5)), "most moved first"
-    assert moved_text(changes.loc["B", "moved"], LAYER_NAMES) == "地质灾害+3.00；道路交通+0.50"
+    assert moved_text(changes.loc["B", "moved"]) == "地质灾害 +3.00；道路交通 +0.50"
     assert rank_moves(now, before).map(arrow).to_dict() == {"A": "↓1", "B": "↑1", "C": "→"}
     assert arrow(float("nan"), "new") == "new"
+
+
+def test_the_reason_of_a_class_change_is_the_indicators_that_moved_most() -> None:
+    before = _long([("B", "composite", 5.2, "较大", 2)])
+    now = _long([("B", "composite", 6.4, "重大", 1)])
+    points = {  # composite points of each indicator, as RiskResult.kept_points keeps them
+        "before": pd.DataFrame({"township_code": "B", "indicator": [
+            "unsupervised_major", "threat_sites", "black_spots"], "points": [1.0, 2.0, 2.2]}),
+        "now": pd.DataFrame({"township_code": "B", "indicator": [
+            "unsupervised_major", "threat_sites", "black_spots"], "points": [2.5, 1.7, 2.2]})}
+    changes = class_changes(now, before, (points["now"], points["before"]))
+    assert changes.loc["B", "moved"] == (("unsupervised_major", 1.5), ("threat_sites", -0.3))
+    labels = [ind.INDICATORS[k] for k in ("unsupervised_major", "threat_sites")]
+    assert moved_text(changes.loc["B", "moved"], "en") == \
+        f"{labels[0].en} +1.50; {labels[1].en} -0.30"
+    old = class_changes(now, before, (points["now"], pd.DataFrame()))
+    assert old.loc["B", "moved"] == (), "kept without indicators: by layers (none here)"
+
+
+def test_kept_points_add_up_to_the_composite(demo_db: Path) -> None:
+    with Store(demo_db, read_only=True) as store:
+        result = score(Snapshot.take(store, load_settings()))
+    total = result.kept_points().groupby("township_code")["points"].sum()
+    pd.testing.assert_series_equal(total, result.scores["composite_score"], check_names=False)
 
 
 def test_ledger_at_counts_by_the_ledgers_own_dates() -> None:
@@ -124,6 +150,8 @@ def test_the_briefing_compares_with_the_scoring_kept_before(briefed: dict[str, P
     at = text.index("三、与上次通报相比")
     assert text[at + 1] == "比较基准：2026年6月30日保存的评估结果。"
     assert text[at + 3].startswith("此后新增重大隐患")
+    if "等级变化的乡镇及原因" in text:  # the earlier scoring kept its indicators: named
+        assert "“主要变化”列出综合分变动最大的指标及其分值变化。" in text
 
 
 def test_the_pdf_has_the_same_sections_in_chinese_and_renders(briefed: dict[str, Path],
@@ -141,6 +169,15 @@ def test_the_pdf_has_the_same_sections_in_chinese_and_renders(briefed: dict[str,
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(briefed["pdf"]),
                     str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+def test_the_pdf_never_breaks_a_number_across_lines(briefed: dict[str, Path]) -> None:
+    text = subprocess.run(["pdftotext", str(briefed["pdf"]), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    numbers = {n for p in _paragraphs(briefed["docx"])
+               for n in re.findall(r"\d[\d,.:/\-]*\d", p)}
+    assert len(numbers) > 20
+    assert sorted(n for n in numbers if n not in text) == []
 
 
 def test_the_meeting_pack_writes_each_map_as_an_image(briefed: dict[str, Path]) -> None:

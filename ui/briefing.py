@@ -16,6 +16,7 @@ from analytics.briefing import compose
 from analytics.engine import RiskResult
 from domain.briefing import Briefing
 from geodata.briefing import docx_bytes, pdf_bytes
+from geodata.results import kept_points
 from geodata.snapshot import Snapshot
 from maps.static import briefing_maps, cjk_font_file
 from ui.chrome import tr
@@ -32,7 +33,8 @@ def _briefing(snap: Snapshot, result: RiskResult, before: pd.DataFrame | None,
     figures = gather(snap.tables(), result, settings, as_of=snap.as_of, now=snap.now,
                      county=snap.label("zh") or "", counts=snap.counts(),
                      names=snap.township_names(), cutoff=cutoff, before=before,
-                     before_as_of=when)
+                     before_as_of=when, before_points=None if before is None else
+                     kept_points(snap.store, before["run_id"].iloc[0]))
     maps = briefing_maps(snap.table("townships"), result.scores, county=snap.label("zh"),
                          as_of=snap.as_of, demo=snap.demo, dpi=settings.briefing.map_dpi)
     return compose(figures, settings.briefing, demo=snap.demo, maps=maps)

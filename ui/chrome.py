@@ -30,7 +30,7 @@ from domain.settings.maps import TileSettings
 from domain.workflow import Identity
 from geodata.config import load_settings
 from geodata.files import upload_path
-from geodata.results import keep_once
+from geodata.results import keep
 from geodata.snapshot import LoadedTables, Snapshot
 from geodata.store import Store, default_db_path
 from maps.compose import BaseLayers, Caption, base_for_display, page_map
@@ -345,9 +345,7 @@ def _keep(snap: Snapshot, result: RiskResult) -> None:
     cannot write (opened read-only, busy) keeps nothing; the page goes on, the log says so.
     """
     try:
-        keep_once(snap.store, result.long(), as_of=snap.as_of,
-                  method_version=result.method_version, config_hash=result.config_hash,
-                  data_version=snap.data_version)
+        keep(snap.store, result, as_of=snap.as_of, data_version=snap.data_version)
     except RiskMapError as exc:
         logging.getLogger(__name__).warning("scoring not kept: %s", exc)
 

@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics.brief_figures import comparison_cutoff
-from analytics.briefing import arrow, class_changes, ledger_at, rank_moves
+from analytics.briefing import arrow, class_changes, ledger_at, moved_text, rank_moves
 from analytics.engine import RiskResult
 from domain.labels import rank_text
 from domain.settings.risk import LAYERS
-from geodata.results import kept_run, kept_runs
+from geodata.results import kept_points, kept_run, kept_runs
 from geodata.snapshot import Snapshot
 from ui.charts import lines_spec
 from ui.chrome import current_lang, show_table, tr
@@ -65,23 +65,27 @@ def changes(snap: Snapshot, result: RiskResult, before: pd.DataFrame,
             when: pd.Timestamp) -> None:
     """Say what changed since ``before``: majors, rectification rate, townships' classes.
 
-    The townships whose composite class changed are listed with the layers that moved most.
+    The townships whose composite class changed are listed with the indicators whose
+    composite points moved most (the layers, for a scoring kept without them).
     """
     _ledger_since(snap, when)
-    found = class_changes(result.long(), before)
+    points = kept_points(snap.store, before["run_id"].iloc[0])
+    found = class_changes(result.long(), before, (result.kept_points(), points))
     date = f"{when:%Y-%m-%d}"
     if found.empty:
         st.caption(tr("kept.same", date=date))
         return
     st.caption(tr("kept.changed", date=date, n=len(found)))
+    lang = current_lang()
+    layers = {k: tr(f"layer.{k}") for k in LAYERS}
     show = pd.DataFrame({
         tr("township"): [result.names.get(c, c) for c in found.index],
         tr("col.class_change"): [f"{tr(f'class.{a}')} → {tr(f'class.{b}')}" for a, b in
                                  zip(found["class_before"], found["class_now"], strict=True)],
         tr("col.rank_change"): [f"{rank_text(a)} → {rank_text(b)}" for a, b in
                                 zip(found["rank_before"], found["rank_now"], strict=True)],
-        tr("col.moved"): [tr("list.sep").join(f"{tr(f'layer.{k}')} {v:+.2f}" for k, v in m)
-                          or "—" for m in found["moved"]]})
+        tr("col.moved" if len(points) else "col.moved_layers"):
+            [moved_text(m, lang, layers) for m in found["moved"]]})
     show_table(show, hide_index=True)
 
 

@@ -382,7 +382,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.rank_move": ("名次变化", "Rank change"),
     "col.class_change": ("等级变化", "Class change"),
     "col.rank_change": ("名次", "Rank"),
-    "col.moved": ("主要变化的图层", "Layers that moved most"),
+    "col.moved": ("主要变化（综合分）", "What moved most (composite points)"),
+    "col.moved_layers": ("主要变化的图层", "Layers that moved most"),
     "trend.title": ("历次评估趋势", "Trend over kept scorings"),
     "trend.few": ("保存两次以上评估后可看趋势"
                   "（每个新的数据版本自动保存一次；也可用 `riskmap score --save`）。",
