@@ -201,6 +201,8 @@ def _ranking(x: BriefingInputs) -> Section:
     note = ("排名区间为权重在合理范围内变动时各乡镇可能的名次；“变化”为与上次通报相比的名次升降"
             "（↑为风险名次上升）。" if x.before_scores is not None else
             "排名区间为权重在合理范围内变动时各乡镇可能的名次。")
+    if x.before_scores is None:  # nothing to compare with: no empty column
+        frame = frame.drop(columns="变化")
     return Section("乡镇风险排名", (note,), (BriefTable("乡镇综合风险排名", frame),))
 
 

@@ -206,13 +206,19 @@ def _pdf_table(pdf: FPDF, table: BriefTable) -> None:
     pdf.ln(3)
 
 
-def pdf_bytes(brief: Briefing, font_file: str) -> bytes:
-    """Return the briefing as a PDF, with ``font_file`` (a Chinese font) embedded."""
+def pdf_bytes(brief: Briefing, font_file: str, body_font_file: str | None = None) -> bytes:
+    """Return the briefing as a PDF with its Chinese fonts embedded.
+
+    ``font_file`` sets headings and tables (a sans, as 黑体), ``body_font_file`` the
+    paragraphs (a serif, as 仿宋; the same font when None).
+    """
     pdf = _Pdf(format="A4")
     pdf.set_title(brief.title)
     pdf.set_author(brief.issuer)
     pdf.set_margins(22, 20, 22)
     pdf.add_font("cjk", "", font_file, collection_font_number=_collection_index(font_file))
+    body = body_font_file or font_file
+    pdf.add_font("body", "", body, collection_font_number=_collection_index(body))
     pdf.add_page()
     pdf.set_font("cjk", size=20)
     _paragraph(pdf, brief.title, 12, align="C")
@@ -226,7 +232,7 @@ def pdf_bytes(brief: Briefing, font_file: str) -> bytes:
         pdf.ln(2)
         pdf.set_font("cjk", size=15)
         _paragraph(pdf, heading, 10)
-        pdf.set_font("cjk", size=12)
+        pdf.set_font("body", size=12)
         for text in part.paragraphs:
             _paragraph(pdf, "　　" + text, 7)
         for key in part.maps:

@@ -53,6 +53,9 @@ class StaticText:
     demo_label: str | None = None
 
 
+CJK_SERIF_FAMILIES = ("Noto Serif CJK SC", "Source Han Serif SC", "FangSong", "SimSun")
+
+
 def cjk_family() -> str:
     """Return the family of the first installed font with Chinese glyphs.
 
@@ -66,12 +69,23 @@ def cjk_family() -> str:
     raise RuntimeError("没有中文字体 no Chinese font: install fonts-noto-cjk (make run does)")
 
 
-def cjk_font_file() -> str:
-    """Return the file of the font ``cjk_family`` names (for embedding in a PDF)."""
-    family = cjk_family()
+def cjk_font_file(serif: bool = False) -> str:
+    """Return the file of the font ``cjk_family`` names (for embedding in a PDF).
+
+    ``serif``: a Chinese serif (宋体-like, for a document's body text) where one is
+    installed (``fonts-noto-cjk`` brings Noto Serif CJK), else the same font.
+    """
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    serifs = [f for f in CJK_SERIF_FAMILIES if f in names] if serif else []
+    family = serifs[0] if serifs else cjk_family()
     faces = [f for f in font_manager.fontManager.ttflist if f.name == family]
     regular = [f for f in faces if f.weight in (400, "normal", "regular") and f.style == "normal"]
     return (regular or faces)[0].fname
+
+
+def document_fonts() -> tuple[str, str]:
+    """Return the font files of a printed document: headings and tables (sans), body (serif)."""
+    return cjk_font_file(), cjk_font_file(serif=True)
 
 
 def _path(polygon: shapely.Polygon) -> Path:

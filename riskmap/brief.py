@@ -17,7 +17,7 @@ from domain.briefing import Briefing
 from geodata.briefing import docx_bytes, pdf_bytes
 from geodata.results import keep, kept_before, kept_points
 from geodata.snapshot import Snapshot
-from maps.static import briefing_maps, cjk_font_file
+from maps.static import briefing_maps, document_fonts
 from riskmap.scoring import score
 
 
@@ -45,7 +45,7 @@ def run_brief(snap: Snapshot, args: argparse.Namespace) -> int:
         return 2
     result = score(snap)
     brief = briefing(snap, result, args.since)
-    out.write_bytes(docx_bytes(brief) if kind == ".docx" else pdf_bytes(brief, cjk_font_file()))
+    out.write_bytes(docx_bytes(brief) if kind == ".docx" else pdf_bytes(brief, *document_fonts()))
     print(f"通报 briefing → {out}")
     if args.format == "png":
         for key, image in brief.maps.items():

@@ -166,6 +166,7 @@ def test_the_pdf_has_the_same_sections_in_chinese_and_renders(briefed: dict[str,
     fonts = subprocess.run(["pdffonts", str(briefed["pdf"])], capture_output=True, text=True,
                            check=True).stdout
     assert "CJK" in fonts and " yes yes " in fonts, "the Chinese font embedded (subset)"
+    assert "NotoSerifCJKSC" in fonts, "the body in a serif (as 仿宋), installed by make"
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(briefed["pdf"]),
                     str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
@@ -202,6 +203,8 @@ def test_a_database_with_townships_only_gets_a_briefing_saying_what_is_missing(
     assert "演示数据" not in text
     assert "排查各类隐患" not in text, "no ledger: no figure of 0 hazards, 0% rectified"
     assert "（上次会议）或更早保存的评估结果，无法比较" in text, "why there is no comparison"
+    heads = [c.text for c in Document(str(out)).tables[0].rows[0].cells]
+    assert heads[:2] == ["排名", "乡镇"], "nothing to compare with: no empty 变化 column"
 
 
 def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path],

@@ -18,7 +18,7 @@ from domain.briefing import Briefing
 from geodata.briefing import docx_bytes, pdf_bytes
 from geodata.results import kept_points
 from geodata.snapshot import Snapshot
-from maps.static import briefing_maps, cjk_font_file
+from maps.static import briefing_maps, document_fonts
 from ui.chrome import tr
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,7 +44,7 @@ def _file(snap: Snapshot, result: RiskResult, kind: str, before: pd.DataFrame | 
           when: pd.Timestamp | None = None) -> Callable[[], bytes]:
     def build() -> bytes:
         brief = _briefing(snap, result, before, when)
-        return docx_bytes(brief) if kind == "docx" else pdf_bytes(brief, cjk_font_file())
+        return docx_bytes(brief) if kind == "docx" else pdf_bytes(brief, *document_fonts())
     return build
 
 
