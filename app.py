@@ -14,13 +14,18 @@ PAGES = [  # (script, title key, icon, url path)
     ("resources", "resources", "home_work", "resources"),
     ("data", "data", "database", "data"),
 ]
+ADMIN_PAGES = [("accounts", "accounts", "admin_panel_settings", "accounts")]
 
 st.set_page_config(page_title="县域安全风险一张图 County Risk Map", page_icon="ui/favicon.png",
                    layout="wide")
-chrome.sidebar()
-page = st.navigation([
-    st.Page(f"ui/pages/{script}.py", title=chrome.tr(title), icon=f":material/{icon}:",
-            url_path=path or None, default=not path)
-    for script, title, icon, path in PAGES
-])
-page.run()
+chrome.language_switch()
+account = chrome.signed_in()  # until an account signs in, the sign-in form and nothing else
+if account is not None:
+    chrome.sidebar(account)
+    pages = PAGES + ADMIN_PAGES if account.role == "admin" else PAGES
+    page = st.navigation([
+        st.Page(f"ui/pages/{script}.py", title=chrome.tr(title), icon=f":material/{icon}:",
+                url_path=path or None, default=not path)
+        for script, title, icon, path in pages
+    ])
+    page.run()

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from geodata.accounts import local_account
 from geodata.demo import generate
 from geodata.demo.scale import repeat_ledger
 from geodata.exporter import export_frame
@@ -43,7 +44,7 @@ def run(rows: int, repeat: int) -> None:
             with Store(Path(tmp) / f"bench{k}.duckdb") as store:
                 store.write("townships", towns)
                 t0 = time.perf_counter()
-                report = import_file(store, "hazard_ledger", csv)
+                report = import_file(store, "hazard_ledger", csv, who=local_account())
                 times.append(time.perf_counter() - t0)
                 assert report.written and report.new == rows, report.summary()
             print(f"run {k + 1}: {times[-1]:.1f} s, {rows / times[-1]:,.0f} rows/s")

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from geodata.accounts import local_account
+
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("csv", "xlsx", "geojson", "gpkg")
 
@@ -39,7 +41,7 @@ def import_once(path: Path, db: Path) -> None:
     with Store(db) as store:
         store.write("townships", generate()["townships"])
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        report = import_file(store, "hazard_ledger", path)
+        report = import_file(store, "hazard_ledger", path, who=local_account())
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if not report.written:
         raise SystemExit(report.summary())

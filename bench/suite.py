@@ -45,6 +45,7 @@ from timing import median_time, peak_rss_mb, rss_during, rss_mb
 from analytics.engine import score_county
 from domain.asof import end_of_day
 from domain.schema import FIELDS, TABLES
+from geodata.accounts import local_account
 from geodata.config import load_settings
 from geodata.demo import AS_OF, generate
 from geodata.demo.scale import province, province_demo, survey_borders
@@ -133,11 +134,11 @@ def import_figures(ledger: pd.DataFrame, towns: gpd.GeoDataFrame,
             db = shutil.copy(template, Path(tmp) / "run.duckdb")
             with Store(db) as store:
                 t0 = time.perf_counter()
-                report = import_file(store, "hazard_ledger", csv)
+                report = import_file(store, "hazard_ledger", csv, who=local_account())
                 took = time.perf_counter() - t0
                 assert report.written, report.summary()
                 t0 = time.perf_counter()
-                report = import_file(store, "hazard_ledger", edited)
+                report = import_file(store, "hazard_ledger", edited, who=local_account())
                 again.append(time.perf_counter() - t0)
                 assert report.changed == len(ledger.index[::10]), report.summary()
             Path(db).unlink()

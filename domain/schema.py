@@ -19,7 +19,7 @@ ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 EVIDENCE_PATH_PATTERN = r"evidence/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[A-Za-z0-9]{0,9})?"
@@ -107,7 +107,8 @@ class Table:
         kind: ``entity`` for what users enter and import, ``result`` for what the engine
             computes and keeps (kept in backups, not imported), ``record`` for what the app
             keeps on users' behalf (evidence files: kept in backups, not imported),
-            ``system`` for bookkeeping.
+            ``security`` for accounts and the audit trail (not in backups, never replaced by
+            a restore), ``system`` for bookkeeping.
         natural_key: Columns that identify a row when a file carries no ID (an ID is then
             made from them, so re-importing an edited row updates it); empty means all.
         since: The schema version that added the table (a backup of that version or later
@@ -123,7 +124,7 @@ class Table:
     required: tuple[str, ...] = ()
     geometry: GeometryKind | None = None
     geometry_required: bool = True
-    kind: Literal["entity", "result", "record", "system"] = "entity"
+    kind: Literal["entity", "result", "record", "security", "system"] = "entity"
     natural_key: tuple[str, ...] = ()
     since: int = 1
 
@@ -401,6 +402,25 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("rank", "real", "排名", "Rank", minimum=1),
     Field("rank_low", "real", "排名区间下限", "Rank interval low", minimum=1),
     Field("rank_high", "real", "排名区间上限", "Rank interval high", minimum=1),
+    # --- accounts and the audit trail ----------------------------------------------------
+    Field("user_name", "text", "账号", "Account"),
+    Field("display_name", "text", "姓名", "Name"),
+    Field("role", "text", "角色", "Role",
+          choices=_choices(("viewer", "viewer"), ("department", "department editor"),
+                           ("township", "township editor"), ("geology", "natural resources"),
+                           ("admin", "administrator"))),
+    Field("unit", "text", "单位", "Unit",
+          description="A department editor's department, as the ledger names it"),
+    Field("password_hash", "text", "口令摘要", "Password hash",
+          description="Argon2id hash; the password itself is never stored"),
+    Field("failed_sign_ins", "integer", "连续失败次数", "Failed sign-ins in a row", minimum=0),
+    Field("locked_until", "timestamp", "锁定至", "Locked until"),
+    Field("created_at", "timestamp", "创建时间", "Created at"),
+    Field("active", "boolean", "启用", "Active"),
+    Field("audit_time", "timestamp", "时间", "Time"),
+    Field("audit_action", "text", "操作", "Action"),
+    Field("audit_detail", "text", "内容", "Detail"),
+    Field("client_address", "text", "来源地址", "From address"),
     Field("indicator", "text", "指标", "Indicator"),
     Field("raw_value", "real", "指标原值", "Indicator value"),
     Field("points", "real", "综合分贡献", "Points of the composite",
@@ -617,6 +637,19 @@ _TABLE_LIST: tuple[Table, ...] = (
           "composite (the reason a class changed)",
           ("run_id", "township_code", "layer", "indicator", "raw_value", "points"),
           primary_key=("run_id", "township_code", "indicator"), kind="result", since=7),
+    Table("accounts", "账号", "Accounts",
+          "A user who may sign in: role, unit, password hash and lockout state",
+          ("user_name", "display_name", "role", "unit", "township_code", "password_hash",
+           "failed_sign_ins", "locked_until", "created_at", "active"),
+          primary_key=("user_name",), required=("role", "created_at", "active"),
+          kind="security", since=8),
+    Table("audit_log", "审计日志", "Audit trail",
+          "One sign-in, import, export, edit, backup, restore or account change: who, when, "
+          "what, from where. Append-only: the application never changes or deletes a row",
+          ("event_id", "audit_time", "user_name", "audit_action", "audit_detail",
+           "client_address"),
+          primary_key=("event_id",), required=("audit_time", "audit_action"),
+          kind="security", since=8),
     Table("riskmap_meta", "元数据", "Metadata",
           "Bookkeeping: schema version, data set label, creation time",
           ("meta_key", "meta_value"), primary_key=("meta_key",), kind="system"),
@@ -626,6 +659,8 @@ TABLES: dict[str, Table] = {t.name: t for t in _TABLE_LIST}
 ENTITY_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "entity")
 RESULT_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "result")
 RECORD_TABLES: tuple[str, ...] = tuple(t.name for t in _TABLE_LIST if t.kind == "record")
+APPEND_ONLY = ("audit_log",)
+"""Tables the store only ever appends to (no replace, no upsert, no delete)."""
 META_TABLE = "riskmap_meta"
 
 

@@ -20,7 +20,6 @@ folder are then as they were.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -37,6 +36,7 @@ import pyarrow.parquet as pq
 from pyproj.exceptions import CRSError
 from shapely.errors import ShapelyError
 
+from domain.access import Account, require_admin
 from domain.errors import RiskMapError
 from domain.schema import (
     ENTITY_TABLES,
@@ -46,8 +46,9 @@ from domain.schema import (
     get_table,
 )
 from domain.settings.storage import BackupLimits
+from geodata import audit
 from geodata.config import load_settings
-from geodata.files import UnsafePathError, evidence_file, inside, write_new
+from geodata.files import UnsafePathError, evidence_file, file_sha256, inside, write_new
 from geodata.fingerprint import content_hash
 from geodata.store import WRITTEN_PREFIX, Store
 from geodata.validate import validate
@@ -62,13 +63,16 @@ class BackupError(RiskMapError):
     """A backup that cannot be restored; nothing was changed."""
 
 
-def backup(store: Store, path: str | Path) -> dict[str, int]:
+def backup(store: Store, path: str | Path, *, who: Account, address: str = ""
+           ) -> dict[str, int]:
     """Write every table of ``store`` to one zip of GeoParquet files; return the row counts.
 
-    The evidence files go in under their stored paths, those whose record follows the
-    evidence layout and whose file is on disk (a record naming any other path is not
-    followed).
+    An administrator's task (``AccessDenied`` otherwise), audited. The evidence files go in
+    under their stored paths, those whose record follows the evidence layout and whose file
+    is on disk (a record naming any other path is not followed). Accounts and the audit
+    trail are not part of a backup (``kind="security"``).
     """
+    require_admin(who, ("备份", "make backups"))
     frames = {name: store.read(name) for name in BACKED_UP}
     manifest = {"schema_version": SCHEMA_VERSION, "meta": store.meta(),
                 "counts": {k: len(v) for k, v in frames.items()},
@@ -82,6 +86,8 @@ def backup(store: Store, path: str | Path) -> dict[str, int]:
                                                   frames["evidence_files"]).items():
             archive.write(source, relative)
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+    audit.record(store, who.user_name, "backup", f"{Path(path).name}: "
+                 f"{sum(manifest['counts'].values()):,} rows", address=address)
     return manifest["counts"]
 
 
@@ -98,16 +104,19 @@ def _evidence_on_disk(data_dir: Path, records: pd.DataFrame) -> dict[str, Path]:
     return found
 
 
-def restore(store: Store, path: str | Path, *,
-            limits: BackupLimits | None = None) -> dict[str, int]:
+def restore(store: Store, path: str | Path, *, who: Account,
+            limits: BackupLimits | None = None, address: str = "") -> dict[str, int]:
     """Replace the content of ``store`` with a backup, once it is checked whole.
 
-    Returns the row count of every table restored.
+    Returns the row count of every table restored. An administrator's task
+    (``AccessDenied`` before the file is opened otherwise), audited with the file's hash;
+    accounts and the audit trail stay as they are.
 
     Raises:
         BackupError: The file is not a backup, or not a sound one (see the module doc);
             nothing was changed.
     """
+    require_admin(who, ("恢复备份", "restore backups"))
     limits = limits or load_settings().storage.backup
     try:
         archive = zipfile.ZipFile(path)
@@ -127,6 +136,8 @@ def restore(store: Store, path: str | Path, *,
             raise RiskMapError(f"数据库已恢复，但佐证文件未能全部写入数据文件夹 (database "
                                f"restored; evidence files could not all be written: {exc})"
                                ) from exc
+    audit.record(store, who.user_name, "restore", f"{Path(path).name} sha256 "
+                 f"{file_sha256(path)[:16]}: {sum(counts.values()):,} rows", address=address)
     return counts
 
 
@@ -263,19 +274,11 @@ def _evidence(archive: zipfile.ZipFile, records: pd.DataFrame, folder: Path
         if relative in found or relative not in names:
             continue
         part = _unpack(archive, relative, folder)
-        if _sha256(part) != digest:
+        if file_sha256(part) != digest:
             raise BackupError(f"备份中的佐证文件 {relative} 与其校验值不符 (evidence file "
                               f"does not match its hash)")
         found[relative] = part
     return found
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_MB), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _replace(store: Store, frames: Mapping[str, pd.DataFrame],

@@ -17,6 +17,7 @@ from domain.settings.briefing import parse_briefing
 from domain.settings.ledger import parse_ledger
 from domain.settings.maps import parse_maps
 from domain.settings.risk import parse_config
+from domain.settings.security import parse_security
 from domain.settings.storage import parse_storage
 from domain.settings.warning import parse_warning
 
@@ -27,6 +28,7 @@ LEDGER_CONFIG = CONFIG_DIR / "ledger.toml"
 MAP_CONFIG = CONFIG_DIR / "map.toml"
 STORAGE_CONFIG = CONFIG_DIR / "storage.toml"
 BRIEF_CONFIG = CONFIG_DIR / "brief.toml"
+SECURITY_CONFIG = CONFIG_DIR / "security.toml"
 
 
 def read_toml(path: str | Path | None = None) -> dict[str, Any]:
@@ -50,4 +52,5 @@ def load_settings(*, risk: str | Path | None = None) -> Settings:
                     ledger=parse_ledger(read_toml(LEDGER_CONFIG)),
                     maps=parse_maps(read_toml(MAP_CONFIG)),
                     storage=parse_storage(read_toml(STORAGE_CONFIG)),
-                    briefing=parse_briefing(read_toml(BRIEF_CONFIG)))
+                    briefing=parse_briefing(read_toml(BRIEF_CONFIG)),
+                    security=parse_security(read_toml(SECURITY_CONFIG)))

@@ -9,6 +9,7 @@ checked to lie inside its folder (``inside``).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -112,3 +113,12 @@ def write_new(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the SHA-256 of the file at ``path``, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

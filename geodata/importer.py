@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from domain import coords
+from domain.access import Account, require_import
 from domain.columns import isin
 from domain.errors import Problem, RiskMapError
 from domain.schema import FIELDS, STORAGE_CRS, Table, get_table
@@ -34,6 +35,7 @@ from domain.values import (
     per_unique,
 )
 from geodata import (
+    audit,
     duplicates,
     locate,
     placing,
@@ -42,6 +44,7 @@ from geodata import (
     townships_import,
 )
 from geodata.config import load_settings
+from geodata.files import file_sha256
 from geodata.headers import HeaderMatch, header_score, match_headers
 from geodata.ledger_events import import_events
 from geodata.report import ImportReport
@@ -451,12 +454,17 @@ def read_checked(table_name: str, path: str | Path, towns: gpd.GeoDataFrame,
 
 
 def import_file(store: Store, table_name: str, path: str | Path,
-                options: ImportOptions | None = None, *,
-                progress: Callable[[str], None] | None = None) -> ImportReport:
+                options: ImportOptions | None = None, *, who: Account,
+                progress: Callable[[str], None] | None = None,
+                address: str = "") -> ImportReport:
     """Import ``path`` into ``table_name`` of ``store``; return the report (see module doc).
 
-    ``progress`` is told each stage as it starts (reading, checking, writing).
+    ``who`` must be allowed to import into the table (``domain.access.require_import``:
+    ``AccessDenied`` before the file is read otherwise). ``progress`` is told each stage as
+    it starts (reading, checking, writing). A written import is audited with the file's
+    SHA-256 and counts (``address``: the importer's).
     """
+    require_import(who, table_name)
     say = progress or (lambda _message: None)
     options = with_shapefile_fields(options or ImportOptions(), Path(path))
     table = get_table(table_name)
@@ -512,4 +520,7 @@ def import_file(store: Store, table_name: str, path: str | Path,
     store.write_many(writes, mode="upsert", registered=registered,
                      valid=set() if rebuilt else {table_name}, read_at=read_at)
     report.written = True
+    audit.record(store, who.user_name, "import",
+                 f"{table_name} ← {Path(path).name} sha256 {file_sha256(path)[:16]}: "
+                 f"{report.counts_text()}", address=address)
     return report

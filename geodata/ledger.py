@@ -20,8 +20,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from domain.access import AccessDenied, Account, require_handle
 from domain.schema import STORAGE_CRS, TABLES
 from domain.workflow import Identity, WorkflowError, change
+from geodata import audit
 from geodata.files import EVIDENCE_DIR, client_name, evidence_file, evidence_path, write_new
 from geodata.store import Store
 
@@ -68,9 +70,15 @@ def _current(store: Store, hazard_id: str, expected: int | None) -> dict[str, An
     if stored.empty:
         raise WorkflowError(f"没有编号为 {hazard_id} 的隐患 (no hazard {hazard_id})")
     row = stored.iloc[0].to_dict()
-    if expected is not None and int(row["row_version"]) != int(expected):
-        raise _conflict(store, hazard_id, int(expected), int(row["row_version"]))
+    if expected is not None:
+        _check_version(store, row, expected)
     return row
+
+
+def _check_version(store: Store, row: dict[str, Any], expected: int) -> None:
+    """Refuse a save started from another version of ``row`` than the stored one."""
+    if int(row["row_version"]) != int(expected):
+        raise _conflict(store, row["hazard_id"], int(expected), int(row["row_version"]))
 
 
 def _unique(files: Sequence[Attachment]) -> dict[str, Attachment]:
@@ -100,7 +108,7 @@ def _keep_files(store: Store, files: Sequence[Attachment]) -> None:
 
 
 def apply(store: Store, hazard_id: str, action: str, values: Mapping[str, Any], *,
-          version: int, who: Identity, note: str | None = None,
+          version: int, who: Account, note: str | None = None,
           files: Sequence[Attachment] = (), now: pd.Timestamp | None = None) -> dict[str, Any]:
     """Apply one action to one stored hazard, if it is still at ``version``; return the row."""
     return batch(store, [(hazard_id, version)], action, values, who=who, note=note,
@@ -108,21 +116,25 @@ def apply(store: Store, hazard_id: str, action: str, values: Mapping[str, Any], 
 
 
 def batch(store: Store, rows: Sequence[tuple[str, int]], action: str,
-          values: Mapping[str, Any], *, who: Identity, note: str | None = None,
-          files: Sequence[Attachment] = (), now: pd.Timestamp | None = None
-          ) -> list[dict[str, Any]]:
+          values: Mapping[str, Any], *, who: Account, note: str | None = None,
+          files: Sequence[Attachment] = (), now: pd.Timestamp | None = None,
+          address: str = "") -> list[dict[str, Any]]:
     """Apply one action to several hazards, all or nothing; return the new rows.
 
-    ``rows`` are (hazard ID, the version the editor saw). Raises ``WorkflowError`` listing
-    every hazard that cannot take the action (``ConflictError`` when one changed meanwhile).
+    ``rows`` are (hazard ID, the version the editor saw). Raises ``AccessDenied`` when
+    ``who`` may not change one of them (``domain.access``), ``WorkflowError`` listing every
+    hazard that cannot take the action (``ConflictError`` when one changed meanwhile).
+    Nothing is written then; a save is audited (``address``: the editor's).
     """
     when = (now or pd.Timestamp.now()).floor("s")
     with store.locked():
+        stored = _allowed(store, who, [hazard_id for hazard_id, _ in rows], address)
         new_rows, events, errors = [], [], []
         for hazard_id, version in rows:
             try:
-                row, made = change(_current(store, hazard_id, version), action, values,
-                                   who=who, when=when, note=note)
+                _check_version(store, stored[hazard_id], version)
+                row, made = change(stored[hazard_id], action, values, who=who.identity,
+                                   when=when, note=note)
             except WorkflowError as exc:
                 if len(rows) == 1:
                     raise
@@ -138,11 +150,25 @@ def batch(store: Store, rows: Sequence[tuple[str, int]], action: str,
             writes["evidence_files"] = pd.concat(
                 [_evidence_records(files, r["hazard_id"],
                              next(e["event_id"] for e in events
-                                  if e["hazard_id"] == r["hazard_id"]), who, when)
+                                  if e["hazard_id"] == r["hazard_id"]), who.identity, when)
                  for r in new_rows], ignore_index=True)
         store.write_many(writes, mode="upsert")
         _keep_files(store, files)
+    audit.record(store, who.user_name, "ledger_change",
+                 f"{action}: {'、'.join(r['hazard_id'] for r in new_rows)}", address=address)
     return new_rows
+
+
+def _allowed(store: Store, who: Account, ids: Sequence[str], address: str
+             ) -> dict[str, dict[str, Any]]:
+    """Return the stored rows of ``ids`` if ``who`` may change every one; else refuse (audited)."""
+    stored = {hazard_id: _current(store, hazard_id, None) for hazard_id in ids}
+    try:
+        require_handle(who, list(stored.values()))
+    except AccessDenied as exc:
+        audit.record(store, who.user_name, "refused", str(exc).split(" (")[0], address=address)
+        raise
+    return stored
 
 
 def next_id(store: Store, when: pd.Timestamp) -> str:
@@ -152,12 +178,22 @@ def next_id(store: Store, when: pd.Timestamp) -> str:
     return f"YH{when:%Y%m}{(numbers.max() + 1 if len(numbers) else 1):05d}"
 
 
-def register(store: Store, values: Mapping[str, Any], *, who: Identity,
-             now: pd.Timestamp | None = None) -> dict[str, Any]:
-    """Register a new hazard (登记, status 待整改) and return its row."""
+def register(store: Store, values: Mapping[str, Any], *, who: Account,
+             now: pd.Timestamp | None = None, address: str = "") -> dict[str, Any]:
+    """Register a new hazard (登记, status 待整改) and return its row.
+
+    A department or township editor registers only for their own unit or township
+    (``AccessDenied`` otherwise, nothing written).
+    """
     when = (now or pd.Timestamp.now()).floor("s")
+    try:
+        require_handle(who, [dict(values)])
+    except AccessDenied as exc:
+        audit.record(store, who.user_name, "refused", str(exc).split(" (")[0], address=address)
+        raise
     with store.locked():
         fields = {"hazard_id": next_id(store, when), **values}
-        row, events = change(None, "登记", fields, who=who, when=when)
+        row, events = change(None, "登记", fields, who=who.identity, when=when)
         store.write_many({"hazard_ledger": _frame([row]), "ledger_events": pd.DataFrame(events)})
+    audit.record(store, who.user_name, "ledger_register", row["hazard_id"], address=address)
     return row

@@ -22,6 +22,7 @@ STEPS: dict[int, tuple[str, ...]] = {
     4: (),  # 5: road_class gains 高速公路 (a value, not a column: stored rows stay valid)
     5: (),  # 6: risk_scores gains data_version (added by the sync; older runs keep NULL)
     6: (),  # 7: risk_indicators (created by the sync; older runs have no indicators kept)
+    7: (),  # 8: accounts and audit_log (created by the sync)
 }
 """Hand-written steps by the version they start from (empty: only the version moves)."""
 

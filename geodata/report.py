@@ -143,6 +143,11 @@ class ImportReport:
         heads = {"zh": ["文件中的列", "导入为"], "en": ["column in the file", "imported as"]}
         return pd.DataFrame(rows, columns=heads[lang])
 
+    def counts_text(self) -> str:
+        """The counts in one line: rows read, new, changed, unchanged, skipped."""
+        return (f"读 read {self.rows_read} · 新增 new {self.new} · 变更 changed {self.changed}"
+                f" · 未变 unchanged {self.unchanged} · 跳过 skipped {self.skipped}")
+
     def summary(self, *, limit: int = 30, examples: int = 3) -> str:
         """Return a terminal-readable account of the import.
 

@@ -25,6 +25,7 @@ import shapely
 
 from domain.errors import ConcurrentChangeError, Problem, StoreError, ValidationError
 from domain.schema import (
+    APPEND_ONLY,
     ENTITY_TABLES,
     META_TABLE,
     RESULT_TABLES,
@@ -203,6 +204,8 @@ class Store:
                 mode: WriteMode, registered: Registration | None = None) -> None:
         """Insert ``frame`` through the incoming view; with ``registered``, its 登记 events."""
         table = get_table(name)
+        if name in APPEND_ONLY and mode != "append":
+            raise StoreError(f"“{table.zh}”只能追加，不能修改或删除 ({name} is append-only)")
         if mode == "replace":
             con.execute(sql.delete_all_sql(table))
         flat = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))

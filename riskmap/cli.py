@@ -17,9 +17,12 @@ from pathlib import Path
 from domain.errors import RiskMapError
 from domain.loading import how_to_load, missing, next_to_load, purpose
 from domain.schema import ENTITY_TABLES, TABLES
+from geodata import audit
+from geodata.accounts import local_account
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
 from geodata.store import Store, default_db_path
+from riskmap.users import add_commands
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -133,7 +136,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                             keep_outside=args.keep_outside,
                             replace_geometry=args.replace_geometry)
     with Store(_db(args)) as store:
-        report = import_file(store, args.entity, args.file, options,
+        report = import_file(store, args.entity, args.file, options, who=local_account(),
                              progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(report.summary(limit=args.show))
     if args.report:
@@ -148,6 +151,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     with Store(_db(args)) as store:
         path = export_table(store, args.entity, args.file, lang=args.lang)
+        audit.record(store, local_account().user_name, "export", f"{args.entity} → {path}")
     print(f"{args.entity} → {path}")
     return 0
 
@@ -156,7 +160,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from geodata.backup import backup
 
     with Store(_db(args)) as store:
-        counts = backup(store, args.file)
+        counts = backup(store, args.file, who=local_account())
     print(f"备份 backup → {args.file}: {sum(counts.values()):,} 行 rows")
     return 0
 
@@ -169,7 +173,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
             print(f"{store.path} 中已有数据 already holds data: 用 --force 以备份替换 "
                   "(replaces ALL of it).", file=sys.stderr)
             return 1
-        counts = restore(store, args.file)
+        counts = restore(store, args.file, who=local_account())
     print(f"已恢复 restored {args.file} → {_db(args)}")
     _print_counts(counts)
     return 0
@@ -375,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warn(sub)
     _add_brief(sub)
     _add_ledger(sub)
+    add_commands(sub, _add_db, _db)
     return parser
 
 

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV
 from tests.server import http_get
+from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,7 @@ def app_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def overview(app_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv(DB_ENV, str(app_db))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    return page_app(str(ROOT / "app.py"), default_timeout=120).run()
 
 
 def _components(at: AppTest) -> list:
@@ -106,7 +107,7 @@ def test_overview_in_english(overview: AppTest) -> None:
 def test_missing_database_says_what_to_run(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV, str(tmp_path / "none.duckdb"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = page_app(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("make run" in e.value for e in at.error)
 

@@ -20,6 +20,7 @@ from geodata.store import Store
 from maps.static import StaticText, class_map
 from riskmap.cli import main
 from riskmap.scoring import score
+from tests.signin import page_app
 
 SECTIONS = ("一、总体情况", "二、乡镇风险排名", "三、与上次通报相比",
             "四、隐患排查整治与红黑榜", "五、地质灾害预警与避险转移", "六、森林火险形势",
@@ -210,14 +211,12 @@ def test_a_database_with_townships_only_gets_a_briefing_saying_what_is_missing(
 def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Same database, same kept scorings: the page's Word file says what the command's says."""
-    from streamlit.testing.v1 import AppTest
-
     from geodata.store import DB_ENV
     from ui.briefing import _file
 
     monkeypatch.setenv(DB_ENV, str(briefed["db"]))
     root = Path(__file__).resolve().parent.parent
-    at = AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
+    at = page_app(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
     assert not at.exception
     buttons = [e.proto.label for e in at.get("download_button")]
     assert buttons == ["下载通报（Word，可编辑）", "下载通报（PDF）"]
@@ -237,13 +236,12 @@ def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path
 
 def test_the_overview_compares_with_the_kept_scoring_before_the_last_meeting(
         briefed: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    from streamlit.testing.v1 import AppTest
 
     from geodata.store import DB_ENV
 
     monkeypatch.setenv(DB_ENV, str(briefed["db"]))
     root = Path(__file__).resolve().parent.parent
-    at = AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120)
+    at = page_app(str(root / "ui" / "pages" / "overview.py"), default_timeout=120)
     at.run()
     pick = at.selectbox(key="compare_run")
     assert pick.format_func(pick.value).startswith("2026-06-30 的评估"), "the briefing's default"
@@ -264,7 +262,6 @@ def test_the_overview_compares_with_the_kept_scoring_before_the_last_meeting(
 
 def test_each_new_data_version_is_scored_and_kept_once(demo_db: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from streamlit.testing.v1 import AppTest
 
     from geodata.results import kept_runs
     from geodata.store import DB_ENV
@@ -277,12 +274,12 @@ def test_each_new_data_version_is_scored_and_kept_once(demo_db: Path, tmp_path: 
         assert len(kept_runs(store)) == 1, "the same data: kept once"
     monkeypatch.setenv(DB_ENV, str(db))
     root = Path(__file__).resolve().parent.parent
-    AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
+    page_app(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
     with Store(db) as store:
         assert len(kept_runs(store)) == 1, "the app scores the same data: nothing new"
         ledger = store.read("hazard_ledger")
         store.write("hazard_ledger", ledger.iloc[:-1], mode="replace")  # a new data version
-    AppTest.from_file(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
+    page_app(str(root / "ui" / "pages" / "overview.py"), default_timeout=120).run()
     with Store(db, read_only=True) as store:
         runs = store.read("risk_scores")
     assert runs["run_id"].nunique() == 2 and runs["data_version"].nunique() == 2

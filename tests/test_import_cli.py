@@ -21,6 +21,7 @@ from geodata.fingerprint import content_hash
 from geodata.importer import ImportOptions, import_file
 from geodata.store import Store
 from riskmap.cli import main
+from tests.signin import ADMIN
 
 SAMPLES = Path(__file__).parent / "samples"
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "cli.duckdb"
     with Store(path) as store:
-        import_file(store, "townships", SAMPLES / "townships.geojson")
+        import_file(store, "townships", SAMPLES / "townships.geojson", who=ADMIN)
     return path
 
 
@@ -95,7 +96,8 @@ def test_large_ledger_imports(db: Path, tmp_path: Path, demo_frames: dict) -> No
     csv = export_frame("hazard_ledger", rows, tmp_path / "big.csv")
     with Store(db) as store:
         # the demo county's rows, into the sample townships: outside, and kept as asked
-        report = import_file(store, "hazard_ledger", csv, ImportOptions(keep_outside=True))
+        report = import_file(store, "hazard_ledger", csv, ImportOptions(keep_outside=True),
+                             who=ADMIN)
         assert report.written and report.new == 200_000 and not report.errors
         assert store.count("hazard_ledger") == 200_000
         assert store.count("ledger_events", {"action": "登记"}) == 200_000, "one per new row"
@@ -110,7 +112,7 @@ def test_large_ledger_imports(db: Path, tmp_path: Path, demo_frames: dict) -> No
 def test_import_killed_part_way_leaves_the_database_as_before(db: Path, tmp_path: Path,
                                                               demo_frames: dict) -> None:
     with Store(db) as store:
-        import_file(store, "hazard_ledger", SAMPLES / "ledger_utf8.csv")
+        import_file(store, "hazard_ledger", SAMPLES / "ledger_utf8.csv", who=ADMIN)
     before = _snapshot(db)
     size_before = db.stat().st_size
     rows = repeat_ledger(demo_frames["hazard_ledger"], 300_000)

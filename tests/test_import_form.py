@@ -16,6 +16,7 @@ from streamlit.testing.v1.element_tree import Selectbox
 from geodata.importer import import_file
 from geodata.mapping import dump_mapping, parse_mapping
 from geodata.store import Store
+from tests.signin import ADMIN, function_app
 
 SelectboxT = Selectbox[str]
 SAMPLES = Path(__file__).parent / "samples"
@@ -37,7 +38,7 @@ def _form(db: str, table: str, sample: str) -> None:
 
 
 def _app(db: Path, table: str, sample: str) -> AppTest:
-    return AppTest.from_function(_form, args=(str(db), table, str(SAMPLES / sample)),
+    return function_app(_form, args=(str(db), table, str(SAMPLES / sample)),
                                  default_timeout=60).run()
 
 
@@ -45,7 +46,8 @@ def _app(db: Path, table: str, sample: str) -> AppTest:
 def county(tmp_path: Path) -> Path:
     path = tmp_path / "county.duckdb"
     with Store(path) as store:
-        assert import_file(store, "townships", SAMPLES / "official_townships.geojson").written
+        assert import_file(store, "townships", SAMPLES / "official_townships.geojson",
+                           who=ADMIN).written
     return path
 
 
@@ -95,7 +97,7 @@ def test_a_required_column_the_file_lacks_gets_a_value_for_every_row(county: Pat
     sites = pd.read_excel(SAMPLES / "sites_no_status.xlsx", header=1).drop(columns="灾害类型")
     path = tmp_path / "no_type.csv"
     sites.to_csv(path, index=False)
-    at = AppTest.from_function(_form, args=(str(county), "geohazard_sites", str(path)),
+    at = function_app(_form, args=(str(county), "geohazard_sites", str(path)),
                                default_timeout=60).run()
     assert at.error, "no hazard type: refused"
     kind = next(box for box in at.selectbox if box.label == "灾害类型")
@@ -125,12 +127,13 @@ def test_a_dry_run_lists_each_changed_field_old_and_new(county: Path, tmp_path: 
     import pandas as pd
 
     with Store(county) as store:
-        assert import_file(store, "geohazard_sites", SAMPLES / "sites_no_status.xlsx").written
+        assert import_file(store, "geohazard_sites", SAMPLES / "sites_no_status.xlsx",
+                           who=ADMIN).written
     sites = pd.read_excel(SAMPLES / "sites_no_status.xlsx", header=1)
     sites.loc[0, "威胁人数"] = 52
     path = tmp_path / "sites_later.csv"
     sites.to_csv(path, index=False)
-    at = AppTest.from_function(_form, args=(str(county), "geohazard_sites", str(path)),
+    at = function_app(_form, args=(str(county), "geohazard_sites", str(path)),
                                default_timeout=60).run()
     changes = next(d.value for d in at.dataframe if "原值" in d.value.columns)
     assert changes[["行", "字段", "原值", "新值"]].to_numpy().tolist() == [

@@ -24,6 +24,7 @@ from domain.schema import ENTITY_TABLES, FIELDS, get_table
 from geodata.importer import ImportOptions, import_file
 from geodata.report import ImportReport
 from geodata.store import Store
+from tests.signin import ADMIN
 
 SAMPLES = Path(__file__).parent / "samples"
 IMPORTABLE = [t for t in ENTITY_TABLES if t not in {"ledger_events"}]
@@ -54,7 +55,7 @@ GEOMETRIES = st.sampled_from([
 def store() -> Iterator[Store]:
     """One database with the sample townships, shared by every example of a table."""
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "p.duckdb") as s:
-        assert import_file(s, "townships", SAMPLES / "townships.geojson").written
+        assert import_file(s, "townships", SAMPLES / "townships.geojson", who=ADMIN).written
         yield s
 
 
@@ -83,7 +84,7 @@ def table_files(draw: st.DrawFn, table: str) -> tuple[pd.DataFrame, list[object]
 def _outcome(store: Store, table: str, path: Path) -> ImportReport | None:
     """Import ``path``; return the report, or None when refused in one sentence."""
     try:
-        return import_file(store, table, path, ImportOptions())
+        return import_file(store, table, path, ImportOptions(), who=ADMIN)
     except RiskMapError as exc:
         assert str(exc).strip(), "a refusal must say why"
         return None

@@ -16,6 +16,7 @@ from geodata.importer import ImportOptions, import_file
 from geodata.mapping import load_mapping
 from geodata.report import ImportReport
 from geodata.store import Store
+from tests.signin import ADMIN
 
 SAMPLES = Path(__file__).parent / "samples"
 CHENGGUAN, SHUANGHE, BAIYAN = "529901100000", "529901104000", "529901102000"
@@ -26,13 +27,13 @@ TRUTH = np.array([(105.925, 26.875), (105.975, 26.865), (105.95, 26.825)])
 def store(tmp_path: Path) -> Iterator[Store]:
     """A database holding the three sample townships."""
     with Store(tmp_path / "samples.duckdb") as s:
-        report = import_file(s, "townships", SAMPLES / "townships.geojson")
+        report = import_file(s, "townships", SAMPLES / "townships.geojson", who=ADMIN)
         assert report.written and report.problems == []
         yield s
 
 
 def _run(store: Store, table: str, name: str, **options: object) -> ImportReport:
-    return import_file(store, table, SAMPLES / name, ImportOptions(**options))
+    return import_file(store, table, SAMPLES / name, ImportOptions(**options), who=ADMIN)
 
 
 def _problems(report: ImportReport) -> set[tuple[str, str, str, str]]:
@@ -168,7 +169,7 @@ def test_dry_run_counts_and_writes_nothing(store: Store) -> None:
     changed.loc[0, "威胁人数"] = "1300"
     path = store.path.parent / "changed.csv"
     changed.iloc[:2].assign(统一编号=["S1", "S9"]).to_csv(path, index=False)
-    report = import_file(store, "geohazard_sites", path, ImportOptions(dry_run=True))
+    report = import_file(store, "geohazard_sites", path, ImportOptions(dry_run=True), who=ADMIN)
     assert (report.new, report.changed, report.unchanged, report.written) == (1, 1, 0, False)
     assert store.read("geohazard_sites", {"site_id": "S1"})["threatened_people"].iloc[0] == 1200
 
@@ -254,7 +255,7 @@ def test_wkt_lines_and_multipart(store: Store) -> None:
 
 def test_a_large_township_overlap_is_an_error(tmp_path: Path) -> None:
     with Store(tmp_path / "t.duckdb") as store:
-        report = import_file(store, "townships", SAMPLES / "townships_problems.geojson")
+        report = import_file(store, "townships", SAMPLES / "townships_problems.geojson", who=ADMIN)
         assert not report.written and store.count("townships") == 0
     [error] = report.errors
     # 0.1 of 5 km over the bow-tie, whose repair (two triangles) kept half the square
@@ -265,7 +266,7 @@ def test_township_problems_reported_with_areas(tmp_path: Path) -> None:
     lenient = ImportChecks(overlap_error_share=0.05)
     with Store(tmp_path / "t.duckdb") as store:
         report = import_file(store, "townships", SAMPLES / "townships_problems.geojson",
-                             ImportOptions(checks=lenient))
+                             ImportOptions(checks=lenient), who=ADMIN)
         towns = store.read("townships").set_index("township_code")
     assert report.written and not report.errors
     found = report.to_frame()

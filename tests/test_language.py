@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from geodata.store import DB_ENV, Store
 from tests.language import Screen, data_values, frame_texts
+from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
@@ -88,7 +89,7 @@ def texts(at: AppTest) -> list[str]:
 
 def _run(page: str, lang: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv(DB_ENV, str(db))
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=180)
+    at = page_app(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=180)
     if lang == "en":
         at.session_state["lang"] = "English"
     at.session_state["who_name"], at.session_state["who_department"] = "王五", "县应急管理局"

@@ -8,12 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from domain.workflow import Identity, WorkflowError, replay, text
+from domain.access import Account
+from domain.workflow import WorkflowError, replay, text
 from geodata.ledger import Attachment, ConflictError, apply, batch, evidence_root, register
 from geodata.store import Store
+from tests.signin import ADMIN
 
-A = Identity("甲", "县住建局")
-B = Identity("乙", "县应急管理局")
+A = Account("甲", "admin", department="县住建局")
+B = Account("乙", "admin", department="县应急管理局")
 
 
 def _open(store: Store, status: str, level: str = "一般") -> pd.Series:
@@ -96,9 +98,9 @@ def test_backup_carries_evidence_files(demo_copy: Path, tmp_path: Path) -> None:
         row = _open(store, "整改中")
         apply(store, row["hazard_id"], "申请验收", {"evidence": "现场照片"},
               version=int(row["row_version"]), who=A, files=[photo])
-        backup(store, tmp_path / "b.zip")
+        backup(store, tmp_path / "b.zip", who=ADMIN)
     target = tmp_path / "elsewhere" / "r.duckdb"
     with Store(target) as store:
-        restore(store, tmp_path / "b.zip")
+        restore(store, tmp_path / "b.zip", who=ADMIN)
         stored = store.read("evidence_files")
     assert (target.parent / stored["stored_path"].iloc[0]).read_bytes() == photo.data

@@ -12,6 +12,7 @@ from domain.workflow import replay, text
 from geodata.importer import ImportOptions, import_file
 from geodata.ledger_excel import ledger_workbook
 from geodata.store import Store
+from tests.signin import ADMIN
 
 
 def _export(store: Store) -> bytes:
@@ -49,7 +50,8 @@ def test_excel_round_trip_changes_exactly_the_edited_rows(demo_copy: Path,
                            "销号时间": pd.Timestamp("2026-10-30").to_pydatetime()}}
         path = tmp_path / "台账.xlsx"
         path.write_bytes(_edit(data, edits))
-        report = import_file(store, "hazard_ledger", path, ImportOptions(actor="Excel 编辑者"))
+        report = import_file(store, "hazard_ledger", path, ImportOptions(actor="Excel 编辑者"),
+                             who=ADMIN)
         assert report.written and not report.errors, report.summary()
         assert (report.new, report.changed) == (0, 2)
         after = store.read("hazard_ledger").set_index("hazard_id")
@@ -70,7 +72,7 @@ def test_excel_round_trip_changes_exactly_the_edited_rows(demo_copy: Path,
 
 def test_excel_refuses_a_forbidden_move_and_a_stale_row(demo_copy: Path,
                                                         tmp_path: Path) -> None:
-    from domain.workflow import Identity
+    from domain.access import Account
     from geodata.ledger import apply
 
     with Store(demo_copy) as store:
@@ -79,12 +81,12 @@ def test_excel_refuses_a_forbidden_move_and_a_stale_row(demo_copy: Path,
         todo = ledger[ledger["hazard_status"] == "待整改"].index[0]
         doing = ledger[ledger["hazard_status"] == "整改中"].index[1]
         apply(store, doing, "修改", {"measures": "他人先改"},
-              version=int(ledger.at[doing, "row_version"]), who=Identity("他人"))
+              version=int(ledger.at[doing, "row_version"]), who=Account("他人", "admin"))
         path = tmp_path / "台账.xlsx"
         path.write_bytes(_edit(data, {todo: {"整改状态": "已销号"},
                                       doing: {"整改措施": "我的修改"}}))
         before = store.read("hazard_ledger")
-        report = import_file(store, "hazard_ledger", path)
+        report = import_file(store, "hazard_ledger", path, who=ADMIN)
         assert not report.written
         reasons = " ".join(p.reason for p in report.errors)
         assert "待整改 → 已销号" in reasons and "已被他人修改" in reasons

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV, Store
+from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
@@ -29,7 +30,7 @@ def pages_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _run(page: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv(DB_ENV, str(db))
-    return AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120).run()
+    return page_app(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120).run()
 
 
 def _maps(at: AppTest) -> list[dict]:
@@ -115,7 +116,7 @@ def test_forest_day_picker_and_roads_black_spots(pages_db: Path,
 
 def test_meeting_mode(pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV, str(pages_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = page_app(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["mode"] = "meeting"
     at.run()
     assert not at.exception
@@ -137,7 +138,7 @@ def test_meeting_mode(pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_in_english(page: str, pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV, str(pages_db))
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120)
+    at = page_app(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120)
     at.session_state["lang"] = "English"
     at.run()
     assert not at.exception, at.exception
@@ -148,7 +149,7 @@ def test_page_in_english(page: str, pages_db: Path, monkeypatch: pytest.MonkeyPa
 def test_meeting_mode_cycles_through_layers(pages_db: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV, str(pages_db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = page_app(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["mode"] = "meeting"
     at.query_params["cycle"] = "20"
     at.run()
@@ -397,7 +398,7 @@ def test_overview_tables_lead_with_what_a_laptop_shows(
     """The ranking leads with rank, township and class; a township's reason with the
     indicators that weigh most (the right column is 350 px wide on a laptop)."""
     monkeypatch.setenv(DB_ENV, str(pages_db))
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / "overview.py"), default_timeout=120)
+    at = page_app(str(ROOT / "ui" / "pages" / "overview.py"), default_timeout=120)
     at.session_state["overview-pick-composite"] = {"rows": [], "click": None, "pick": None}
     at.run()
     ranking = at.dataframe[0].value
@@ -430,7 +431,7 @@ def test_slow_steps_say_what_they_do_in_the_pages_language(
 
     monkeypatch.setattr(streamlit, "spinner", spinner)
     monkeypatch.setenv(DB_ENV, str(pages_db))
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / "forest.py"), default_timeout=120)
+    at = page_app(str(ROOT / "ui" / "pages" / "forest.py"), default_timeout=120)
     at.session_state["lang"] = "中文" if lang == "zh" else "English"
     at.run()
     assert not at.exception
@@ -492,7 +493,7 @@ def test_a_township_filter_zooms_and_a_picked_site_is_ringed_and_centred(
     bounds = towns[towns["township_code"] == code].total_bounds
     assert zoomed[1] <= bounds[0] and zoomed[3] >= bounds[2]
     site = demo_frames["geohazard_sites"].iloc[7]
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / "geohazards.py"), default_timeout=120)
+    at = page_app(str(ROOT / "ui" / "pages" / "geohazards.py"), default_timeout=120)
     at.query_params["site"] = site["site_id"]
     script = _maps(at.run())[0]["script"]
     assert HIGHLIGHT_COLOUR in script, "the site is ringed"

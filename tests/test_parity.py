@@ -20,13 +20,14 @@ from geodata.config import load_settings
 from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV, Store
 from riskmap.cli import main
+from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _page(name: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv(DB_ENV, str(db))
-    return AppTest.from_file(str(ROOT / "ui" / "pages" / f"{name}.py"),
+    return page_app(str(ROOT / "ui" / "pages" / f"{name}.py"),
                              default_timeout=300).run()
 
 

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from domain.schema import ENTITY_TABLES, TABLES
 from geodata.store import DB_ENV, Store
 from riskmap.cli import main
+from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
@@ -61,7 +62,7 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: dict
     monkeypatch.setenv(DB_ENV, str(databases[variant]))
     kept = _keep(variant)
     for page in PAGES:
-        at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"),
+        at = page_app(str(ROOT / "ui" / "pages" / f"{page}.py"),
                                default_timeout=120).run()
         assert not at.exception, f"{variant} {page}: {at.exception}"
         shown = " ".join(m.value for m in [*at.markdown, *at.info, *at.warning, *at.caption])
@@ -90,7 +91,7 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: dict
 def test_the_meeting_screen_on_borders_only_ranks_no_township(
         databases: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV, str(databases["townships"]))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = page_app(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["mode"] = "meeting"
     at.run()
     assert not at.exception
@@ -154,7 +155,7 @@ def test_a_page_map_without_its_measurements_is_not_low(variant: str, page: str,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Roads without accidents, forest without fire weather: 无数据 in the legend, no 低."""
     monkeypatch.setenv(DB_ENV, str(databases[variant]))
-    at = AppTest.from_file(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120).run()
+    at = page_app(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120).run()
     script = _map_script(at)
     assert json.dumps("无数据")[1:-1] in script, "the legend names what grey means"
     drawn = re.findall(r'"(?:colour|fillColor)": "(#[0-9a-f]{6}|url\(#rm-nodata\))"', script)

@@ -20,6 +20,7 @@ from geodata.importer import ImportOptions, import_file
 from geodata.report import ImportReport
 from geodata.store import Store
 from riskmap.cli import main
+from tests.signin import ADMIN
 
 SAMPLES = Path(__file__).parent / "samples"
 CODES = [f"52990210{i}000" for i in range(1, 10)]
@@ -29,13 +30,13 @@ CODES = [f"52990210{i}000" for i in range(1, 10)]
 def county(tmp_path: Path) -> Iterator[Store]:
     """A database holding the official township layer of the nine-township county."""
     with Store(tmp_path / "county.duckdb") as store:
-        report = import_file(store, "townships", SAMPLES / "official_townships.geojson")
+        report = import_file(store, "townships", SAMPLES / "official_townships.geojson", who=ADMIN)
         assert report.written and not report.problems
         yield store
 
 
 def _run(store: Store, table: str, name: str, **options: object) -> ImportReport:
-    return import_file(store, table, SAMPLES / name, ImportOptions(**options))
+    return import_file(store, table, SAMPLES / name, ImportOptions(**options), who=ADMIN)
 
 
 def test_the_official_layer_needs_no_mapping(county: Store) -> None:
@@ -139,13 +140,13 @@ def test_a_very_different_boundary_is_not_replaced_unasked(county: Store,
     smaller.loc[0, "geometry"] = shapely.box(106.50, 27.00, 106.53, 27.05)  # 60 % of it
     path = tmp_path / "redrawn.geojson"
     smaller.to_file(path, driver="GeoJSON")
-    report = import_file(county, "townships", path)
+    report = import_file(county, "townships", path, who=ADMIN)
     assert not report.written
     [error] = report.errors
     assert error.row == 0 and "--replace-geometry" in error.reason and "40%" in error.reason
     assert error.value.startswith("27.") and "→ 16." in error.value, "both areas, km²"
     assert county.read("townships").geometry.values.area.round(6).tolist() == [0.0025] * 9
-    report = import_file(county, "townships", path, ImportOptions(replace_geometry=True))
+    report = import_file(county, "townships", path, ImportOptions(replace_geometry=True), who=ADMIN)
     assert report.written and report.warnings[0].row == 0
 
 
@@ -158,7 +159,7 @@ def test_a_repaired_bow_tie_does_not_replace_a_boundary_unasked(county: Store,
     path = tmp_path / "bowtie.geojson"
     towns.to_file(path, driver="GeoJSON")
     report = import_file(county, "townships", path,
-                         ImportOptions(checks=ImportChecks(geometry_change_share=0.9)))
+                         ImportOptions(checks=ImportChecks(geometry_change_share=0.9)), who=ADMIN)
     assert not report.written
     assert any("repaired" in p.reason and p.severity == "error" for p in report.problems)
 
@@ -205,5 +206,5 @@ def test_a_statistics_table_without_code_or_name_says_so_once(county: Store,
                                                               tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     pd.DataFrame({"户籍人口": [100, 200]}).to_csv(path, index=False)
-    report = import_file(county, "townships", path)
+    report = import_file(county, "townships", path, who=ADMIN)
     assert [(p.row, p.reason[:12]) for p in report.errors] == [(None, "没有乡镇代码或乡镇名称列")]

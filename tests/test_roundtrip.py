@@ -16,6 +16,7 @@ from geodata.exporter import export_frame, short_names
 from geodata.fingerprint import content_hash
 from geodata.importer import import_file
 from geodata.store import WRITTEN_PREFIX, Store
+from tests.signin import ADMIN
 
 FORMATS = ["csv", "xlsx", "gpkg", "geojson", "shp"]
 
@@ -56,7 +57,7 @@ def test_export_then_import_is_equal(table: str, fmt: str, demo_frames: dict,
         expected = expected[expected["field_name"] != "*"].reset_index(drop=True)
     path = export_frame(table, expected, tmp_path / f"{table}.{fmt}")
     with Store(tmp_path / "b.duckdb") as target:
-        report = import_file(target, table, path)
+        report = import_file(target, table, path, who=ADMIN)
         assert report.written and not report.errors, report.summary()
         back = target.read(table)
     # Excel keeps 15–16 significant digits, not the 17 a double needs.
@@ -94,12 +95,12 @@ def test_csv_export_opens_in_excel_with_chinese_headers(demo_frames: dict,
 def test_backup_then_restore_gives_identical_content(demo_db: Path, tmp_path: Path) -> None:
     with Store(demo_db, read_only=True) as store:
         original = {name: store.read(name) for name in ENTITY_TABLES}
-        counts = backup(store, tmp_path / "demo.zip")
+        counts = backup(store, tmp_path / "demo.zip", who=ADMIN)
         meta = store.meta()
     assert counts == {**{k: len(v) for k, v in original.items()}, "risk_scores": 0,
                       "evidence_files": 0}
     with Store(tmp_path / "restored.duckdb") as empty:
-        restore(empty, tmp_path / "demo.zip")
+        restore(empty, tmp_path / "demo.zip", who=ADMIN)
         restored = {name: empty.read(name) for name in ENTITY_TABLES}
         assert empty.is_demo() and empty.meta()["demo_seed"] == meta["demo_seed"]
         stamps = {k: v for k, v in empty.meta().items() if k.startswith(WRITTEN_PREFIX)}

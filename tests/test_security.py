@@ -20,9 +20,9 @@ import pyarrow.parquet as pq
 import pytest
 from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
 
+from domain.access import Account
 from domain.errors import Problem, RiskMapError, ValidationError
 from domain.schema import ENTITY_TABLES, RECORD_TABLES, RESULT_TABLES, get_table
-from domain.workflow import Identity
 from geodata.backup import MANIFEST, BackupError, BackupLimits, backup, restore
 from geodata.exporter import export_frame
 from geodata.files import UnsafePathError, evidence_file, inside, upload_path
@@ -35,9 +35,10 @@ from geodata.report import ImportReport
 from geodata.store import Store
 from riskmap.cli import main
 from tests.server import ROOT
+from tests.signin import ADMIN
 from ui.chrome import saved_upload
 
-A = Identity("张三", "县应急管理局")
+A = Account("张三", "admin", department="县应急管理局")
 EVERY = (*ENTITY_TABLES, *RESULT_TABLES, *RECORD_TABLES)
 
 
@@ -95,7 +96,7 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
 def good_backup(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("backup") / "good.zip"
     with Store(demo_db, read_only=True) as store:
-        backup(store, path)
+        backup(store, path, who=ADMIN)
     return path
 
 
@@ -225,7 +226,7 @@ def test_a_crafted_backup_is_refused_and_changes_nothing(
     crafted = CRAFTED[case](good_backup, tmp_path / "b.zip")
     before = _state(demo_copy)
     with Store(demo_copy) as store, pytest.raises(RiskMapError) as refused:
-        restore(store, crafted)
+        restore(store, crafted, who=ADMIN)
     message = str(refused.value)
     assert "\n" not in message and "Traceback" not in message and len(message) < 400
     assert _state(demo_copy) == before, "database and data folder as they were"
@@ -247,7 +248,7 @@ def test_a_zip_bomb_is_refused_unopened(good_backup: Path, demo_copy: Path, tmp_
     monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
     before = _state(demo_copy)
     with Store(demo_copy) as store, pytest.raises(BackupError, match="max_ratio"):
-        restore(store, bomb)
+        restore(store, bomb, who=ADMIN)
     assert _state(demo_copy) == before
     assert not list(temp_root.iterdir()), "nothing unpacked"
 
@@ -255,7 +256,8 @@ def test_a_zip_bomb_is_refused_unopened(good_backup: Path, demo_copy: Path, tmp_
 def test_a_backup_beyond_the_unpacked_limit_is_refused(good_backup: Path,
                                                        demo_copy: Path) -> None:
     with Store(demo_copy) as store, pytest.raises(BackupError, match="max_unpacked_mb"):
-        restore(store, good_backup, limits=BackupLimits(max_unpacked_mb=0.5, max_ratio=100))
+        restore(store, good_backup, limits=BackupLimits(max_unpacked_mb=0.5, max_ratio=100),
+                who=ADMIN)
 
 
 def test_restore_of_a_crafted_backup_through_the_cli_is_one_sentence(
@@ -278,7 +280,7 @@ def test_backup_never_ships_a_file_from_outside_the_data_folder(demo_copy: Path,
         # A record stored before paths were checked: written past validation on purpose.
         store.write_many({"evidence_files": _evidence_record("/etc/hostname", digest)},
                          valid={"evidence_files"})
-        backup(store, tmp_path / "b.zip")
+        backup(store, tmp_path / "b.zip", who=ADMIN)
     names = zipfile.ZipFile(tmp_path / "b.zip").namelist()
     assert all(n == MANIFEST or n.endswith(".parquet") for n in names), names
 
@@ -289,10 +291,10 @@ def test_a_good_backup_still_restores_its_evidence(demo_copy: Path, tmp_path: Pa
         row = store.read("hazard_ledger", {"hazard_status": "整改中"}).iloc[0]
         apply(store, row["hazard_id"], "申请验收", {"evidence": "照片"},
               version=int(row["row_version"]), who=A, files=[photo])
-        backup(store, tmp_path / "b.zip")
+        backup(store, tmp_path / "b.zip", who=ADMIN)
     target = tmp_path / "other" / "r.duckdb"
     with Store(target) as store:
-        restore(store, tmp_path / "b.zip")
+        restore(store, tmp_path / "b.zip", who=ADMIN)
         record = store.read("evidence_files").iloc[0]
     path = evidence_file(target.parent, record["stored_path"], record["file_sha256"])
     assert path.read_bytes() == photo.data and path.suffix == ".jpg"
@@ -343,7 +345,7 @@ def test_a_ledger_exported_to_csv_holds_no_formula_and_imports_back(
     assert [r[funds] for r in rows[1:]] == [str(0.5 * k) for k in range(len(FORMULAS))]
     with Store(tmp_path / "x.duckdb") as store:
         store.write("townships", demo_frames["townships"])
-        report = import_file(store, "hazard_ledger", path)
+        report = import_file(store, "hazard_ledger", path, who=ADMIN)
         assert report.written, report.summary()
         back = store.read("hazard_ledger").set_index("hazard_id")
     # As given, but for the white space the importer trims from every text.
@@ -449,11 +451,12 @@ def test_an_import_that_would_need_too_much_memory_is_refused_unread(
     with Store(tmp_path / "x.duckdb") as store:
         store.write("townships", demo_frames["townships"])
         with pytest.raises(RiskMapError, match="memory_mb") as refused:
-            import_file(store, "hazard_ledger", path, ImportOptions(limits=limits))
+            import_file(store, "hazard_ledger", path, ImportOptions(limits=limits), who=ADMIN)
         assert "另存为 CSV" in str(refused.value) and "\n" not in str(refused.value)
         assert store.count("hazard_ledger") == 0
         roomy = ReadLimits(memory_mb=need_mb * 1.1, memory_per_byte=limits.memory_per_byte)
-        assert import_file(store, "hazard_ledger", path, ImportOptions(limits=roomy)).written
+        assert import_file(store, "hazard_ledger", path, ImportOptions(limits=roomy),
+                           who=ADMIN).written
 
 
 def test_a_bad_file_is_named_as_sent_not_by_the_server_path(tmp_path: Path) -> None:
@@ -461,7 +464,7 @@ def test_a_bad_file_is_named_as_sent_not_by_the_server_path(tmp_path: Path) -> N
     kept.parent.mkdir()
     kept.write_text("{not json", encoding="utf-8")
     with Store(tmp_path / "x.duckdb") as store, pytest.raises(RiskMapError) as refused:
-        import_file(store, "facilities", kept, ImportOptions(source="设施.json"))
+        import_file(store, "facilities", kept, ImportOptions(source="设施.json"), who=ADMIN)
     message = str(refused.value)
     assert "设施.json" in message
     assert str(tmp_path) not in message and "upload.json" not in message
@@ -475,4 +478,4 @@ def test_an_empty_file_and_an_empty_column_are_plain_errors_or_none(tmp_path: Pa
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     with Store(tmp_path / "x.duckdb") as store, pytest.raises(RiskMapError, match="空文件"):
-        import_file(store, "facilities", empty)
+        import_file(store, "facilities", empty, who=ADMIN)

@@ -23,6 +23,7 @@ from domain.settings.briefing import parse_briefing
 from domain.settings.ledger import parse_ledger
 from domain.settings.maps import parse_maps
 from domain.settings.risk import SECTIONS, parse_config
+from domain.settings.security import parse_security
 from domain.settings.storage import parse_storage
 from domain.settings.warning import parse_warning
 from geodata.config import CONFIG_DIR, load_settings
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARSERS: dict[str, Callable[[Mapping[str, Any]], object]] = {
     "risk.toml": parse_config, "warning.toml": parse_warning, "ledger.toml": parse_ledger,
     "map.toml": parse_maps, "storage.toml": parse_storage, "brief.toml": parse_briefing,
+    "security.toml": parse_security,
 }
 CODE = [p for folder in ("analytics", "maps", "ui", "geodata", "riskmap", "domain")
         for p in (ROOT / folder).rglob("*.py") if p.name != "reader.py"]

@@ -19,7 +19,7 @@ from geodata.briefing import docx_bytes, pdf_bytes
 from geodata.results import kept_points
 from geodata.snapshot import Snapshot
 from maps.static import briefing_maps, document_fonts
-from ui.chrome import tr
+from ui.chrome import audited, tr
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -58,9 +58,11 @@ def briefing_downloads(snap: Snapshot, result: RiskResult, before: pd.DataFrame 
     st.caption(tr("brief.note"))
     stem = f"{snap.label('zh') or ''}安全风险通报-{snap.as_of:%Y%m%d}"
     cols = st.columns(2)
-    cols[0].download_button(tr("brief.docx"), _file(snap, result, "docx", before, when),
+    cols[0].download_button(tr("brief.docx"), audited(_file(snap, result, "docx", before,
+                                                           when), f"{stem}.docx"),
                             file_name=f"{stem}.docx", mime=DOCX_MIME, key="brief_docx",
                             on_click="ignore", icon=":material/description:")
-    cols[1].download_button(tr("brief.pdf"), _file(snap, result, "pdf", before, when),
+    cols[1].download_button(tr("brief.pdf"), audited(_file(snap, result, "pdf", before,
+                                                          when), f"{stem}.pdf"),
                             file_name=f"{stem}.pdf", mime="application/pdf", key="brief_pdf",
                             on_click="ignore", icon=":material/picture_as_pdf:")

@@ -22,12 +22,13 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from analytics.engine import LayerMemo, RiskResult, score_county
+from domain.access import Account
 from domain.errors import RiskMapError
 from domain.loading import how_to_load, missing, next_to_load, purpose
 from domain.schema import TABLES, Lang
 from domain.settings import Settings
 from domain.settings.maps import TileSettings
-from domain.workflow import Identity
+from geodata import audit
 from geodata.config import load_settings
 from geodata.files import upload_path
 from geodata.results import keep
@@ -36,14 +37,13 @@ from geodata.store import Store, default_db_path
 from maps.compose import BaseLayers, Caption, base_for_display, page_map
 from maps.layers import tooltip_rows, township_totals
 from maps.tiles import for_display
+from ui import auth
 from ui.assets import asset_urls
 from ui.i18n import t
 from ui.tables import heading, in_language, localise
 
 LANG_KEY = "lang"
 MEETING_KEY = "meeting"
-WHO_NAME_KEY = "who_name"
-WHO_DEPT_KEY = "who_department"
 SNAPSHOT_KEY = {Snapshot: lambda snap: snap.key}
 """``hash_funcs`` of every cache taking a snapshot: its key, not its contents."""
 BASE_TABLES = ("townships", "rivers", "road_segments")
@@ -135,17 +135,61 @@ def table_name() -> Callable[[str], str]:
     return lambda name: TABLES[name].label(lang)
 
 
-def sidebar() -> Lang:
-    """Draw the shared sidebar (language, meeting mode, identity, database); return the language."""
+def language_switch() -> Lang:
+    """Draw the language switch (also on the sign-in page) and the page styles."""
     if LANG_KEY not in st.session_state and st.query_params.get("lang") == "en":
         st.session_state[LANG_KEY] = "English"  # ?lang=en: a screen that opens in English
     st.sidebar.radio(t("language", "zh"), ["中文", "English"], key=LANG_KEY, horizontal=True)
+    return current_lang()
+
+
+def signed_in() -> Account | None:
+    """Draw the sign-in page unless an account is signed in; return the account.
+
+    None when there is none (the page then shows nothing else) or no database.
+    """
+    path = default_db_path()
+    if not path.exists():
+        st.error(tr("db_missing", path=path))
+        return None
+    try:
+        return auth.gate(_store(str(path)), settings().security, tr)
+    except RiskMapError as exc:
+        st.error(str(exc))
+        return None
+
+
+def account() -> Account:
+    """Return the signed-in account (pages run only once one is: ``signed_in``)."""
+    found = auth.current(settings().security)
+    if found is None:
+        raise RiskMapError(tr("auth.needed"))
+    return found
+
+
+def audited(build: Callable[[], bytes | str], what: str) -> Callable[[], bytes | str]:
+    """Wrap a download's content so that the click is audited (who, what, from where).
+
+    Streamlit calls a download button's callable only when it is clicked.
+    """
+    def content() -> bytes | str:
+        audit.record(_store(str(default_db_path())), account().user_name, "download", what,
+                     address=auth.client_address())
+        return build()
+    return content
+
+
+def sidebar(who: Account) -> Lang:
+    """Draw the rest of the sidebar (meeting mode, account, database); return the language.
+
+    The language switch is drawn before it (``language_switch``), on the sign-in page too.
+    """
     st.sidebar.toggle(tr("meeting_mode"), key=MEETING_KEY,
                       value=st.query_params.get("mode") == "meeting")
-    who = identity()
-    with st.sidebar.expander(tr("identity"), expanded=not (who.name and who.department)):
-        st.text_input(tr("identity.name"), key=WHO_NAME_KEY)
-        st.text_input(tr("identity.department"), key=WHO_DEPT_KEY)
+    st.sidebar.caption(tr("auth.as", name=who.display_name or who.user_name,
+                          role=who.role_label(current_lang())))
+    st.sidebar.button(tr("auth.sign_out"), on_click=auth.sign_out,
+                      args=(_store(str(default_db_path())),), key="sign_out")
     st.sidebar.caption(f"{tr('database')}: `{default_db_path().name}`")
     # Styles go in the sidebar: they apply to the whole page, and take no room in the main
     # column (each element there adds a gap above the title).
@@ -192,12 +236,6 @@ def filter_pick(where: Any, label: str, options: Collection[Any], **kwargs: Any)
 def upload_limit_caption() -> None:
     """Say under an uploader how big a file may be (``server.maxUploadSize``) and what then."""
     st.caption(tr("upload.limit", mb=st.get_option("server.maxUploadSize")))
-
-
-def identity() -> Identity:
-    """Return who is editing, as entered in the sidebar (recorded on every change)."""
-    return Identity(str(st.session_state.get(WHO_NAME_KEY, "")).strip(),
-                    str(st.session_state.get(WHO_DEPT_KEY, "")).strip())
 
 
 def meeting_mode() -> bool:
@@ -258,6 +296,9 @@ def start_page(title_key: str, *, guide: bool = True) -> Snapshot | None:
     None when there is no database, or (``guide``) no township yet: the page then shows the
     开始使用 guide instead of itself.
     """
+    if auth.current(settings().security) is None:  # run without app.py's sign-in
+        st.warning(tr("auth.needed"))
+        return None
     st.title(tr(title_key))
     snap = page_snapshot()
     if snap is None:

@@ -20,7 +20,8 @@ from geodata.importer import STATUS_DEFAULTS, ImportOptions, import_file
 from geodata.mapping import dump_mapping, parse_mapping
 from geodata.report import ImportReport
 from geodata.store import Store
-from ui.chrome import current_lang, tr
+from ui.auth import client_address
+from ui.chrome import account, current_lang, tr
 
 CHECKS_KEY = "import_checks"
 WRITTEN_KEY = "import_written"
@@ -39,7 +40,8 @@ def checked(store: Store, table: str, path: Path, options: ImportOptions,
     cache: dict[Any, ImportReport] = st.session_state.setdefault(CHECKS_KEY, {})
     if key not in cache:
         cache.clear()  # only the current choices matter
-        cache[key] = import_file(store, table, path, replace(options, dry_run=True))
+        cache[key] = import_file(store, table, path, replace(options, dry_run=True),
+                                 who=account())
     return cache[key]
 
 
@@ -182,6 +184,7 @@ def import_form(store: Store, table: str, path: Path, options: ImportOptions,
     if not st.button(tr("confirm"), type="primary"):
         return None
     st.session_state.pop(CHECKS_KEY, None)
-    done = import_file(store, table, path, replace(options, dry_run=False))
+    done = import_file(store, table, path, replace(options, dry_run=False), who=account(),
+                       address=client_address())
     written.add((file_key, table))
     return done

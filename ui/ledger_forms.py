@@ -1,8 +1,10 @@
 """The ledger page's editing: handle one hazard, register one, act on several at once.
 
 Every save goes through ``geodata.ledger`` (the workflow, the version check, evidence files)
-under the identity chosen in the sidebar. The version an editor saw is kept in the session
-from the moment the hazard is shown, so a save after someone else's is refused, not merged.
+under the signed-in account (``ui.auth``); the workflow checks that it may change the row
+(``domain.access``), and the forms are drawn only where it may. The version an editor saw
+is kept in the session from the moment the hazard is shown, so a save after someone else's
+is refused, not merged.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
+from domain.access import may_edit, may_handle
 from domain.errors import RiskMapError
 from domain.rules import is_open
 from domain.schema import FIELDS, LEDGER_DOMAINS, Lang
 from domain.workflow import ACTIONS, allowed_actions
 from geodata.ledger import Attachment, apply, batch, register
 from geodata.store import Store
-from ui.chrome import current_lang, identity, show_table, tr, upload_limit_caption
+from ui.auth import client_address
+from ui.chrome import account, current_lang, show_table, tr, upload_limit_caption
 from ui.tables import choice_format, record
 
 EDITABLE = ("measures", "responsible_person", "deadline", "supervising_leader", "funds_wan",
@@ -46,11 +50,19 @@ def _input(field: str, key: str, current: object = None) -> object:
     return text.strip() or None
 
 
-def _who_or_stop() -> bool:
-    if identity().name and identity().department:
-        return True
-    st.warning(tr("identity.missing"))
-    return False
+def _may_edit(row: Mapping[str, object] | None = None) -> bool:
+    """Whether the signed-in account may edit (``row``: this row); says why not.
+
+    Only to spare a form that would be refused: ``geodata.ledger`` checks again on saving.
+    """
+    who = account()
+    if not may_edit(who):
+        st.info(tr("auth.read_only", role=who.role_label(current_lang())))
+        return False
+    if row is not None and not may_handle(who, row):
+        st.info(tr("auth.not_yours", scope=who.department or who.township_code))
+        return False
+    return True
 
 
 def _seen(hazard_id: str, version: int) -> int:
@@ -117,12 +129,12 @@ def handle_one(store: Store, ledger: pd.DataFrame, events: pd.DataFrame, hazard_
     key = f"{prefix}-{hazard_id}-{row['row_version']}"
     action = st.radio(tr("action"), actions, horizontal=True, key=f"{key}-action",
                       format_func=action_names())
-    if _who_or_stop():
+    if _may_edit(row):
         values, note, files = _values(action, row, f"{key}-{action}")
         if st.button(tr("save"), key=f"{key}-save", type="primary"):
             try:
-                new = apply(store, hazard_id, action, values, version=version, who=identity(),
-                            note=note, files=files)
+                new = apply(store, hazard_id, action, values, version=version, who=account(),
+                            note=note, files=files, address=client_address())
             except RiskMapError as exc:
                 st.error(str(exc))
             else:
@@ -181,14 +193,16 @@ def _value(name: object, value: object, lang: Lang,
 
 def create(store: Store, towns: Mapping[str, str]) -> None:
     """Register a new hazard (登记) from a form."""
-    if not _who_or_stop():
+    if not _may_edit():
         return
     cols = st.columns(3)
     label = {f: FIELDS[f].label(current_lang()) for f in ("domain", "township_code",
                                                             "hazard_level")}
     domain = cols[0].selectbox(label["domain"], list(LEDGER_DOMAINS), key="new-domain",
                                format_func=choice_format("domain", current_lang()))
-    town = cols[1].selectbox(label["township_code"], list(towns), format_func=towns.get,
+    who = account()
+    mine = [who.township_code] if who.role == "township" else list(towns)
+    town = cols[1].selectbox(label["township_code"], mine, format_func=towns.get,
                              key="new-town")
     level = cols[2].selectbox(label["hazard_level"], ["一般", "重大"], key="new-level",
                               format_func=choice_format("hazard_level", current_lang()))
@@ -196,11 +210,12 @@ def create(store: Store, towns: Mapping[str, str]) -> None:
     for field in ("hazard_description", "lead_department", "responsible_unit", "found_date",
                   "deadline", "measures", "supervising_leader", "funds_wan",
                   "contingency_plan", "estimated_cost_wan"):
-        values[field] = _input(field, f"new-{field}")
+        own = who.department if field == "lead_department" else None  # theirs to register
+        values[field] = _input(field, f"new-{field}", own)
     if st.button(tr("save"), key="new_save", type="primary"):
         try:
             row = register(store, {k: v for k, v in values.items() if v is not None},
-                           who=identity())
+                           who=account(), address=client_address())
         except RiskMapError as exc:
             st.error(str(exc))
         else:
@@ -218,14 +233,15 @@ def act_on_many(store: Store, ledger: pd.DataFrame) -> None:
     choices = [a for a in ACTIONS if a not in ("登记", "修改")]
     action = st.radio(tr("action"), choices, horizontal=True, key="batch_action",
                       format_func=action_names())
-    if not picked or not _who_or_stop():
+    if not picked or not _may_edit():
         return
     versions = open_.set_index("hazard_id")["row_version"]
     values, note, files = _values(action, {}, f"batch-{action}")
     if st.button(tr("save"), key="batch_save", type="primary"):
         try:
             done = batch(store, [(h, _seen(h, int(versions[h]))) for h in picked], action,
-                         values, who=identity(), note=note, files=files)
+                         values, who=account(), note=note, files=files,
+                         address=client_address())
         except RiskMapError as exc:
             st.error(str(exc))
         else:

@@ -13,13 +13,14 @@ from domain.settings.briefing import BriefingSettings
 from domain.settings.ledger import LedgerSettings
 from domain.settings.maps import MapSettings
 from domain.settings.risk import RiskConfig
+from domain.settings.security import SecuritySettings
 from domain.settings.storage import StorageSettings
 from domain.settings.warning import WarningSettings
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The configuration of one run: risk, warning, priorities, maps, file limits, briefing."""
+    """The configuration of one run: risk, warning, priorities, maps, files, briefing, security."""
 
     risk: RiskConfig
     warning: WarningSettings
@@ -27,6 +28,7 @@ class Settings:
     maps: MapSettings
     storage: StorageSettings
     briefing: BriefingSettings = field(default_factory=BriefingSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
     @property
     def digest(self) -> str:

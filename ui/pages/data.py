@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from domain.access import may_import
 from domain.errors import RiskMapError
 from domain.schema import ENTITY_TABLES
 from geodata.exporter import FORMATS, export_bytes
@@ -10,6 +11,8 @@ from geodata.importer import ImportOptions
 from geodata.report import ImportReport
 from geodata.snapshot import Snapshot
 from ui.chrome import (
+    account,
+    audited,
     current_lang,
     saved_upload,
     start_page,
@@ -37,8 +40,12 @@ def _options(skip: bool, source: str, keep_outside: bool, replace_geometry: bool
 
 def _import(snap: Snapshot) -> None:
     st.subheader(tr("upload"))
-    table = st.selectbox(tr("entity"), ENTITY_TABLES,
-                         format_func=table_name())
+    who = account()
+    allowed = [t for t in ENTITY_TABLES if may_import(who, t)]
+    if not allowed:  # the store refuses too (geodata.importer): this spares a useless form
+        st.info(tr("auth.import_none", role=who.role_label(current_lang())))
+        return
+    table = st.selectbox(tr("entity"), allowed, format_func=table_name())
     upload = st.file_uploader(tr("upload"), type=UPLOAD_TYPES)
     upload_limit_caption()
     st.radio(tr("crs"), CRS_CHOICES, key="crs_choice", horizontal=True,
@@ -85,7 +92,8 @@ def _download(store) -> None:
     prepared = st.session_state.get("export")
     if prepared is not None and prepared[0] == wanted:  # not a file of another choice
         name, content = prepared[1]
-        st.download_button(f"{tr('download')} {name}", content, file_name=name)
+        st.download_button(f"{tr('download')} {name}", audited(lambda: content, name),
+                           file_name=name)
 
 
 snapshot = start_page("data", guide=False)  # where a county's first files go in

@@ -15,6 +15,7 @@ from ui import ledger_forms, ledger_reports
 from ui.assets import asset_urls
 from ui.chrome import (
     BASE_TABLES,
+    audited,
     base_layers,
     caption,
     current_lang,
@@ -147,9 +148,10 @@ def _overview(snap: Snapshot, ledger: pd.DataFrame, events: pd.DataFrame,
              *([demo_label(snap)] if demo_label(snap) else []))
     title = tr("ledger")
     # Built only when clicked (a province's ledger takes minutes to lay out), for the rows shown.
-    st.download_button(tr("excel_ledger"),
-                       lambda: ledger_workbook(shown, names, title=title, lines=list(lines)),
-                       file_name=f"ledger-{snap.as_of:%Y%m%d}.xlsx", key="ledger_xlsx")
+    name = f"ledger-{snap.as_of:%Y%m%d}.xlsx"
+    st.download_button(tr("excel_ledger"), audited(
+        lambda: ledger_workbook(shown, names, title=title, lines=list(lines)),
+        f"{name} ({len(shown):,} rows)"), file_name=name, key="ledger_xlsx")
     if hazard_id is None or hazard_id not in set(ledger["hazard_id"]):
         st.info(tr("pick_to_handle"))
         return

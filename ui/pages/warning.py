@@ -25,6 +25,7 @@ from maps.style import NO_WARNING_COLOUR, UNKNOWN_COLOUR, WARNING_COLOURS
 from ui.assets import asset_urls
 from ui.chrome import (
     SNAPSHOT_KEY,
+    audited,
     base_layers,
     caption,
     current_lang,
@@ -170,16 +171,16 @@ def _evacuation(snap: Snapshot, run: WarningRun, names: dict[str, str], line: st
     lines = [tr("warn.as_of", time=f"{run.as_of:%Y-%m-%d %H:%M}"), line,
              *([demo_label(snap)] if demo_label(snap) else [])]
     cols = st.columns(2)
+    stem = f"evacuation{'-scenario' if simulated else ''}-{run.as_of:%Y%m%d%H%M}"
     # Built when clicked: laying out a province's list on every rerun cost a second.
-    cols[0].download_button(tr("evac.xlsx"), lambda: printable_xlsx(shown, title, lines),
-                            file_name=f"evacuation{'-scenario' if simulated else ''}-"
-                                      f"{run.as_of:%Y%m%d%H%M}.xlsx",
-                            mime="application/vnd.openxmlformats-officedocument."
-                                 "spreadsheetml.sheet", key="evac_xlsx")
-    cols[1].download_button(tr("evac.html"), lambda: printable_html(shown, title, lines),
-                            file_name=f"evacuation{'-scenario' if simulated else ''}-"
-                                      f"{run.as_of:%Y%m%d%H%M}.html",
-                            mime="text/html", key="evac_html")
+    cols[0].download_button(tr("evac.xlsx"), audited(
+        lambda: printable_xlsx(shown, title, lines), f"{stem}.xlsx"),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="evac_xlsx")
+    cols[1].download_button(tr("evac.html"), audited(
+        lambda: printable_html(shown, title, lines), f"{stem}.html"),
+        file_name=f"{stem}.html", mime="text/html", key="evac_html")
 
 
 def _save(line: str, levels: pd.DataFrame) -> None:
