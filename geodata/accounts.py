@@ -45,9 +45,13 @@ def _row(store: Store, name: str) -> dict | None:
     return None if rows.empty else rows.iloc[0].to_dict()
 
 
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def _account(row: dict) -> Account:
-    return Account(row["user_name"], row["role"], row.get("unit") or "",
-                   row.get("township_code") or "", row.get("display_name") or "")
+    return Account(row["user_name"], row["role"], _text(row.get("unit")),
+                   _text(row.get("township_code")), _text(row.get("display_name")))
 
 
 def _save(store: Store, row: dict) -> None:
@@ -76,8 +80,8 @@ def add(store: Store, by: Account, account: Account, password: str, *,
                   "password_hash": _HASHER.hash(password), "failed_sign_ins": 0,
                   "locked_until": None, "created_at": pd.Timestamp.now().floor("s"),
                   "active": True})
-    audit.record(store, by.user_name, "account", f"添加 add {account.user_name} "
-                 f"({account.role} {account.department or account.township_code})".strip(),
+    scope = " ".join(filter(None, (account.role, account.department, account.township_code)))
+    audit.record(store, by.user_name, "account", f"添加 add {account.user_name} ({scope})",
                  address=address)
 
 

@@ -109,10 +109,11 @@ def _keep_files(store: Store, files: Sequence[Attachment]) -> None:
 
 def apply(store: Store, hazard_id: str, action: str, values: Mapping[str, Any], *,
           version: int, who: Account, note: str | None = None,
-          files: Sequence[Attachment] = (), now: pd.Timestamp | None = None) -> dict[str, Any]:
+          files: Sequence[Attachment] = (), now: pd.Timestamp | None = None,
+          address: str = "") -> dict[str, Any]:
     """Apply one action to one stored hazard, if it is still at ``version``; return the row."""
     return batch(store, [(hazard_id, version)], action, values, who=who, note=note,
-                 files=files, now=now)[0]
+                 files=files, now=now, address=address)[0]
 
 
 def batch(store: Store, rows: Sequence[tuple[str, int]], action: str,

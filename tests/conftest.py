@@ -24,14 +24,14 @@ TIERS = {
              "test_ledger_stats", "test_locate", "test_maps", "test_printable",
              "test_priority", "test_schema", "test_settings", "test_snapshot", "test_sql",
              "test_validate", "test_values", "test_warning", "test_workflow"),
-    "store": ("test_bench", "test_briefing", "test_cli", "test_demo", "test_engine_demo",
-              "test_import_cli",
+    "store": ("test_access", "test_bench", "test_briefing", "test_cli", "test_demo",
+              "test_engine_demo", "test_import_cli",
               "test_import_property", "test_import_samples", "test_real_county",
               "test_ledger", "test_ledger_events", "test_ledger_excel",
               "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
               "test_store"),
     "page": ("test_app", "test_import_form", "test_language", "test_pages", "test_parity",
-             "test_partial"),
+             "test_partial", "test_signin"),
     "browser": ("test_browser", "test_jobs"),
 }
 DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}

@@ -92,13 +92,13 @@ def test_csv_export_opens_in_excel_with_chinese_headers(demo_frames: dict,
     assert header[-2:] == ["经度", "纬度"]
 
 
-def test_backup_then_restore_gives_identical_content(demo_db: Path, tmp_path: Path) -> None:
-    with Store(demo_db, read_only=True) as store:
+def test_backup_then_restore_gives_identical_content(demo_copy: Path, tmp_path: Path) -> None:
+    with Store(demo_copy) as store:  # writable: the backup is audited
         original = {name: store.read(name) for name in ENTITY_TABLES}
         counts = backup(store, tmp_path / "demo.zip", who=ADMIN)
         meta = store.meta()
     assert counts == {**{k: len(v) for k, v in original.items()}, "risk_scores": 0,
-                      "evidence_files": 0}
+                      "risk_indicators": 0, "evidence_files": 0}
     with Store(tmp_path / "restored.duckdb") as empty:
         restore(empty, tmp_path / "demo.zip", who=ADMIN)
         restored = {name: empty.read(name) for name in ENTITY_TABLES}
