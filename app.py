@@ -19,13 +19,15 @@ ADMIN_PAGES = [("accounts", "accounts", "admin_panel_settings", "accounts")]
 st.set_page_config(page_title="县域安全风险一张图 County Risk Map", page_icon="ui/favicon.png",
                    layout="wide")
 chrome.language_switch()
-account = chrome.signed_in()  # until an account signs in, the sign-in form and nothing else
+# Signed out, every page shows the sign-in form and nothing else (``chrome.start_page``), so
+# whichever page was asked for opens once the account is in.
+account = chrome.session_account()
 if account is not None:
     chrome.sidebar(account)
-    pages = PAGES + ADMIN_PAGES if account.role == "admin" else PAGES
-    page = st.navigation([
-        st.Page(f"ui/pages/{script}.py", title=chrome.tr(title), icon=f":material/{icon}:",
-                url_path=path or None, default=not path)
-        for script, title, icon, path in pages
-    ])
-    page.run()
+pages = PAGES + ADMIN_PAGES if account is not None and account.role == "admin" else PAGES
+page = st.navigation([
+    st.Page(f"ui/pages/{script}.py", title=chrome.tr(title), icon=f":material/{icon}:",
+            url_path=path or None, default=not path)
+    for script, title, icon, path in pages
+], position="sidebar" if account is not None else "hidden")
+page.run()

@@ -66,6 +66,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"{path} 是旧版演示数据库，重新生成 is an older demo: building it again.")
     if path.exists() and args.if_missing and not empty and not stale:
         print(f"{path} 已存在 exists; 保留现有数据 keeping it.")
+        if _demo_without_accounts(path):  # made before accounts existed
+            _demo_account(path)
         return 0
     if path.exists() and not args.force and not empty and not stale:
         print(f"{path} 已存在 already exists: 用 --force 覆盖 (replaces ALL its data), "
@@ -75,7 +77,35 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                                  replace=args.force or empty or stale, size=args.size)
     print(f"演示{'省 demo province' if args.size == 'province' else '县 demo county'} → {path}")
     _print_counts(counts)
+    _demo_account(path)
     return 0
+
+
+def _demo_without_accounts(path: Path) -> bool:
+    from geodata import accounts
+
+    with Store(path) as store:
+        return store.is_demo() and accounts.listing(store).empty
+
+
+def _demo_account(path: Path) -> None:
+    """Give a new demo database an administrator with a random password, printed once.
+
+    Random on each machine (never a default password); lost, it is set again with
+    ``riskmap user passwd admin``.
+    """
+    import secrets
+
+    from domain.access import Account
+    from geodata import accounts
+
+    password = secrets.token_urlsafe(12)
+    with Store(path) as store:
+        accounts.add(store, local_account(), Account("admin", "admin", display_name="演示管理员"),
+                     password, settings=load_settings().security)
+    print(f"演示库登录 sign in to the demo: 账号 account admin · 口令 password {password}\n"
+          f"  （随机生成，只显示这一次；忘记了用 riskmap user passwd admin 重设 — random, shown "
+          f"once; set another with riskmap user passwd admin）")
 
 
 def _print_counts(counts: dict[str, int]) -> None:

@@ -18,7 +18,11 @@ from playwright.sync_api import Page, expect, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.server import running_app  # noqa: E402  (the test suite's app runner)
+from tests.server import (  # noqa: E402  (the test suite's app runner)
+    add_test_account,
+    open_signed_in,
+    running_app,
+)
 
 PAGES = ("", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data")
 """URL paths of the pages; the empty path is the overview."""
@@ -41,13 +45,19 @@ def shoot(db: Path, out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as tmp:
         served = Path(tmp) / "screens.duckdb"
         shutil.copyfile(db, served)
+        add_test_account(served)
         with running_app(served) as url, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"),
                                          args=["--headless=new", "--no-sandbox"])
             for lang in ("zh", "en"):
                 tab = browser.new_page(viewport={"width": 1600, "height": 1000})
+                tab.goto(f"{url}/?lang={lang}")  # the sign-in page, before anything else
+                tab.locator("[data-testid='stForm']").wait_for()
+                shot = out / f"signin-{lang}.png"
+                tab.screenshot(path=str(shot))
+                written.append(shot)
                 for path in PAGES:
-                    tab.goto(f"{url}/{path}?lang={lang}")
+                    open_signed_in(tab, f"{url}/{path}?lang={lang}")
                     _settled(tab, path)
                     shot = out / f"{path or 'overview'}-{lang}.png"
                     tab.screenshot(path=str(shot))
@@ -55,7 +65,7 @@ def shoot(db: Path, out: Path) -> list[Path]:
                 tab.close()
             for width, height in ((1920, 1080), (1366, 768)):
                 tab = browser.new_page(viewport={"width": width, "height": height})
-                tab.goto(f"{url}/?mode=meeting")
+                open_signed_in(tab, f"{url}/?mode=meeting")
                 _settled(tab, "")
                 shot = out / f"meeting-{width}x{height}.png"
                 tab.screenshot(path=str(shot))

@@ -16,7 +16,7 @@ import pytest
 
 from geodata.demo import build_demo_database, generate
 from geodata.store import Store
-from tests.server import running_app
+from tests.server import add_test_account, running_app
 
 TIERS = {
     "unit": ("test_boundaries", "test_charts", "test_columns", "test_coords", "test_engine",
@@ -77,6 +77,7 @@ def app_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """The app served by `streamlit run` on a copy of the demo database."""
     path = tmp_path_factory.mktemp("served") / "served.duckdb"
     shutil.copyfile(demo_db, path)
+    add_test_account(path)
     with running_app(path) as url:
         yield url
 

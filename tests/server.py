@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -57,3 +58,34 @@ def running_app(db: Path, *, timeout_s: float = 90) -> Iterator[str]:
         except subprocess.TimeoutExpired:  # a server that ignores SIGTERM is not left behind
             proc.kill()
             proc.wait(timeout=30)
+
+
+TEST_ACCOUNT = ("tester", "tester-password-1")
+"""The administrator the served test app is signed in as (made by ``add_test_account``)."""
+
+
+def add_test_account(db: Path) -> None:
+    """Give ``db`` the test administrator (``TEST_ACCOUNT``), as ``riskmap user add`` would."""
+    from domain.access import Account
+    from geodata import accounts
+    from geodata.config import load_settings
+    from geodata.store import Store
+
+    with Store(db) as store:
+        if accounts.active_account(store, TEST_ACCOUNT[0]) is None:
+            accounts.add(store, accounts.local_account(), Account(TEST_ACCOUNT[0], "admin"),
+                         TEST_ACCOUNT[1], settings=load_settings().security)
+
+
+def open_signed_in(tab, url: str, account: tuple[str, str] = TEST_ACCOUNT) -> None:
+    """Open ``url`` in the Playwright page ``tab`` and sign in there (a new session each load).
+
+    Waits until the sidebar's sign-out button shows: the page behind the form has started.
+    """
+    tab.goto(url, wait_until="domcontentloaded")
+    form = tab.locator("[data-testid='stForm']")
+    form.locator("input[type='text']").fill(account[0])
+    form.locator("input[type='password']").fill(account[1])
+    form.locator("[data-testid='stBaseButton-primaryFormSubmit']").click()
+    tab.locator("[data-testid='stSidebar'] button").filter(
+        has_text=re.compile("退出登录|Sign out")).wait_for(timeout=60_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -226,3 +227,15 @@ def test_the_first_administrator_is_made_on_the_command_line(tmp_path: Path,
     trail = pd.read_csv(out)
     assert list(trail["audit_action"]) == ["sign_in", "account"]
     assert PASSWORD not in out.read_text(encoding="utf-8-sig")
+
+
+def test_the_demo_gets_an_administrator_with_a_random_password_shown_once(
+        county: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["demo", "--if-missing", "--db", str(county)]) == 0
+    first = re.search(r"账号 account admin · 口令 password (\S+)", capsys.readouterr().out)
+    assert first, "the password is printed"
+    with Store(county) as store:
+        assert accounts.sign_in(store, "admin", first.group(1), settings=SECURITY).role \
+            == "admin"
+    assert main(["demo", "--if-missing", "--db", str(county)]) == 0
+    assert "口令 password" not in capsys.readouterr().out, "shown once"

@@ -19,6 +19,7 @@ from geodata.config import load_settings
 from geodata.snapshot import Snapshot
 from geodata.store import Store
 from maps.style import HIGHLIGHT_COLOUR
+from tests.server import open_signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "build" / "screenshots"
@@ -76,7 +77,7 @@ def _shot(tab: Page, name: str) -> None:
 
 def test_overview_map_draws_offline(page: tuple[Page, list[str]], app_server: str) -> None:
     tab, outside = page
-    tab.goto(app_server, wait_until="domcontentloaded")
+    open_signed_in(tab, app_server)
     frame = _map_frame(tab)
     polygons = frame.locator("path.leaflet-interactive")
     polygons.nth(19).wait_for(timeout=60_000)
@@ -95,7 +96,7 @@ def test_overview_map_draws_offline(page: tuple[Page, list[str]], app_server: st
 def test_every_map_page_draws_offline(page: tuple[Page, list[str]], app_server: str,
                                       path: str) -> None:
     tab, outside = page
-    tab.goto(f"{app_server}/{path}", wait_until="domcontentloaded")
+    open_signed_in(tab, f"{app_server}/{path}")
     frame = _map_frame(tab)
     frame.locator("path.leaflet-interactive").nth(19).wait_for(timeout=60_000)
     assert frame.locator(".rm-legend").is_visible()
@@ -106,7 +107,7 @@ def test_every_map_page_draws_offline(page: tuple[Page, list[str]], app_server: 
 
 def test_data_page_loads_offline(page: tuple[Page, list[str]], app_server: str) -> None:
     tab, outside = page
-    tab.goto(f"{app_server}/data", wait_until="domcontentloaded")
+    open_signed_in(tab, f"{app_server}/data")
     tab.get_by_text("上传文件").first.wait_for(timeout=60_000)
     _shot(tab, "data")
     assert not outside, f"requests to outside hosts were attempted: {outside}"
@@ -137,7 +138,7 @@ def test_meeting_screen_fits_one_window(browser: Browser, app_server: str,
     context = browser.new_context(viewport={"width": size[0], "height": size[1]},
                                   locale="zh-CN")
     tab = context.new_page()
-    tab.goto(f"{app_server}/?mode=meeting", wait_until="domcontentloaded")
+    open_signed_in(tab, f"{app_server}/?mode=meeting")
     frame = _map_frame(tab)
     frame.locator("path.leaflet-interactive").nth(19).wait_for(timeout=60_000)
     frame.locator(".rm-legend").wait_for(timeout=60_000)
@@ -192,7 +193,7 @@ def _scores(db: Path) -> RiskResult:
 def test_clicking_a_township_explains_it(page: tuple[Page, list[str]], app_server: str,
                                          demo_db: Path, nth: int) -> None:
     tab, outside = page
-    tab.goto(app_server, wait_until="domcontentloaded")
+    open_signed_in(tab, app_server)
     frame = _map_frame(tab)
     polygon = frame.locator("path.leaflet-interactive").nth(nth)
     polygon.wait_for(timeout=60_000)
@@ -232,7 +233,7 @@ def test_overview_figures_are_not_cut_on_a_laptop(browser: Browser, app_server: 
                                                   lang: str) -> None:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     tab = context.new_page()
-    tab.goto(f"{app_server}/?lang={lang}", wait_until="domcontentloaded")
+    open_signed_in(tab, f"{app_server}/?lang={lang}")
     _map_frame(tab).locator(".rm-legend").wait_for(timeout=60_000)
     figures = tab.locator("[data-testid='stMetric']")
     expect(figures).to_have_count(8)
@@ -246,7 +247,7 @@ def test_a_picked_township_reads_in_the_ledger_filter_on_a_laptop(browser: Brows
                                                                   app_server: str) -> None:
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     tab = context.new_page()
-    tab.goto(f"{app_server}/ledger", wait_until="domcontentloaded")
+    open_signed_in(tab, f"{app_server}/ledger")
     towns = tab.locator("[data-testid='stMultiSelect']").nth(2)
     towns.wait_for(timeout=60_000)
     towns.click()
@@ -281,7 +282,7 @@ def test_a_map_draws_in_a_second_session_and_after_a_filter(browser: Browser, ap
         tab = context.new_page()
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         tab.on("pageerror", lambda e: errors.append(str(e)))
-        tab.goto(f"{app_server}/{path}", wait_until="domcontentloaded")
+        open_signed_in(tab, f"{app_server}/{path}")
         counts.append(_drawn_after(tab, 19))  # the 20 townships, and more on the ledger
         if path == "ledger":
             tab.get_by_text("只看超期").first.click()
@@ -347,9 +348,29 @@ def test_every_page_in_the_browser_speaks_one_language(browser: Browser, app_ser
     tab = context.new_page()
     found = {}
     for path in ("", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"):
-        tab.goto(f"{app_server}/{path}?lang={lang}", wait_until="domcontentloaded")
+        open_signed_in(tab, f"{app_server}/{path}?lang={lang}")
         foreign = screen.foreign(_screen_texts(tab, path, lang), lang)
         if foreign:
             found[path or "overview"] = foreign
     context.close()
     assert found == {}
+
+
+@pytest.mark.parametrize("path", ["", "ledger", "data", "accounts"])
+def test_signed_out_the_browser_gets_the_sign_in_page_and_no_data(
+        page: tuple[Page, list[str]], app_server: str, demo: dict, path: str) -> None:
+    tab, outside = page
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(f"{app_server}/{path}", wait_until="domcontentloaded")
+    tab.locator("[data-testid='stForm'] input[type='password']").wait_for(timeout=60_000)
+    tab.wait_for_load_state("networkidle")
+    text = tab.locator("body").inner_text()
+    assert "登录" in text
+    assert not any(name in text for name in demo["townships"]["township_name"])
+    assert tab.locator("iframe").count() == 0, "no map component"
+    assert not [u for u in requests if "/component/" in u], "no component files fetched"
+    assert tab.locator("[data-testid='stSidebarNav']").count() == 0, "no page list"
+    if not path:
+        _shot(tab, "signin")
+    assert not outside

@@ -28,7 +28,7 @@ from domain.settings.storage import LockWait
 from domain.workflow import replay, text
 from geodata.exporter import export_frame
 from geodata.store import Store
-from tests.server import ROOT, running_app
+from tests.server import ROOT, add_test_account, open_signed_in, running_app
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -59,6 +59,7 @@ def browser() -> Iterator[Browser]:
 def served(demo_db: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "county.duckdb"
     shutil.copyfile(demo_db, db)
+    add_test_account(db)
     with running_app(db) as url:
         yield url, db
 
@@ -97,7 +98,7 @@ def _stored_rain_levels(page: Page) -> dict[str, int]:
 def test_jobs_run_while_a_page_is_open_and_the_page_sees_their_rain(
         served: tuple[str, Path], page: Page, tmp_path: Path) -> None:
     url, db = served
-    page.goto(f"{url}/warning", wait_until="domcontentloaded")
+    open_signed_in(page, f"{url}/warning")
     before = _stored_rain_levels(page)
     rain = _rain_file(db, tmp_path)
     jobs = {"import": riskmap("import", "rainfall", str(rain), "--db", str(db)),
@@ -124,7 +125,7 @@ def zip_members(path: Path) -> list[str]:
 
 def _edit_in_the_browser(page: Page, url: str, hazard: str, measures: str) -> None:
     """Fill the sidebar identity, open 办理 for ``hazard``, edit its measures, press 保存."""
-    page.goto(f"{url}/ledger", wait_until="domcontentloaded")
+    open_signed_in(page, f"{url}/ledger")
     page.get_by_label("单位").fill("县应急管理局")  # the panel folds once a name is given
     page.get_by_label("单位").press("Enter")
     page.get_by_label("姓名").fill("浏览器用户")
@@ -197,7 +198,7 @@ def test_a_job_killed_holding_the_write_lock_changes_nothing(
     assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=30)
-    page.goto(url, wait_until="domcontentloaded")
+    open_signed_in(page, url)
     page.get_by_text("排查隐患").first.wait_for(timeout=120_000)
     with Store(db) as store:
         assert (store.count("hazard_ledger"), store.versions()) == before
@@ -262,7 +263,7 @@ def test_the_hourly_and_nightly_scripts_run_beside_the_app(
         served: tuple[str, Path], page: Page, tmp_path: Path) -> None:
     """scripts/hourly-warning.sh and nightly-backup.sh, as cron runs them, app open."""
     url, db = served
-    page.goto(f"{url}/warning", wait_until="domcontentloaded")
+    open_signed_in(page, f"{url}/warning")
     _stored_rain_levels(page)
     inbox, out, backups = tmp_path / "inbox", tmp_path / "out", tmp_path / "backups"
     inbox.mkdir()

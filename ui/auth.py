@@ -99,6 +99,11 @@ def gate(store: Store, settings: SecuritySettings, tr: Callable[..., str]) -> Ac
 
 def _form(store: Store, settings: SecuritySettings, tr: Callable[..., str]) -> None:
     st.title(tr("auth.title"))
+    with st.columns([2, 3])[0]:  # a form as wide as a name and a password need
+        _fields(store, settings, tr)
+
+
+def _fields(store: Store, settings: SecuritySettings, tr: Callable[..., str]) -> None:
     why = st.session_state.pop("signed_out_why", None)
     if why:
         st.info(tr(why))
@@ -108,7 +113,9 @@ def _form(store: Store, settings: SecuritySettings, tr: Callable[..., str]) -> N
         pressed = st.form_submit_button(tr("auth.sign_in"), type="primary")
     if settings.oidc_enabled:
         st.button(tr("auth.oidc"), on_click=st.login)
-    st.caption(tr("auth.help"))
+    if accounts.listing(store).empty:  # a new county: how its first account is made
+        st.warning(tr("auth.no_accounts"))
+    st.caption(tr("auth.help_demo" if store.is_demo() else "auth.help"))
     if pressed:
         try:
             account = accounts.sign_in(store, name.strip(), password, settings=settings,

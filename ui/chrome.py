@@ -159,6 +159,11 @@ def signed_in() -> Account | None:
         return None
 
 
+def session_account() -> Account | None:
+    """Return the account signed in to this session, without drawing anything."""
+    return auth.current(settings().security)
+
+
 def account() -> Account:
     """Return the signed-in account (pages run only once one is: ``signed_in``)."""
     found = auth.current(settings().security)
@@ -276,7 +281,13 @@ def _memo(path: str) -> LayerMemo:
 
 
 def page_snapshot() -> Snapshot | None:
-    """Return this rerun's snapshot, or None (after saying why) when there is no database."""
+    """Return this rerun's snapshot, or None (after saying why) when there is no database.
+
+    Signed out, the sign-in form is drawn instead and None returned: no page reads data
+    before an account is signed in.
+    """
+    if signed_in() is None:
+        return None
     path = default_db_path()
     if not path.exists():
         st.error(tr("db_missing", path=path))
@@ -296,8 +307,7 @@ def start_page(title_key: str, *, guide: bool = True) -> Snapshot | None:
     None when there is no database, or (``guide``) no township yet: the page then shows the
     开始使用 guide instead of itself.
     """
-    if auth.current(settings().security) is None:  # run without app.py's sign-in
-        st.warning(tr("auth.needed"))
+    if signed_in() is None:  # the sign-in form instead of the page
         return None
     st.title(tr(title_key))
     snap = page_snapshot()

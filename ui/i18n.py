@@ -241,6 +241,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.help": ("账号由管理员开设；忘记口令或账号被锁定，请联系管理员。",
                   "Accounts are made by an administrator; ask them if you forgot your "
                   "password or your account is locked."),
+    "auth.help_demo": ("演示库的管理员账号是 admin，口令在生成演示库时"
+                       "（`make run` 首次启动的输出中）显示；忘记了可在服务器上运行 "
+                       "`riskmap user passwd admin` 重设。",
+                       "The demo's administrator is admin; its password was printed when the "
+                       "demo was made (the first lines of `make run`). Forgot it? Run "
+                       "`riskmap user passwd admin` on the server."),
+    "auth.no_accounts": ("还没有任何账号。请在服务器上运行 `riskmap user add 账号 --role admin` "
+                         "创建第一个管理员（口令输入两次）。",
+                         "There is no account yet. Make the first administrator on the server: "
+                         "`riskmap user add NAME --role admin` (the password is asked twice)."),
     "auth.expired": ("长时间未操作，已自动退出，请重新登录。",
                      "Your session expired; please sign in again."),
     "auth.signed_out": ("已退出。", "Signed out."),
