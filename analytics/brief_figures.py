@@ -64,7 +64,7 @@ def _plan(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Sett
 
 def gather(tables: Mapping[str, pd.DataFrame], result: RiskResult, settings: Settings, *,
            as_of: pd.Timestamp, now: pd.Timestamp, county: str, counts: Mapping[str, int],
-           names: Mapping[str, str], cutoff: pd.Timestamp,
+           names: Mapping[str, str], cutoff: pd.Timestamp | None,
            before: pd.DataFrame | None = None,
            before_as_of: pd.Timestamp | None = None,
            before_points: pd.DataFrame | None = None) -> BriefingInputs:

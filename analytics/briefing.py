@@ -40,7 +40,8 @@ class BriefingInputs:
     before_as_of: pd.Timestamp | None
     now_points: pd.DataFrame       # RiskResult.kept_points()
     before_points: pd.DataFrame | None  # … of the kept scoring (None or empty: not kept)
-    cutoff: pd.Timestamp           # the latest date a kept scoring could be compared from
+    cutoff: pd.Timestamp | None    # the latest date a kept scoring could be compared from
+    #                                (None: no comparison wanted)
     names: Mapping[str, str]
     by_department: pd.DataFrame    # ledger_stats.rectification by lead department
     by_township: pd.DataFrame      # … by township code
@@ -207,10 +208,12 @@ def _ranking(x: BriefingInputs) -> Section:
 
 
 def _since(x: BriefingInputs) -> Section:
+    if x.cutoff is None:  # a comparison was declined (the overview's 不比较)
+        return Section("与上次通报相比", ("本通报未与此前保存的评估结果比较。",))
     if x.before_scores is None or x.before_as_of is None:
         return Section("与上次通报相比", (
             f"没有{x.cutoff:%Y年%-m月%-d日}（上次会议）或更早保存的评估结果，无法比较。"
-            "每个新的数据版本都会自动保存一次评估；也可用 --since 指定比较的日期。",))
+            "每个新的数据版本都会自动保存一次评估，下次通报即可与之比较。",))
     found = class_changes(x.now_scores, x.before_scores, (x.now_points, x.before_points))
     changes = pd.DataFrame({
         "乡镇": [x.names.get(c, c) for c in found.index],
@@ -283,6 +286,9 @@ def _geohazard(x: BriefingInputs) -> Section:
 
 def _fire(x: BriefingInputs) -> Section:
     season = "当前处于森林防火期，严禁野外用火。" if x.fire_season else "当前不在森林防火期。"
+    if not x.counts.get("fire_weather"):
+        return Section("森林火险形势", (season, "尚未导入火险气象数据，无法给出火险展望。"),
+                       maps=("forest_fire",))
     if len(x.fire_outlook) < 2:  # the as-of day alone is no outlook
         return Section("森林火险形势", (season, f"火险气象数据只到{x.as_of:%Y年%-m月%-d日}，"
                                          "没有之后几天的预报，无法给出火险展望。"),

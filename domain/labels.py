@@ -81,10 +81,10 @@ def rank_text(rank: object) -> str:
 
 
 def interval_text(low: object, high: object) -> str:
-    """Return a rank interval as shown, ``12–15`` (``—`` without one)."""
+    """Return a rank interval as shown, ``12–15``, or ``3`` when it is one rank (``—``: none)."""
     if low is None or high is None or low != low or high != high:
         return "—"
-    return f"{int(low)}–{int(high)}"
+    return str(int(low)) if int(low) == int(high) else f"{int(low)}–{int(high)}"
 
 
 def layers_text(count: int, total: int, lang: Lang = "zh") -> str:

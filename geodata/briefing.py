@@ -64,6 +64,9 @@ def _docx_table(doc, table: BriefTable) -> None:
     caption = doc.add_paragraph()
     _east_asian(caption.add_run(table.caption), HEADING_FONT)
     grid = doc.add_table(rows=1, cols=len(table.frame.columns), style="Table Grid")
+    header = OxmlElement("w:tblHeader")  # the heading row repeats on every page the table spans
+    header.set(qn("w:val"), "true")
+    grid.rows[0]._tr.get_or_add_trPr().append(header)
     for cell, name in zip(grid.rows[0].cells, table.frame.columns, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(str(name))

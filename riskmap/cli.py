@@ -291,8 +291,9 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 def _add_brief(sub: argparse._SubParsersAction) -> None:
     brief = sub.add_parser("brief", help="the meeting briefing (通报) as Word or PDF, with maps")
     brief.add_argument("--out", required=True, help="the file to write: .docx or .pdf")
-    brief.add_argument("--since", help="compare with the scoring kept on or before this day "
-                                       "(default: config/brief.toml meeting_interval_days)")
+    brief.add_argument("--since", type=_day,
+                       help="compare with the scoring kept on or before this day "
+                            "(default: config/brief.toml meeting_interval_days)")
     brief.add_argument("--format", choices=("png",),
                        help="png: also write each map as an image beside --out, for slides")
     _add_as_of(brief)
@@ -331,12 +332,25 @@ def _add_ledger(sub: argparse._SubParsersAction) -> None:
     ledger.set_defaults(func=_cmd_ledger)
 
 
+def _day(text: str) -> str:
+    """An argparse type: a date or time pandas reads, kept as typed; else a clear refusal."""
+    import pandas as pd
+
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"不是有效的日期 not a valid date: {text!r} (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
+        ) from None
+    return text
+
+
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", help="the day (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) to "
-                                        "report for; default: the data's reference day, as on "
-                                        "the pages (the demo's own date, else today). The "
-                                        "ledger's statuses are those stored now: a past day's "
-                                        "are not rebuilt from the history")
+    parser.add_argument("--as-of", type=_day,
+                        help="the day (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) to report for; "
+                             "default: the data's reference day, as on the pages (the demo's "
+                             "own date, else today). The ledger's statuses are those stored "
+                             "now: a past day's are not rebuilt from the history")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:

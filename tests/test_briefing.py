@@ -144,6 +144,7 @@ def test_the_word_briefing_holds_every_section_and_the_engines_ranking(
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings == list(SECTIONS), "sections are headings (Word's outline)"
     assert round(doc.sections[0].page_width.cm, 1) == 21.0, "A4, as the PDF"
+    assert all("w:tblHeader" in t.rows[0]._tr.xml for t in doc.tables), "headings repeat"
 
 
 def test_the_briefing_compares_with_the_scoring_kept_before(briefed: dict[str, Path]) -> None:
@@ -203,6 +204,7 @@ def test_a_database_with_townships_only_gets_a_briefing_saying_what_is_missing(
     assert "尚未导入隐患台账" in text and "尚未导入地质灾害隐患点" in text
     assert "演示数据" not in text
     assert "排查各类隐患" not in text, "no ledger: no figure of 0 hazards, 0% rectified"
+    assert "尚未导入火险气象数据，无法给出火险展望。" in text
     assert "（上次会议）或更早保存的评估结果，无法比较" in text, "why there is no comparison"
     heads = [c.text for c in Document(str(out)).tables[0].rows[0].cells]
     assert heads[:2] == ["排名", "乡镇"], "nothing to compare with: no empty 变化 column"
@@ -227,6 +229,11 @@ def test_the_overviews_download_is_the_commands_briefing(briefed: dict[str, Path
         snap = Snapshot.take(store, load_settings())
         before, when = kept_before(store, comparison_cutoff(snap.as_of, None, 90))
         page = _file(snap, score(snap), "docx", before, when)()  # the page's default choice
+        declined = _file(snap, score(snap), "docx", None, None)()  # 不比较 chosen
+    none_file = briefed["docx"].parent / "declined.docx"
+    none_file.write_bytes(declined)
+    assert "本通报未与此前保存的评估结果比较。" in _paragraphs(none_file), \
+        "declined, not 'nothing was kept'"
     cli = briefed["docx"].parent / "again.docx"
     assert main(["brief", "--out", str(cli), "--db", str(briefed["db"])]) == 0
     page_file = briefed["docx"].parent / "page.docx"

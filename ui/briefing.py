@@ -16,7 +16,7 @@ from analytics.briefing import compose
 from analytics.engine import RiskResult
 from domain.briefing import Briefing
 from geodata.briefing import docx_bytes, pdf_bytes
-from geodata.results import kept_points
+from geodata.results import kept_points, kept_runs
 from geodata.snapshot import Snapshot
 from maps.static import briefing_maps, document_fonts
 from ui.chrome import audited, tr
@@ -28,8 +28,10 @@ def _briefing(snap: Snapshot, result: RiskResult, before: pd.DataFrame | None,
               when: pd.Timestamp | None) -> Briefing:
     """The briefing, compared with the scoring chosen on the page (none: none)."""
     settings = snap.settings
-    cutoff = when if when is not None else comparison_cutoff(
-        snap.as_of, None, settings.briefing.meeting_interval_days)
+    cutoff = when
+    if when is None and kept_runs(snap.store).empty:  # nothing kept: the briefing says so
+        cutoff = comparison_cutoff(snap.as_of, None, settings.briefing.meeting_interval_days)
+    # (kept scorings but none chosen: the page's 不比较; cutoff None says it was declined)
     figures = gather(snap.tables(), result, settings, as_of=snap.as_of, now=snap.now,
                      county=snap.label("zh") or "", counts=snap.counts(),
                      names=snap.township_names(), cutoff=cutoff, before=before,

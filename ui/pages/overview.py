@@ -241,8 +241,8 @@ def _desk(snap: Snapshot, result) -> None:
         st.subheader(tr("ranking"))
         before, when = baseline(snap)
         _ranking(result, layer, before)
-        if before is not None:
-            changes(snap, result, before, when)
+    if before is not None:  # the full width: a laptop's right column cut the reasons off
+        changes(snap, result, before, when)
     briefing_downloads(snap, result, before, when)
 
 
