@@ -14,6 +14,8 @@ from analytics.brief_figures import comparison_cutoff, gather
 from analytics.briefing import compose
 from analytics.engine import RiskResult
 from domain.briefing import Briefing
+from geodata import audit
+from geodata.accounts import local_account
 from geodata.briefing import docx_bytes, pdf_bytes
 from geodata.results import keep, kept_before, kept_points
 from geodata.snapshot import Snapshot
@@ -47,6 +49,7 @@ def run_brief(snap: Snapshot, args: argparse.Namespace) -> int:
     brief = briefing(snap, result, args.since)
     out.write_bytes(docx_bytes(brief) if kind == ".docx" else pdf_bytes(brief, *document_fonts()))
     print(f"通报 briefing → {out}")
+    audit.record(snap.store, local_account().user_name, "export", f"briefing → {out.name}")
     if args.format == "png":
         for key, image in brief.maps.items():
             path = out.with_name(f"{out.stem}-{key}.png")

@@ -84,8 +84,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _demo_without_accounts(path: Path) -> bool:
     from geodata import accounts
 
-    with Store(path) as store:
-        return store.is_demo() and accounts.listing(store).empty
+    try:
+        with Store(path) as store:
+            return store.is_demo() and accounts.listing(store).empty
+    except RiskMapError:  # not a database: left as it is
+        return False
 
 
 def _demo_account(path: Path) -> None:

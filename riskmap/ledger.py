@@ -11,6 +11,8 @@ import pandas as pd
 from analytics.ledger_stats import overdue_major, rectification
 from analytics.priority import budget_plan, rank_tables
 from domain.rules import is_overdue
+from geodata import audit
+from geodata.accounts import local_account
 from geodata.ledger_excel import ledger_workbook
 from geodata.snapshot import Snapshot
 from riskmap.scoring import score
@@ -97,4 +99,6 @@ def run_export(snap: Snapshot, args: argparse.Namespace) -> int:
     Path(args.file).write_bytes(ledger_workbook(ledger, snap.township_names(),
                                                 title="隐患排查整治台账", lines=lines))
     print(f"{len(ledger):,} 条 → {args.file}")
+    audit.record(snap.store, local_account().user_name, "export",
+                 f"hazard_ledger → {Path(args.file).name} ({len(ledger):,} rows)")
     return 0

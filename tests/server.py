@@ -80,7 +80,8 @@ def add_test_account(db: Path) -> None:
 def open_signed_in(tab, url: str, account: tuple[str, str] = TEST_ACCOUNT) -> None:
     """Open ``url`` in the Playwright page ``tab`` and sign in there (a new session each load).
 
-    Waits until the sidebar's sign-out button shows: the page behind the form has started.
+    Waits until the sidebar's sign-out button is in the page (hidden on the meeting screen):
+    the page behind the form has started.
     """
     tab.goto(url, wait_until="domcontentloaded")
     form = tab.locator("[data-testid='stForm']")
@@ -88,4 +89,4 @@ def open_signed_in(tab, url: str, account: tuple[str, str] = TEST_ACCOUNT) -> No
     form.locator("input[type='password']").fill(account[1])
     form.locator("[data-testid='stBaseButton-primaryFormSubmit']").click()
     tab.locator("[data-testid='stSidebar'] button").filter(
-        has_text=re.compile("退出登录|Sign out")).wait_for(timeout=60_000)
+        has_text=re.compile("退出登录|Sign out")).wait_for(state="attached", timeout=60_000)

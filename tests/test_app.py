@@ -110,6 +110,7 @@ def test_missing_database_says_what_to_run(tmp_path: Path,
     at = page_app(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("make run" in e.value for e in at.error)
+    assert not (tmp_path / "none.duckdb").exists(), "the page made no database"
 
 
 def test_server_answers_health_and_serves_the_page(app_server: str) -> None:

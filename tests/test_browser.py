@@ -19,7 +19,7 @@ from geodata.config import load_settings
 from geodata.snapshot import Snapshot
 from geodata.store import Store
 from maps.style import HIGHLIGHT_COLOUR
-from tests.server import open_signed_in
+from tests.server import TEST_ACCOUNT, open_signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "build" / "screenshots"
@@ -343,7 +343,7 @@ def test_every_page_in_the_browser_speaks_one_language(browser: Browser, app_ser
     scale) holds no text of the other language; data values such as names are allowed."""
     from tests.language import Screen, data_values
 
-    screen = Screen(data_values(demo_db))
+    screen = Screen(data_values(demo_db) | {TEST_ACCOUNT[0]})  # the account's name: data
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     tab = context.new_page()
     found = {}

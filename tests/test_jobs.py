@@ -110,7 +110,7 @@ def test_jobs_run_while_a_page_is_open_and_the_page_sees_their_rain(
         assert code == 0, f"{name}: {err}"
     assert zip_members(tmp_path / "night.zip") and (tmp_path / "台账.xlsx").stat().st_size
     after_cli = json.loads(finished(riskmap("warn", "--json", "--db", str(db)))[1])["counts"]
-    page.reload(wait_until="domcontentloaded")
+    open_signed_in(page, page.url)  # a reload is a new session: signed in again
     after = _stored_rain_levels(page)
     assert after["红色（很高）"] == after_cli["1"] > before["红色（很高）"]
     assert after["无雨量数据"] == after_cli["unknown"]
@@ -124,12 +124,8 @@ def zip_members(path: Path) -> list[str]:
 
 
 def _edit_in_the_browser(page: Page, url: str, hazard: str, measures: str) -> None:
-    """Fill the sidebar identity, open 办理 for ``hazard``, edit its measures, press 保存."""
+    """Sign in, open 办理 for ``hazard``, edit its measures, press 保存."""
     open_signed_in(page, f"{url}/ledger")
-    page.get_by_label("单位").fill("县应急管理局")  # the panel folds once a name is given
-    page.get_by_label("单位").press("Enter")
-    page.get_by_label("姓名").fill("浏览器用户")
-    page.get_by_label("姓名").press("Enter")
     page.get_by_role("tab", name="办理", exact=True).click()
     page.get_by_label("隐患编号").first.click()
     page.keyboard.type(hazard)

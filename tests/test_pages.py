@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from domain.access import Account
 from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV, Store
 from tests.signin import page_app
@@ -222,11 +223,10 @@ def test_ledger_page_performs_a_transition(pages_db: Path, demo_frames: dict,
     ledger = demo_frames["hazard_ledger"]
     todo = ledger[(ledger["hazard_status"] == "待整改") & (ledger["hazard_level"] == "一般")]
     hid, version = todo["hazard_id"].iloc[-1], int(todo["row_version"].iloc[-1])
-    at = _run("ledger", pages_db, monkeypatch)
+    monkeypatch.setenv(DB_ENV, str(pages_db))
+    at = page_app(str(ROOT / "ui" / "pages" / "ledger.py"), default_timeout=120,
+                  who=Account("测试员", "admin", department="县应急管理局")).run()
     at.selectbox(key="handle_pick").set_value(hid).run()
-    assert any("侧栏" in w.value for w in at.warning), "no identity: asked for one"
-    at.session_state["who_name"] = "测试员"
-    at.session_state["who_department"] = "县应急管理局"
     key = f"tab-{hid}-{version}"
     at.radio(key=f"{key}-action").set_value("开始整改").run()
     at.text_area(key=f"{key}-开始整改-measures").set_value("设置防护栏")

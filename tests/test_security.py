@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -94,8 +95,10 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def good_backup(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("backup") / "good.zip"
-    with Store(demo_db, read_only=True) as store:
+    folder = tmp_path_factory.mktemp("backup")
+    path, copy = folder / "good.zip", folder / "demo.duckdb"
+    shutil.copyfile(demo_db, copy)  # a backup is audited: written to a copy, not the fixture
+    with Store(copy) as store:
         backup(store, path, who=ADMIN)
     return path
 

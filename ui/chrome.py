@@ -184,6 +184,11 @@ def audited(build: Callable[[], bytes | str], what: str) -> Callable[[], bytes |
     return content
 
 
+def _sign_out() -> None:
+    """The sign-out button's callback (the store is opened only then: it exists by then)."""
+    auth.sign_out(_store(str(default_db_path())))
+
+
 def sidebar(who: Account) -> Lang:
     """Draw the rest of the sidebar (meeting mode, account, database); return the language.
 
@@ -193,8 +198,7 @@ def sidebar(who: Account) -> Lang:
                       value=st.query_params.get("mode") == "meeting")
     st.sidebar.caption(tr("auth.as", name=who.display_name or who.user_name,
                           role=who.role_label(current_lang())))
-    st.sidebar.button(tr("auth.sign_out"), on_click=auth.sign_out,
-                      args=(_store(str(default_db_path())),), key="sign_out")
+    st.sidebar.button(tr("auth.sign_out"), on_click=_sign_out, key="sign_out")
     st.sidebar.caption(f"{tr('database')}: `{default_db_path().name}`")
     # Styles go in the sidebar: they apply to the whole page, and take no room in the main
     # column (each element there adds a gap above the title).
