@@ -24,7 +24,9 @@ chrome.language_switch()
 account = chrome.session_account()
 if account is not None:
     chrome.sidebar(account)
-pages = PAGES + ADMIN_PAGES if account is not None and account.role == "admin" else PAGES
+# Signed out, the administrators' page is there too (hidden): its address opens the sign-in
+# form, not "page not found", and an administrator lands on it.
+pages = PAGES if account is not None and account.role != "admin" else PAGES + ADMIN_PAGES
 page = st.navigation([
     st.Page(f"ui/pages/{script}.py", title=chrome.tr(title), icon=f":material/{icon}:",
             url_path=path or None, default=not path)

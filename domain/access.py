@@ -95,13 +95,17 @@ def may_handle(account: Account, row: Mapping[str, Any]) -> bool:
 
 def require_handle(account: Account, rows: list[Mapping[str, Any]]) -> None:
     """Refuse unless ``account`` may change every row of ``rows``, naming those it may not."""
-    refused = [str(r.get("hazard_id") or "（新登记 new）") for r in rows
-               if not may_handle(account, r)]
-    if refused:
-        scope = account.department or account.township_code
-        raise _denied(account, (f"修改隐患 {'、'.join(refused)}（不属于{scope or '本账号'}）",
-                                f"change hazard {', '.join(refused)} (not "
-                                f"{scope or 'theirs'})"))
+    refused = [r for r in rows if not may_handle(account, r)]
+    if not refused:
+        return
+    scope = account.department or account.township_code or "本账号"
+    rule = ("牵头单位或责任单位须为" if account.role == "department" else "须在")
+    if any(not r.get("hazard_id") for r in refused):  # a registration
+        raise _denied(account, (f"以此登记隐患（{rule}{scope}）",
+                                f"register this hazard (it must be {scope}'s)"))
+    ids = [str(r["hazard_id"]) for r in refused]
+    raise _denied(account, (f"修改隐患 {'、'.join(ids)}（{rule}{scope}）",
+                            f"change hazard {', '.join(ids)} (not {scope}'s)"))
 
 
 def may_import(account: Account, table: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import socket
+from dataclasses import replace
 
 import pandas as pd
 from argon2 import PasswordHasher
@@ -67,13 +68,20 @@ def check_password(password: str, settings: SecuritySettings) -> None:
 
 
 def add(store: Store, by: Account, account: Account, password: str, *,
-        settings: SecuritySettings, address: str = "") -> None:
-    """Add ``account`` with ``password`` (an administrator's change)."""
+        settings: SecuritySettings, address: str = "") -> list[str]:
+    """Add ``account`` with ``password`` (an administrator's change).
+
+    Returns warnings to show (a unit no ledger row names yet).
+    """
     require_admin(by, ("添加账号", "add accounts"))
+    if not account.user_name or account.user_name != account.user_name.strip():
+        raise RiskMapError(f"账号名不能为空或以空格开头、结尾 (an account name cannot be empty "
+                           f"or start or end with a space): {account.user_name!r}")
     if _row(store, account.user_name) is not None:
         raise RiskMapError(f"账号 {account.user_name} 已存在 (account exists)")
     check_password(password, settings)
-    _check_scope(account)
+    account = _scoped(account)
+    warnings = _check_scope(store, account)
     _save(store, {"user_name": account.user_name, "display_name": account.display_name or None,
                   "role": account.role, "unit": account.department or None,
                   "township_code": account.township_code or None,
@@ -83,13 +91,33 @@ def add(store: Store, by: Account, account: Account, password: str, *,
     scope = " ".join(filter(None, (account.role, account.department, account.township_code)))
     audit.record(store, by.user_name, "account", f"添加 add {account.user_name} ({scope})",
                  address=address)
+    return warnings
 
 
-def _check_scope(account: Account) -> None:
+def _scoped(account: Account) -> Account:
+    """``account`` with only the scope its role uses (a unit for a department editor…)."""
+    return replace(account, department=account.department if account.role == "department"
+                   else "", township_code=account.township_code
+                   if account.role == "township" else "")
+
+
+def _check_scope(store: Store, account: Account) -> list[str]:
+    """Refuse a role without its scope, or an unknown township; warn of an unknown unit."""
     if account.role == "department" and not account.department:
         raise RiskMapError("部门填报账号须指定单位 (a department editor needs --unit)")
     if account.role == "township" and not account.township_code:
         raise RiskMapError("乡镇填报账号须指定乡镇代码 (a township editor needs --township)")
+    if account.role == "township":
+        towns = store.read("townships")["township_code"]
+        if len(towns) and account.township_code not in set(towns):
+            raise RiskMapError(f"没有乡镇代码 {account.township_code} (no such township)")
+    if account.role == "department":
+        ledger = store.read("hazard_ledger")
+        units = set(ledger["lead_department"]) | set(ledger["responsible_unit"])
+        if len(ledger) and account.department not in units:
+            return [f"台账中还没有单位“{account.department}”的隐患：请核对名称与台账一致 "
+                    f"(no ledger row names {account.department!r} yet: check the spelling)"]
+    return []
 
 
 def sign_in(store: Store, name: str, password: str, *, settings: SecuritySettings,
@@ -136,6 +164,8 @@ def _failed(store: Store, row: dict, settings: SecuritySettings, address: str,
         audit.record(store, row["user_name"], "locked",
                      f"连续 {count} 次失败，锁定至 locked until {until:%Y-%m-%d %H:%M}",
                      address=address, now=now)
+        raise SignInError(f"口令错误次数过多，账号已锁定至 {until:%H:%M}，请稍后再试或请管理员解锁 "
+                          f"(too many wrong passwords: locked until {until:%H:%M})")
 
 
 def active_account(store: Store, name: str) -> Account | None:
@@ -156,13 +186,30 @@ def _change(store: Store, by: Account, name: str, what: str, address: str,
     audit.record(store, by.user_name, "account", f"{what} {name}", address=address)
 
 
-def set_role(store: Store, by: Account, account: Account, *, address: str = "") -> None:
-    """Give ``account.user_name`` the role and scope of ``account``."""
-    _check_scope(account)
+def _keep_an_administrator(store: Store, by: Account, name: str) -> None:
+    """Refuse to take the last active administrator's rights (nobody could manage accounts)."""
+    rows = store.read("accounts")
+    admins = set(rows.loc[(rows["role"] == "admin") & rows["active"], "user_name"])
+    if admins <= {name}:
+        raise RiskMapError(f"{name} 是唯一的管理员，不能停用或改为其他角色 (the only "
+                           f"administrator cannot be disabled or given another role)")
+    if by.user_name == name:
+        raise RiskMapError("不能停用自己或取消自己的管理员角色，请由另一位管理员操作 (ask another "
+                           "administrator)")
+
+
+def set_role(store: Store, by: Account, account: Account, *, address: str = "") -> list[str]:
+    """Give ``account.user_name`` the role and scope of ``account``; return warnings."""
+    account = _scoped(account)
+    warnings = _check_scope(store, account)
+    row = _row(store, account.user_name)
+    if row is not None and row["role"] == "admin" and account.role != "admin":
+        _keep_an_administrator(store, by, account.user_name)
     _change(store, by, account.user_name,
             f"角色 role → {account.role} {account.department or account.township_code}".strip(),
             address, role=account.role, unit=account.department or None,
             township_code=account.township_code or None)
+    return warnings
 
 
 def set_password(store: Store, by: Account, name: str, password: str, *,
@@ -180,14 +227,23 @@ def unlock(store: Store, by: Account, name: str, *, address: str = "") -> None:
 
 def set_active(store: Store, by: Account, name: str, active: bool, *,
                address: str = "") -> None:
-    """Enable or disable ``name`` (a disabled account cannot sign in; its history stays)."""
+    """Enable or disable ``name`` (a disabled account cannot sign in; its history stays).
+
+    A disabled account's open sessions end at their next step (``ui.auth.current``).
+    """
+    row = _row(store, name)
+    if not active and row is not None and row["role"] == "admin":
+        _keep_an_administrator(store, by, name)
     _change(store, by, name, "启用 enable" if active else "停用 disable", address,
             active=active)
 
 
 def listing(store: Store) -> pd.DataFrame:
     """Return every account without its password hash."""
-    return store.read("accounts")[_SHOWN].sort_values("user_name").reset_index(drop=True)
+    rows = store.read("accounts")[_SHOWN].sort_values("user_name").reset_index(drop=True)
+    return rows.assign(locked_until=rows["locked_until"].dt.strftime("%Y-%m-%d %H:%M")
+                       .fillna(""), **{c: rows[c].fillna("") for c in (
+                           "display_name", "unit", "township_code")})
 
 
 def role_names(lang: str = "zh") -> dict[str, str]:

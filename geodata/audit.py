@@ -50,11 +50,12 @@ def search(store: Store, *, user: str = "", action: str = "", text: str = "",
            ) -> pd.DataFrame:
     """Return the audit rows matching every filter given, latest first.
 
-    ``text`` is looked for in the detail and the address (plain text, any case); ``until``
-    includes its whole day.
+    ``user`` and ``text`` are looked for in the account name, and in the detail and the
+    address (plain text, any case); ``until`` includes its whole day.
     """
-    filters = {k: v for k, v in (("user_name", user), ("audit_action", action)) if v}
-    rows = store.read("audit_log", filters or None)
+    rows = store.read("audit_log", {"audit_action": action} if action else None)
+    if user:
+        rows = rows[rows["user_name"].fillna("").str.contains(user, case=False, regex=False)]
     if since is not None:
         rows = rows[rows["audit_time"] >= since]
     if until is not None:

@@ -22,7 +22,7 @@ from geodata.accounts import local_account
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
 from geodata.store import Store, default_db_path
-from riskmap.users import add_commands
+from riskmap.users import add_commands, day
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -294,7 +294,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 def _add_brief(sub: argparse._SubParsersAction) -> None:
     brief = sub.add_parser("brief", help="the meeting briefing (通报) as Word or PDF, with maps")
     brief.add_argument("--out", required=True, help="the file to write: .docx or .pdf")
-    brief.add_argument("--since", type=_day,
+    brief.add_argument("--since", type=day,
                        help="compare with the scoring kept on or before this day "
                             "(default: config/brief.toml meeting_interval_days)")
     brief.add_argument("--format", choices=("png",),
@@ -335,21 +335,8 @@ def _add_ledger(sub: argparse._SubParsersAction) -> None:
     ledger.set_defaults(func=_cmd_ledger)
 
 
-def _day(text: str) -> str:
-    """An argparse type: a date or time pandas reads, kept as typed; else a clear refusal."""
-    import pandas as pd
-
-    try:
-        pd.Timestamp(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"不是有效的日期 not a valid date: {text!r} (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
-        ) from None
-    return text
-
-
 def _add_as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=_day,
+    parser.add_argument("--as-of", type=day,
                         help="the day (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) to report for; "
                              "default: the data's reference day, as on the pages (the demo's "
                              "own date, else today). The ledger's statuses are those stored "

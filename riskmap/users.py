@@ -25,7 +25,14 @@ from geodata.store import Store
 def _password(args: argparse.Namespace) -> str:
     """The new password: from ``--password-file``, or typed twice."""
     if args.password_file:
-        return Path(args.password_file).read_text(encoding="utf-8").splitlines()[0]
+        try:
+            lines = Path(args.password_file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RiskMapError(f"无法读取口令文件 cannot read the password file: {exc}") from exc
+        if not lines or not lines[0]:
+            raise RiskMapError(f"口令文件的第一行是空的 (the first line of "
+                               f"{args.password_file} is empty)")
+        return lines[0]
     if not sys.stdin.isatty():
         raise RiskMapError("没有终端可输入口令：请用 --password-file (no terminal to type the "
                            "password on: use --password-file)")
@@ -33,6 +40,17 @@ def _password(args: argparse.Namespace) -> str:
     if first != getpass.getpass("再输一次 again: "):
         raise RiskMapError("两次输入的口令不同 (the two passwords differ)")
     return first
+
+
+def day(text: str) -> str:
+    """An argparse type: a date or time pandas reads, kept as typed; else a clear refusal."""
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"不是有效的日期 not a valid date: {text!r} (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
+        ) from None
+    return text
 
 
 def _scoped(args: argparse.Namespace) -> Account:
@@ -44,18 +62,23 @@ def _cmd_user(args: argparse.Namespace, db: Path) -> int:
     me, security = accounts.local_account(), load_settings().security
     with Store(db) as store:
         if args.verb == "list":
-            print(accounts.listing(store).to_string(index=False))
+            listing = accounts.listing(store)
+            print(listing.to_string(index=False) if len(listing) else "还没有账号 (no accounts)")
             return 0
+        warnings: list[str] = []
         if args.verb == "add":
-            accounts.add(store, me, _scoped(args), _password(args), settings=security)
+            warnings = accounts.add(store, me, _scoped(args), _password(args),
+                                    settings=security)
         elif args.verb == "role":
-            accounts.set_role(store, me, _scoped(args))
+            warnings = accounts.set_role(store, me, _scoped(args))
         elif args.verb == "passwd":
             accounts.set_password(store, me, args.name, _password(args), settings=security)
         elif args.verb == "unlock":
             accounts.unlock(store, me, args.name)
         else:
             accounts.set_active(store, me, args.name, args.verb == "enable")
+    for warning in warnings:
+        print(f"注意 note: {warning}")
     print(f"账号 account {args.name}: {args.verb} ✓")
     return 0
 
@@ -69,8 +92,10 @@ def _cmd_audit(args: argparse.Namespace, db: Path) -> int:
     if args.csv:
         rows.to_csv(args.csv, index=False, encoding="utf-8-sig")
         print(f"审计日志 audit trail → {args.csv}: {len(rows):,} 行 rows")
+    elif rows.empty:
+        print("没有符合条件的记录 (no rows match)")
     else:
-        print(rows.head(args.show).to_string(index=False))
+        print(rows.head(args.show).fillna("").to_string(index=False))
     return 0
 
 
@@ -108,11 +133,13 @@ def add_commands(sub: argparse._SubParsersAction,
         add_db(part)
     user.set_defaults(func=lambda a: _cmd_user(a, db(a)))
     trail = sub.add_parser("audit", help="search the audit trail; --csv exports it")
-    for flag, text in (("--user", "one account"), ("--action", "one action: "
-                       + ", ".join(audit.ACTIONS)), ("--text", "text in the detail or address"),
-                       ("--since", "from this date"), ("--until", "to this date (inclusive)"),
+    for flag, text in (("--user", "accounts whose name holds this text"),
+                       ("--text", "text in the detail or address"),
                        ("--csv", "write the rows found to this CSV file")):
         trail.add_argument(flag, help=text)
+    trail.add_argument("--action", choices=list(audit.ACTIONS), help="one kind of action")
+    trail.add_argument("--since", type=day, help="from this date")
+    trail.add_argument("--until", type=day, help="to this date (inclusive)")
     trail.add_argument("--show", type=int, default=50, help="rows printed (default 50)")
     add_db(trail)
     trail.set_defaults(func=lambda a: _cmd_audit(a, db(a)))

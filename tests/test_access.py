@@ -154,10 +154,13 @@ def test_wrong_passwords_lock_the_account_and_say_nothing_of_which_was_wrong(
     now = pd.Timestamp("2026-12-01 09:00")
     with pytest.raises(accounts.SignInError) as unknown:
         accounts.sign_in(store, "nobody", PASSWORD, settings=SECURITY, now=now)
+    said = []
     for _ in range(SECURITY.lockout_failures):
         with pytest.raises(accounts.SignInError) as wrong:
             accounts.sign_in(store, "zj", "not-the-password", settings=SECURITY, now=now)
-    assert str(unknown.value) == str(wrong.value), "an unknown name reads as a wrong password"
+        said.append(str(wrong.value))
+    assert said[0] == str(unknown.value), "an unknown name reads as a wrong password"
+    assert "锁定" in said[-1] and "锁定" not in said[-2], "the locking try says so"
     with pytest.raises(accounts.SignInError, match="锁定"):
         accounts.sign_in(store, "zj", PASSWORD, settings=SECURITY, now=now)
     later = now + pd.Timedelta(minutes=SECURITY.lockout_minutes + 1)
@@ -239,3 +242,29 @@ def test_the_demo_gets_an_administrator_with_a_random_password_shown_once(
             == "admin"
     assert main(["demo", "--if-missing", "--db", str(county)]) == 0
     assert "口令 password" not in capsys.readouterr().out, "shown once"
+
+
+def test_the_last_administrator_stays_and_names_are_checked(county: Path) -> None:
+    with Store(county) as store:
+        accounts.add(store, ADMIN, Account("boss", "admin"), PASSWORD, settings=SECURITY)
+        boss = Account("boss", "admin")
+        with pytest.raises(RiskMapError, match="唯一的管理员"):
+            accounts.set_active(store, boss, "boss", False)
+        accounts.add(store, boss, Account("deputy", "admin"), PASSWORD, settings=SECURITY)
+        with pytest.raises(RiskMapError, match="不能停用自己"):
+            accounts.set_active(store, boss, "boss", False)
+        accounts.set_role(store, Account("deputy", "admin"), Account("boss", "viewer"))
+        with pytest.raises(RiskMapError, match="唯一的管理员"):
+            accounts.set_role(store, boss, Account("deputy", "viewer"))
+        for name in ("", " zj"):
+            with pytest.raises(RiskMapError, match="账号名不能为空"):
+                accounts.add(store, ADMIN, Account(name, "viewer"), PASSWORD, settings=SECURITY)
+        with pytest.raises(RiskMapError, match="没有乡镇代码"):
+            accounts.add(store, ADMIN, Account("t", "township", township_code="529901999999"),
+                         PASSWORD, settings=SECURITY)
+        warned = accounts.add(store, ADMIN, Account("d", "department", department="不存在局"),
+                              PASSWORD, settings=SECURITY)
+        assert warned and "不存在局" in warned[0], "an unknown unit is said, not refused"
+        accounts.add(store, ADMIN, Account("v", "viewer", department="县住建局"), PASSWORD,
+                     settings=SECURITY)
+        assert accounts.active_account(store, "v").department == "", "a viewer has no unit"

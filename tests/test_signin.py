@@ -82,9 +82,11 @@ def test_wrong_passwords_lock_the_account_in_the_page(demo_db: Path, tmp_path: P
         accounts.add(store, ADMIN, Account("zj", "viewer"), PASSWORD, settings=security)
     monkeypatch.setenv(DB_ENV, str(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    for _ in range(security.lockout_failures):
+    for _ in range(security.lockout_failures - 1):
         at = _sign_in(at, "zj", "wrong-password")
         assert "账号或口令不正确" in at.error[0].value
+    at = _sign_in(at, "zj", "wrong-password")
+    assert "锁定" in at.error[0].value, "the locking try says so"
     at = _sign_in(at, "zj", PASSWORD)
     assert "锁定" in at.error[0].value and not at.metric, "locked: the right password too"
 
@@ -160,3 +162,44 @@ def test_the_trusted_header_counts_only_from_the_proxy(served: Path) -> None:
         assert auth.from_oidc(store, oidc, {"is_logged_in": True, "email": "zr"}).role \
             == "geology"
         assert auth.from_oidc(store, oidc, {"is_logged_in": False, "email": "zr"}) is None
+
+
+def test_a_disabled_account_is_signed_out_at_its_next_step(
+        served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DB_ENV, str(served))
+    security = load_settings().security
+    with Store(served) as store:
+        accounts.add(store, ADMIN, Account("soon-gone", "viewer"), PASSWORD, settings=security)
+    at = _sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run(),
+                  "soon-gone", PASSWORD)
+    assert at.metric, "signed in"
+    with Store(served) as store:
+        accounts.set_active(store, ADMIN, "soon-gone", False)
+    at.run()
+    assert not at.metric and any("停用" in i.value for i in at.info), "signed out at once"
+
+
+def test_a_download_is_audited_when_clicked_outside_the_session(
+        served: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit runs a download's callable after the script run, with no session."""
+    from ui import chrome
+
+    monkeypatch.setenv(DB_ENV, str(served))
+    now = pd.Timestamp.now()
+    with pytest.MonkeyPatch.context() as patch:  # drawn while "leader" is signed in
+        patch.setattr(auth.st, "session_state", {auth.ACCOUNT_KEY: {
+            "user_name": "leader", "role": "viewer", "department": "", "township_code": "",
+            "display_name": "", "since": now, "seen": now}})
+        wrapped = chrome.audited(lambda: b"file", "x.xlsx")
+    with Store(served, read_only=True) as store:
+        before = len(audit.search(store, action="download"))
+    assert wrapped() == b"file"  # clicked: no session any more
+    with Store(served, read_only=True) as store:
+        after = audit.search(store, action="download")
+    assert len(after) == before + 1
+    assert (after["user_name"].iloc[0], after["audit_detail"].iloc[0]) == ("leader", "x.xlsx")
+
+
+def test_a_proxys_utf8_header_and_a_local_connection() -> None:
+    assert auth._utf8("大屏".encode().decode("latin-1")) == "大屏"
+    assert auth._utf8("tester") == "tester"

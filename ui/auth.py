@@ -27,11 +27,16 @@ ACCOUNT_KEY = "signed_in"
 
 
 def client_address() -> str:
-    """The address the browser's connection comes from (a proxy's, behind one)."""
+    """The address the browser's connection comes from (a proxy's, behind one).
+
+    Streamlit gives none for a connection from this machine (a reverse proxy on it): that
+    is 127.0.0.1.
+    """
     try:
-        return str(st.context.ip_address or "")
+        address = st.context.ip_address
     except (AttributeError, RuntimeError):
         return ""
+    return str(address) if address else "127.0.0.1"
 
 
 def start_session(account: Account, now: pd.Timestamp | None = None) -> None:
@@ -40,8 +45,18 @@ def start_session(account: Account, now: pd.Timestamp | None = None) -> None:
     st.session_state[ACCOUNT_KEY] = {**asdict(account), "since": now, "seen": now}
 
 
-def current(settings: SecuritySettings, now: pd.Timestamp | None = None) -> Account | None:
-    """Return the session's account, or None when signed out or expired (then forgotten)."""
+def _end(why: str) -> None:
+    st.session_state.pop(ACCOUNT_KEY, None)
+    st.session_state["signed_out_why"] = why
+
+
+def current(settings: SecuritySettings, now: pd.Timestamp | None = None,
+            store: Store | None = None) -> Account | None:
+    """Return the session's account, or None when signed out or expired (then forgotten).
+
+    With ``store``, the account is read again: one disabled since signing in is signed out
+    at once, and a changed role or unit applies from this rerun.
+    """
     kept = st.session_state.get(ACCOUNT_KEY)
     if not kept:
         return None
@@ -49,11 +64,26 @@ def current(settings: SecuritySettings, now: pd.Timestamp | None = None) -> Acco
     idle = now - kept["seen"] > pd.Timedelta(minutes=settings.session_idle_minutes)
     old = now - kept["since"] > pd.Timedelta(hours=settings.session_max_hours)
     if idle or old:
-        st.session_state.pop(ACCOUNT_KEY, None)
-        st.session_state["signed_out_why"] = "auth.expired"
+        _end("auth.expired")
         return None
     kept["seen"] = now
+    if store is not None:
+        fresh = accounts.active_account(store, kept["user_name"])
+        if fresh is None:
+            _end("auth.disabled")
+            return None
+        kept.update(asdict(fresh))
     return Account(**{k: v for k, v in kept.items() if k not in ("since", "seen")})
+
+
+def session(store: Store, settings: SecuritySettings) -> Account | None:
+    """Return the session's account, or one single sign-on brings; None: not signed in."""
+    account = current(settings, store=store)
+    if account is None:
+        account = _single_sign_on(store, settings)
+        if account is not None:
+            start_session(account)
+    return account
 
 
 def from_header(store: Store, settings: SecuritySettings, headers: Mapping[str, str],
@@ -61,8 +91,16 @@ def from_header(store: Store, settings: SecuritySettings, headers: Mapping[str, 
     """The account a trusted reverse proxy names, if enabled and the connection is from it."""
     if not settings.header_enabled or address not in settings.proxies:
         return None
-    name = (headers.get(settings.header) or "").strip()
+    name = _utf8(headers.get(settings.header) or "").strip()
     return accounts.active_account(store, name) if name else None
+
+
+def _utf8(value: str) -> str:
+    """A header value as sent: HTTP hands UTF-8 (a Chinese account name) over as Latin-1."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 def from_oidc(store: Store, settings: SecuritySettings, user: Mapping[str, object]
@@ -86,15 +124,10 @@ def _single_sign_on(store: Store, settings: SecuritySettings) -> Account | None:
 
 def gate(store: Store, settings: SecuritySettings, tr: Callable[..., str]) -> Account | None:
     """Return the signed-in account; or draw the sign-in form and return None."""
-    account = current(settings)
+    account = session(store, settings)
     if account is None:
-        account = _single_sign_on(store, settings)
-        if account is not None:
-            start_session(account)
-    if account is not None:
-        return account
-    _form(store, settings, tr)
-    return None
+        _form(store, settings, tr)
+    return account
 
 
 def _form(store: Store, settings: SecuritySettings, tr: Callable[..., str]) -> None:
@@ -114,7 +147,7 @@ def _fields(store: Store, settings: SecuritySettings, tr: Callable[..., str]) ->
     if settings.oidc_enabled:
         st.button(tr("auth.oidc"), on_click=st.login)
     if accounts.listing(store).empty:  # a new county: how its first account is made
-        st.warning(tr("auth.no_accounts"))
+        st.warning(tr("auth.no_accounts", db=store.path))
     st.caption(tr("auth.help_demo" if store.is_demo() else "auth.help"))
     if pressed:
         try:

@@ -160,8 +160,17 @@ def signed_in() -> Account | None:
 
 
 def session_account() -> Account | None:
-    """Return the account signed in to this session, without drawing anything."""
-    return auth.current(settings().security)
+    """Return the account signed in to this session (read again), without drawing anything.
+
+    None when signed out or without a database.
+    """
+    path = default_db_path()
+    if not path.exists():
+        return None
+    try:
+        return auth.session(_store(str(path)), settings().security)
+    except RiskMapError:
+        return None
 
 
 def account() -> Account:
@@ -175,11 +184,14 @@ def account() -> Account:
 def audited(build: Callable[[], bytes | str], what: str) -> Callable[[], bytes | str]:
     """Wrap a download's content so that the click is audited (who, what, from where).
 
-    Streamlit calls a download button's callable only when it is clicked.
+    Streamlit calls a download button's callable only when it is clicked, outside the
+    session's script run: who, where and the store are taken now, when the button is drawn.
     """
+    who, address, store = account().user_name, auth.client_address(), \
+        _store(str(default_db_path()))
+
     def content() -> bytes | str:
-        audit.record(_store(str(default_db_path())), account().user_name, "download", what,
-                     address=auth.client_address())
+        audit.record(store, who, "download", what, address=address)
         return build()
     return content
 

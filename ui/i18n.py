@@ -219,7 +219,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "acc.again": ("再输一次口令", "Password again"),
     "acc.differ": ("两次输入的口令不同。", "The two passwords differ."),
     "acc.added": ("已添加账号 {name}。", "Account {name} added."),
-    "acc.change": ("解锁、停用或启用账号", "Unlock, disable or enable an account"),
+    "acc.unit_help": ("部门填报账号填写，与台账中的部门名称一致", "For a department editor: "
+                      "the department as the ledger names it"),
+    "acc.town_help": ("乡镇填报账号选择", "For a township editor"),
+    "acc.set_role": ("改为此角色", "Give this role"),
+    "acc.new_password": ("新口令", "New password"),
+    "acc.set_password": ("重设口令", "Set the password"),
+    "acc.user_contains": ("账号包含", "Account contains"),
+    "acc.change": ("修改账号：解锁、停用、启用、角色、口令",
+                   "Change an account: unlock, disable, enable, role, password"),
     "acc.unlock": ("解锁", "Unlock"),
     "acc.disable": ("停用", "Disable"),
     "acc.enable": ("启用", "Enable"),
@@ -247,15 +255,17 @@ TEXT: dict[str, tuple[str, str]] = {
                        "The demo's administrator is admin; its password was printed when the "
                        "demo was made (the first lines of `make run`). Forgot it? Run "
                        "`riskmap user passwd admin` on the server."),
-    "auth.no_accounts": ("还没有任何账号。请在服务器上运行 `riskmap user add 账号 --role admin` "
-                         "创建第一个管理员（口令输入两次）。",
+    "auth.no_accounts": ("还没有任何账号。请在服务器上运行 `riskmap user add 账号 --role admin "
+                         "--db {db}` 创建第一个管理员（口令输入两次）。",
                          "There is no account yet. Make the first administrator on the server: "
-                         "`riskmap user add NAME --role admin` (the password is asked twice)."),
+                         "`riskmap user add NAME --role admin --db {db}` (the password is "
+                         "asked twice)."),
+    "auth.disabled": ("本账号已被停用或删除，已退出。", "This account was disabled: signed out."),
     "auth.expired": ("长时间未操作，已自动退出，请重新登录。",
                      "Your session expired; please sign in again."),
     "auth.signed_out": ("已退出。", "Signed out."),
     "auth.needed": ("请先登录。", "Please sign in first."),
-    "auth.as": ("当前账号：{name}（{role}）", "Signed in as {name} ({role})"),
+    "auth.as": ("当前账号：{name} · {role}", "Signed in as {name} · {role}"),
     "auth.sign_out": ("退出登录", "Sign out"),
     "auth.read_only": ("当前账号（{role}）只能查看，不能修改台账。",
                        "Your account ({role}) can view but not change the ledger."),

@@ -224,6 +224,8 @@ def create(store: Store, towns: Mapping[str, str]) -> None:
 
 def act_on_many(store: Store, ledger: pd.DataFrame) -> None:
     """Apply one action to several hazards at once (all or nothing)."""
+    if not _may_edit():
+        return
     open_ = ledger[is_open(ledger).to_numpy()]
     if len(open_) > PICK_LIMIT:
         st.caption(tr("pick.limit", n=PICK_LIMIT, total=len(open_)))
@@ -233,7 +235,7 @@ def act_on_many(store: Store, ledger: pd.DataFrame) -> None:
     choices = [a for a in ACTIONS if a not in ("登记", "修改")]
     action = st.radio(tr("action"), choices, horizontal=True, key="batch_action",
                       format_func=action_names())
-    if not picked or not _may_edit():
+    if not picked:
         return
     versions = open_.set_index("hazard_id")["row_version"]
     values, note, files = _values(action, {}, f"batch-{action}")

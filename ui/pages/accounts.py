@@ -15,39 +15,52 @@ def _roles() -> dict[str, str]:
     return accounts.role_names(current_lang())
 
 
-def _scoped(prefix: str, towns: dict[str, str]) -> Account:
-    """The account the form describes (name, role and the unit or township of the role)."""
-    cols = st.columns(3)
-    name = cols[0].text_input(tr("auth.name"), key=f"{prefix}_name").strip()
+def _scope(prefix: str, towns: dict[str, str]) -> tuple[str, str, str]:
+    """Role, unit and township fields (a form's: all shown; the role says which counts)."""
     roles = _roles()
-    role = cols[1].selectbox(tr("acc.role"), list(ROLES), format_func=roles.get,
+    cols = st.columns(3)
+    role = cols[0].selectbox(tr("acc.role"), list(ROLES), format_func=roles.get,
                              key=f"{prefix}_role")
-    display = cols[2].text_input(tr("acc.display"), key=f"{prefix}_display").strip()
-    unit = town = ""
-    if role == "department":
-        unit = st.text_input(tr("acc.unit"), key=f"{prefix}_unit").strip()
-    if role == "township":
-        town = st.selectbox(tr("township"), list(towns), format_func=towns.get,
-                            key=f"{prefix}_town") or ""
-    return Account(name, role, department=unit, township_code=town, display_name=display)
+    unit = cols[1].text_input(tr("acc.unit"), key=f"{prefix}_unit", help=tr("acc.unit_help"))
+    town = cols[2].selectbox(tr("township"), list(towns), format_func=towns.get, index=None,
+                             key=f"{prefix}_town", help=tr("acc.town_help"),
+                             placeholder=tr("choose.one"))
+    return role, unit.strip(), town or ""
+
+
+def _flash() -> None:
+    for kind, text in st.session_state.pop("acc_flash", []):
+        (st.success if kind == "ok" else st.warning)(text)
+
+
+def _done(text: str, warnings: list[str]) -> None:
+    """Say it after the rerun that shows the accounts as they now are."""
+    st.session_state["acc_flash"] = [("ok", text), *(("warn", w) for w in warnings)]
+    st.rerun()
 
 
 def _add(snap: Snapshot, me: Account) -> None:
     st.subheader(tr("acc.add"))
-    new = _scoped("add", snap.township_names())
-    first = st.text_input(tr("auth.password"), type="password", key="add_pw")
-    again = st.text_input(tr("acc.again"), type="password", key="add_pw2")
-    if st.button(tr("acc.add"), type="primary", key="add_go"):
-        if first != again:
-            st.error(tr("acc.differ"))
-            return
-        try:
-            accounts.add(snap.store, me, new, first, settings=settings().security,
-                         address=client_address())
-        except RiskMapError as exc:
-            st.error(str(exc))
-        else:
-            st.success(tr("acc.added", name=new.user_name))
+    with st.form("acc_add", clear_on_submit=True):
+        cols = st.columns(2)
+        name = cols[0].text_input(tr("auth.name"), key="add_name").strip()
+        display = cols[1].text_input(tr("acc.display"), key="add_display").strip()
+        role, unit, town = _scope("add", snap.township_names())
+        first = st.text_input(tr("auth.password"), type="password", key="add_pw")
+        again = st.text_input(tr("acc.again"), type="password", key="add_pw2")
+        pressed = st.form_submit_button(tr("acc.add"), type="primary")
+    if not pressed:
+        return
+    if first != again:
+        st.error(tr("acc.differ"))
+        return
+    try:
+        warnings = accounts.add(snap.store, me, Account(name, role, unit, town, display), first,
+                                settings=settings().security, address=client_address())
+    except RiskMapError as exc:
+        st.error(str(exc))
+    else:
+        _done(tr("acc.added", name=name), warnings)
 
 
 def _change(snap: Snapshot, me: Account, names: list[str]) -> None:
@@ -57,26 +70,58 @@ def _change(snap: Snapshot, me: Account, names: list[str]) -> None:
     if name is None:
         return
     cols = st.columns(3)
-    where = {"store": snap.store, "by": me}
+    where = {"store": snap.store, "by": me, "name": name, "address": client_address()}
     try:
         if cols[0].button(tr("acc.unlock"), key="unlock"):
-            accounts.unlock(**where, name=name, address=client_address())
-            st.success(tr("acc.done"))
+            accounts.unlock(**where)
+            _done(tr("acc.done"), [])
         if cols[1].button(tr("acc.disable"), key="disable"):
-            accounts.set_active(**where, name=name, active=False, address=client_address())
-            st.success(tr("acc.done"))
+            accounts.set_active(**where, active=False)
+            _done(tr("acc.done"), [])
         if cols[2].button(tr("acc.enable"), key="enable"):
-            accounts.set_active(**where, name=name, active=True, address=client_address())
-            st.success(tr("acc.done"))
+            accounts.set_active(**where, active=True)
+            _done(tr("acc.done"), [])
     except RiskMapError as exc:
         st.error(str(exc))
+    _role_and_password(snap, me, name)
+
+
+def _role_and_password(snap: Snapshot, me: Account, name: str) -> None:
+    """Another role (and unit or township), or a new password, for ``name``."""
+    left, right = st.columns(2)
+    with left.form("acc_role"):
+        role, unit, town = _scope("role", snap.township_names())
+        pressed = st.form_submit_button(tr("acc.set_role"))
+    if pressed:
+        try:
+            warnings = accounts.set_role(snap.store, me, Account(name, role, unit, town),
+                                         address=client_address())
+        except RiskMapError as exc:
+            st.error(str(exc))
+        else:
+            _done(tr("acc.done"), warnings)
+    with right.form("acc_password", clear_on_submit=True):
+        first = st.text_input(tr("acc.new_password"), type="password", key="reset_pw")
+        again = st.text_input(tr("acc.again"), type="password", key="reset_pw2")
+        pressed = st.form_submit_button(tr("acc.set_password"))
+    if pressed:
+        if first != again:
+            st.error(tr("acc.differ"))
+            return
+        try:
+            accounts.set_password(snap.store, me, name, first, settings=settings().security,
+                                  address=client_address())
+        except RiskMapError as exc:
+            st.error(str(exc))
+        else:
+            _done(tr("acc.done"), [])
 
 
 def _audit(snap: Snapshot) -> None:
     st.subheader(tr("acc.audit"))
     cols = st.columns(4)
     labels = {k: (zh if current_lang() == "zh" else en) for k, (zh, en) in audit.ACTIONS.items()}
-    user = cols[0].text_input(tr("auth.name"), key="audit_user").strip()
+    user = cols[0].text_input(tr("acc.user_contains"), key="audit_user").strip()
     action = cols[1].selectbox(tr("acc.action"), ["", *audit.ACTIONS], key="audit_action",
                                format_func=lambda k: labels.get(k, tr("filter.all")))
     text = cols[2].text_input(tr("acc.text"), key="audit_text").strip()
@@ -99,6 +144,7 @@ if snapshot is not None:
     if me.role != "admin":  # not in the navigation either; the store refuses as well
         st.error(tr("acc.admin_only"))
     else:
+        _flash()
         listing = accounts.listing(snapshot.store)
         show_table(listing.assign(role=listing["role"].map(_roles())), hide_index=True)
         _add(snapshot, me)
