@@ -95,9 +95,12 @@ def add(store: Store, by: Account, account: Account, password: str, *,
 
 
 def _scoped(account: Account) -> Account:
-    """``account`` with only the scope its role uses (a unit for a department editor…)."""
-    return replace(account, department=account.department if account.role == "department"
-                   else "", township_code=account.township_code
+    """``account`` with a township only if it is a township editor's.
+
+    Its unit (单位) is kept for any role: events record it, and only a department editor's
+    rights depend on it.
+    """
+    return replace(account, township_code=account.township_code
                    if account.role == "township" else "")
 
 

@@ -265,6 +265,7 @@ def test_the_last_administrator_stays_and_names_are_checked(county: Path) -> Non
         warned = accounts.add(store, ADMIN, Account("d", "department", department="不存在局"),
                               PASSWORD, settings=SECURITY)
         assert warned and "不存在局" in warned[0], "an unknown unit is said, not refused"
-        accounts.add(store, ADMIN, Account("v", "viewer", department="县住建局"), PASSWORD,
+        town = store.read("townships")["township_code"].iloc[0]
+        accounts.add(store, ADMIN, Account("v", "viewer", township_code=town), PASSWORD,
                      settings=SECURITY)
-        assert accounts.active_account(store, "v").department == "", "a viewer has no unit"
+        assert accounts.active_account(store, "v").township_code == "", "not a township's"
