@@ -128,6 +128,10 @@ def test_the_accounts_page_is_the_administrators(served: Path,
     assert "口令摘要" not in shown.columns and "password_hash" not in shown.columns
     trail = admin.dataframe[1].value
     assert len(trail) >= 3, "the account changes are in the audit trail"
+    admin.selectbox(key="change_pick").set_value("zj").run()
+    assert admin.selectbox(key="role_zj_role").value == "department", \
+        "the role form starts from the account's role, not 领导"
+    assert admin.text_input(key="role_zj_unit").value
 
 
 def test_a_session_expires_when_idle_or_old() -> None:

@@ -9,20 +9,30 @@ from geodata import accounts, audit
 from geodata.snapshot import Snapshot
 from ui.auth import client_address
 from ui.chrome import account, audited, current_lang, settings, show_table, start_page, tr
+from ui.tables import localise
 
 
 def _roles() -> dict[str, str]:
     return accounts.role_names(current_lang())
 
 
-def _scope(prefix: str, towns: dict[str, str]) -> tuple[str, str, str]:
-    """Role, unit and township fields (a form's: all shown; the role says which counts)."""
+def _scope(prefix: str, towns: dict[str, str], now: Account | None = None
+           ) -> tuple[str, str, str]:
+    """Role, unit and township fields (a form's: all shown; the role says which counts).
+
+    ``now``: the account as it is, whose role, unit and township the fields start from.
+    """
     roles = _roles()
     cols = st.columns(3)
     role = cols[0].selectbox(tr("acc.role"), list(ROLES), format_func=roles.get,
+                             index=list(ROLES).index(now.role) if now else 0,
                              key=f"{prefix}_role")
-    unit = cols[1].text_input(tr("acc.unit"), key=f"{prefix}_unit", help=tr("acc.unit_help"))
-    town = cols[2].selectbox(tr("township"), list(towns), format_func=towns.get, index=None,
+    unit = cols[1].text_input(tr("acc.unit"), value=now.department if now else "",
+                              key=f"{prefix}_unit", help=tr("acc.unit_help"))
+    codes = list(towns)
+    town = cols[2].selectbox(tr("township"), codes, format_func=towns.get,
+                             index=codes.index(now.township_code)
+                             if now and now.township_code in codes else None,
                              key=f"{prefix}_town", help=tr("acc.town_help"),
                              placeholder=tr("choose.one"))
     return role, unit.strip(), town or ""
@@ -89,8 +99,9 @@ def _change(snap: Snapshot, me: Account, names: list[str]) -> None:
 def _role_and_password(snap: Snapshot, me: Account, name: str) -> None:
     """Another role (and unit or township), or a new password, for ``name``."""
     left, right = st.columns(2)
-    with left.form("acc_role"):
-        role, unit, town = _scope("role", snap.township_names())
+    with left.form("acc_role"):  # keyed by the account: starts from its role and unit
+        role, unit, town = _scope(f"role_{name}", snap.township_names(),
+                                  accounts.active_account(snap.store, name))
         pressed = st.form_submit_button(tr("acc.set_role"))
     if pressed:
         try:
@@ -133,8 +144,10 @@ def _audit(snap: Snapshot) -> None:
         audit_action=rows["audit_action"].map(labels))
     show_table(shown.head(1000), hide_index=True)
     name = f"audit-{pd.Timestamp.now():%Y%m%d%H%M}.csv"
+    sheet = localise(rows.assign(audit_action=rows["audit_action"].map(labels)),
+                     current_lang())  # the page's headings and action names, as Excel opens
     st.download_button(tr("acc.export"), audited(
-        lambda: rows.to_csv(index=False).encode("utf-8-sig"), f"{name} ({len(rows)} rows)"),
+        lambda: sheet.to_csv(index=False).encode("utf-8-sig"), f"{name} ({len(rows)} rows)"),
         file_name=name, mime="text/csv", key="audit_csv")
 
 
