@@ -170,7 +170,7 @@ def first_paint(db: Path, townships: int) -> dict[str, float]:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url
                    else r.abort())
-        t0 = time.perf_counter()  # the sign-in (Argon2, about 0.1 s) is part of the first paint
+        t0 = time.perf_counter()  # the sign-in (one Argon2 check) is part of the first paint
         open_signed_in(page, url)
         frame = page.frame_locator("iframe[title*='st_folium']").first
         frame.locator("path.leaflet-interactive").nth(townships - 1).wait_for(timeout=300_000)
