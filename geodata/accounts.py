@@ -73,7 +73,8 @@ def add(store: Store, by: Account, account: Account, password: str, *,
 
     Returns warnings to show (a unit no ledger row names yet).
     """
-    require_admin(by, ("添加账号", "add accounts"))
+    audit.refusing(store, by.user_name, lambda: require_admin(by, ("添加账号", "add accounts")),
+                   address=address)
     if not account.user_name or account.user_name != account.user_name.strip():
         raise RiskMapError(f"账号名不能为空或以空格开头、结尾 (an account name cannot be empty "
                            f"or start or end with a space): {account.user_name!r}")
@@ -181,7 +182,9 @@ def _change(store: Store, by: Account, name: str, what: str, address: str,
             **values: object) -> None:
     if by.user_name != name or set(values) - {"password_hash", "failed_sign_ins",
                                                "locked_until"}:
-        require_admin(by, ("修改账号", "change accounts"))  # one's own password: anyone
+        audit.refusing(store, by.user_name,  # one's own password: anyone
+                       lambda: require_admin(by, ("修改账号", "change accounts")),
+                       address=address)
     row = _row(store, name)
     if row is None:
         raise RiskMapError(f"没有账号 {name} (no account {name})")

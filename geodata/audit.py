@@ -9,9 +9,11 @@ leaves it as it is, and nothing in the application offers to edit it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import pandas as pd
 
+from domain.access import AccessDenied
 from domain.schema import TABLES
 from geodata.store import Store
 
@@ -64,3 +66,12 @@ def search(store: Store, *, user: str = "", action: str = "", text: str = "",
         hay = rows["audit_detail"].fillna("") + " " + rows["client_address"].fillna("")
         rows = rows[hay.str.contains(text, case=False, regex=False)]
     return rows.sort_values("audit_time", ascending=False).reset_index(drop=True)
+
+
+def refusing(store: Store, user: str, check: Callable[[], None], *, address: str = "") -> None:
+    """Run ``check`` (a ``domain.access`` rule); a refusal is audited, then raised on."""
+    try:
+        check()
+    except AccessDenied as exc:
+        record(store, user, "refused", str(exc).split(" (")[0], address=address)
+        raise

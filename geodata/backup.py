@@ -72,7 +72,8 @@ def backup(store: Store, path: str | Path, *, who: Account, address: str = ""
     is on disk (a record naming any other path is not followed). Accounts and the audit
     trail are not part of a backup (``kind="security"``).
     """
-    require_admin(who, ("备份", "make backups"))
+    audit.refusing(store, who.user_name, lambda: require_admin(who, ("备份", "make backups")),
+                   address=address)
     frames = {name: store.read(name) for name in BACKED_UP}
     manifest = {"schema_version": SCHEMA_VERSION, "meta": store.meta(),
                 "counts": {k: len(v) for k, v in frames.items()},
@@ -116,7 +117,8 @@ def restore(store: Store, path: str | Path, *, who: Account,
         BackupError: The file is not a backup, or not a sound one (see the module doc);
             nothing was changed.
     """
-    require_admin(who, ("恢复备份", "restore backups"))
+    audit.refusing(store, who.user_name,
+                   lambda: require_admin(who, ("恢复备份", "restore backups")), address=address)
     limits = limits or load_settings().storage.backup
     try:
         archive = zipfile.ZipFile(path)

@@ -464,7 +464,8 @@ def import_file(store: Store, table_name: str, path: str | Path,
     it starts (reading, checking, writing). A written import is audited with the file's
     SHA-256 and counts (``address``: the importer's).
     """
-    require_import(who, table_name)
+    audit.refusing(store, who.user_name, lambda: require_import(who, table_name),
+                   address=address)
     say = progress or (lambda _message: None)
     options = with_shapefile_fields(options or ImportOptions(), Path(path))
     table = get_table(table_name)

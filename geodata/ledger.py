@@ -20,7 +20,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from domain.access import AccessDenied, Account, require_handle
+from domain.access import Account, require_handle
 from domain.schema import STORAGE_CRS, TABLES
 from domain.workflow import Identity, WorkflowError, change
 from geodata import audit
@@ -164,11 +164,8 @@ def _allowed(store: Store, who: Account, ids: Sequence[str], address: str
              ) -> dict[str, dict[str, Any]]:
     """Return the stored rows of ``ids`` if ``who`` may change every one; else refuse (audited)."""
     stored = {hazard_id: _current(store, hazard_id, None) for hazard_id in ids}
-    try:
-        require_handle(who, list(stored.values()))
-    except AccessDenied as exc:
-        audit.record(store, who.user_name, "refused", str(exc).split(" (")[0], address=address)
-        raise
+    audit.refusing(store, who.user_name, lambda: require_handle(who, list(stored.values())),
+                   address=address)
     return stored
 
 
@@ -187,11 +184,8 @@ def register(store: Store, values: Mapping[str, Any], *, who: Account,
     (``AccessDenied`` otherwise, nothing written).
     """
     when = (now or pd.Timestamp.now()).floor("s")
-    try:
-        require_handle(who, [dict(values)])
-    except AccessDenied as exc:
-        audit.record(store, who.user_name, "refused", str(exc).split(" (")[0], address=address)
-        raise
+    audit.refusing(store, who.user_name, lambda: require_handle(who, [dict(values)]),
+                   address=address)
     with store.locked():
         fields = {"hazard_id": next_id(store, when), **values}
         row, events = change(None, "登记", fields, who=who.identity, when=when)

@@ -112,6 +112,8 @@ def test_a_viewer_cannot_import_back_up_or_restore(county: Path, tmp_path: Path)
         with pytest.raises(AccessDenied):
             restore(store, tmp_path / "ok.zip", who=viewer)
         assert store.counts() == counts, "nothing written"
+        assert len(audit.search(store, user="leader", action="refused")) == 3, \
+            "each refusal audited"
         geology = Account("zr", "geology")
         with pytest.raises(AccessDenied):
             import_file(store, "hazard_ledger", SAMPLES / "sites_no_status.xlsx", who=geology)
