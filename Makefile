@@ -11,7 +11,7 @@ PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraint
 # Chinese font of the briefing's maps and PDF), and what the tests add.
 RUN_SYSTEM_PACKAGES := fonts-noto-cjk
 TEST_SYSTEM_PACKAGES := $(RUN_SYSTEM_PACKAGES) unshare:util-linux chromium:chromium \
-	pdftotext:poppler-utils
+	pdftotext:poppler-utils postgresql-15 postgresql-15-postgis-3
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -38,15 +38,16 @@ run: install
 	@echo "County Risk Map: http://localhost:$(PORT)"
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-## make test: install what the tests need, then run the whole suite (two processes)
+## make test: install what the tests need, then run the whole suite (two processes) with a
+## throwaway PostgreSQL + PostGIS cluster for the tests that run on both databases
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## make test-fast: the loop while working (no browser, nothing of demo size): under a minute
 test-fast: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 -m "not browser and not slow"
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 -m "not browser and not slow"
 
 demo: install
 	$(BIN)/riskmap demo --force

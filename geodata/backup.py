@@ -83,7 +83,7 @@ def backup(store: Store, path: str | Path, *, who: Account, address: str = ""
             part = Path(tmp) / f"{name}.parquet"
             frame.to_parquet(part, index=False)
             archive.write(part, part.name)
-        for relative, source in _evidence_on_disk(store.path.parent,
+        for relative, source in _evidence_on_disk(store.files_dir,
                                                   frames["evidence_files"]).items():
             archive.write(source, relative)
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -133,7 +133,7 @@ def restore(store: Store, path: str | Path, *, who: Account,
                               ) from exc
         counts = _replace(store, frames, manifest)
         try:
-            _keep(store.path.parent, files)
+            _keep(store.files_dir, files)
         except OSError as exc:
             raise RiskMapError(f"数据库已恢复，但佐证文件未能全部写入数据文件夹 (database "
                                f"restored; evidence files could not all be written: {exc})"

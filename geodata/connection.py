@@ -10,6 +10,11 @@ sentence which process holds it.
 
 Within a process, the connections to one file are taken one at a time (a lock per file),
 so that threads (Streamlit sessions) never hold two connections of different kinds to it.
+
+A PostgreSQL database (``PostgresConnector``) is reached through DuckDB's postgres
+extension: one in-memory DuckDB per process attaches it once, and every read or write takes
+a cursor of it. The server does the transactions: each DuckDB transaction is one PostgreSQL
+transaction (repeatable read), so two processes that change the same row cannot both commit.
 """
 
 from __future__ import annotations
@@ -20,20 +25,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 
 from domain.errors import StoreError
 from domain.settings.storage import LockWait
-from geodata.duckdb_spatial import connect_config, load_spatial
+from geodata.duckdb_spatial import connect_config, load_postgres, load_spatial
 
 _GUARDS: dict[str, threading.RLock] = {}
 _GUARDS_LOCK = threading.Lock()
 
 
-def _guard(path: Path) -> threading.RLock:
-    """Return this process's lock for the file at ``path`` (one per file)."""
-    key = str(path.resolve())
+def _guard(key: str) -> threading.RLock:
+    """Return this process's lock for the database ``key`` (one per file or URL)."""
     with _GUARDS_LOCK:
         return _GUARDS.setdefault(key, threading.RLock())
 
@@ -65,13 +70,19 @@ class Connector:
         wait: How long to keep trying a locked file, and how often.
     """
 
+    always_spatial = False
+    """Whether every connection has the spatial extension loaded already."""
+
     def __init__(self, path: Path, *, read_only: bool, wait: LockWait):
         """Prepare connections to ``path``; nothing is opened yet."""
         self.path, self.read_only, self.wait = path, read_only, wait
-        self._guard = _guard(path)
+        self._guard = _guard(str(path.resolve()))
         self._held: duckdb.DuckDBPyConnection | None = None
         self._held_write = False
         self._held_spatial = False
+
+    def _close(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.close()
 
     @contextmanager
     def connection(self, *, write: bool = False, spatial: bool = False
@@ -90,12 +101,13 @@ class Connector:
                 yield self._reuse(write=write, spatial=spatial)
                 return
             con = self._open(write=write)
-            self._held, self._held_write, self._held_spatial = con, write, False
+            self._held, self._held_write = con, write
+            self._held_spatial = self.always_spatial
             try:
                 yield self._reuse(write=write, spatial=spatial)
             finally:
                 self._held = None
-                con.close()
+                self._close(con)
 
     def _reuse(self, *, write: bool, spatial: bool) -> duckdb.DuckDBPyConnection:
         """Return the connection held, with the spatial extension when the body needs it."""
@@ -125,3 +137,97 @@ class Connector:
                         f"仍未释放，请稍后再试 (the database {self.path.name} is busy: another "
                         f"process held it for longer than [database] lock_wait_s)") from exc
                 time.sleep(self.wait.every)  # the file lock has no wait of its own: poll it
+
+
+_PROCESS: list[duckdb.DuckDBPyConnection] = []
+"""This process's in-memory DuckDB, made on first use, which attaches every server database."""
+_ATTACHED: dict[str, str] = {}
+"""The name under which each database URL is attached to it."""
+_ATTACH_LOCK = threading.Lock()
+
+
+def _hidden(text: str, url: str) -> str:
+    """Return ``text`` with the password of ``url`` (if any) masked."""
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
+
+
+def _process_duckdb() -> duckdb.DuckDBPyConnection:
+    """Return this process's DuckDB (spatial and postgres loaded); call under the lock."""
+    if not _PROCESS:
+        con = duckdb.connect(config=connect_config())
+        load_spatial(con)
+        load_postgres(con)
+        _PROCESS.append(con)
+    return _PROCESS[0]
+
+
+def _attached(url: str, shown: str) -> str:
+    """Return the name under which this process's DuckDB has the database at ``url``.
+
+    ``shown``: the location to name in messages.
+    """
+    with _ATTACH_LOCK:
+        found = _ATTACHED.get(url)
+        if found is not None:
+            return found
+        con = _process_duckdb()
+        name = f"shared_{len(_ATTACHED)}_{threading.get_ident() % 10_000}"
+        try:
+            con.execute(f"ATTACH '{_quoted(url)}' AS {name} (TYPE postgres)")
+        except duckdb.Error as exc:
+            first = _hidden(str(exc), url).splitlines()[0]
+            raise StoreError(f"无法连接数据库 cannot connect to the PostgreSQL database "
+                             f"{shown}: {first}") from exc
+        _ATTACHED[url] = name
+        return name
+
+
+def _quoted(text: str) -> str:
+    """Return ``text`` as the body of a SQL string literal (ATTACH takes no parameter)."""
+    return text.replace("'", "''")
+
+
+class PostgresConnector(Connector):
+    """Opens short cursors of this process's DuckDB, which attaches the PostgreSQL database.
+
+    Attributes:
+        url: The database URL.
+    """
+
+    always_spatial = True
+
+    def __init__(self, url: str, shown: str, *, read_only: bool, wait: LockWait):
+        """Prepare cursors for the database at ``url``; nothing is opened yet."""
+        self.url, self.shown = url, shown
+        self.path, self.read_only, self.wait = Path(shown), read_only, wait
+        self._guard = _guard(url)
+        self._held = None
+        self._held_write = False
+        self._held_spatial = True
+
+    def _open(self, *, write: bool) -> duckdb.DuckDBPyConnection:
+        """Return a new cursor, working in the attached database."""
+        name = _attached(self.url, self.shown)
+        with _ATTACH_LOCK:
+            cursor = _process_duckdb().cursor()
+        cursor.execute(f"USE {name}")
+        return cursor
+
+    def execute_on_server(self, script: str) -> None:
+        """Run ``script`` (the server's own SQL, of our statements) in one transaction there.
+
+        DuckDB then forgets what it knew of the server's tables (they may have changed).
+        """
+        with self.connection() as con:
+            con.execute(f"CALL postgres_execute('{_attached(self.url, self.shown)}', ?)",
+                        [script])
+            con.execute("CALL pg_clear_cache()")
+
+
+def forget(url: str) -> None:
+    """Detach the database at ``url`` from this process (closing its connections to it)."""
+    with _guard(url), _ATTACH_LOCK:
+        name = _ATTACHED.pop(url, None)
+        if name is not None:
+            _process_duckdb().execute(f"DETACH {name}")

@@ -1,4 +1,4 @@
-"""Load DuckDB's spatial extension from the installed PyPI package, never from the network."""
+"""Load DuckDB's extensions (spatial, postgres) from installed PyPI packages, never the network."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import duckdb
 from domain.errors import StoreError
 
 PACKAGE = "duckdb-extension-spatial"
+POSTGRES_PACKAGE = "duckdb-extension-postgres-scanner"
 OFFLINE_CONFIG: dict[str, str] = {
     "autoinstall_known_extensions": "false",
     "autoload_known_extensions": "false",
@@ -18,35 +19,44 @@ OFFLINE_CONFIG: dict[str, str] = {
 """Connection settings that stop DuckDB from fetching any extension by itself."""
 
 
-def _install_hint() -> str:
-    return f"pip install {PACKAGE}=={duckdb.__version__}"
+def _install_hint(package: str) -> str:
+    return f"pip install {package}=={duckdb.__version__}"
 
 
-def extension_file() -> Path:
-    """Return the spatial extension file shipped by the installed package.
+def _package_file(package: str, name: str) -> Path:
+    """Return the extension file ``name`` shipped by the installed PyPI ``package``.
 
     Raises:
         StoreError: The package is missing, its version differs from duckdb's, or the file
             for this duckdb version is not inside it.
     """
-    spec = importlib.util.find_spec("duckdb_extension_spatial")
+    spec = importlib.util.find_spec(package.replace("-", "_"))
     if spec is None or spec.origin is None:
         raise StoreError(
-            f"The DuckDB spatial extension package is not installed: run "
-            f"`{_install_hint()}` (it must match duckdb {duckdb.__version__})."
+            f"The DuckDB extension package {package} is not installed: run "
+            f"`{_install_hint(package)}` (it must match duckdb {duckdb.__version__})."
         )
-    version = importlib.metadata.version(PACKAGE)
+    version = importlib.metadata.version(package)
     if version != duckdb.__version__:
         raise StoreError(
-            f"{PACKAGE} {version} does not match duckdb {duckdb.__version__}: run "
-            f"`{_install_hint()}`."
+            f"{package} {version} does not match duckdb {duckdb.__version__}: run "
+            f"`{_install_hint(package)}`."
         )
-    path = Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}"
-    path = path / "spatial.duckdb_extension"
+    path = Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}" / name
     if not path.is_file():
-        raise StoreError(f"{PACKAGE} {version} has no extension file at {path}: reinstall it "
-                         f"with `{_install_hint()}`.")
+        raise StoreError(f"{package} {version} has no extension file at {path}: reinstall it "
+                         f"with `{_install_hint(package)}`.")
     return path
+
+
+def extension_file() -> Path:
+    """Return the spatial extension file shipped by the installed package."""
+    return _package_file(PACKAGE, "spatial.duckdb_extension")
+
+
+def postgres_extension_file() -> Path:
+    """Return the PostgreSQL extension file shipped by the installed package."""
+    return _package_file(POSTGRES_PACKAGE, "postgres_scanner.duckdb_extension")
 
 
 _VERIFIED: set[tuple[str, int, int]] = set()
@@ -76,3 +86,8 @@ def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
     path = extension_file()
     con.load_extension(str(path))
     _VERIFIED.add(_identity(path))
+
+
+def load_postgres(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the PostgreSQL extension into ``con`` from the package file."""
+    con.load_extension(str(postgres_extension_file()))

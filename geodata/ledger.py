@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from domain.access import Account, require_handle
+from domain.errors import ConcurrentChangeError, ValidationError
 from domain.schema import STORAGE_CRS, TABLES
 from domain.workflow import Identity, WorkflowError, change
 from geodata import audit
@@ -44,7 +45,7 @@ class Attachment:
 
 def evidence_root(store: Store) -> Path:
     """Return the folder evidence files are kept in, beside the database."""
-    return store.path.parent / EVIDENCE_DIR
+    return store.files_dir / EVIDENCE_DIR
 
 
 def _frame(rows: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFrame:
@@ -103,7 +104,7 @@ def _evidence_records(files: Sequence[Attachment], hazard_id: str, event_id: str
 def _keep_files(store: Store, files: Sequence[Attachment]) -> None:
     """Write each evidence file under its hash, once (after its records are committed)."""
     for digest, f in _unique(files).items():
-        write_new(evidence_file(store.path.parent, evidence_path(digest, f.name), digest),
+        write_new(evidence_file(store.files_dir, evidence_path(digest, f.name), digest),
                   f.data)
 
 
@@ -153,11 +154,31 @@ def batch(store: Store, rows: Sequence[tuple[str, int]], action: str,
                              next(e["event_id"] for e in events
                                   if e["hazard_id"] == r["hazard_id"]), who.identity, when)
                  for r in new_rows], ignore_index=True)
-        store.write_many(writes, mode="upsert")
+        _write_unmoved(store, writes, {h: int(stored[h]["row_version"]) for h, _ in rows})
         _keep_files(store, files)
     audit.record(store, who.user_name, "ledger_change",
                  f"{action}: {'、'.join(r['hazard_id'] for r in new_rows)}", address=address)
     return new_rows
+
+
+def _write_unmoved(store: Store, writes: Mapping[str, pd.DataFrame],
+                   read: Mapping[str, int]) -> None:
+    """Write ``writes`` if every hazard of ``read`` is still at the version read.
+
+    Checked by the database, in the write's transaction: on a shared server another app
+    server may have saved one since it was read here. Refused, the error names who changed
+    what (``ConflictError``).
+    """
+    read_at = pd.DataFrame({"hazard_id": list(read), "row_version": list(read.values())})
+    try:
+        store.write_many(writes, mode="upsert", read_at=read_at)
+    except ConcurrentChangeError:
+        now = store.read_keys("hazard_ledger", read_at)
+        found = dict(zip(now["hazard_id"], now["row_version"].astype(int), strict=True))
+        moved = [h for h, version in read.items() if found.get(h) != version]
+        if not moved:
+            raise
+        raise _conflict(store, moved[0], read[moved[0]], found.get(moved[0], 0)) from None
 
 
 def _allowed(store: Store, who: Account, ids: Sequence[str], address: str
@@ -176,6 +197,10 @@ def next_id(store: Store, when: pd.Timestamp) -> str:
     return f"YH{when:%Y%m}{(numbers.max() + 1 if len(numbers) else 1):05d}"
 
 
+_REGISTER_TRIES = 5
+"""How often a registration tries a new ID when another server took the one it chose."""
+
+
 def register(store: Store, values: Mapping[str, Any], *, who: Account,
              now: pd.Timestamp | None = None, address: str = "") -> dict[str, Any]:
     """Register a new hazard (登记, status 待整改) and return its row.
@@ -186,9 +211,17 @@ def register(store: Store, values: Mapping[str, Any], *, who: Account,
     when = (now or pd.Timestamp.now()).floor("s")
     audit.refusing(store, who.user_name, lambda: require_handle(who, [dict(values)]),
                    address=address)
-    with store.locked():
-        fields = {"hazard_id": next_id(store, when), **values}
-        row, events = change(None, "登记", fields, who=who.identity, when=when)
-        store.write_many({"hazard_ledger": _frame([row]), "ledger_events": pd.DataFrame(events)})
+    for attempt in range(_REGISTER_TRIES):
+        with store.locked():
+            fields = {"hazard_id": next_id(store, when), **values}
+            row, events = change(None, "登记", fields, who=who.identity, when=when)
+            try:
+                store.write_many({"hazard_ledger": _frame([row]),
+                                  "ledger_events": pd.DataFrame(events)})
+                break
+            except (ConcurrentChangeError, ValidationError):
+                taken = store.count("hazard_ledger", {"hazard_id": fields["hazard_id"]})
+                if not taken or attempt == _REGISTER_TRIES - 1:
+                    raise  # not another server taking the same new ID meanwhile
     audit.record(store, who.user_name, "ledger_register", row["hazard_id"], address=address)
     return row

@@ -93,7 +93,7 @@ class Snapshot:
     @property
     def key(self) -> Hashable:
         """Return what identifies this snapshot's data: database, versions, day, settings."""
-        return (str(self.store.path), tuple(sorted(self.versions.items())), self.as_of,
+        return (self.store.db.text, tuple(sorted(self.versions.items())), self.as_of,
                 self.settings.digest)
 
     @property

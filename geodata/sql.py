@@ -7,7 +7,7 @@ declared there is refused before any SQL is built. User values never enter SQL t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from domain.schema import FIELDS, Table, get_table
 
@@ -19,6 +19,18 @@ DUCKDB_TYPES: dict[str, str] = {
     "timestamp": "TIMESTAMP",
     "boolean": "BOOLEAN",
 }
+POSTGRES_TYPES: dict[str, str] = {
+    "text": "text",
+    "integer": "bigint",
+    "real": "double precision",
+    "date": "date",
+    "timestamp": "timestamp",
+    "boolean": "boolean",
+}
+Dialect = Literal["duckdb", "postgres"]
+"""Whose DDL: DuckDB's (a file) or PostgreSQL's with PostGIS (a shared server)."""
+POSTGRES_GEOMETRY = "geometry(Geometry, 4326)"
+"""A PostGIS geometry column: any shape, WGS-84/CGCS2000 (``STORAGE_CRS``)."""
 
 
 def quote_ident(name: str) -> str:
@@ -26,28 +38,60 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def column_ddl(column: str, *, not_null: bool) -> str:
+def column_ddl(column: str, *, not_null: bool, dialect: Dialect = "duckdb") -> str:
     """Return the column definition of a declared field."""
-    ddl = f"{quote_ident(column)} {DUCKDB_TYPES[FIELDS[column].type]}"
+    types = POSTGRES_TYPES if dialect == "postgres" else DUCKDB_TYPES
+    ddl = f"{quote_ident(column)} {types[FIELDS[column].type]}"
     return ddl + " NOT NULL" if not_null else ddl
 
 
-def create_table_sql(table: Table) -> str:
+def _geometry_type(dialect: Dialect) -> str:
+    return POSTGRES_GEOMETRY if dialect == "postgres" else "GEOMETRY"
+
+
+def create_table_sql(table: Table, *, dialect: Dialect = "duckdb") -> str:
     """Return ``CREATE TABLE IF NOT EXISTS`` for a declared table."""
-    parts = [column_ddl(c, not_null=table.is_required(c)) for c in table.columns]
+    parts = [column_ddl(c, not_null=table.is_required(c), dialect=dialect)
+             for c in table.columns]
     if table.geometry:
-        parts.append('"geometry" GEOMETRY' + (" NOT NULL" if table.geometry_required else ""))
+        parts.append(f'"geometry" {_geometry_type(dialect)}'
+                     + (" NOT NULL" if table.geometry_required else ""))
     key = ", ".join(quote_ident(c) for c in table.primary_key)
     parts.append(f"PRIMARY KEY ({key})")
     body = ",\n  ".join(parts)
     return f"CREATE TABLE IF NOT EXISTS {quote_ident(table.name)} (\n  {body}\n)"
 
 
-def add_column_sql(table: Table, column: str) -> str:
+def add_column_sql(table: Table, column: str, *, dialect: Dialect = "duckdb") -> str:
     """Return ``ALTER TABLE … ADD COLUMN`` for a declared column missing from a database."""
+    head = f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN"
+    if dialect == "postgres":
+        head += " IF NOT EXISTS"
     if column == "geometry":
-        return f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN \"geometry\" GEOMETRY"
-    return f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {column_ddl(column, not_null=False)}"
+        return f'{head} "geometry" {_geometry_type(dialect)}'
+    return f"{head} {column_ddl(column, not_null=False, dialect=dialect)}"
+
+
+def geometry_index_sql(table: Table) -> str:
+    """Return the PostGIS GiST index of a table's geometry (PostgreSQL only)."""
+    return (f"CREATE INDEX IF NOT EXISTS {quote_ident(table.name + '_geometry')} "
+            f"ON {quote_ident(table.name)} USING gist (\"geometry\")")
+
+
+APPEND_ONLY_FUNCTION_SQL = (
+    "CREATE OR REPLACE FUNCTION riskmap_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'append-only table %: rows are never changed or deleted', "
+    "TG_TABLE_NAME; END $$")
+"""A PostgreSQL trigger function refusing any change or deletion (see ``append_only_sql``)."""
+
+
+def append_only_sql(table: Table) -> str:
+    """Return the PostgreSQL trigger that keeps ``table`` append-only, whoever connects."""
+    trigger = quote_ident(table.name + "_append_only")
+    return (f"DROP TRIGGER IF EXISTS {trigger} ON {quote_ident(table.name)}; "
+            f"CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE OR TRUNCATE ON "
+            f"{quote_ident(table.name)} FOR EACH STATEMENT EXECUTE FUNCTION "
+            "riskmap_append_only()")
 
 
 def select_sql(table: Table, where_sql: str = "", *, order_by_key: bool = True) -> str:

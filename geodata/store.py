@@ -1,17 +1,20 @@
-"""The store: the only owner of the DuckDB database.
+"""The store: the only owner of the database, a DuckDB file or a PostgreSQL server.
 
 Every read returns frames typed by the schema (GeoDataFrames in EPSG:4326 for tables with
 geometry, geometry carried as WKB); every write is validated against the schema first and runs
 in one transaction, so a write either lands whole or not at all. No connection outlives the
 read or write it serves (``geodata.connection``): the app and the jobs share the file.
+
+On PostgreSQL (``$RISKMAP_DB=postgresql://…``) the same SQL runs through DuckDB's postgres
+extension, and the server does the transactions: a write whose rows another process changed
+since the transaction began is refused (``ConcurrentChangeError``), never applied over it.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -38,12 +41,12 @@ from domain.settings.storage import LockWait
 from domain.workflow import TRACKED, Registration
 from geodata import sql
 from geodata.config import load_settings
-from geodata.connection import Connector
-from geodata.migrations import migrate, stored_version
+from geodata.connection import Connector, PostgresConnector
+from geodata.location import DB_ENV, Database, database
+from geodata.migrations import migrate, migrate_server, stored_version
 from geodata.validate import PANDAS_DTYPES, validate
 
-DB_ENV = "RISKMAP_DB"
-DEFAULT_DB = Path("data") / "riskmap.duckdb"
+__all__ = ["DB_ENV", "Database", "Store", "database"]
 _VIEW = "riskmap_incoming"
 
 WRITTEN_PREFIX = "written:"
@@ -53,51 +56,78 @@ WriteMode = Literal["append", "replace", "upsert"]
 """append: keys must be new; replace: empty the table first; upsert: replace rows by key."""
 
 
-def default_db_path() -> Path:
-    """Return the database path: ``$RISKMAP_DB`` if set, else ``data/riskmap.duckdb``."""
-    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
-
-
 class Store:
-    """A County Risk Map database file, opened with the spatial extension loaded.
+    """A County Risk Map database: a DuckDB file, or a PostgreSQL database with PostGIS.
 
     Use as a context manager, or call ``close()``.
+
+    Attributes:
+        db: Where the data is (``geodata.location.Database``).
+        migrated_from: The schema version found on opening (None: the database was new).
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
-                 wait: LockWait | None = None):
-        """Check (creating or migrating when writable) the database at ``path``.
+    def __init__(self, location: str | Path | Database | None = None, *,
+                 read_only: bool = False, wait: LockWait | None = None):
+        """Check (creating or migrating when writable) the database at ``location``.
 
         Args:
-            path: Database file; defaults to ``default_db_path()``.
+            location: A database file or a ``postgresql://`` URL; defaults to
+                ``$RISKMAP_DB``, else ``data/riskmap.duckdb`` (``geodata.location``).
             read_only: Never write; the schema must then be current.
             wait: How long to keep trying while another process holds the file (default:
                 ``[database]`` of ``config/storage.toml``).
 
         Raises:
-            StoreError: The file cannot be opened (or stays locked), the spatial extension
-                cannot be loaded, or a read-only database has an older schema.
+            StoreError: The file cannot be opened (or stays locked), the server cannot be
+                reached, an extension cannot be loaded, or a read-only database has an
+                older schema.
         """
-        self.path = Path(path) if path is not None else default_db_path()
+        self.db = database(location)
+        wait = wait or load_settings().storage.database
+        if self.db.is_postgres:
+            self._db: Connector = PostgresConnector(self.db.text, str(self.db),
+                                                    read_only=read_only, wait=wait)
+            self._open_server(read_only=read_only)
+            return
+        path = self.db.path
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        if read_only and not self.path.exists():
-            raise StoreError(f"无法打开数据库 cannot open database {self.path}: 文件不存在 no "
+            path.parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not path.exists():
+            raise StoreError(f"无法打开数据库 cannot open database {path}: 文件不存在 no "
                              f"such file")
-        self._db = Connector(self.path, read_only=read_only,
-                             wait=wait or load_settings().storage.database)
+        self._db = Connector(path, read_only=read_only, wait=wait)
         found = None
-        if self.path.exists():
+        if path.exists():
             with self._db.connection() as con:
                 found = stored_version(con)
         self.migrated_from = found
         if found == SCHEMA_VERSION:
             return
-        if read_only:
-            raise StoreError(f"{self.path} has an older schema; open it writable once "
-                             "to migrate it")
+        self._refuse_old(read_only)
         with self._db.connection(write=True, spatial=True) as con:
             self.migrated_from = migrate(con)
+
+    def _open_server(self, *, read_only: bool) -> None:
+        """Check the PostgreSQL database, creating or migrating its tables when writable."""
+        with self._db.connection() as con:
+            found = stored_version(con)
+        self.migrated_from = found
+        if found == SCHEMA_VERSION:
+            return
+        self._refuse_old(read_only)
+        assert isinstance(self._db, PostgresConnector)
+        with self._db.connection() as con:
+            self.migrated_from = migrate_server(con, self._db.execute_on_server)
+
+    def _refuse_old(self, read_only: bool) -> None:
+        if read_only:
+            raise StoreError(f"{self.db} has an older schema; open it writable once "
+                             "to migrate it")
+
+    @property
+    def files_dir(self) -> Path:
+        """Return the folder of the evidence files (``Database.files_dir``)."""
+        return self.db.files_dir
 
     def close(self) -> None:
         """Nothing to close: no connection outlives the read or write it serves."""
@@ -129,15 +159,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run the body in one transaction: commit on success, roll back on any error."""
+        """Run the body in one transaction: commit on success, roll back on any error.
+
+        On PostgreSQL, a row another process changed since the transaction began cannot be
+        changed again: that ends the transaction with ``ConcurrentChangeError``.
+        """
         with self._db.connection(write=True, spatial=True) as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                _roll_back(con)
+                if any(said in str(exc) for said in _CONCURRENT_SAID):
+                    raise ConcurrentChangeError(_CONCURRENT) from exc
                 raise
-            con.execute("COMMIT")
+            except BaseException:
+                _roll_back(con)
+                raise
 
     # --- writing --------------------------------------------------------------------------
 
@@ -321,6 +360,19 @@ class Store:
     def is_demo(self) -> bool:
         """Return whether the database holds the fictional demo county."""
         return self.meta().get("dataset") == "demo"
+
+
+_CONCURRENT_SAID = ("could not serialize access", "duplicate key value violates unique")
+"""What PostgreSQL says when a transaction would change a row changed since it began, or
+add a key another transaction added meanwhile."""
+_CONCURRENT = ("数据在读取之后被他人修改，本次未写入任何内容，请重新打开后再改 (someone else "
+               "changed these rows meanwhile: nothing written; open them again)")
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll the open transaction back (a failed COMMIT has ended it already)."""
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")
 
 
 def _put_meta(con: duckdb.DuckDBPyConnection, values: Mapping[str, str]) -> None:

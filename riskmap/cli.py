@@ -12,7 +12,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
 from domain.errors import RiskMapError
 from domain.loading import how_to_load, missing, next_to_load, purpose
@@ -21,15 +20,15 @@ from geodata import audit
 from geodata.accounts import local_account
 from geodata.config import load_settings
 from geodata.snapshot import Snapshot
-from geodata.store import Store, default_db_path
+from geodata.store import Database, Store, database
 from riskmap.users import add_commands, day
 
 
-def _db(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else default_db_path()
+def _db(args: argparse.Namespace) -> Database:
+    return database(args.db)
 
 
-def _stale_demo(path: Path) -> bool:
+def _stale_demo(path: Database) -> bool:
     """Return whether ``path`` holds the demo made by an older generator (never real data)."""
     from geodata.demo import GENERATOR_VERSION
 
@@ -42,7 +41,7 @@ def _stale_demo(path: Path) -> bool:
             and meta.get("demo_generator_version") != GENERATOR_VERSION)
 
 
-def _is_empty(path: Path, *, demo: bool = False) -> bool:
+def _is_empty(path: Database, *, demo: bool = False) -> bool:
     """Return whether ``path`` is a database with no entity rows (False if unreadable).
 
     With ``demo``, a county's own database made by ``riskmap init`` is never empty: the demo
@@ -81,7 +80,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_without_accounts(path: Path) -> bool:
+def _demo_without_accounts(path: Database) -> bool:
     from geodata import accounts
 
     try:
@@ -91,7 +90,7 @@ def _demo_without_accounts(path: Path) -> bool:
         return False
 
 
-def _demo_account(path: Path) -> None:
+def _demo_account(path: Database) -> None:
     """Give a new demo database an administrator with a random password, printed once.
 
     Random on each machine (never a default password); lost, it is set again with
@@ -203,7 +202,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
     with Store(_db(args)) as store:
         if any(store.counts().values()) and not args.force:
-            print(f"{store.path} 中已有数据 already holds data: 用 --force 以备份替换 "
+            print(f"{store.db} 中已有数据 already holds data: 用 --force 以备份替换 "
                   "(replaces ALL of it).", file=sys.stderr)
             return 1
         counts = restore(store, args.file, who=local_account())
@@ -344,7 +343,8 @@ def _add_as_of(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="database file (default: $RISKMAP_DB or data/riskmap.duckdb)")
+    parser.add_argument("--db", help="database file or postgresql:// URL (default: $RISKMAP_DB or "
+                        "data/riskmap.duckdb)")
 
 
 def _add_transfer(sub: argparse._SubParsersAction) -> None:

@@ -19,7 +19,7 @@ from domain.access import ROLES, Account
 from domain.errors import RiskMapError
 from geodata import accounts, audit
 from geodata.config import load_settings
-from geodata.store import Store
+from geodata.store import Database, Store
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -58,7 +58,7 @@ def _scoped(args: argparse.Namespace) -> Account:
                    township_code=args.township or "", display_name=args.display or "")
 
 
-def _cmd_user(args: argparse.Namespace, db: Path) -> int:
+def _cmd_user(args: argparse.Namespace, db: Database) -> int:
     me, security = accounts.local_account(), load_settings().security
     with Store(db) as store:
         if args.verb == "list":
@@ -83,7 +83,7 @@ def _cmd_user(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
-def _cmd_audit(args: argparse.Namespace, db: Path) -> int:
+def _cmd_audit(args: argparse.Namespace, db: Database) -> int:
     with Store(db, read_only=True) as store:
         rows = audit.search(store, user=args.user or "", action=args.action or "",
                             text=args.text or "",
@@ -101,7 +101,7 @@ def _cmd_audit(args: argparse.Namespace, db: Path) -> int:
 
 def add_commands(sub: argparse._SubParsersAction,
                  add_db: Callable[[argparse.ArgumentParser], None],
-                 db: Callable[[argparse.Namespace], Path]) -> None:
+                 db: Callable[[argparse.Namespace], Database]) -> None:
     """Add ``user`` and ``audit`` to the ``riskmap`` parser.
 
     ``add_db`` adds the ``--db`` option, ``db`` returns the database path it names.

@@ -16,6 +16,7 @@ import pytest
 
 from geodata.demo import build_demo_database, generate
 from geodata.store import Store
+from tests import pg
 from tests.server import add_test_account, running_app
 
 TIERS = {
@@ -24,8 +25,8 @@ TIERS = {
              "test_ledger_stats", "test_locate", "test_maps", "test_printable",
              "test_priority", "test_schema", "test_settings", "test_snapshot", "test_sql",
              "test_validate", "test_values", "test_warning", "test_workflow"),
-    "store": ("test_access", "test_bench", "test_briefing", "test_cli", "test_demo",
-              "test_engine_demo", "test_import_cli",
+    "store": ("test_access", "test_backends", "test_bench", "test_briefing", "test_cli",
+              "test_demo", "test_engine_demo", "test_import_cli",
               "test_import_property", "test_import_samples", "test_real_county",
               "test_ledger", "test_ledger_events", "test_ledger_excel",
               "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
@@ -38,6 +39,19 @@ DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}
 """Fixtures of demo size: a test using one (directly or not) is slow."""
 SLOW_MODULES = {"test_import_property"}
 """Modules slow as a whole (hundreds of generated files): not in ``make test-fast``."""
+
+
+BACKENDS = ("duckdb", "postgres")
+BOTH_BACKENDS = {"test_store", "test_import_samples", "test_ledger", "test_ledger_excel",
+                 "test_roundtrip", "test_access", "test_backends"}
+"""Modules whose ``store`` and ``demo_copy`` tests run on a DuckDB file and on PostgreSQL."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of ``BOTH_BACKENDS`` that use a database once per backend."""
+    if (metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_BACKENDS
+            and "backend" in metafunc.fixturenames):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -65,8 +79,44 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
-    """A copy of the demo database that a test may open writable."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database a test runs on: ``duckdb`` unless its module runs on both."""
+    return getattr(request, "param", "duckdb")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(worker_id: str) -> Iterator[str]:
+    """The run's PostgreSQL cluster, with this test process's empty template database."""
+    with pg.cluster() as url:
+        template = pg.make_template(url, f"{pg.EMPTY_TEMPLATE}_{worker_id}")
+        Store(template).close()  # the current schema, made once
+        pg.seal(template)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_demo(pg_cluster: str, worker_id: str) -> str:
+    """The name of this test process's template database holding the demo county."""
+    name = f"riskmap_demo_{worker_id}"
+    template = pg.make_template(pg_cluster, name)
+    build_demo_database(template, seed=42)
+    pg.seal(template)
+    return name
+
+
+def _pg_copy(request: pytest.FixtureRequest, cluster: str, template: str) -> str:
+    url = pg.copy_of(cluster, template)
+    request.addfinalizer(lambda: pg.drop(url))
+    return url
+
+
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path, backend: str,
+              request: pytest.FixtureRequest) -> Path | str:
+    """A copy of the demo database that a test may open writable (a file, or a URL)."""
+    if backend == "postgres":
+        return _pg_copy(request, request.getfixturevalue("pg_cluster"),
+                        request.getfixturevalue("pg_demo"))
     path = tmp_path / "demo_copy.duckdb"
     shutil.copyfile(demo_db, path)
     return path
@@ -90,6 +140,20 @@ def demo(demo_db: Path) -> Iterator[dict[str, pd.DataFrame]]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "test.duckdb") as s:
+def pg_empty_db(pg_cluster: str, worker_id: str, request: pytest.FixtureRequest) -> str:
+    """The URL of a new, empty PostgreSQL database (current schema) on the run's cluster."""
+    return _pg_copy(request, pg_cluster, f"{pg.EMPTY_TEMPLATE}_{worker_id}")
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Path | str:
+    """A new, empty database (current schema): a file, or a URL on the run's cluster."""
+    if backend == "postgres":
+        return request.getfixturevalue("pg_empty_db")
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def store(empty_db: Path | str) -> Iterator[Store]:
+    with Store(empty_db) as s:
         yield s

@@ -167,7 +167,7 @@ def test_dry_run_counts_and_writes_nothing(store: Store) -> None:
     _run(store, "geohazard_sites", "sites_dms.csv")
     changed = pd.read_csv(SAMPLES / "sites_dms.csv", dtype=str)
     changed.loc[0, "威胁人数"] = "1300"
-    path = store.path.parent / "changed.csv"
+    path = store.files_dir / "changed.csv"
     changed.iloc[:2].assign(统一编号=["S1", "S9"]).to_csv(path, index=False)
     report = import_file(store, "geohazard_sites", path, ImportOptions(dry_run=True), who=ADMIN)
     assert (report.new, report.changed, report.unchanged, report.written) == (1, 1, 0, False)

@@ -13,7 +13,7 @@ from shapely.geometry import Point
 
 from domain.errors import ValidationError
 from domain.schema import ENTITY_TABLES, TABLES
-from geodata.store import DB_ENV, Store, default_db_path
+from geodata.store import DB_ENV, Store, database
 from geodata.validate import validate
 
 
@@ -155,8 +155,8 @@ def test_reads_are_typed(store: Store) -> None:
 def test_database_path_from_environment(monkeypatch: pytest.MonkeyPatch,
                                         tmp_path: Path) -> None:
     monkeypatch.delenv(DB_ENV, raising=False)
-    assert default_db_path() == Path("data/riskmap.duckdb")
+    assert database().path == Path("data/riskmap.duckdb")
     monkeypatch.setenv(DB_ENV, str(tmp_path / "x.duckdb"))
-    assert default_db_path() == tmp_path / "x.duckdb"
+    assert database().path == tmp_path / "x.duckdb"
     with Store() as s:
-        assert s.path == tmp_path / "x.duckdb" and s.schema_version >= 1
+        assert s.db.path == tmp_path / "x.duckdb" and s.schema_version >= 1

@@ -147,7 +147,7 @@ def _fields(store: Store, settings: SecuritySettings, tr: Callable[..., str]) ->
     if settings.oidc_enabled:
         st.button(tr("auth.oidc"), on_click=st.login)
     if accounts.listing(store).empty:  # a new county: how its first account is made
-        st.warning(tr("auth.no_accounts", db=store.path))
+        st.warning(tr("auth.no_accounts", db=store.db))
     st.caption(tr("auth.help_demo" if store.is_demo() else "auth.help"))
     if pressed:
         try:

@@ -33,7 +33,7 @@ from geodata.config import load_settings
 from geodata.files import upload_path
 from geodata.results import keep
 from geodata.snapshot import LoadedTables, Snapshot
-from geodata.store import Store, default_db_path
+from geodata.store import Store, database
 from maps.compose import BaseLayers, Caption, base_for_display, page_map
 from maps.layers import tooltip_rows, township_totals
 from maps.tiles import for_display
@@ -148,12 +148,12 @@ def signed_in() -> Account | None:
 
     None when there is none (the page then shows nothing else) or no database.
     """
-    path = default_db_path()
-    if not path.exists():
-        st.error(tr("db_missing", path=path))
+    db = database()
+    if not db.exists():
+        st.error(tr("db_missing", path=db))
         return None
     try:
-        return auth.gate(_store(str(path)), settings().security, tr)
+        return auth.gate(_store(db.text), settings().security, tr)
     except RiskMapError as exc:
         st.error(str(exc))
         return None
@@ -164,11 +164,11 @@ def session_account() -> Account | None:
 
     None when signed out or without a database.
     """
-    path = default_db_path()
-    if not path.exists():
+    db = database()
+    if not db.exists():
         return None
     try:
-        return auth.session(_store(str(path)), settings().security)
+        return auth.session(_store(db.text), settings().security)
     except RiskMapError:
         return None
 
@@ -188,7 +188,7 @@ def audited(build: Callable[[], bytes | str], what: str) -> Callable[[], bytes |
     session's script run: who, where and the store are taken now, when the button is drawn.
     """
     who, address, store = account().user_name, auth.client_address(), \
-        _store(str(default_db_path()))
+        _store(database().text)
 
     def content() -> bytes | str:
         audit.record(store, who, "download", what, address=address)
@@ -198,7 +198,7 @@ def audited(build: Callable[[], bytes | str], what: str) -> Callable[[], bytes |
 
 def _sign_out() -> None:
     """The sign-out button's callback (the store is opened only then: it exists by then)."""
-    auth.sign_out(_store(str(default_db_path())))
+    auth.sign_out(_store(database().text))
 
 
 def sidebar(who: Account) -> Lang:
@@ -211,7 +211,7 @@ def sidebar(who: Account) -> Lang:
     st.sidebar.caption(tr("auth.as", name=who.display_name or who.user_name,
                           role=who.role_label(current_lang())))
     st.sidebar.button(tr("auth.sign_out"), on_click=_sign_out, key="sign_out")
-    st.sidebar.caption(f"{tr('database')}: `{default_db_path().name}`")
+    st.sidebar.caption(f"{tr('database')}: `{database().name}`")
     # Styles go in the sidebar: they apply to the whole page, and take no room in the main
     # column (each element there adds a gap above the title).
     st.sidebar.markdown(PAGE_CSS, unsafe_allow_html=True)
@@ -304,12 +304,12 @@ def page_snapshot() -> Snapshot | None:
     """
     if signed_in() is None:
         return None
-    path = default_db_path()
-    if not path.exists():
-        st.error(tr("db_missing", path=path))
+    db = database()
+    if not db.exists():
+        st.error(tr("db_missing", path=db))
         return None
     try:
-        snap = Snapshot.take(_store(str(path)), settings(), loaded=_loaded(str(path)))
+        snap = Snapshot.take(_store(db.text), settings(), loaded=_loaded(db.text))
     except RiskMapError as exc:
         st.error(str(exc))
         return None
@@ -400,7 +400,7 @@ def need(snap: Snapshot, *tables: str) -> bool:
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
 def _risk(snap: Snapshot) -> RiskResult:
     result = score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
-                          versions=snap.versions, memo=_memo(str(snap.store.path)))
+                          versions=snap.versions, memo=_memo(snap.store.db.text))
     _keep(snap, result)
     return result
 

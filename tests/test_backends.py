@@ -1,0 +1,121 @@
+"""Several processes on one database: the database refuses the second of two saves.
+
+Each test runs on a DuckDB file and on PostgreSQL (``conftest.BOTH_BACKENDS``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from domain.access import Account
+from domain.errors import StoreError
+from geodata.ledger import ConflictError, apply
+from geodata.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import load
+
+LOAD_SECONDS = 8
+"""How long the suite's load test runs (``bench/load.py`` runs 60 s: docs/PERFORMANCE.md)."""
+
+
+def _save(location: str, hazard_id: str, version: int, name: str,
+          start: multiprocessing.synchronize.Barrier, results: multiprocessing.Queue) -> None:
+    """Save a change of ``hazard_id`` from ``version`` once every process is ready."""
+    try:
+        with Store(location) as store:
+            start.wait(timeout=60)
+            apply(store, hazard_id, "修改", {"measures": f"{name}的措施 v{version}"},
+                  version=version, who=Account(name, "admin", department="县应急管理局"))
+        results.put((name, "saved", ""))
+    except ConflictError as exc:
+        results.put((name, "refused", str(exc)))
+    except Exception as exc:
+        results.put((name, "failed", repr(exc)))
+
+
+def _race(location: str, hazard_id: str, version: int) -> list[tuple[str, str, str]]:
+    """Two processes save the same row from the same version at once; their outcomes."""
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_save, args=(location, hazard_id, version, name, start,
+                                                   results)) for name in ("甲", "乙")]
+    for w in workers:
+        w.start()
+    outcomes = [results.get(timeout=120) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+    return sorted(outcomes, key=lambda o: o[1] != "saved")  # the one saved first
+
+
+def _in_rectification(location: str) -> tuple[str, int]:
+    with Store(location, read_only=True) as store:
+        row = store.read("hazard_ledger", {"hazard_status": "整改中"}).iloc[0]
+    return row["hazard_id"], int(row["row_version"])
+
+
+def test_two_processes_save_one_row_at_once_one_wins(demo_copy: Path | str,
+                                                     backend: str) -> None:
+    location = str(demo_copy)
+    hazard_id, version = _in_rectification(location)
+    for seen in range(version, version + 2):
+        (winner, saved, _), (loser, refused, told) = _race(location, hazard_id, seen)
+        assert (saved, refused) == ("saved", "refused"), told
+        assert "nothing saved" in told and f"{winner}的措施 v{seen}" in told, told
+        with Store(location, read_only=True) as store:
+            row = store.read("hazard_ledger", {"hazard_id": hazard_id}).iloc[0]
+            events = store.read("ledger_events", {"hazard_id": hazard_id})
+        assert row["measures"] == f"{winner}的措施 v{seen}"
+        assert int(row["row_version"]) == seen + 1
+        assert f"{loser}的措施 v{seen}" not in set(events["new_value"].dropna())
+
+
+def test_editors_under_load_lose_nothing(demo_copy: Path | str, backend: str) -> None:
+    location = str(demo_copy)
+    ids, before = load.pick(location, 3)
+    outcome = load.run(location, ids, editors_count=20, seconds=LOAD_SECONDS)
+    assert outcome.accepted and outcome.refused  # few rows, many editors: both happen
+    assert load.problems(location, ids, before, outcome) == []
+
+
+def test_the_problems_check_sees_a_lost_save(demo_copy: Path | str, backend: str) -> None:
+    location = str(demo_copy)
+    ids, before = load.pick(location, 1)
+    claimed = load.Outcome(accepted=[(ids[0], before[ids[0]] + 1, "从未保存的措施")])
+    assert any("not in the history" in p for p in
+               load.problems(location, ids, before, claimed))
+
+
+def test_postgres_refuses_changes_to_the_audit_trail_whoever_connects(
+        pg_empty_db: str) -> None:
+    from geodata import audit
+
+    with Store(pg_empty_db) as store:
+        audit.record(store, "甲", "sign_in", "", address="127.0.0.1")
+        for statement in ('DELETE FROM "audit_log"', 'UPDATE "audit_log" SET "user_name" = \'乙\''):
+            with pytest.raises(duckdb.Error, match="append-only"), store.transaction() as con:
+                con.execute(statement)
+        assert store.read("audit_log")["user_name"].tolist() == ["甲"]
+
+
+def test_an_unreachable_server_is_one_sentence() -> None:
+    with pytest.raises(StoreError) as refused:
+        Store("postgresql://nobody:secret@127.0.0.1:1/none")
+    message = str(refused.value)
+    assert "cannot connect" in message and "secret" not in message and "\n" not in message
+
+
+def test_the_same_write_reads_back_the_same_on_both(demo_frames: dict[str, pd.DataFrame],
+                                                    empty_db: Path | str,
+                                                    backend: str) -> None:
+    with Store(empty_db) as store:
+        store.write_many({n: demo_frames[n] for n in ("townships", "hazard_ledger")})
+        back = store.read("hazard_ledger")
+    assert len(back) == len(demo_frames["hazard_ledger"])
+    assert back.crs == "EPSG:4326" and back.geometry.notna().any()
