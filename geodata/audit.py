@@ -29,6 +29,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "ledger_register": ("隐患登记", "hazard registered"),
     "backup": ("备份", "backup"),
     "restore": ("恢复", "restore"),
+    "migrate": ("迁移", "moved to another database"),
     "account": ("账号变更", "account change"),
     "refused": ("越权被拒", "refused"),
 }

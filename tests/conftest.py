@@ -31,7 +31,8 @@ TIERS = {
               "test_ledger", "test_ledger_events", "test_ledger_excel",
               "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
               "test_store"),
-    "page": ("test_app", "test_import_form", "test_language", "test_pages", "test_parity",
+    "page": ("test_app", "test_import_form", "test_language", "test_pages",
+             "test_pages_postgres", "test_parity",
              "test_partial", "test_signin"),
     "browser": ("test_browser", "test_jobs"),
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from domain.access import Account
 from geodata import accounts
 from geodata.config import load_settings
-from geodata.store import DB_ENV, Store
+from geodata.store import DB_ENV, Store, database
 from ui.auth import ACCOUNT_KEY
 
 ADMIN = Account("测试管理员", "admin", display_name="测试")
@@ -25,10 +24,10 @@ def _stored(who: Account) -> None:
     The app reads the signed-in account again on every rerun: one the database does not
     hold is signed out.
     """
-    path = os.environ.get(DB_ENV)
-    if not path or not Path(path).exists():
+    given = os.environ.get(DB_ENV)
+    if not given or not database(given).exists():
         return
-    with Store(path) as store:
+    with Store(given) as store:
         if accounts.active_account(store, who.user_name) is None:
             accounts.add(store, accounts.local_account(), who, "test-password-1",
                          settings=load_settings().security)

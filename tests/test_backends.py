@@ -5,7 +5,9 @@ Each test runs on a DuckDB file and on PostgreSQL (``conftest.BOTH_BACKENDS``).
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,8 +17,13 @@ import pytest
 
 from domain.access import Account
 from domain.errors import StoreError
-from geodata.ledger import ConflictError, apply
+from geodata.demo import build_demo_database
+from geodata.fingerprint import frame_hash
+from geodata.ledger import Attachment, ConflictError, apply
+from geodata.moving import MOVED, move
 from geodata.store import Store
+from riskmap.cli import main
+from tests.signin import ADMIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import load
@@ -119,3 +126,53 @@ def test_the_same_write_reads_back_the_same_on_both(demo_frames: dict[str, pd.Da
         back = store.read("hazard_ledger")
     assert len(back) == len(demo_frames["hazard_ledger"])
     assert back.crs == "EPSG:4326" and back.geometry.notna().any()
+
+
+def test_a_county_moves_to_postgres_and_back_unchanged(demo_db: Path, pg_empty_db: str,
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    """demo (file) → PostgreSQL → a new file: every table, file and export as it was."""
+    demo_copy = tmp_path / "county" / "county.duckdb"
+    demo_copy.parent.mkdir()
+    shutil.copyfile(demo_db, demo_copy)
+    monkeypatch.setenv("RISKMAP_FILES", str(tmp_path / "shared-files"))
+    photo = Attachment("整改照片.jpg", b"\xff\xd8 photo")
+    with Store(demo_copy) as store:
+        hazard_id, version = _in_rectification(str(demo_copy))
+        apply(store, hazard_id, "修改", {"measures": "带照片"}, version=version, who=ADMIN,
+              files=[photo])
+        original = {name: store.read(name) for name in MOVED}
+    assert main(["migrate", "--db", str(demo_copy), "--to", pg_empty_db]) == 0
+    assert "20 张表逐表核对一致" in capsys.readouterr().out
+    back = tmp_path / "back" / "back.duckdb"
+    assert main(["migrate", "--db", pg_empty_db, "--to", str(back)]) == 0
+    with Store(back, read_only=True) as store:
+        for name in MOVED:
+            found = store.read(name)
+            if name == "audit_log":  # each move adds its own row
+                found = found[found["audit_action"] != "migrate"].reset_index(drop=True)
+            assert frame_hash(found) == frame_hash(original[name]), name
+        record = store.read("evidence_files").iloc[0]
+    digest = hashlib.sha256(photo.data).hexdigest()
+    assert (back.parent / record["stored_path"]).read_bytes() == photo.data
+    assert (tmp_path / "shared-files" / record["stored_path"]).is_file()
+    assert record["file_sha256"] == digest
+    exports = []
+    for db in (demo_copy, pg_empty_db, back):
+        out = tmp_path / f"ledger-{len(exports)}.csv"
+        assert main(["export", "hazard_ledger", str(out), "--db", str(db)]) == 0
+        exports.append(out.read_bytes())
+    assert exports[0] == exports[1] == exports[2]
+
+
+def test_a_move_into_a_database_holding_data_is_refused(demo_copy: Path | str,
+                                                        backend: str, tmp_path: Path) -> None:
+    target = tmp_path / "holding.duckdb"
+    build_demo_database(target, seed=1)
+    with Store(demo_copy, read_only=True) as source, Store(target) as there:
+        before = there.counts()
+        with pytest.raises(StoreError, match="already holds data"):
+            move(source, there, who=ADMIN)
+        assert there.counts() == before
