@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT := 8501
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: run test test-fast mutate install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui screenshots clean
+.PHONY: run test test-fast mutate install install-test demo lint bench bench-import bench-import-memory bench-score bench-warning bench-ui bench-backends bench-load screenshots clean
 
 # Debian packages, as [COMMAND:]PACKAGE (installed only when missing): the app's (the
 # Chinese font of the briefing's maps and PDF), and what the tests add.
@@ -76,6 +76,15 @@ bench-warning: install
 bench-ui: install-test
 	$(BIN)/riskmap demo --if-missing
 	$(BIN)/python bench/dashboard.py --size county --size province --json build/bench-ui.json
+
+## make bench-backends: the DuckDB file and PostgreSQL side by side (import, scoring, rerender, first paint)
+bench-backends: install-test
+	$(BIN)/python bench/backends.py --size county --size province --json build/bench-backends.json
+
+## make bench-load: 20 editors for 60 s in two processes on one PostgreSQL database
+bench-load: install-test
+	scripts/with-postgres.sh sh -c '$(BIN)/riskmap demo --db "$$RISKMAP_TEST_PG" && \
+		$(BIN)/python bench/load.py --db "$$RISKMAP_TEST_PG" --editors 20 --seconds 60'
 
 ## make screenshots: every page in both languages and the meeting screen, into docs/screenshots
 screenshots: install-test

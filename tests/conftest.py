@@ -55,15 +55,31 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
+FAST_ON_POSTGRES = {"test_store"}
+"""Modules whose PostgreSQL runs are in ``make test-fast`` too (the others' only in the full
+suite: a database per test costs about half a second)."""
+
+
+def _on_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return bool(callspec and callspec.params.get("backend") == "postgres") or \
+        "pg_cluster" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark each test with its module's tier, and ``slow`` when it runs on the demo."""
+    """Mark each test with its module's tier, and ``slow`` when it runs on the demo.
+
+    Also slow: a test on PostgreSQL outside ``FAST_ON_POSTGRES``.
+    """
     tier_of = {module: tier for tier, modules in TIERS.items() for module in modules}
     for item in items:
         module = item.path.stem
         if module not in tier_of:
             raise pytest.UsageError(f"{module} is in no tier: add it to TIERS in conftest.py")
         item.add_marker(tier_of[module])
-        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) or module in SLOW_MODULES:
+        demo = DEMO_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if demo or module in SLOW_MODULES or (_on_postgres(item)
+                                              and module not in FAST_ON_POSTGRES):
             item.add_marker("slow")
 
 

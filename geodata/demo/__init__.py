@@ -168,11 +168,13 @@ def _to_schema(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_demo_database(path: str | Path, *, seed: int = DEFAULT_SEED,
-                        replace: bool = False, size: str = "county") -> dict[str, int]:
+                        replace: bool = False, size: str = "county",
+                        series: bool = True) -> dict[str, int]:
     """Create the demo database at ``path`` and return the row count of every table.
 
     ``size`` is ``county`` (the demo county) or ``province`` (``scale.province_demo``: 75
-    copies side by side with survey-like borders, for trying the app at province scale).
+    copies side by side with survey-like borders, for trying the app at province scale;
+    without ``series``, its monitoring readings and rain are left out).
     With ``replace`` an existing database at ``path`` is emptied first, in the same
     transaction that writes the demo, so a failure leaves it untouched.
     """
@@ -183,7 +185,7 @@ def build_demo_database(path: str | Path, *, seed: int = DEFAULT_SEED,
     if size == "province":
         from geodata.demo.scale import province_demo
 
-        frames, label = province_demo(frames), PROVINCE_LABEL
+        frames, label = province_demo(frames, series=series), PROVINCE_LABEL
     with Store(path) as store:
         counts = store.write_many(frames, mode="replace" if replace else "append")
         store.set_meta({"dataset": "demo", "dataset_label": label[0],
