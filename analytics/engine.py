@@ -58,6 +58,9 @@ class RiskResult:
     config_hash: str
     as_of: pd.Timestamp
     names: dict[str, str] = field(default_factory=dict)
+    _points: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _split: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False,
+                                                   compare=False)
 
     @property
     def dominance(self) -> pd.DataFrame:
@@ -96,7 +99,21 @@ class RiskResult:
         """Return ``indicators`` with ``points``: what each adds to its township's composite.
 
         A layer's share of the composite is split among its indicators by their contributions.
+        Worked out once per result (a province's JSON explains 1,500 townships): do not
+        modify the frame returned.
         """
+        if self._points is None:
+            self._points = self._worked_points()
+        return self._points
+
+    def _by_township(self) -> dict[str, pd.DataFrame]:
+        """Return ``with_points`` split by township, once per result."""
+        if self._split is None:
+            self._split = {str(code): part for code, part in
+                           self.with_points().groupby("township_code", sort=False)}
+        return self._split
+
+    def _worked_points(self) -> pd.DataFrame:
         table = self.indicators
         codes = table["township_code"]
         share = pd.Series(0.0, index=table.index)
@@ -121,8 +138,7 @@ class RiskResult:
         facts = {k: int(v) if isinstance(v, float) and v.is_integer() else v
                  for k, v in self.facts.loc[code].to_dict().items()}
         if layer == "composite":
-            table = self.with_points()
-            table = table[table["township_code"] == code].rename(
+            table = self._by_township().get(code, self.with_points().iloc[0:0]).rename(
                 columns={"points": "composite_part"}).reset_index(drop=True)
             key = "composite_part"
         else:

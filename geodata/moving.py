@@ -49,11 +49,15 @@ def table_hash(store: Store, name: str) -> tuple[int, str]:
 def move(source: Store, target: Store, *, who: Account) -> list[TableCheck]:
     """Copy everything of ``source`` into the empty ``target``; return each table's check.
 
-    An administrator's task. Refused (``StoreError``) when the target holds any row.
+    An administrator's task. Refused (``StoreError``) when the target holds any row, or is
+    the source itself.
     Evidence files are copied into the target's folder (``Store.files_dir``) when it is
     another folder.
     """
     require_admin(who, ("迁移数据库", "move the database"))
+    if source.db.text == target.db.text:
+        raise StoreError(f"迁移的目标就是 {source.db} 本身，未迁移 (the target is the source "
+                         f"database itself: nothing moved)")
     held = {n: k for n, k in target.counts(results=True).items() if k}
     held.update({n: target.count(n) for n in ("accounts", "audit_log") if target.count(n)})
     if held:

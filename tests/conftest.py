@@ -21,6 +21,7 @@ from tests.server import add_test_account, running_app
 
 TIERS = {
     "unit": ("test_boundaries", "test_charts", "test_columns", "test_coords", "test_engine",
+             "test_location",
              "test_fire_stats", "test_headers", "test_i18n", "test_kpi", "test_layers",
              "test_ledger_stats", "test_locate", "test_maps", "test_printable",
              "test_priority", "test_schema", "test_settings", "test_snapshot", "test_sql",
@@ -55,6 +56,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
+LONGEST_FIRST = ("test_partial", "test_browser", "test_parity", "test_language", "test_jobs",
+                 "test_pages", "test_briefing", "test_backends", "test_cli", "test_import_cli")
+"""The modules that take longest, run first: ``make test`` hands whole modules to its two
+processes (``--dist loadfile``), and a long one started last would leave the other idle."""
 FAST_ON_POSTGRES = {"test_store"}
 """Modules whose PostgreSQL runs are in ``make test-fast`` too (the others' only in the full
 suite: a database per test costs about half a second)."""
@@ -72,6 +77,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     Also slow: a test on PostgreSQL outside ``FAST_ON_POSTGRES``.
     """
     tier_of = {module: tier for tier, modules in TIERS.items() for module in modules}
+    first = {module: rank for rank, module in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: first.get(item.path.stem, len(first)))  # stable: in-module order
     for item in items:
         module = item.path.stem
         if module not in tier_of:

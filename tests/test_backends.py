@@ -177,3 +177,13 @@ def test_a_move_into_a_database_holding_data_is_refused(demo_copy: Path | str, b
         with pytest.raises(StoreError, match="already holds data"):
             move(source, there, who=ADMIN)
         assert there.counts() == before
+
+
+def test_the_commands_take_a_server_url(pg_empty_db: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "--county", "某某县", "--db", pg_empty_db]) == 0
+    assert main(["info", "--db", pg_empty_db]) == 0
+    said = capsys.readouterr().out
+    assert "某某县" in said and "townships" in said and "Traceback" not in said
+    assert main(["migrate", "--db", pg_empty_db, "--to", pg_empty_db]) == 2
+    assert "source database itself" in capsys.readouterr().err

@@ -160,11 +160,12 @@ def province_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_province_scores_and_overdue_agree(province_db: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_province_scores_agree(province_db: Path, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,500 townships ranked alike by the command and the overview (ties and intervals).
+
+    The overdue count is one filter of the ledger at any size: compared on the county.
+    """
     db = tmp_path / "province.duckdb"
     shutil.copyfile(province_db, db)
     _check_scores(db, tmp_path, monkeypatch)
-    cli, tile, filtered = _overdue_everywhere(db, monkeypatch, capsys)
-    assert cli == tile == filtered > 0
