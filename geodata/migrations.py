@@ -86,6 +86,13 @@ def _too_new(found: int | None) -> None:
         )
 
 
+def _behind(con: duckdb.DuckDBPyConnection) -> tuple[int | None, bool]:
+    """Return the stored version and whether it is older than this program's (or new)."""
+    found = stored_version(con)
+    _too_new(found)
+    return found, found != SCHEMA_VERSION
+
+
 MIGRATION_LOCK = 7_261_843
 """The PostgreSQL advisory lock key held while a server database is migrated."""
 
@@ -124,9 +131,8 @@ def migrate_server(con: duckdb.DuckDBPyConnection, run: Callable[[str], None]) -
     Raises:
         StoreError: The database was written by a newer version of County Risk Map.
     """
-    found = stored_version(con)
-    _too_new(found)
-    if found == SCHEMA_VERSION:
+    found, behind = _behind(con)
+    if not behind:
         return found
     try:
         run(server_script(found))
@@ -142,9 +148,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int | None:
     Raises:
         StoreError: The database was written by a newer version of County Risk Map.
     """
-    found = stored_version(con)
-    _too_new(found)
-    if found == SCHEMA_VERSION:
+    found, behind = _behind(con)
+    if not behind:
         return found
     con.execute("BEGIN TRANSACTION")
     try:

@@ -87,7 +87,7 @@ class Store:
         if self.db.is_postgres:
             self._db: Connector = PostgresConnector(self.db.text, str(self.db),
                                                     read_only=read_only, wait=wait)
-            self._open_server(read_only=read_only)
+            self._upgrade(read_only=read_only)
             return
         path = self.db.path
         if not read_only:
@@ -96,33 +96,27 @@ class Store:
             raise StoreError(f"无法打开数据库 cannot open database {path}: 文件不存在 no "
                              f"such file")
         self._db = Connector(path, read_only=read_only, wait=wait)
-        found = None
-        if path.exists():
+        self._upgrade(read_only=read_only, found=path.exists())
+
+    def _upgrade(self, *, read_only: bool, found: bool = True) -> None:
+        """Create or migrate the tables when the schema is older (``found``: the file exists).
+
+        Raises:
+            StoreError: The schema is older and the store is read-only.
+        """
+        self.migrated_from = None
+        if found:
             with self._db.connection() as con:
-                found = stored_version(con)
-        self.migrated_from = found
-        if found == SCHEMA_VERSION:
+                self.migrated_from = stored_version(con)
+        if self.migrated_from == SCHEMA_VERSION:
             return
-        self._refuse_old(read_only)
-        with self._db.connection(write=True, spatial=True) as con:
-            self.migrated_from = migrate(con)
-
-    def _open_server(self, *, read_only: bool) -> None:
-        """Check the PostgreSQL database, creating or migrating its tables when writable."""
-        with self._db.connection() as con:
-            found = stored_version(con)
-        self.migrated_from = found
-        if found == SCHEMA_VERSION:
-            return
-        self._refuse_old(read_only)
-        assert isinstance(self._db, PostgresConnector)
-        with self._db.connection() as con:
-            self.migrated_from = migrate_server(con, self._db.execute_on_server)
-
-    def _refuse_old(self, read_only: bool) -> None:
         if read_only:
             raise StoreError(f"{self.db} has an older schema; open it writable once "
                              "to migrate it")
+        server = self._db if isinstance(self._db, PostgresConnector) else None
+        with self._db.connection(write=server is None, spatial=True) as con:
+            self.migrated_from = migrate(con) if server is None else \
+                migrate_server(con, server.execute_on_server)
 
     @property
     def files_dir(self) -> Path:
