@@ -188,6 +188,12 @@ def _quoted(text: str) -> str:
     return text.replace("'", "''")
 
 
+_UNREACHABLE = ("Unable to connect to Postgres", "server closed the connection",
+                "no connection to the server", "Connection refused", "could not connect",
+                "terminating connection")
+"""What the server (or libpq) says when the database cannot be reached."""
+
+
 class PostgresConnector(Connector):
     """Opens short cursors of this process's DuckDB, which attaches the PostgreSQL database.
 
@@ -205,6 +211,28 @@ class PostgresConnector(Connector):
         self._held = None
         self._held_write = False
         self._held_spatial = True
+
+    @contextmanager
+    def connection(self, *, write: bool = False, spatial: bool = False
+                   ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a cursor for the body (``Connector.connection``); a lost server is a sentence."""
+        try:
+            with super().connection(write=write, spatial=spatial) as con:
+                yield con
+        except duckdb.Error as exc:
+            if not any(said in str(exc) for said in _UNREACHABLE):
+                raise
+            first = _hidden(str(exc), self.url).splitlines()[0]
+            raise StoreError(f"数据库连接不上，请稍后再试或联系管理员 (cannot reach the "
+                             f"PostgreSQL database {self.shown}: {first})") from exc
+
+    def has_postgis(self) -> bool:
+        """Return whether the server database has the PostGIS extension."""
+        query = "SELECT 1 FROM pg_extension WHERE extname = 'postgis'"
+        with self.connection() as con:
+            row = con.execute("SELECT count(*) FROM postgres_query(?, ?)",
+                              [_attached(self.url, self.shown), query]).fetchone()
+        return bool(row and row[0])
 
     def _open(self, *, write: bool) -> duckdb.DuckDBPyConnection:
         """Return a new cursor, working in the attached database."""

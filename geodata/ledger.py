@@ -23,7 +23,7 @@ import pandas as pd
 from domain.access import Account, require_handle
 from domain.errors import ConcurrentChangeError, ValidationError
 from domain.schema import STORAGE_CRS, TABLES
-from domain.workflow import Identity, WorkflowError, change
+from domain.workflow import Identity, WorkflowError, change, label, text
 from geodata import audit
 from geodata.files import EVIDENCE_DIR, client_name, evidence_file, evidence_path, write_new
 from geodata.store import Store
@@ -57,9 +57,10 @@ def _conflict(store: Store, hazard_id: str, expected: int, found: int) -> Confli
     """Return the refusal for a stale save, naming who changed what since ``expected``."""
     events = store.read("ledger_events", {"hazard_id": hazard_id})
     since = events[events["row_version"] > expected].sort_values("event_id")
-    lines = [f"  {e.event_time:%Y-%m-%d %H:%M} {e.actor}（{e.actor_department or ''}）{e.action}: "
-             f"{e.field_name} {e.old_value or '∅'} → {e.new_value or '∅'}"
-             for e in since.itertuples()]
+    lines = [f"  {e.event_time:%Y-%m-%d %H:%M} {e.actor}"
+             f"{f'（{text(e.actor_department)}）' if text(e.actor_department) else ''}"
+             f"{e.action}: {label(e.field_name)} {text(e.old_value) or '∅'} → "
+             f"{text(e.new_value) or '∅'}" for e in since.itertuples()]
     return ConflictError(
         f"隐患 {hazard_id} 已被他人修改（版本 {expected} → {found}），本次保存未生效；请重新打开后"
         f"再改 (changed by someone else since you opened it; nothing saved):\n"

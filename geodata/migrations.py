@@ -136,9 +136,11 @@ def migrate_server(con: duckdb.DuckDBPyConnection, run: Callable[[str], None]) -
         return found
     try:
         run(server_script(found))
-    except duckdb.Error:
+    except duckdb.Error as exc:
         if stored_version(con) != SCHEMA_VERSION:  # not another server migrating meanwhile
-            raise
+            said = next((line for line in str(exc).splitlines() if "ERROR" in line),
+                        str(exc).splitlines()[0])
+            raise StoreError(f"无法在数据库中建表 cannot create the tables: {said}") from exc
     return found
 
 

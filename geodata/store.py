@@ -114,6 +114,11 @@ class Store:
             raise StoreError(f"{self.db} has an older schema; open it writable once "
                              "to migrate it")
         server = self._db if isinstance(self._db, PostgresConnector) else None
+        if server is not None and not server.has_postgis():
+            raise StoreError(
+                f"数据库 {self.db} 没有 PostGIS 扩展：请数据库管理员在其中运行 CREATE EXTENSION "
+                f"postgis，再打开 (the database has no PostGIS: a database administrator must "
+                f"run CREATE EXTENSION postgis in it first; docs/DEPLOY.md)")
         with self._db.connection(write=server is None, spatial=True) as con:
             self.migrated_from = migrate(con) if server is None else \
                 migrate_server(con, server.execute_on_server)
@@ -156,7 +161,8 @@ class Store:
         """Run the body in one transaction: commit on success, roll back on any error.
 
         On PostgreSQL, a row another process changed since the transaction began cannot be
-        changed again: that ends the transaction with ``ConcurrentChangeError``.
+        changed again: that ends the transaction with ``ConcurrentChangeError`` (which
+        ``write_many`` tries again, see ``_TRIES``).
         """
         with self._db.connection(write=True, spatial=True) as con:
             con.execute("BEGIN TRANSACTION")
@@ -166,7 +172,7 @@ class Store:
             except duckdb.Error as exc:
                 _roll_back(con)
                 if any(said in str(exc) for said in _CONCURRENT_SAID):
-                    raise ConcurrentChangeError(_CONCURRENT) from exc
+                    raise _Collided(_CONCURRENT) from exc
                 raise
             except BaseException:
                 _roll_back(con)
@@ -210,18 +216,24 @@ class Store:
             problems += found
         if problems:
             raise ValidationError(problems)
-        with self.transaction() as con:
-            if read_at is not None and len(read_at):
-                _refuse_moved(con, read_at)
-            for name, frame in checked.items():
-                self._insert(con, name, frame, mode=mode)
-            written = set(checked)
-            if registered is not None and len(new_rows):
-                self._insert(con, "hazard_ledger", new_rows, mode="append",
-                             registered=registered)
-                written |= {"hazard_ledger", "ledger_events"}
-            _put_meta(con, meta or {})
-            _stamp(con, written)
+        for attempt in range(_TRIES):
+            try:
+                with self.transaction() as con:
+                    if read_at is not None and len(read_at):
+                        _refuse_moved(con, read_at)
+                    for name, frame in checked.items():
+                        self._insert(con, name, frame, mode=mode)
+                    written = set(checked)
+                    if registered is not None and len(new_rows):
+                        self._insert(con, "hazard_ledger", new_rows, mode="append",
+                                     registered=registered)
+                        written |= {"hazard_ledger", "ledger_events"}
+                    _put_meta(con, meta or {})
+                    _stamp(con, written)
+                break
+            except _Collided:
+                if attempt == _TRIES - 1:
+                    raise ConcurrentChangeError(_CONCURRENT) from None
         return {name: len(frame) for name, frame in checked.items()}
 
     @staticmethod
@@ -342,8 +354,7 @@ class Store:
 
     def set_meta(self, values: Mapping[str, str]) -> None:
         """Insert or replace metadata entries, in one transaction."""
-        with self.transaction() as con:
-            _put_meta(con, values)
+        self.write_many({}, meta=values)
 
     @property
     def schema_version(self) -> int:
@@ -361,6 +372,19 @@ _CONCURRENT_SAID = ("could not serialize access", "duplicate key value violates 
 add a key another transaction added meanwhile."""
 _CONCURRENT = ("数据在读取之后被他人修改，本次未写入任何内容，请重新打开后再改 (someone else "
                "changed these rows meanwhile: nothing written; open them again)")
+
+
+class _Collided(ConcurrentChangeError):
+    """The server refused a transaction that met another one's change: try it again."""
+
+
+_TRIES = 5
+"""How often a write meeting another process's (on PostgreSQL) is tried in a new transaction.
+
+Every write renews its tables' write stamps (one metadata row each), so two writes to one
+table meet there even when their rows differ; tried again, the write sees the other's
+changes: a ledger save whose rows moved is then refused by its version check, never
+applied over them."""
 
 
 def _roll_back(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import shutil
+import subprocess
 import sys
+import tempfile
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -17,11 +20,13 @@ import pytest
 
 from domain.access import Account
 from domain.errors import StoreError
+from geodata.connection import forget
 from geodata.fingerprint import frame_hash
 from geodata.ledger import Attachment, ConflictError, apply
 from geodata.moving import MOVED, move
 from geodata.store import Store
 from riskmap.cli import main
+from tests import pg
 from tests.signin import ADMIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -46,12 +51,14 @@ def _save(location: str, hazard_id: str, version: int, name: str,
         results.put((name, "failed", repr(exc)))
 
 
-def _race(location: str, hazard_id: str, version: int) -> list[tuple[str, str, str]]:
-    """Two processes save the same row from the same version at once; their outcomes."""
+def _race(location: str, hazard_id: str, version: int,
+          other: tuple[str, int] | None = None) -> list[tuple[str, str, str]]:
+    """Two processes save at once from ``version``: the same row, or 乙 the ``other`` one."""
     context = multiprocessing.get_context("spawn")
     start, results = context.Barrier(2), context.Queue()
-    workers = [context.Process(target=_save, args=(location, hazard_id, version, name, start,
-                                                   results)) for name in ("甲", "乙")]
+    rows = [(hazard_id, version), other or (hazard_id, version)]
+    workers = [context.Process(target=_save, args=(location, *row, name, start, results))
+               for name, row in zip(("甲", "乙"), rows, strict=True)]
     for w in workers:
         w.start()
     outcomes = [results.get(timeout=120) for _ in workers]
@@ -80,6 +87,16 @@ def test_two_processes_save_one_row_at_once_one_wins(demo_copy: Path | str,
         assert row["measures"] == f"{winner}的措施 v{seen}"
         assert int(row["row_version"]) == seen + 1
         assert f"{loser}的措施 v{seen}" not in set(events["new_value"].dropna())
+
+
+def test_two_processes_save_two_rows_at_once_both_win(demo_copy: Path | str,
+                                                     backend: str) -> None:
+    """Saves of different hazards never refuse each other (their tables' stamps are shared)."""
+    location = str(demo_copy)
+    (first, v1), (second, v2) = load.pick(location, 2)[1].items()
+    for round_ in range(2):
+        outcomes = _race(location, first, v1 + round_, (second, v2 + round_))
+        assert [o[1] for o in outcomes] == ["saved", "saved"], outcomes
 
 
 def test_editors_under_load_lose_nothing(demo_copy: Path | str, backend: str) -> None:
@@ -187,3 +204,33 @@ def test_the_commands_take_a_server_url(pg_empty_db: str,
     assert "某某县" in said and "townships" in said and "Traceback" not in said
     assert main(["migrate", "--db", pg_empty_db, "--to", pg_empty_db]) == 2
     assert "source database itself" in capsys.readouterr().err
+
+
+def test_a_database_without_postgis_is_one_sentence(pg_cluster: str) -> None:
+    url = pg.with_name(pg_cluster, f"nogis_{uuid.uuid4().hex[:8]}")
+    pg.admin(pg_cluster, f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
+    try:
+        with pytest.raises(StoreError) as refused:
+            Store(url)
+        assert "CREATE EXTENSION postgis" in str(refused.value)
+        assert "\n" not in str(refused.value)
+    finally:
+        pg.drop(url)
+
+
+def test_a_server_gone_while_open_is_one_sentence() -> None:
+    """Its own cluster, stopped under an open store: the next read says so in a sentence."""
+    folder = Path(tempfile.mkdtemp(prefix="riskmap-pg-"))  # where the server's user may go
+    started = subprocess.run([str(pg.SCRIPT), "start", str(folder)], capture_output=True,
+                             text=True, check=True)
+    url = started.stdout.split()[-1]
+    try:
+        store = Store(url)
+        assert store.count("townships") == 0
+        subprocess.run([str(pg.SCRIPT), "stop", str(folder)], capture_output=True, check=True)
+        with pytest.raises(StoreError, match="cannot reach the PostgreSQL database") as gone:
+            store.count("townships")
+        assert "\n" not in str(gone.value)
+    finally:
+        subprocess.run([str(pg.SCRIPT), "stop", str(folder)], capture_output=True, check=False)
+        forget(url)

@@ -247,6 +247,39 @@ def test_ledger_page_performs_a_transition(pages_db: Path, demo_frames: dict,
     assert any("evidence" in e.value for e in at.error), "evidence is required"
 
 
+def test_a_save_after_someone_elses_is_refused_naming_them_then_reloaded(
+        demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two editors of one hazard (two sessions or two app servers): the second is told."""
+    from geodata.ledger import apply
+
+    db = tmp_path / "two.duckdb"
+    shutil.copyfile(demo_db, db)
+    with Store(db, read_only=True) as store:
+        row = store.read("hazard_ledger", {"hazard_status": "整改中"}).iloc[0]
+    hid, version = row["hazard_id"], int(row["row_version"])
+    monkeypatch.setenv(DB_ENV, str(db))
+    at = page_app(str(ROOT / "ui" / "pages" / "ledger.py"), default_timeout=120).run()
+    at.selectbox(key="handle_pick").set_value(hid).run()
+    key = f"tab-{hid}-{version}"
+    at.radio(key=f"{key}-action").set_value("修改").run()
+    with Store(db) as store:  # the other editor saves first
+        apply(store, hid, "修改", {"measures": "甲先保存的措施"}, version=version,
+              who=Account("甲", "admin", department="县住建局"))
+    at.text_input(key=f"{key}-修改-responsible_person").set_value("乙填写的责任人")
+    at.button(key=f"{key}-save").click().run()
+    assert not at.exception, at.exception
+    refused = " ".join(e.value for e in at.error)
+    assert "已被他人修改" in refused and "甲" in refused and "甲先保存的措施" in refused
+    assert "nan" not in refused and "整改措施" in refused, "the field's label, not its name"
+    assert any("载入最新版本" in w.value or "已被他人修改" in w.value for w in at.warning)
+    with Store(db, read_only=True) as store:
+        events = store.read("ledger_events", {"hazard_id": hid})
+    assert "乙填写的责任人" not in set(events["new_value"].dropna()), "nothing of 乙 saved"
+    at.button(key=f"tab-{hid}-reload").click().run()
+    assert at.radio(key=f"tab-{hid}-{version + 1}-action") is not None
+    assert not any("已被他人修改" in w.value for w in at.warning), "the current version loaded"
+
+
 def test_many_points_are_drawn_as_township_totals(pages_db: Path, demo_frames: dict,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Past ``max_points`` a map shows one circle per township; a filter brings points back."""

@@ -289,6 +289,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "saved": ("已保存：{id} 现为“{status}”（版本 {version}）。",
               "Saved: {id} is now {status} (version {version})."),
     "history": ("变更记录", "History"),
+    "ledger.moved": ("{id} 在你打开之后已被他人修改（版本 {seen} → {now}）：现在保存会被拒绝。"
+                     "下方“变更记录”列出谁改了什么；载入最新版本后再改。",
+                     "{id} was changed by someone else since you opened it (version {seen} → "
+                     "{now}): a save now is refused. The history below says who changed "
+                     "what; load the current version, then edit."),
+    "ledger.reload": ("载入最新版本", "Load the current version"),
     "batch_pick": ("选择要批量办理的隐患", "Hazards to handle together"),
     "batch_saved": ("已批量保存 {n} 条。", "Saved {n} hazards."),
     "registered": ("已登记：{id}", "Registered: {id}"),

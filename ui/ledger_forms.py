@@ -71,6 +71,14 @@ def _seen(hazard_id: str, version: int) -> int:
     return int(seen.setdefault(hazard_id, version))
 
 
+def _moved_since(hazard_id: str, seen: int, now: int, prefix: str) -> None:
+    """Say that ``hazard_id`` changed since it was opened; offer to load the current version."""
+    st.warning(tr("ledger.moved", id=hazard_id, seen=seen, now=now))
+    if st.button(tr("ledger.reload"), key=f"{prefix}-{hazard_id}-reload"):
+        st.session_state["ledger_seen"][hazard_id] = now
+        st.rerun()
+
+
 def _values(action: str, row: Mapping[str, object], key: str) -> tuple[dict, str | None,
                                                                          list[Attachment]]:
     fields = EDITABLE if action == "修改" else [f for f in ACTIONS[action].needs if f != "note"]
@@ -115,7 +123,9 @@ def handle_one(store: Store, ledger: pd.DataFrame, events: pd.DataFrame, hazard_
     """Show one hazard's record and history; apply an allowed action to it.
 
     After a save the page reruns: the record, the allowed actions and the history show the
-    new version, and the form starts empty (its keys carry the version).
+    new version, and the form starts empty (its keys carry the version). When someone else
+    saved the hazard since this editor opened it, the form stays as the editor filled it: a
+    save is refused naming who changed what, and a button loads the current version.
     """
     flash = st.session_state.pop(f"{prefix}-saved", None)
     if flash:
@@ -125,8 +135,11 @@ def handle_one(store: Store, ledger: pd.DataFrame, events: pd.DataFrame, hazard_
     st.subheader(f"{tr('handling')} · {hazard_id}")
     st.dataframe(record(pd.Series(row).drop(labels=["hazard_id", "row_version"]),
                         current_lang(), names), hide_index=True)
+    if int(row["row_version"]) != version:
+        _moved_since(hazard_id, version, int(row["row_version"]), prefix)
     actions = [a for a in allowed_actions(row["hazard_status"]) if a != "登记"]
-    key = f"{prefix}-{hazard_id}-{row['row_version']}"
+    key = f"{prefix}-{hazard_id}-{version}"  # the version this editor opened: a save by
+    # someone else meanwhile keeps this form (and its Save) until the editor reloads it
     action = st.radio(tr("action"), actions, horizontal=True, key=f"{key}-action",
                       format_func=action_names())
     if _may_edit(row):
