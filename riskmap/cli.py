@@ -226,6 +226,8 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
         return 1
     print(f"已迁移 moved {_db(args)} → {database(args.to)}: {len(checks)} 张表逐表核对一致 "
           f"(every table checked: row count and content hash)")
+    print(f"佐证文件目录 evidence files: {database(args.to).files_dir / 'evidence'} "
+          f"(RISKMAP_FILES; docs/DEPLOY.md)")
     return 0
 
 
