@@ -58,12 +58,12 @@ def _conflict(store: Store, hazard_id: str, expected: int, found: int) -> Confli
     events = store.read("ledger_events", {"hazard_id": hazard_id})
     since = events[events["row_version"] > expected].sort_values("event_id")
     lines = [f"  {e.event_time:%Y-%m-%d %H:%M} {e.actor}"
-             f"{f'（{text(e.actor_department)}）' if text(e.actor_department) else ''}"
+             f"{f'（{text(e.actor_department)}）' if text(e.actor_department) else ' '}"
              f"{e.action}: {label(e.field_name)} {text(e.old_value) or '∅'} → "
              f"{text(e.new_value) or '∅'}" for e in since.itertuples()]
     return ConflictError(
-        f"隐患 {hazard_id} 已被他人修改（版本 {expected} → {found}），本次保存未生效；请重新打开后"
-        f"再改 (changed by someone else since you opened it; nothing saved):\n"
+        f"隐患 {hazard_id} 已被他人修改（版本 {expected} → {found}），本次保存未生效；"
+        f"请载入最新版本后再改 (changed by someone else since you opened it; nothing saved):\n"
         + "\n".join(lines))
 
 

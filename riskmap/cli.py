@@ -138,7 +138,10 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_init(args: argparse.Namespace) -> int:
     """Create an empty database for a real county (its name and code kept as metadata)."""
     path = _db(args)
-    if path.exists() and not _is_empty(path):
+    if path.exists():
+        with Store(path) as store:  # a database it cannot open is named by the store
+            held = any(store.counts().values())
+    if path.exists() and held:
         print(f"{path} 已有数据 already holds data: 新县请用另一个文件 use another file "
               "(--db) for a new county.", file=sys.stderr)
         return 1

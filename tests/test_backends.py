@@ -234,3 +234,15 @@ def test_a_server_gone_while_open_is_one_sentence() -> None:
     finally:
         subprocess.run([str(pg.SCRIPT), "stop", str(folder)], capture_output=True, check=False)
         forget(url)
+
+
+def test_init_on_a_database_without_postgis_names_postgis(
+        pg_cluster: str, capsys: pytest.CaptureFixture[str]) -> None:
+    url = pg.with_name(pg_cluster, f"nogis_{uuid.uuid4().hex[:8]}")
+    pg.admin(pg_cluster, f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
+    try:
+        assert main(["init", "--county", "某县", "--db", url]) == 2
+        said = capsys.readouterr().err
+        assert "CREATE EXTENSION postgis" in said and "already holds data" not in said
+    finally:
+        pg.drop(url)
