@@ -32,6 +32,7 @@ import duckdb
 from domain.errors import StoreError
 from domain.settings.storage import LockWait
 from geodata.duckdb_spatial import connect_config, load_postgres, load_spatial
+from geodata.sql import quote_ident
 
 _GUARDS: dict[str, threading.RLock] = {}
 _GUARDS_LOCK = threading.Lock()
@@ -174,7 +175,9 @@ def _attached(url: str, shown: str) -> str:
         con = _process_duckdb()
         name = f"shared_{len(_ATTACHED)}_{threading.get_ident() % 10_000}"
         try:
-            con.execute(f"ATTACH '{_quoted(url)}' AS {name} (TYPE postgres)")
+            # ATTACH takes no parameters: the URL (the operator's setting, never a page
+            # user's value) goes in as a quoted literal, the name is ours.
+            con.execute(f"ATTACH '{_quoted(url)}' AS {quote_ident(name)} (TYPE postgres)")
         except duckdb.Error as exc:
             first = _hidden(str(exc), url).splitlines()[0]
             raise StoreError(f"无法连接数据库 cannot connect to the PostgreSQL database "
@@ -239,7 +242,7 @@ class PostgresConnector(Connector):
         name = _attached(self.url, self.shown)
         with _ATTACH_LOCK:
             cursor = _process_duckdb().cursor()
-        cursor.execute(f"USE {name}")
+        cursor.execute(f"USE {quote_ident(name)}")  # our own name: USE takes no parameter
         return cursor
 
     def execute_on_server(self, script: str) -> None:
@@ -248,8 +251,7 @@ class PostgresConnector(Connector):
         DuckDB then forgets what it knew of the server's tables (they may have changed).
         """
         with self.connection() as con:
-            con.execute(f"CALL postgres_execute('{_attached(self.url, self.shown)}', ?)",
-                        [script])
+            con.execute("CALL postgres_execute(?, ?)", [_attached(self.url, self.shown), script])
             con.execute("CALL pg_clear_cache()")
 
 
@@ -258,4 +260,4 @@ def forget(url: str) -> None:
     with _guard(url), _ATTACH_LOCK:
         name = _ATTACHED.pop(url, None)
         if name is not None:
-            _process_duckdb().execute(f"DETACH {name}")
+            _process_duckdb().execute(f"DETACH {quote_ident(name)}")
