@@ -36,7 +36,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/riskmap demo --if-missing
 	@echo "County Risk Map: http://localhost:$(PORT)"
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.port $(PORT)
 
 ## make test: install what the tests need, then run the whole suite (two processes) with a
 ## throwaway PostgreSQL + PostGIS cluster for the tests that run on both databases

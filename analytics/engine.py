@@ -132,6 +132,29 @@ class RiskResult:
                              "indicator": table["indicator"], "raw_value": table["raw"],
                              "points": table["points"]})
 
+    def parts(self) -> dict[str, pd.DataFrame]:
+        """Return the result as named frames, for keeping (``from_parts`` rebuilds it)."""
+        about = pd.DataFrame({"method_version": [self.method_version],
+                              "config_hash": [self.config_hash], "as_of": [self.as_of]})
+        names = pd.DataFrame({"township_code": list(self.names),
+                              "township_name": list(self.names.values())}, dtype=object)
+        return {"scores": self.scores, "indicators": self.indicators, "facts": self.facts,
+                "black_spots": self.black_spots, "danger": self.danger, "about": about,
+                "names": names}
+
+    @classmethod
+    def from_parts(cls, parts: Mapping[str, pd.DataFrame]) -> RiskResult:
+        """Return the result ``parts`` gave (override lists as lists again)."""
+        scores = parts["scores"].copy()
+        for layer in (*LAYERS, "composite"):
+            scores[f"{layer}_overrides"] = scores[f"{layer}_overrides"].map(list)
+        about = parts["about"].iloc[0]
+        names = parts["names"]
+        return cls(scores, parts["indicators"], parts["facts"], parts["black_spots"],
+                   parts["danger"], str(about["method_version"]), str(about["config_hash"]),
+                   pd.Timestamp(about["as_of"]),
+                   dict(zip(names["township_code"], names["township_name"], strict=True)))
+
     def explain(self, code: str, layer: str = "composite", lang: str = "zh") -> Explanation:
         """Return one township's explanation on a layer (or the composite), facts in ``lang``."""
         row = self.scores.loc[code]

@@ -23,6 +23,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -155,11 +157,12 @@ def warm_navigation(page, url: str, townships: int) -> dict[str, float]:
     return out
 
 
-def first_paint(db: Path, townships: int) -> dict[str, float]:
-    """Return the overview's first paint in headless Chromium, then the warm navigation.
+@contextmanager
+def painted(db: str | Path, townships: int) -> Iterator[tuple[object, str, float]]:
+    """Start a server on ``db``, open the overview in headless Chromium, sign in.
 
-    ``first_paint_s``: seconds until the overview's polygons are drawn after the server
-    starts; then ``warm_navigation``'s figures.
+    Yields the page, the server's URL and the seconds from opening the overview (the server
+    answering its health check) until every township polygon is drawn: the first paint.
     """
     from playwright.sync_api import sync_playwright
 
@@ -174,11 +177,19 @@ def first_paint(db: Path, townships: int) -> dict[str, float]:
         open_signed_in(page, url)
         frame = page.frame_locator("iframe[title*='st_folium']").first
         frame.locator("path.leaflet-interactive").nth(townships - 1).wait_for(timeout=300_000)
-        seconds = time.perf_counter() - t0
-        print(f"overview first paint: {seconds:.2f} s after health ok", flush=True)
-        figures = {"first_paint_s": seconds, **warm_navigation(page, url, townships)}
+        yield page, url, time.perf_counter() - t0
         browser.close()
-    return figures
+
+
+def first_paint(db: Path, townships: int) -> dict[str, float]:
+    """Return the overview's first paint in headless Chromium, then the warm navigation.
+
+    ``first_paint_s``: seconds until the overview's polygons are drawn after the server
+    starts; then ``warm_navigation``'s figures.
+    """
+    with painted(db, townships) as (page, url, seconds):
+        print(f"overview first paint: {seconds:.2f} s after health ok", flush=True)
+        return {"first_paint_s": seconds, **warm_navigation(page, url, townships)}
 
 
 def run(source: Path | None, size: str) -> dict[str, float]:

@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean"]
+ColumnType = Literal["text", "integer", "real", "date", "timestamp", "boolean", "binary"]
 GeometryKind = Literal["point", "line", "polygon"]
 Lang = Literal["zh", "en"]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Version of the layout below; bump it and add a step to ``geodata.migrations`` on change."""
 
 EVIDENCE_PATH_PATTERN = r"evidence/([0-9a-f]{2})/([0-9a-f]{64})(?:\.[A-Za-z0-9]{0,9})?"
@@ -108,7 +108,8 @@ class Table:
             computes and keeps (kept in backups, not imported), ``record`` for what the app
             keeps on users' behalf (evidence files: kept in backups, not imported),
             ``security`` for accounts and the audit trail (not in backups, never replaced by
-            a restore), ``system`` for bookkeeping.
+            a restore), ``derived`` for results kept to be reused (worked out again when
+            missing: not backed up, moved or exported), ``system`` for bookkeeping.
         natural_key: Columns that identify a row when a file carries no ID (an ID is then
             made from them, so re-importing an edited row updates it); empty means all.
         since: The schema version that added the table (a backup of that version or later
@@ -124,7 +125,7 @@ class Table:
     required: tuple[str, ...] = ()
     geometry: GeometryKind | None = None
     geometry_required: bool = True
-    kind: Literal["entity", "result", "record", "security", "system"] = "entity"
+    kind: Literal["entity", "result", "record", "security", "derived", "system"] = "entity"
     natural_key: tuple[str, ...] = ()
     since: int = 1
 
@@ -402,6 +403,16 @@ _FIELD_LIST: tuple[Field, ...] = (
     Field("rank", "real", "排名", "Rank", minimum=1),
     Field("rank_low", "real", "排名区间下限", "Rank interval low", minimum=1),
     Field("rank_high", "real", "排名区间上限", "Rank interval high", minimum=1),
+    # --- derived results (kept to be reused, not data) -----------------------------------
+    Field("derived_key", "text", "结果键", "Result key",
+          description="A digest of what the result was worked out from: the tables' versions, "
+                      "the as-of day, the settings and the program (geodata.derived)"),
+    Field("derived_kind", "text", "结果类别", "Result kind",
+          choices=_choices(("risk", "risk engine result"), ("base", "simplified base map"),
+                           ("figures", "headline figures"))),
+    Field("derived_part", "text", "结果部分", "Result part"),
+    Field("payload", "binary", "内容", "Content",
+          description="One table of the result as a Parquet file"),
     # --- accounts and the audit trail ----------------------------------------------------
     Field("user_name", "text", "账号", "Account"),
     Field("display_name", "text", "姓名", "Name"),
@@ -637,6 +648,14 @@ _TABLE_LIST: tuple[Table, ...] = (
           "composite (the reason a class changed)",
           ("run_id", "township_code", "layer", "indicator", "raw_value", "points"),
           primary_key=("run_id", "township_code", "indicator"), kind="result", since=7),
+    Table("derived_results", "复用的计算结果", "Derived results",
+          "One table of a result worked out from the data (the risk engine's, the simplified "
+          "base map, the headline figures), kept so that another app server, or one just "
+          "restarted, reuses it instead of working it out again. Worked out again whenever "
+          "lost: not backed up, not moved, not exported",
+          ("derived_key", "derived_part", "derived_kind", "computed_at", "payload"),
+          primary_key=("derived_key", "derived_part"),
+          required=("derived_kind", "computed_at", "payload"), kind="derived", since=9),
     Table("accounts", "账号", "Accounts",
           "A user who may sign in: role, unit, password hash and lockout state",
           ("user_name", "display_name", "role", "unit", "township_code", "password_hash",

@@ -20,8 +20,10 @@ from geodata.files import EVIDENCE_DIR
 from geodata.fingerprint import frame_hash
 from geodata.store import WRITTEN_PREFIX, Store
 
-MOVED = tuple(name for name in TABLES if name != META_TABLE)
-"""Every table moved, in declaration order (the metadata goes with them)."""
+MOVED = tuple(name for name, table in TABLES.items()
+              if name != META_TABLE and table.kind != "derived")
+"""Every table moved, in declaration order (the metadata goes with them); not the derived
+results, which the target works out again."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ DUCKDB_TYPES: dict[str, str] = {
     "date": "DATE",
     "timestamp": "TIMESTAMP",
     "boolean": "BOOLEAN",
+    "binary": "BLOB",
 }
 POSTGRES_TYPES: dict[str, str] = {
     "text": "text",
@@ -26,6 +27,7 @@ POSTGRES_TYPES: dict[str, str] = {
     "date": "date",
     "timestamp": "timestamp",
     "boolean": "boolean",
+    "binary": "bytea",
 }
 Dialect = Literal["duckdb", "postgres"]
 """Whose DDL: DuckDB's (a file) or PostgreSQL's with PostGIS (a shared server)."""
@@ -147,6 +149,18 @@ def upsert_sql(table: Table) -> str:
     cols = ", ".join(quote_ident(c) for c in table.columns)
     marks = ", ".join("?" for _ in table.columns)
     return f"INSERT OR REPLACE INTO {quote_ident(table.name)} ({cols}) VALUES ({marks})"
+
+
+def keep_latest_sql(table: Table, group: str, entry: str, at: str) -> str:
+    """Return a DELETE of all but the latest entries of one group of ``table``.
+
+    An entry is the rows sharing ``entry``, its time the latest ``at`` among them; the
+    parameters are the ``group`` value and how many entries to keep.
+    """
+    g, e, a, t = (quote_ident(n) for n in (group, entry, at, table.name))
+    ranked = (f"SELECT {e}, row_number() OVER (ORDER BY max({a}) DESC, {e}) AS n "
+              f"FROM {t} WHERE {g} = ? GROUP BY {e}")
+    return f"DELETE FROM {t} WHERE {e} IN (SELECT {e} FROM ({ranked}) r WHERE n > ?)"
 
 
 def insert_from_view_sql(table: Table, view: str) -> str:

@@ -236,6 +236,29 @@ class Store:
                     raise ConcurrentChangeError(_CONCURRENT) from None
         return {name: len(frame) for name, frame in checked.items()}
 
+    def write_derived(self, parts: pd.DataFrame, *, keep: int) -> None:
+        """Store the parts of derived results, keeping only the ``keep`` latest of each kind.
+
+        ``parts`` are rows of ``derived_results``: a result already stored under the same
+        key is replaced, and the oldest results of the kinds written beyond ``keep`` go, in
+        the same transaction (``geodata.derived``).
+        """
+        table = get_table("derived_results")
+        checked, problems = self._checked(table.name, parts, ())
+        if problems:
+            raise ValidationError(problems)
+        for attempt in range(_TRIES):
+            try:
+                with self.transaction() as con:
+                    self._insert(con, table.name, checked, mode="upsert")
+                    for kind in sorted(set(checked["derived_kind"])):
+                        con.execute(sql.keep_latest_sql(table, "derived_kind", "derived_key",
+                                                        "computed_at"), [kind, keep])
+                return
+            except _Collided:
+                if attempt == _TRIES - 1:
+                    raise ConcurrentChangeError(_CONCURRENT) from None
+
     @staticmethod
     def _checked(name: str, frame: pd.DataFrame, valid: Collection[str]
                  ) -> tuple[pd.DataFrame, list[Problem]]:

@@ -27,6 +27,7 @@ PANDAS_DTYPES: dict[str, str] = {
     "date": "datetime64[us]",
     "timestamp": "datetime64[us]",
     "boolean": "boolean",
+    "binary": "object",
 }
 """The pandas dtype of each column type, in validated frames and in frames read back."""
 PATTERN_HINTS = {
@@ -89,6 +90,11 @@ def _as_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parsed.astype(PANDAS_DTYPES["boolean"]), bad
 
 
+def _as_bytes(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    bad = s.notna() & ~s.map(lambda v: isinstance(v, bytes | bytearray | memoryview))
+    return s.where(~bad).astype(object), bad
+
+
 _COERCE: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
     "text": _as_text,
     "integer": lambda s: _as_number(s, integer=True),
@@ -96,6 +102,7 @@ _COERCE: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
     "date": lambda s: _as_datetime(s, date_only=True),
     "timestamp": lambda s: _as_datetime(s, date_only=False),
     "boolean": _as_bool,
+    "binary": _as_bytes,
 }
 _TYPE_REASON = {
     "text": "不是文本 not text",
@@ -104,6 +111,7 @@ _TYPE_REASON = {
     "date": "不是日期 not a date",
     "timestamp": "不是时间 not a date-time",
     "boolean": "不是 是/否 not yes/no",
+    "binary": "不是文件内容 not bytes",
 }
 
 

@@ -6,7 +6,7 @@ date, source, demo notice); every asset local.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -48,6 +48,16 @@ class BaseLayers:
     towns: gpd.GeoDataFrame
     rivers: gpd.GeoDataFrame | None = None
     roads: gpd.GeoDataFrame | None = None
+
+    def parts(self) -> dict[str, gpd.GeoDataFrame]:
+        """Return the layers by name, for keeping (``from_parts`` rebuilds the base)."""
+        named = {"towns": self.towns, "rivers": self.rivers, "roads": self.roads}
+        return {name: frame for name, frame in named.items() if frame is not None}
+
+    @classmethod
+    def from_parts(cls, parts: Mapping[str, gpd.GeoDataFrame]) -> BaseLayers:
+        """Return the base ``parts`` gave."""
+        return cls(parts["towns"], parts.get("rivers"), parts.get("roads"))
 
 
 MAIN_ROADS = ("高速公路", "国道", "省道", "县道")

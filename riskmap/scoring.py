@@ -11,6 +11,7 @@ import pandas as pd
 from analytics.engine import RiskResult, score_county
 from domain.labels import interval_text, rank_text
 from domain.settings.risk import LAYERS
+from geodata.derived import remembered, risk_key
 from geodata.formulas import write_csv
 from geodata.results import keep
 from geodata.snapshot import Snapshot
@@ -20,9 +21,16 @@ LAYER_ZH = {"geohazard": "地灾", "forest_fire": "森林火灾", "road": "道�
 
 
 def score(snap: Snapshot, *, robustness: bool = True) -> RiskResult:
-    """Return the risk engine's result for the snapshot, as the dashboard scores it."""
-    return score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
-                        robustness=robustness)
+    """Return the risk engine's result for the snapshot, as the dashboard scores it.
+
+    The very result the dashboard shows when one is kept for the snapshot's data, day and
+    settings (``geodata.derived``); else worked out and kept for the dashboard.
+    """
+    def make() -> RiskResult:
+        return score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
+                            robustness=robustness)
+    return remembered(snap.store, "risk", risk_key(snap, robustness=robustness), make,
+                      RiskResult.parts, RiskResult.from_parts)
 
 
 def ranked_table(result: RiskResult) -> pd.DataFrame:

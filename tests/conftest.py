@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from geodata import derived
 from geodata.demo import build_demo_database, generate
 from geodata.store import Store
 from tests import pg
@@ -27,7 +28,7 @@ TIERS = {
              "test_priority", "test_schema", "test_settings", "test_snapshot", "test_sql",
              "test_validate", "test_values", "test_warning", "test_workflow"),
     "store": ("test_access", "test_backends", "test_bench", "test_briefing", "test_cli",
-              "test_demo", "test_engine_demo", "test_import_cli",
+              "test_demo", "test_derived", "test_engine_demo", "test_import_cli",
               "test_import_property", "test_import_samples", "test_real_county",
               "test_ledger", "test_ledger_events", "test_ledger_excel",
               "test_migrations", "test_roundtrip", "test_security", "test_spatial_extension",
@@ -45,7 +46,7 @@ SLOW_MODULES = {"test_import_property"}
 
 BACKENDS = ("duckdb", "postgres")
 BOTH_BACKENDS = {"test_store", "test_import_samples", "test_ledger", "test_ledger_excel",
-                 "test_roundtrip", "test_access", "test_backends"}
+                 "test_roundtrip", "test_access", "test_backends", "test_derived"}
 """Modules whose ``store`` and ``demo_copy`` tests run on a DuckDB file and on PostgreSQL."""
 
 
@@ -88,6 +89,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if demo or module in SLOW_MODULES or (_on_postgres(item)
                                               and module not in FAST_ON_POSTGRES):
             item.add_marker("slow")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_held_in_memory() -> None:
+    """Each test starts with no kept result held in memory (``geodata.derived.load``): the
+    memory of one process outlives the databases of its tests."""
+    derived._HELD.clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Start the real app with `streamlit run` and wait for its health check (no fixed sleep)."""
+"""Start the real app as `make run` does (`python -m ui.serve`); wait for its health check."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def running_app(db: Path, *, timeout_s: float = 90) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "RISKMAP_DB": str(db)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "--server.port", str(port),
          "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

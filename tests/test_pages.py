@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from domain.access import Account
+from geodata.derived import forget
 from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV, Store
 from tests.signin import page_app
@@ -378,6 +379,7 @@ def test_base_map_is_simplified_in_the_background(demo_db: Path, tmp_path: Path,
 
     monkeypatch.setattr(chrome, "base_for_display", build)
     store = chrome._store(str(path))
+    forget(store)  # nothing kept: simplified here
     snap = Snapshot.take(store, chrome.settings())
     chrome.start_base_layers(snap)
     with pytest.raises(RuntimeError, match="build failed"):
@@ -389,6 +391,34 @@ def test_base_map_is_simplified_in_the_background(demo_db: Path, tmp_path: Path,
     assert base.towns.geometry.geom_equals_exact(
         base_for_display(towns, None, None).towns.geometry, 0).all()
     assert chrome.base_layers(snap) is base and len(threads) == 2
+
+
+def test_a_restarted_server_reuses_what_the_first_kept(demo_db: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a restart (nothing in memory), the overview reads the base map, the engine's
+    result and the headline figures kept by the first run: it works none of them out."""
+    import streamlit as st
+
+    import ui.chrome as chrome
+    from geodata import derived
+
+    path = tmp_path / "restart.duckdb"
+    shutil.copyfile(demo_db, path)
+    with Store(path) as store:
+        forget(store)
+    first = _run("overview", path, monkeypatch)
+    st.cache_resource.clear()  # the server restarted: nothing held by the last one
+    derived._HELD.clear()
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("worked out again")
+    for name in ("score_county", "base_for_display", "county_kpis"):
+        monkeypatch.setattr(chrome, name, refuse)
+    again = _run("overview", path, monkeypatch)
+    assert not again.exception
+    assert [m.value for m in again.metric] == [m.value for m in first.metric]
+    assert again.dataframe[0].value.equals(first.dataframe[0].value)
+    assert _maps(again)[0]["script"] == _maps(first)[0]["script"]
 
 
 def _bare_strings(page: str) -> list[str]:

@@ -22,6 +22,7 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from analytics.engine import LayerMemo, RiskResult, score_county
+from analytics.kpi import KPI_TABLES, county_kpis
 from domain.access import Account
 from domain.errors import RiskMapError
 from domain.loading import how_to_load, missing, next_to_load, purpose
@@ -30,6 +31,7 @@ from domain.settings import Settings
 from domain.settings.maps import TileSettings
 from geodata import audit
 from geodata.config import load_settings
+from geodata.derived import BASE_TABLES, base_key, figures_key, remembered, risk_key
 from geodata.files import upload_path
 from geodata.results import keep
 from geodata.snapshot import LoadedTables, Snapshot
@@ -46,7 +48,6 @@ LANG_KEY = "lang"
 MEETING_KEY = "meeting"
 SNAPSHOT_KEY = {Snapshot: lambda snap: snap.key}
 """``hash_funcs`` of every cache taking a snapshot: its key, not its contents."""
-BASE_TABLES = ("townships", "rivers", "road_segments")
 PAGE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
@@ -399,10 +400,36 @@ def need(snap: Snapshot, *tables: str) -> bool:
 
 @st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
 def _risk(snap: Snapshot) -> RiskResult:
-    result = score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
-                          versions=snap.versions, memo=_memo(snap.store.db.text))
+    """The engine's result, as kept in the database (``geodata.derived``).
+
+    Kept by whichever server or command worked it out first; else worked out here (layers
+    unchanged since the last run reused) and kept.
+    """
+    def make() -> RiskResult:
+        return score_county(snap.tables(), snap.settings.risk, as_of=snap.as_of,
+                            versions=snap.versions, memo=_memo(snap.store.db.text))
+    result = remembered(snap.store, "risk", risk_key(snap), make, RiskResult.parts,
+                        RiskResult.from_parts)
     _keep(snap, result)
     return result
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
+def _figures(snap: Snapshot) -> dict[str, float]:
+    """The headline figures, kept in the database (``geodata.derived``) as the result is."""
+    return remembered(snap.store, "figures", figures_key(snap, KPI_TABLES),
+                      lambda: county_kpis(snap.tables(), snap.as_of),
+                      lambda figures: {"figures": pd.DataFrame([figures])},
+                      lambda parts: parts["figures"].to_dict("records")[0])
+
+
+def headline_figures(snap: Snapshot) -> dict[str, float]:
+    """Return the overview's headline figures (``analytics.kpi``).
+
+    Once per version of the tables they count and as-of day: a restarted server reads
+    them, not the ledger.
+    """
+    return _figures(snap.only(*KPI_TABLES))
 
 
 def _keep(snap: Snapshot, result: RiskResult) -> None:
@@ -453,8 +480,15 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _simplified_base(snap: Snapshot) -> BaseLayers:
-    data = snap.tables(BASE_TABLES)
-    return base_for_display(*(data[name] for name in BASE_TABLES))
+    """The base map as kept in the database for its tables' versions, else simplified.
+
+    A province's takes seconds to simplify, a fraction of one to read (``geodata.derived``).
+    """
+    def make() -> BaseLayers:
+        data = snap.tables(BASE_TABLES)
+        return base_for_display(*(data[name] for name in BASE_TABLES))
+    return remembered(snap.store, "base", base_key(snap), make,
+                      BaseLayers.parts, BaseLayers.from_parts)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analytics.kpi import KPI_SOURCE, KPI_TABLES, county_kpis
+from analytics.kpi import KPI_SOURCE
 from domain.labels import NOT_SCORED, RISK_CLASSES, interval_text, layers_text, rank_text
 from domain.loading import next_to_load
 from domain.schema import TABLES
@@ -17,7 +17,6 @@ from maps.style import CLASS_COLOURS
 from ui.assets import asset_urls
 from ui.briefing import briefing_downloads
 from ui.chrome import (
-    SNAPSHOT_KEY,
     as_of_text,
     base_layers,
     current_lang,
@@ -26,6 +25,7 @@ from ui.chrome import (
     demo_label,
     getting_started,
     header_line,
+    headline_figures,
     last_pick,
     leave_meeting,
     meeting_mode,
@@ -41,18 +41,12 @@ from ui.compare import baseline, changes, moves, trend
 LAYER_KEYS = ("composite", *LAYERS)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=SNAPSHOT_KEY)
-def _figures(snap: Snapshot) -> dict:
-    """The headline figures, once per version of the tables they count."""
-    return county_kpis(snap.tables(), snap.as_of)
-
-
 ALL_FIGURES = ("hazards_found", "rectification_rate", "hazards_overdue", "major_open",
                "geohazard_sites", "people_threatened", "relocation_sites", "relocation_people")
 
 
 def _kpis(snap: Snapshot, *, keys: tuple[str, ...] = ALL_FIGURES, per_row: int = 8) -> None:
-    figures = _figures(snap.only(*KPI_TABLES))
+    figures = headline_figures(snap)
     cols = [c for _ in range(len(keys) // per_row) for c in st.columns(per_row)]
     counts = snap.counts()
     for col, key in zip(cols, keys, strict=True):
