@@ -38,8 +38,12 @@ def keep_once(store: Store, long: pd.DataFrame, *, as_of: pd.Timestamp, method_v
     """Keep a scoring unless one of the same data, configuration and day is kept already.
 
     Every scoring of a new data version is kept this way (by the app and every command that
-    scores); returns the new run's ID, or None when nothing new was kept.
+    scores); returns the new run's ID, or None when nothing new was kept. A scoring in which
+    no township has a score (borders alone, nothing measured) is not kept: there is nothing
+    to compare a later one with.
     """
+    if not long["score"].notna().any():
+        return None
     where = {"data_version": data_version, "config_hash": config_hash}
     kept = store.read("risk_scores", where)
     if len(kept) and (pd.to_datetime(kept["as_of"]) == pd.Timestamp(as_of)).any():

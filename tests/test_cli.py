@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from domain.schema import ENTITY_TABLES, TABLES
+from geodata.store import Store
 from riskmap.cli import main
 
 
@@ -213,3 +214,17 @@ def test_demo_if_missing_renews_an_older_demo_but_never_a_countys_data(
     assert main(["demo", "--db", str(real), "--if-missing"]) == 0
     with Store(real, read_only=True) as store:
         assert store.meta()["dataset"] == "real" and store.count("townships") == 0
+
+
+def test_a_scoring_of_borders_alone_is_not_kept(demo_frames: dict, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing measured, nothing to compare with later: not offered as a kept scoring."""
+    path = tmp_path / "borders.duckdb"
+    with Store(path) as store:
+        store.write("townships", demo_frames["townships"])
+    assert main(["score", "--db", str(path)]) == 0
+    assert "saved as run" not in capsys.readouterr().out
+    with Store(path, read_only=True) as store:
+        assert store.count("risk_scores") == 0
+    assert main(["score", "--save", "--db", str(path)]) == 0  # asked for: kept
+    assert "saved as run" in capsys.readouterr().out

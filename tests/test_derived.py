@@ -174,7 +174,8 @@ def test_the_command_reuses_the_result_the_app_kept(demo_copy: Path | str, tmp_p
 
 
 def test_a_starting_server_reads_what_was_kept_into_memory(
-        demo_copy: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo_copy: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     from analytics.kpi import KPI_TABLES
     from ui.serve import warm
 
@@ -186,6 +187,7 @@ def test_a_starting_server_reads_what_was_kept_into_memory(
         snap = Snapshot.take(store, load_settings())
     assert derived.risk_key(snap) in derived._HELD
     assert derived.figures_key(snap, KPI_TABLES) not in derived._HELD  # nothing worked out
+    assert "1/3" in capsys.readouterr().err  # the log says what it read
     monkeypatch.setenv("RISKMAP_DB", str(tmp_path / "none.duckdb"))
     warm()  # no database yet: nothing to read, nothing raised, nothing created
     assert not (tmp_path / "none.duckdb").exists()

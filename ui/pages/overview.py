@@ -137,14 +137,16 @@ def _explain(result, code: str, layer: str) -> None:
     frame = why.indicators[cols].sort_values("contribution", ascending=False)
     frame["layer"] = frame["layer"].map(lambda v: tr(f"layer.{v}"))
     frame["raw"] = frame["raw"].map(lambda v: "—" if pd.isna(v) else f"{v:,.2f}")
+    frame["normalised"] = frame["normalised"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}")
+    top = frame["contribution"].max()  # NaN when no indicator has data: a township unmeasured
     frame = frame.round(3).rename(columns={
         cols[0]: tr("indicator"), "raw": tr("raw"), "normalised": tr("normalised"),
         "weight": tr("weight"), "contribution": tr("contribution"), "layer": tr("layer")})
     st.dataframe(frame, hide_index=True, column_config={
         tr("indicator"): st.column_config.Column(width="medium"),
         tr("contribution"): st.column_config.ProgressColumn(
-            format="%.3f", min_value=0.0, max_value=max(float(frame[tr("contribution")].max()),
-                                                        1e-9))})
+            format="%.3f", min_value=0.0,
+            max_value=float(top) if pd.notna(top) and top > 0 else 1e-9)})
 
 
 MEETING_FIGURES = ("rectification_rate", "hazards_overdue", "major_open", "people_threatened")
