@@ -13,7 +13,7 @@ since the transaction began is refused (``ConcurrentChangeError``), never applie
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -216,25 +216,35 @@ class Store:
             problems += found
         if problems:
             raise ValidationError(problems)
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            if read_at is not None and len(read_at):
+                _refuse_moved(con, read_at)
+            for name, frame in checked.items():
+                self._insert(con, name, frame, mode=mode)
+            written = set(checked)
+            if registered is not None and len(new_rows):
+                self._insert(con, "hazard_ledger", new_rows, mode="append",
+                             registered=registered)
+                written |= {"hazard_ledger", "ledger_events"}
+            _put_meta(con, meta or {})
+            _stamp(con, written)
+        self._retried(work)
+        return {name: len(frame) for name, frame in checked.items()}
+
+    def _retried(self, work: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+        """Run ``work`` in one transaction, in a new one when it met another process's.
+
+        Raises:
+            ConcurrentChangeError: It met another's change ``_TRIES`` times.
+        """
         for attempt in range(_TRIES):
             try:
                 with self.transaction() as con:
-                    if read_at is not None and len(read_at):
-                        _refuse_moved(con, read_at)
-                    for name, frame in checked.items():
-                        self._insert(con, name, frame, mode=mode)
-                    written = set(checked)
-                    if registered is not None and len(new_rows):
-                        self._insert(con, "hazard_ledger", new_rows, mode="append",
-                                     registered=registered)
-                        written |= {"hazard_ledger", "ledger_events"}
-                    _put_meta(con, meta or {})
-                    _stamp(con, written)
-                break
+                    work(con)
+                return
             except _Collided:
                 if attempt == _TRIES - 1:
                     raise ConcurrentChangeError(_CONCURRENT) from None
-        return {name: len(frame) for name, frame in checked.items()}
 
     def write_derived(self, parts: pd.DataFrame, *, keep: int) -> None:
         """Store the parts of derived results, keeping only the ``keep`` latest of each kind.
@@ -247,17 +257,12 @@ class Store:
         checked, problems = self._checked(table.name, parts, ())
         if problems:
             raise ValidationError(problems)
-        for attempt in range(_TRIES):
-            try:
-                with self.transaction() as con:
-                    self._insert(con, table.name, checked, mode="upsert")
-                    for kind in sorted(set(checked["derived_kind"])):
-                        con.execute(sql.keep_latest_sql(table, "derived_kind", "derived_key",
-                                                        "computed_at"), [kind, keep])
-                return
-            except _Collided:
-                if attempt == _TRIES - 1:
-                    raise ConcurrentChangeError(_CONCURRENT) from None
+        def work(con: duckdb.DuckDBPyConnection) -> None:
+            self._insert(con, table.name, checked, mode="upsert")
+            for kind in sorted(set(checked["derived_kind"])):
+                con.execute(sql.keep_latest_sql(table, "derived_kind", "derived_key",
+                                                "computed_at"), [kind, keep])
+        self._retried(work)
 
     @staticmethod
     def _checked(name: str, frame: pd.DataFrame, valid: Collection[str]
