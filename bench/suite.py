@@ -40,6 +40,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from timing import median_time, peak_rss_mb, rss_during, rss_mb
 
 from analytics.engine import score_county
@@ -48,13 +49,19 @@ from domain.schema import FIELDS, TABLES
 from geodata.accounts import local_account
 from geodata.config import load_settings
 from geodata.demo import AS_OF, generate
-from geodata.demo.scale import province, province_demo, survey_borders
+from geodata.demo.scale import (
+    osm_like_roads,
+    province,
+    province_demo,
+    published_borders,
+    survey_borders,
+)
 from geodata.duckdb_spatial import load_spatial
 from geodata.exporter import export_frame
 from geodata.importer import import_file, read_checked
 from geodata.locate import township_of
 from geodata.store import Store
-from maps.compose import BaseLayers, base_for_display
+from maps.compose import BaseLayers, base_for_display, base_level_files
 from maps.layers import symbol_points, tooltip_rows
 from maps.offline import AssetUrls
 from maps.overview import MapText, overview_map
@@ -65,7 +72,8 @@ NATIONAL_COPIES = 2000
 NATIONAL_SIZES = {"geohazard_sites": 300_000, "hazard_ledger": 2_000_000,
                   "road_accidents": 400_000, "road_segments": 500_000,
                   "relocation_sites": 12_000}
-URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css")
+URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css",
+                 topo_js="../maptopo/rm-topo.js", levels="../maplevels/")
 TEXT = MapText("bench", "class",
                {c: c for c in ("重大", "较大", "一般", "低", "数据不足", "无数据")},
                ("bench",), None, "score", "no data")
@@ -209,7 +217,8 @@ def our_map(base: BaseLayers, scores: pd.DataFrame,
     towns = base.towns[["township_code", "township_name", "geometry"]].copy()
     towns["score"] = towns["township_code"].map(scores["composite_score"])
     towns["risk_class"] = towns["township_code"].map(scores["composite_class"])
-    m = overview_map(towns, URLS, TEXT, rivers=base.rivers, roads=base.roads)
+    m = overview_map(towns, URLS, TEXT, rivers=base.rivers, roads=base.roads,
+                     details=base.details)
     if sites is not None:
         symbol_points(sites, colours=pd.Series("#d7191c", index=sites.index),
                       symbols=pd.Series("●", index=sites.index),
@@ -218,7 +227,8 @@ def our_map(base: BaseLayers, scores: pd.DataFrame,
     return m
 
 
-def _bytes(m: folium.Map) -> int:
+def payload_bytes(m: folium.Map) -> int:
+    """Return the bytes of the map's page: its HTML and script, what the component receives."""
     return len(m.get_root().render().encode())
 
 
@@ -239,19 +249,65 @@ def map_figures(tables: dict[str, pd.DataFrame], scores: pd.DataFrame,
 
     base_s = median_time(base, repeat)
     built: dict[str, int] = {}
-    ours_s = median_time(lambda: built.update(ours=_bytes(our_map(made["base"], scores))),
+    ours_s = median_time(lambda: built.update(ours=payload_bytes(our_map(made["base"], scores))),
                          repeat)
     naive_s = median_time(lambda: built.update(
-        naive=_bytes(naive_map(tables["townships"], sites))), repeat)
-    with_sites = _bytes(our_map(made["base"], scores, sites))
+        naive=payload_bytes(naive_map(tables["townships"], sites))), repeat)
+    with_sites = payload_bytes(our_map(made["base"], scores, sites))
     coarse_base = base_for_display(coarse, tables["rivers"], tables["road_segments"])
-    coarse_ratio = _bytes(naive_map(coarse, sites)) / _bytes(our_map(coarse_base, scores))
+    coarse_ratio = payload_bytes(naive_map(coarse, sites)) / payload_bytes(
+        our_map(coarse_base, scores))
+    levels_s = median_time(lambda: built.update(levels=sum(map(len, base_level_files(
+        tables["townships"], tables["rivers"], tables["road_segments"]).values()))), 1)
     return {"map_base_s": base_s, "map_build_s": ours_s, "map_payload_mb": built["ours"] / 1e6,
             "map_with_sites_payload_mb": with_sites / 1e6,
             "naive_map_build_s": naive_s, "naive_map_payload_mb": built["naive"] / 1e6,
             "payload_ratio": built["naive"] / built["ours"],
             "payload_ratio_with_sites": built["naive"] / with_sites,
-            "payload_ratio_coarse_borders": coarse_ratio}
+            "payload_ratio_coarse_borders": coarse_ratio,
+            "map_levels_s": levels_s, "map_levels_mb": built["levels"] / 1e6}
+
+
+def published_figures(tables: dict[str, pd.DataFrame], scores: pd.DataFrame,
+                      repeat: int) -> dict[str, float]:
+    """Return the map figures on the published-like sample, side by side with the naive map.
+
+    ``tables`` hold it (``published_tables``): borders with slivers between neighbours, and
+    OpenStreetMap-like roads. Base (cleaning, level 0), rerender, payload; the finer levels'
+    files (built beside the app) timed once.
+    """
+    towns, sites = tables["townships"], tables["geohazard_sites"]
+    made: dict[str, BaseLayers] = {}
+    built: dict[str, int] = {}
+
+    def base() -> None:
+        made["base"] = base_for_display(towns, tables["rivers"], tables["road_segments"])
+
+    base_s = median_time(base, repeat)
+    ours_s = median_time(lambda: built.update(ours=payload_bytes(our_map(made["base"], scores))),
+                         repeat)
+    naive_s = median_time(lambda: built.update(naive=payload_bytes(naive_map(towns, sites))),
+                          repeat)
+    levels_s = median_time(lambda: built.update(levels=sum(map(len, base_level_files(
+        towns, tables["rivers"], tables["road_segments"]).values()))), 1)
+    return {"published_vertices": int(shapely.get_num_coordinates(
+                np.asarray(towns.geometry.values, dtype=object)).sum()),
+            "published_roads": len(tables["road_segments"]),
+            "published_vertices_snapped": made["base"].coverage.moved,
+            "published_base_s": base_s, "published_build_s": ours_s,
+            "published_payload_mb": built["ours"] / 1e6,
+            "published_naive_build_s": naive_s,
+            "published_naive_payload_mb": built["naive"] / 1e6,
+            "published_payload_ratio": built["naive"] / built["ours"],
+            "published_levels_s": levels_s, "published_levels_mb": built["levels"] / 1e6}
+
+
+def published_tables(size: str, county: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Return the size's tables as published: sliver borders and OpenStreetMap-like roads."""
+    towns = published_borders(county["townships"])
+    roads = osm_like_roads(towns)
+    frames = dict(county, townships=towns, road_segments=roads)
+    return frames if size == "county" else province(frames)
 
 
 def run_size(size: str, *, repeat: int,
@@ -277,6 +333,8 @@ def run_size(size: str, *, repeat: int,
         figures |= import_figures(tables["hazard_ledger"], tables["townships"], repeat)
         figures |= assign_figures(tables["hazard_ledger"], tables["townships"], repeat)
         figures |= map_figures(tables, result.scores, coarse_townships(size, county), repeat)
+        published = published_tables(size, county)
+        figures |= published_figures(published, result.scores, repeat)
     figures["peak_rss_mb"] = peak_rss_mb()
     return figures
 

@@ -73,8 +73,11 @@ def key_of(snap: Snapshot, kind: str, tables: Collection[str], *extra: object) -
 
 
 def base_key(snap: Snapshot) -> str:
-    """Return the key of the simplified base map: the versions of ``BASE_TABLES`` only."""
-    return key_of(snap, "base", BASE_TABLES)
+    """Return the key of the simplified base map.
+
+    The versions of ``BASE_TABLES`` and how borders are cleaned (``config/map.toml``).
+    """
+    return key_of(snap, "base", BASE_TABLES, repr(snap.settings.maps.coverage))
 
 
 def figures_key(snap: Snapshot, tables: Collection[str]) -> str:

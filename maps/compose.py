@@ -7,14 +7,18 @@ date, source, demo notice); every asset local.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element
 
-from maps.geometry import display_lines, display_polygons, merged_lines
+from domain.settings.maps import CoverageSettings, TileSettings
+from maps.detail import Detail, first_level, level_files
+from maps.geometry import CoverageReport, clean_coverage, merged_lines
 from maps.layers import outline_layer
 from maps.offline import AssetUrls, make_offline
 from maps.overview import add_labels, base_map, focus_bounds, line_layer
@@ -26,7 +30,8 @@ from maps.style import (
     caption_html,
     legend_html,
 )
-from maps.tiles import TileSettings, for_display
+from maps.tiles import for_display
+from maps.topolayer import detail_source
 
 
 @dataclass(frozen=True)
@@ -42,39 +47,95 @@ class Caption:
 class BaseLayers:
     """The vector base map: townships and, optionally, rivers and main roads.
 
-    Simplified for display already (``base_for_display``): maps draw it as it is.
+    Each at level 0 of its detail (``maps.detail``): what the fitted view shows, drawn as it
+    is; ``details`` holds each layer's map part (level 0 as a topology and where the finer
+    levels are), ``coverage`` what making the townships one coverage did.
     """
 
     towns: gpd.GeoDataFrame
     rivers: gpd.GeoDataFrame | None = None
     roads: gpd.GeoDataFrame | None = None
+    details: Mapping[str, Detail] = field(default_factory=dict)
+    coverage: CoverageReport = field(default_factory=CoverageReport)
 
-    def parts(self) -> dict[str, gpd.GeoDataFrame]:
+    def parts(self) -> dict[str, pd.DataFrame]:
         """Return the layers by name, for keeping (``from_parts`` rebuilds the base)."""
         named = {"towns": self.towns, "rivers": self.rivers, "roads": self.roads}
-        return {name: frame for name, frame in named.items() if frame is not None}
+        out: dict[str, pd.DataFrame] = {name: frame for name, frame in named.items()
+                                        if frame is not None}
+        out |= {f"detail.{name}": detail.parts() for name, detail in self.details.items()}
+        out["coverage"] = pd.DataFrame([asdict(self.coverage)])
+        return out
 
     @classmethod
-    def from_parts(cls, parts: Mapping[str, gpd.GeoDataFrame]) -> BaseLayers:
+    def from_parts(cls, parts: Mapping[str, pd.DataFrame]) -> BaseLayers:
         """Return the base ``parts`` gave."""
-        return cls(parts["towns"], parts.get("rivers"), parts.get("roads"))
+        details = {name.removeprefix("detail."): Detail.from_parts(frame)
+                   for name, frame in parts.items() if name.startswith("detail.")}
+        report = CoverageReport(**parts["coverage"].iloc[0].to_dict()) \
+            if "coverage" in parts else CoverageReport()
+        return cls(parts["towns"], parts.get("rivers"), parts.get("roads"), details, report)
 
 
 MAIN_ROADS = ("高速公路", "国道", "省道", "县道")
 """Road classes drawn on the vector base map."""
 
 
-def base_for_display(towns: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame | None,
-                     roads: gpd.GeoDataFrame | None) -> BaseLayers:
-    """Return the base map simplified for display.
+def _line_parts(lines: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the lines joined end to end, one feature per chain (chunks of the detail)."""
+    merged = merged_lines(lines)
+    parts = shapely.get_parts(np.asarray(merged.geometry.values, dtype=object))
+    return gpd.GeoDataFrame(geometry=gpd.array.from_shapely(parts, crs=lines.crs),
+                            crs=lines.crs)
 
-    Townships as a coverage, rivers and main roads each merged into one line feature. Build
-    it once per data version; the maps then only re-check already simplified shapes.
+
+def _sources(towns: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame | None,
+             roads: gpd.GeoDataFrame | None, coverage: CoverageSettings
+             ) -> tuple[dict[str, tuple[gpd.GeoDataFrame, str, list | None]], CoverageReport]:
+    """Return each base layer at full detail with its kind and ids, and the cleaning's report.
+
+    The same for the map's part (``base_for_display``) and the finer levels' files
+    (``base_level_files``), so their names agree.
     """
+    clean, report = clean_coverage(towns, snap_m=coverage.snap_m,
+                                   max_change=coverage.max_area_change,
+                                   clean_max_vertices=coverage.clean_max_vertices)
+    kind = "polygons" if report.method == "shapes" else "coverage"
+    out = {"towns": (clean, kind, clean["township_code"].tolist())}
     main = roads[roads["road_class"].isin(MAIN_ROADS)] if roads is not None else None
-    return BaseLayers(display_polygons(towns),
-                      *(display_lines(merged_lines(lines)) if lines is not None else None
-                        for lines in (rivers, main)))
+    for name, lines in (("rivers", rivers), ("roads", main)):
+        if lines is not None:
+            out[name] = (_line_parts(lines), "lines", None)
+    return out, report
+
+
+def base_for_display(towns: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame | None,
+                     roads: gpd.GeoDataFrame | None,
+                     coverage: CoverageSettings | None = None) -> BaseLayers:
+    """Return the base map at level 0 of its detail, townships made one clean coverage.
+
+    Rivers and main roads are joined into chains. Build it once per data version; the
+    finer levels' files are ``base_level_files``'s.
+    """
+    sources, report = _sources(towns, rivers, roads, coverage or CoverageSettings())
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    details: dict[str, Detail] = {}
+    for name, (frame, kind, ids) in sources.items():
+        first, details[name] = first_level(frame.geometry, kind, ids)
+        frames[name] = frame.set_geometry(gpd.array.from_shapely(first, crs=frame.crs))
+    return BaseLayers(frames["towns"], frames.get("rivers"), frames.get("roads"), details,
+                      report)
+
+
+def base_level_files(towns: gpd.GeoDataFrame, rivers: gpd.GeoDataFrame | None,
+                     roads: gpd.GeoDataFrame | None,
+                     coverage: CoverageSettings | None = None) -> dict[str, bytes]:
+    """Return the files of the base map's finer levels (named as its details say)."""
+    sources, _ = _sources(towns, rivers, roads, coverage or CoverageSettings())
+    files: dict[str, bytes] = {}
+    for frame, kind, _ids in sources.values():
+        files |= level_files(frame.geometry, kind)
+    return files
 
 
 def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
@@ -97,13 +158,11 @@ def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
                                              crs=4326), tiles)
         fit = focus_bounds(point.geometry)
     m = base_map(towns, urls, tiles=tiles, fit_to=fit)
-    outline_layer(towns, fill=fill, tooltips=tooltips).add_to(m)
-    if base.rivers is not None and len(base.rivers):
-        line_layer(for_display(base.rivers, tiles), name="rivers", colour="#2b8cbe",
-                   weight=2).add_to(m)
-    if base.roads is not None and len(base.roads):
-        line_layer(for_display(base.roads, tiles), name="roads", colour="#666666",
-                   weight=1.2).add_to(m)
+    source = detail_source(base.towns, base.details.get("towns"), "coverage", urls, tiles,
+                           base.towns["township_code"].tolist())
+    source.add_to(m)
+    outline_layer(source, towns, fill=fill, tooltips=tooltips).add_to(m)
+    add_base_lines(m, base, urls, tiles, (("rivers", "#2b8cbe", 2.0), ("roads", "#666666", 1.2)))
     for layer in layers:
         layer.add_to(m)
     if mark is not None:
@@ -118,3 +177,15 @@ def page_map(base: BaseLayers, urls: AssetUrls, caption: Caption, *,
     add_overlay(m, caption_html(caption.title, list(caption.lines),
                                 demo_label=caption.demo_label))
     return make_offline(m, urls)
+
+
+def add_base_lines(m: folium.Map, base: BaseLayers, urls: AssetUrls,
+                   tiles: TileSettings | None, styles: Sequence[tuple[str, str, float]]) -> None:
+    """Add the base map's line layers named in ``styles`` (name, colour, weight), if any."""
+    for name, colour, weight in styles:
+        frame = getattr(base, name)
+        if frame is None or not len(frame):
+            continue
+        source = detail_source(frame, base.details.get(name), "lines", urls, tiles)
+        source.add_to(m)
+        line_layer(source, name=name, colour=colour, weight=weight).add_to(m)

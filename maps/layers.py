@@ -13,12 +13,11 @@ import shapely
 from folium.plugins import HeatMap, MarkerCluster
 
 from maps.geometry import (
-    display_grid,
     display_lines,
-    display_tolerance,
     geojson_data,
     merged_lines,
 )
+from maps.topolayer import DetailSource, TopoLayer
 
 SHAPES = {"滑坡": "●", "崩塌": "▲", "泥石流": "◆", "不稳定斜坡": "■", "地面塌陷": "▼",
           "地裂缝": "✚", "地面沉降": "⬟"}
@@ -47,22 +46,22 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def outline_layer(towns: gpd.GeoDataFrame, *, fill: pd.Series | None = None,
-                  tooltips: pd.Series | None = None, name: str = "townships") -> folium.GeoJson:
+def outline_layer(source: DetailSource, towns: gpd.GeoDataFrame, *,
+                  fill: pd.Series | None = None, tooltips: pd.Series | None = None,
+                  name: str = "townships") -> TopoLayer:
     """Return township borders, optionally filled with a colour per township.
 
-    ``towns`` are drawn as given: simplified for display already (``BaseLayers``).
+    ``towns`` in the order of ``source``'s features (the base map's, ``BaseLayers``).
     """
-    shown = towns[["township_code", "geometry"]].copy()
-    shown["colour"] = fill.to_numpy() if fill is not None else "#ffffff"
-    shown["opacity"] = 0.7 if fill is not None else 0.0
-    shown["tip"] = tooltips.to_numpy() if tooltips is not None else towns[
-        "township_name"].map(lambda v: escape(str(v))).to_numpy()
-    return folium.GeoJson(
-        geojson_data(shown), name=name,
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333",
-                                  "weight": 1.5, "fillOpacity": f["properties"]["opacity"]},
-        tooltip=tip_tooltip(shown))
+    colours = fill.to_numpy() if fill is not None else ["#ffffff"] * len(towns)
+    tips = tooltips.to_numpy() if tooltips is not None else towns["township_name"].map(
+        lambda v: escape(str(v))).to_numpy()
+    props = [{"township_code": str(code), "colour": str(colour), "tip": str(tip)}
+             for code, colour, tip in zip(towns["township_code"], colours, tips, strict=True)]
+    opacity = 0.7 if fill is not None else 0.0
+    return TopoLayer(source, name=name, props=props,
+                     style=("{fillColor: p.colour, color: '#333', weight: 1.5,"
+                            f" fillOpacity: {opacity}}}"))
 
 
 _SYMBOL_MARKER = folium.JsCode(
@@ -215,21 +214,15 @@ def lines_by_colour(merged: dict, *, weight: float = 3, name: str = "lines") -> 
                                   "opacity": 0.9})
 
 
-def merged_area(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return every polygon of ``areas`` dissolved into one, simplified for display.
+def dissolved_parts(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return every polygon of ``areas`` dissolved, one feature per separate part.
 
-    For areas drawn in one style without tooltips (forest zones): one feature, shared
-    borders gone, and patches and holes under ``(3 × tolerance)²`` (a few pixels of the
-    fitted view) left out.
+    For areas drawn in one style without tooltips (forest zones): shared borders gone, the
+    parts a clean coverage (they do not touch), each a feature of its levels of detail.
     """
     if not len(areas):
         return areas[["geometry"]]
-    tolerance = display_tolerance(areas)
-    whole = shapely.simplify(shapely.union_all(np.asarray(areas.geometry.values, dtype=object)),
-                             tolerance, preserve_topology=True)
-    smallest = (3 * tolerance) ** 2
-    kept = [shapely.Polygon(part.exterior, [ring for ring in part.interiors
-                                            if shapely.Polygon(ring).area >= smallest])
-            for part in shapely.get_parts(whole) if part.area >= smallest]
-    shape = shapely.set_precision(shapely.multipolygons(kept), display_grid(tolerance))
-    return gpd.GeoDataFrame(geometry=[shape], crs=areas.crs)
+    whole = shapely.union_all(np.asarray(areas.geometry.values, dtype=object))
+    parts = [p for p in shapely.get_parts(whole) if p.geom_type == "Polygon"]
+    return gpd.GeoDataFrame(geometry=gpd.array.from_shapely(parts, crs=areas.crs),
+                            crs=areas.crs)

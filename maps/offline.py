@@ -17,6 +17,9 @@ class AssetUrls:
     cluster_js: str = ""
     cluster_css: tuple[str, ...] = ()
     heat_js: str = ""
+    topo_js: str = ""
+    levels: str = ""
+    """Where the finer levels of detail are fetched from (``maps.detail``)."""
 
     def for_map(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """Return (default_js, default_css) for a folium Map."""
@@ -33,6 +36,8 @@ def make_offline(element: Element, urls: AssetUrls) -> Element:
                                for i, href in enumerate(urls.cluster_css)]
     elif type(element).__name__ == "HeatMap":
         element.default_js = [("leaflet-heat.js", urls.heat_js)]
+    elif type(element).__name__ == "DetailSource":
+        element.default_js = [("rm_topo", urls.topo_js)]
     for child in getattr(element, "_children", {}).values():
         make_offline(child, urls)
     return element

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -14,8 +15,8 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement, Template
 
-from maps.geometry import display_polygons, geojson_data
-from maps.layers import tip_tooltip
+from maps.detail import Detail
+from maps.geometry import geojson_data
 from maps.offline import AssetUrls, make_offline
 from maps.style import (
     CLASS_COLOURS,
@@ -27,6 +28,7 @@ from maps.style import (
     legend_html,
 )
 from maps.tiles import TileSettings, for_display
+from maps.topolayer import DetailSource, TopoLayer, detail_source
 
 
 @dataclass(frozen=True)
@@ -154,29 +156,26 @@ def _tooltip(row: pd.Series, text: MapText) -> str:
             f"{score} · {escape(klass)}")
 
 
-def township_layer(towns: gpd.GeoDataFrame, text: MapText,
-                   highlight: str | None = None) -> folium.GeoJson:
+TOWNSHIP_STYLE = (f"{{fillColor: p.colour, color: p.hl ? '{HIGHLIGHT_COLOUR}' : '#222',"
+                  " weight: p.hl ? 5 : 1.5, fillOpacity: 0.75}")
+"""A township layer's style (JavaScript; ``p`` is the feature's properties)."""
+
+
+def township_layer(source: DetailSource, towns: gpd.GeoDataFrame, text: MapText,
+                   highlight: str | None = None) -> TopoLayer:
     """Return the township polygons coloured by ``risk_class`` with escaped tooltips.
 
-    ``towns`` needs ``township_code``, ``township_name``, ``score`` and ``risk_class``; the
-    ``highlight`` township is outlined thick.
+    ``towns`` needs ``township_code``, ``township_name``, ``score`` and ``risk_class``, in
+    the order of ``source``'s features; the ``highlight`` township is outlined thick.
     """
-    shown = display_polygons(towns)[["township_code", "township_name", "score",
-                                     "risk_class", "geometry"]].copy()
-    shown["tip"] = shown.apply(lambda r: _tooltip(r, text), axis=1)
-    shown["score"] = shown["score"].round(2)
-    shown["colour"] = shown["risk_class"].map(CLASS_COLOURS).fillna(NO_DATA_HATCH)
-    shown["hl"] = (shown["township_code"] == highlight).astype(int)
-    return folium.GeoJson(
-        geojson_data(shown[["township_code", "tip", "colour", "hl", "geometry"]]),
-        name="townships",
-        style_function=lambda f: {"fillColor": f["properties"]["colour"],
-                                  "color": HIGHLIGHT_COLOUR if f["properties"]["hl"] else "#222",
-                                  "weight": 5 if f["properties"]["hl"] else 1.5,
-                                  "fillOpacity": 0.75},
-        highlight_function=lambda f: {"weight": 4, "color": "#000"},
-        tooltip=tip_tooltip(shown),
-    )
+    shown = towns[["township_code", "township_name", "score", "risk_class"]].copy()
+    tips = shown.apply(lambda r: _tooltip(r, text), axis=1) if len(shown) else []
+    props = [{"township_code": str(code), "tip": tip,
+              "colour": CLASS_COLOURS.get(klass, NO_DATA_HATCH), "hl": int(code == highlight)}
+             for code, tip, klass in zip(shown["township_code"], tips, shown["risk_class"],
+                                         strict=True)]
+    return TopoLayer(source, style=TOWNSHIP_STYLE, hover="{weight: 4, color: '#000'}",
+                     name="townships", props=props)
 
 
 LABEL_MIN_PX = 60
@@ -236,16 +235,14 @@ def add_labels(m: folium.Map, towns: gpd.GeoDataFrame) -> None:
     m.add_child(_ShowFromZoom(layer, label_zoom(towns)))
 
 
-def line_layer(lines: gpd.GeoDataFrame, *, name: str, colour: str, weight: float
-               ) -> folium.GeoJson:
-    """Return a plain line layer (rivers, main roads) for the vector base map.
+def line_layer(source: DetailSource, *, name: str, colour: str, weight: float) -> TopoLayer:
+    """Return a plain line layer (rivers, main roads) of the vector base map.
 
-    ``lines`` as the base map holds them, merged and simplified once per data version
-    (``maps.compose.base_for_display``): merging a province's rivers again cost 0.26 s a run.
+    Its lines as the base map holds them, joined and simplified once per data version
+    (``maps.compose.base_for_display``): joining a province's rivers again cost 0.26 s a run.
     """
-    return folium.GeoJson(geojson_data(lines), name=name, control=False, interactive=False,
-                          style_function=lambda _f: {"color": colour, "weight": weight,
-                                                     "opacity": 0.8})
+    return TopoLayer(source, name=name, interactive=False,
+                     style=f"{{color: {json.dumps(colour)}, weight: {weight}, opacity: 0.8}}")
 
 
 class LayerSwitch(MacroElement):
@@ -308,19 +305,22 @@ SWITCH_CSS = """<style>
 def meeting_map(layers: list[tuple[gpd.GeoDataFrame, MapText]], urls: AssetUrls, *,
                 rivers: gpd.GeoDataFrame | None = None,
                 roads: gpd.GeoDataFrame | None = None, tiles: TileSettings | None = None,
-                cycle_s: int | None = None) -> folium.Map:
+                cycle_s: int | None = None,
+                details: Mapping[str, Detail] | None = None) -> folium.Map:
     """Return the meeting screen's map: every layer's townships, one shown at a time.
 
     ``layers`` holds each layer's townships (as ``overview_map`` takes them) and its words;
     the first is shown first; buttons on the map switch, ``cycle_s`` cycles (``LayerSwitch``).
+    The layers share one source of shapes: the borders are sent once.
     """
     first_towns, first_text = layers[0]
     m = overview_map(first_towns, urls, first_text, rivers=rivers, roads=roads, tiles=tiles,
-                     big_screen=True)
+                     big_screen=True, details=details)
+    source = next(c for c in m._children.values() if isinstance(c, DetailSource))
     shown = [child for child in m._children.values()
-             if isinstance(child, folium.GeoJson) and child.layer_name == "townships"]
+             if isinstance(child, TopoLayer) and child.layer_name == "townships"]
     for towns, text in layers[1:]:
-        layer = township_layer(for_display(towns, tiles), text)
+        layer = township_layer(source, towns, text)
         layer.add_to(m)
         shown.append(layer)
     add_overlay(m, SWITCH_CSS)
@@ -332,26 +332,33 @@ def overview_map(towns: gpd.GeoDataFrame, urls: AssetUrls, text: MapText, *,
                  rivers: gpd.GeoDataFrame | None = None,
                  roads: gpd.GeoDataFrame | None = None,
                  tiles: TileSettings | None = None, big_screen: bool = False,
-                 highlight: str | None = None) -> folium.Map:
+                 highlight: str | None = None,
+                 details: Mapping[str, Detail] | None = None) -> folium.Map:
     """Return the overview map: coloured townships, base lines, names, legend, caption.
 
     ``big_screen``: the map fills its frame and its text is large (``BigScreen``).
     ``highlight``: a township outlined and centred, its neighbours around it.
+    ``details``: the base map's (``BaseLayers.details``), for the layers drawn from it; others
+    are sent at one level.
     """
-    towns = for_display(towns, tiles)
-    chosen = towns[towns["township_code"] == highlight]
-    m = base_map(towns, urls, tiles=tiles,
+    details = details or {}
+    shown = for_display(towns, tiles)
+    chosen = shown[shown["township_code"] == highlight]
+    m = base_map(shown, urls, tiles=tiles,
                  fit_to=focus_bounds(chosen.geometry) if len(chosen) else None)
     if big_screen:
         BigScreen().add_to(m)
-    township_layer(towns, text, highlight).add_to(m)
-    if rivers is not None and len(rivers):
-        line_layer(for_display(rivers, tiles), name="rivers", colour="#2b8cbe",
-                   weight=2).add_to(m)
-    if roads is not None and len(roads):
-        line_layer(for_display(roads, tiles), name="roads", colour="#555555",
-                   weight=1.5).add_to(m)
-    add_labels(m, towns)
+    source = detail_source(towns, details.get("towns"), "coverage", urls, tiles,
+                           towns["township_code"].tolist())
+    source.add_to(m)
+    township_layer(source, towns, text, highlight).add_to(m)
+    for name, lines, colour, weight in (("rivers", rivers, "#2b8cbe", 2.0),
+                                        ("roads", roads, "#555555", 1.5)):
+        if lines is not None and len(lines):
+            line_source = detail_source(lines, details.get(name), "lines", urls, tiles)
+            line_source.add_to(m)
+            line_layer(line_source, name=name, colour=colour, weight=weight).add_to(m)
+    add_labels(m, shown)
     items = [(CLASS_COLOURS[c], text.class_labels[c])
              for c in ("重大", "较大", "一般", "低", "数据不足", "无数据")]
     add_overlay(m, HATCH_DEFS)

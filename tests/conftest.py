@@ -26,6 +26,7 @@ TIERS = {
              "test_fire_stats", "test_headers", "test_i18n", "test_kpi", "test_layers",
              "test_ledger_stats", "test_locate", "test_maps", "test_printable",
              "test_priority", "test_schema", "test_settings", "test_snapshot", "test_sql",
+             "test_topology",
              "test_validate", "test_values", "test_warning", "test_workflow"),
     "store": ("test_access", "test_backends", "test_bench", "test_briefing", "test_cli",
               "test_demo", "test_derived", "test_engine_demo", "test_import_cli",
@@ -36,7 +37,7 @@ TIERS = {
     "page": ("test_app", "test_import_form", "test_language", "test_pages",
              "test_pages_postgres", "test_parity",
              "test_partial", "test_signin"),
-    "browser": ("test_browser", "test_jobs"),
+    "browser": ("test_browser", "test_jobs", "test_map_detail"),
 }
 DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}
 """Fixtures of demo size: a test using one (directly or not) is slow."""

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 import shapely
 
+from maps.detail import as_drawn
 from maps.geometry import display_polygons
-from maps.layers import lines_by_colour, merged_area, merged_by_colour, township_totals
+from maps.layers import dissolved_parts, lines_by_colour, merged_by_colour, township_totals
 from maps.offline import AssetUrls, asset_urls
 from maps.overview import (
     LABEL_MIN_PX,
@@ -22,9 +23,10 @@ from maps.overview import (
     overview_map,
     township_layer,
 )
+from maps.topolayer import DetailSource
 
 URLS = AssetUrls("../leaflet/leaflet.js", "../leaflet/leaflet.css", "../mc/mc.js",
-                 ("../mc/a.css",))
+                 ("../mc/a.css",), topo_js="../maptopo/rm-topo.js", levels="../maplevels/")
 TEXT = MapText("综合风险", "风险等级",
                {c: c for c in ("重大", "较大", "一般", "低", "数据不足", "无数据")},
                ("数据截至 2026-10-31",), "演示数据（虚构）", "风险分值", "数据不足")
@@ -52,16 +54,17 @@ def _has(html: str, text: str) -> bool:
 
 def test_no_outside_urls_only_local_assets(towns: gpd.GeoDataFrame) -> None:
     m = overview_map(towns, URLS, TEXT)
-    assert asset_urls(m) == ["../leaflet/leaflet.js", "../leaflet/leaflet.css"]
+    assert asset_urls(m) == ["../leaflet/leaflet.js", "../leaflet/leaflet.css",
+                             "../maptopo/rm-topo.js"]
     html = m.get_root().render()
     assert not re.findall(r"""["'(]\s*(?:https?:)?//""", html), "no http(s) or //host URLs"
     assert "tile.openstreetmap" not in html and "L.tileLayer" not in html
 
 
 def test_every_township_drawn_with_its_colour(towns: gpd.GeoDataFrame) -> None:
-    layer = township_layer(towns, TEXT)
-    drawn = {f["properties"]["township_code"]: layer.style_function(f)["fillColor"]
-             for f in layer.data["features"]}
+    source = DetailSource(as_drawn(towns.geometry, "coverage"), URLS.levels)
+    layer = township_layer(source, towns, TEXT)
+    drawn = {p["township_code"]: p["colour"] for p in json.loads(layer.props)}
     colour = {"重大": "#d7191c", "较大": "#f97b1d", "一般": "#f5d10f", "低": "#2c7bb6",
               "数据不足": "#bdbdbd", "无数据": "url(#rm-nodata)"}
     expected = {code: colour[klass]
@@ -187,12 +190,13 @@ def test_lines_by_colour_one_feature_per_colour(demo_frames: dict) -> None:
     assert sorted(f["properties"]["colour"] for f in data["features"]) == ["#00f", "#f00"]
 
 
-def test_merged_area_covers_the_same_ground(demo_frames: dict) -> None:
+def test_dissolved_parts_cover_the_same_ground_apart(demo_frames: dict) -> None:
     zones = demo_frames["forest_zones"]
-    merged = merged_area(zones)
-    assert len(merged) == 1
+    parts = dissolved_parts(zones)
+    assert 1 < len(parts) < len(zones)
+    assert shapely.coverage_is_valid(np.asarray(parts.geometry.values)), "no overlaps"
     whole = shapely.union_all(zones.to_crs(32648).geometry.values).area
-    assert merged.to_crs(32648).area.iloc[0] == pytest.approx(whole, rel=0.02)
+    assert parts.to_crs(32648).area.sum() == pytest.approx(whole, rel=1e-9)
 
 
 def test_braces_in_user_text_are_not_evaluated(towns: gpd.GeoDataFrame) -> None:
@@ -227,7 +231,7 @@ def test_a_highlighted_township_is_outlined_and_the_view_fits_around_it(
 
     code = towns["township_code"].iloc[0]
     html = overview_map(towns, URLS, TEXT, highlight=code).get_root().render()
-    assert [int(v) for v in re.findall(r'"hl": (\d)', html)].count(1) == 1
+    assert [int(v) for v in re.findall(r'"hl":(\d)', html)].count(1) == 1
     assert HIGHLIGHT_COLOUR in html
     south, west, north, east = (float(v) for v in re.search(
         r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]\]",

@@ -36,11 +36,11 @@ from geodata.files import upload_path
 from geodata.results import keep
 from geodata.snapshot import LoadedTables, Snapshot
 from geodata.store import Store, database
-from maps.compose import BaseLayers, Caption, base_for_display, page_map
+from maps.compose import BaseLayers, Caption, base_for_display, base_level_files, page_map
 from maps.layers import tooltip_rows, township_totals
 from maps.tiles import for_display
 from ui import auth
-from ui.assets import asset_urls
+from ui.assets import asset_urls, publish_levels
 from ui.i18n import t
 from ui.tables import heading, in_language, localise
 
@@ -486,7 +486,8 @@ def _simplified_base(snap: Snapshot) -> BaseLayers:
     """
     def make() -> BaseLayers:
         data = snap.tables(BASE_TABLES)
-        return base_for_display(*(data[name] for name in BASE_TABLES))
+        return base_for_display(*(data[name] for name in BASE_TABLES),
+                                settings().maps.coverage)
     return remembered(snap.store, "base", base_key(snap), make,
                       BaseLayers.parts, BaseLayers.from_parts)
 
@@ -494,6 +495,25 @@ def _simplified_base(snap: Snapshot) -> BaseLayers:
 @st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
 def _base(snap: Snapshot) -> Future[BaseLayers]:
     return _pool().submit(_simplified_base, snap)
+
+
+@st.cache_resource(show_spinner=False)
+def _level_pool() -> ThreadPoolExecutor:
+    """Builds the base map's finer levels of detail, apart from the base: it takes longer."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="riskmap-levels")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
+def _levels(snap: Snapshot) -> Future[int]:
+    """Build and serve the base map's finer levels, once per version of its tables.
+
+    Until they are there, the maps draw level 0 and ask again as the user zooms.
+    """
+    def build() -> int:
+        data = snap.tables(BASE_TABLES)
+        return publish_levels(base_level_files(*(data[name] for name in BASE_TABLES),
+                                               settings().maps.coverage))
+    return _level_pool().submit(build)
 
 
 def start_base_layers(snap: Snapshot) -> None:
@@ -513,7 +533,13 @@ def base_layers(snap: Snapshot) -> BaseLayers:
     built = _base(snap.only(*BASE_TABLES))
     if built.exception() is not None:
         _base.clear()  # a failed build is not kept: the next run tries again
-    return built.result()
+    base = built.result()
+    levels = _levels(snap.only(*BASE_TABLES))
+    if levels.done() and levels.exception() is not None:
+        logging.getLogger(__name__).warning("levels of detail not built: %s",
+                                            levels.exception())
+        _levels.clear()
+    return base
 
 
 # --- drawing -----------------------------------------------------------------------------

@@ -132,3 +132,66 @@ def province_demo(frames: dict[str, pd.DataFrame], *, series: bool = True
     """
     detailed = dict(frames, townships=survey_borders(frames["townships"]))
     return province(detailed, series=series)
+
+
+def _jitter(xy: np.ndarray, k: int, noise_m: float) -> np.ndarray:
+    """Return a displacement (metres) of up to ``noise_m`` per point.
+
+    The same for the same point of shape ``k``, another for another shape's copy of it.
+    """
+    def unit(a: float, b: float) -> np.ndarray:
+        return np.modf(np.abs(np.sin(xy[:, 0] * a + xy[:, 1] * b + k * 37.719) * 43758.5453))[0]
+    return noise_m * (2 * np.column_stack([unit(0.129898, 0.78233),
+                                           unit(0.39346, 0.11135)]) - 1)
+
+
+def published_borders(towns: gpd.GeoDataFrame, *, noise_m: float = 0.6,
+                      seed: int = 0) -> gpd.GeoDataFrame:
+    """Return survey-like borders as a published layer holds them, each digitised on its own.
+
+    Every township's vertices move by up to ``noise_m`` independently of the neighbour's copy
+    of them: along every shared border, slivers of gap and overlap of a few m² (what makes a
+    published layer fail ``shapely.coverage_is_valid``); coordinates at full precision.
+    """
+    survey = survey_borders(towns, seed=seed)
+    metric = coords.utm_crs(survey)
+    work = np.asarray(survey.to_crs(metric).geometry.values, dtype=object)
+    moved = [shapely.make_valid(shapely.transform(shape, lambda xy, k=k: xy + _jitter(
+        xy, k, noise_m))) for k, shape in enumerate(work)]
+    back = gpd.GeoSeries(moved, crs=metric).to_crs(towns.crs)
+    return towns.set_geometry(back.values)
+
+
+OSM_CLASSES: tuple[tuple[str, float], ...] = (("县道", 0.1), ("省道", 0.05), ("乡道", 0.25),
+                                              ("村道", 0.6))
+"""Road classes of OpenStreetMap-like roads and their shares (trunk to track, mapped)."""
+
+
+def osm_like_roads(towns: gpd.GeoDataFrame, *, per_township: int = 150,
+                   length_m: float = 300.0, seed: int = 0) -> gpd.GeoDataFrame:
+    """Return road segments as OpenStreetMap exports them.
+
+    Many short ways, a vertex every 10 m, full coordinate precision: ``per_township`` ways
+    of about ``length_m`` each, in the classes and shares of ``OSM_CLASSES``.
+    """
+    rng = np.random.default_rng(seed)
+    metric = coords.utm_crs(towns)
+    work = towns.to_crs(metric)
+    rows, shapes = [], []
+    steps = int(length_m // 10)
+    for code, shape in zip(work["township_code"], work.geometry, strict=True):
+        starts = shape.representative_point()
+        minx, miny, maxx, maxy = shape.bounds
+        for i in range(per_township):
+            x = rng.uniform(minx, maxx) if i else starts.x
+            y = rng.uniform(miny, maxy) if i else starts.y
+            heading = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, 0.15, steps))
+            xy = np.column_stack([x + np.cumsum(10 * np.cos(heading)),
+                                  y + np.cumsum(10 * np.sin(heading))])
+            shapes.append(shapely.LineString(np.vstack([[x, y], xy])))
+            road_class = rng.choice([c for c, _ in OSM_CLASSES], p=[p for _, p in OSM_CLASSES])
+            rows.append({"segment_id": f"OSM-{code}-{i:04d}", "road_code": f"W{i}",
+                         "road_name": f"道路{i}", "road_class": road_class,
+                         "township_code": code, "length_m": length_m})
+    lines = gpd.GeoSeries(shapes, crs=metric).to_crs(towns.crs)
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=lines.values, crs=towns.crs)

@@ -3,7 +3,6 @@
 import calendar
 from html import escape
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -13,10 +12,11 @@ from analytics.places import fire_season_notice
 from domain.schema import FIELDS
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
-from maps.geometry import geojson_data
-from maps.layers import HEAT_GRADIENT, heat_layer, merged_area
+from maps.detail import Detail, first_level, level_files
+from maps.layers import HEAT_GRADIENT, dissolved_parts, heat_layer
 from maps.style import NO_DATA_HATCH
-from ui.assets import asset_urls
+from maps.topolayer import TopoLayer, detail_source
+from ui.assets import asset_urls, publish_levels
 from ui.charts import counts_spec
 from ui.chrome import (
     SNAPSHOT_KEY,
@@ -70,9 +70,15 @@ def _statistics(snap: Snapshot, events: pd.DataFrame, names: dict[str, str]) -> 
 
 
 @st.cache_resource(show_spinner=False, max_entries=2, hash_funcs=SNAPSHOT_KEY)
-def _zones(snap: Snapshot) -> gpd.GeoDataFrame:
-    """Forest zones dissolved and simplified for display, once per version of the zones."""
-    return merged_area(snap.table("forest_zones"))
+def _zones(snap: Snapshot) -> tuple[gpd.GeoDataFrame, Detail]:
+    """Forest zones dissolved, at level 0 and with their finer levels served.
+
+    Once per version of the zones.
+    """
+    parts = dissolved_parts(snap.table("forest_zones"))
+    first, detail = first_level(parts.geometry, "coverage")
+    publish_levels(level_files(parts.geometry, "coverage"))
+    return parts.set_geometry(gpd.array.from_shapely(first, crs=parts.crs)), detail
 
 
 snapshot = start_page("forest")
@@ -95,14 +101,15 @@ if snapshot is not None:
     fill = level.map(LEVEL_COLOURS).fillna(NO_DATA_HATCH)  # no weather that day: 无数据
     tips = towns["township_name"].map(lambda v: escape(str(v))) + " · " + level.map(
         lambda v: tr(f"danger.{int(v)}") if pd.notna(v) else "—")
-    zones = display(_zones(snapshot.only("forest_zones")))
+    zones, zone_detail = _zones(snapshot.only("forest_zones"))
+    zone_source = detail_source(zones, zone_detail, "coverage", asset_urls(), tiles())
     # forest zones as dark dashed outlines, unfilled: a green fill could not be told from
     # the danger colour of level 1 (green, by the national standard)
-    forest = folium.GeoJson(geojson_data(zones), name="forest", interactive=False,
-                            style_function=lambda _f: {"color": FOREST_COLOUR, "weight": 1.2,
-                                                       "dashArray": "4 3", "fillOpacity": 0})
+    forest = TopoLayer(zone_source, name="forest", interactive=False,
+                       style=f"{{color: '{FOREST_COLOUR}', weight: 1.2, dashArray: '4 3',"
+                             " fillOpacity: 0}")
     fires = display(data["fire_events"])
-    layers = [forest, heat_layer(fires)] if len(fires) else [forest]
+    layers = [zone_source, forest, *([heat_layer(fires)] if len(fires) else [])]
     legend = (tr("legend.danger"), [(LEVEL_COLOURS[k], tr(f"danger.{k}"))
                                     for k in sorted(LEVEL_COLOURS, reverse=True)]
               + ([(NO_DATA_HATCH, tr("class.无数据"))] if level.isna().any() else [])

@@ -76,7 +76,7 @@ def _map(snap: Snapshot, result, layer: str, chosen: str | None) -> None:
     base = base_layers(snap)
     m = overview_map(_layer_towns(snap, result, layer), asset_urls(),
                      _map_text(snap, result, layer), rivers=base.rivers, roads=base.roads,
-                     tiles=tiles(), highlight=chosen)
+                     tiles=tiles(), highlight=chosen, details=base.details)
     st_folium(m, height=620, use_container_width=True, key=f"overview-{layer}",
               render=False, returned_objects=["last_active_drawing"])
     # the method under the map for whoever checks a figure; not on it
@@ -196,7 +196,8 @@ def _meeting(snap: Snapshot, result) -> None:
         base = base_layers(snap)
         m = meeting_map([(_layer_towns(snap, result, layer), _map_text(snap, result, layer))
                          for layer in LAYER_KEYS], asset_urls(), rivers=base.rivers,
-                        roads=base.roads, tiles=tiles(), cycle_s=cycle_seconds())
+                        roads=base.roads, tiles=tiles(), cycle_s=cycle_seconds(),
+                        details=base.details)
         st_folium(m, height=640, use_container_width=True, key="overview-meeting",
                   render=False, returned_objects=[])
     with right:
