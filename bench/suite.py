@@ -310,9 +310,9 @@ def published_tables(size: str, county: dict[str, pd.DataFrame]) -> dict[str, pd
     return frames if size == "county" else province(frames)
 
 
-def run_size(size: str, *, repeat: int,
-             county: dict[str, pd.DataFrame] | None = None) -> dict[str, float]:
-    """Return every figure of one size (national: scoring only)."""
+def run_size(size: str, *, repeat: int, county: dict[str, pd.DataFrame] | None = None,
+             maps_only: bool = False) -> dict[str, float]:
+    """Return every figure of one size (national: scoring only; ``maps_only``: the maps)."""
     county = county if county is not None else generate()
     t0 = time.perf_counter()
     tables = tables_for(size, county)
@@ -326,12 +326,13 @@ def run_size(size: str, *, repeat: int,
         result = score_county(tables, config, as_of=NOW, robustness=False)
         figures["scoring_s"] = median_time(
             lambda: score_county(tables, config, as_of=NOW, robustness=False), repeat)
-    if size != "national":
+    if size != "national" and not maps_only:
         # As the app scores: with the Monte-Carlo rank intervals (500 weightings).
         figures["scoring_with_intervals_s"] = median_time(
             lambda: score_county(tables, config, as_of=NOW), repeat)
         figures |= import_figures(tables["hazard_ledger"], tables["townships"], repeat)
         figures |= assign_figures(tables["hazard_ledger"], tables["townships"], repeat)
+    if size != "national":
         figures |= map_figures(tables, result.scores, coarse_townships(size, county), repeat)
         published = published_tables(size, county)
         figures |= published_figures(published, result.scores, repeat)
@@ -353,11 +354,14 @@ def main() -> None:
     parser.add_argument("--size", action="append", choices=("county", "province", "national"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--maps-only", action="store_true",
+                        help="only the map figures (clean and published-like samples)")
     args = parser.parse_args()
     county = generate()
     out = {}
     for size in args.size or ["county", "province"]:
-        out[size] = run_size(size, repeat=args.repeat, county=county)
+        out[size] = run_size(size, repeat=args.repeat, county=county,
+                             maps_only=args.maps_only)
         print_figures(size, out[size])
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2), encoding="utf-8")

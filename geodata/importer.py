@@ -250,7 +250,8 @@ def prepare(table_name: str, raw: readers.RawTable, options: ImportOptions,
         if table_name == "townships" and frame.geometry.notna().any() and not statistics:
             problems += locate.coverage_problems(table, frame.geometry,
                                                  coords.utm_crs(frame.geometry),
-                                                 error_share=checks.overlap_error_share)
+                                                 error_share=checks.overlap_error_share,
+                                                 sliver_width_m=checks.sliver_width_m)
     checked, found = validate(table_name, frame)
     if said:  # a row (or the file) naming no stored township: all there is to say of it
         found = [] if None in said else [p for p in found if p.row not in said]

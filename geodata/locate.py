@@ -209,11 +209,12 @@ def lengths_m(lines: gpd.GeoSeries) -> np.ndarray:
 
 
 def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str, *,
-                      min_area_m2: float = 1.0, error_share: float = 0.01) -> list[Problem]:
+                      min_area_m2: float = 1.0, error_share: float = 0.01,
+                      sliver_width_m: float = 2.0) -> list[Problem]:
     """Report overlaps between polygons and holes (gaps) in their union, with areas in m².
 
     An overlap above ``error_share`` of the smaller polygon's area is an error, a smaller
-    one a warning.
+    one a warning; gaps narrower than ``sliver_width_m`` are summed in one warning (``_gaps``).
 
     Shapes are compared as given (shared borders stay exactly shared) and only the pieces
     found are projected to ``metric_crs`` to measure them; slivers under ``min_area_m2`` are
@@ -239,13 +240,38 @@ def coverage_problems(table: Table, geometry: gpd.GeoSeries, metric_crs: str, *,
                    f"{error_share:.0%} of the smaller one: correct the borders first"
                    if large else ""),
                 "error" if large else "warning"))
+    return problems + _gaps(table, geometry, metric_crs, min_area_m2, sliver_width_m)
+
+
+def _gaps(table: Table, geometry: gpd.GeoSeries, metric_crs: str, min_area_m2: float,
+          sliver_width_m: float) -> list[Problem]:
+    """Report the holes in the townships' union: slivers in one line, others one by one.
+
+    A sliver is narrower than ``sliver_width_m`` on average (twice its area over its
+    perimeter): what a layer digitised township by township leaves along its borders, and
+    what the maps close (``[coverage]`` of ``config/map.toml``).
+    """
     union = shapely.union_all(geometry.values)
     parts = [p for p in shapely.get_parts(union) if p.geom_type == "Polygon"]
-    for hole in (shapely.Polygon(h) for p in parts for h in p.interiors):
-        area = _area_m2(hole, geometry.crs, metric_crs)
-        if area >= min_area_m2:
-            problems.append(_warn(table.name, None, "geometry", hole.centroid.wkt,
-                                  f"乡镇之间有空隙 gap between townships: {area:,.0f} m²"))
+    holes = gpd.GeoSeries([shapely.Polygon(h) for p in parts for h in p.interiors],
+                          crs=geometry.crs)
+    if holes.empty:
+        return []
+    metric = holes.to_crs(metric_crs)
+    area, width = metric.area.to_numpy(), 2 * metric.area.to_numpy() / metric.length.to_numpy()
+    shown = area >= min_area_m2
+    sliver = shown & (width < sliver_width_m)
+    problems = [_warn(table.name, None, "geometry", hole.centroid.wkt,
+                      f"乡镇之间有空隙 gap between townships: {a:,.0f} m²")
+                for hole, a in zip(holes[shown & ~sliver], area[shown & ~sliver], strict=True)]
+    if sliver.any():
+        problems.append(_warn(
+            table.name, None, "geometry", f"{int(sliver.sum()):,}",
+            f"相邻乡镇边界之间有 {int(sliver.sum()):,} 处细缝（平均宽不足 {sliver_width_m:g} 米），"
+            f"合计 {area[sliver].sum():,.0f} m²，最大 {area[sliver].max():,.0f} m²；地图显示时合并"
+            f" slivers between neighbouring borders (narrower than {sliver_width_m:g} m on "
+            f"average): {int(sliver.sum()):,}, {area[sliver].sum():,.0f} m² in all, the largest "
+            f"{area[sliver].max():,.0f} m²; the maps close them"))
     return problems
 
 

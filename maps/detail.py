@@ -3,10 +3,11 @@
 Level 0 is simplified to about one pixel of the layer's fitted view and travels with the map
 (as a topology, ``maps.topology``). Each finer level keeps a quarter of the tolerance of the
 one before (two zoom steps), down to ``FINEST_DEG``, under a pixel at the map's last zoom;
-it is cut into chunks of features by where they lie, each chunk a small topology file. The
-browser (``maps/static/rm-topo.js``) fetches, as the user zooms and pans, the chunks of the
-level the zoom needs that the view touches, and redraws those features with them: styles,
-tooltips and clicks stay those of the features.
+it is cut into chunks of features by where they lie, each chunk a small topology file,
+listed in an index. The browser (``maps/static/rm-topo.js``) fetches the index when the user
+first zooms in, then, as the user zooms and pans, the chunks of the level the zoom needs
+that the view touches, and redraws those features with them: styles, tooltips and clicks
+stay those of the features.
 
 The files are built here, once per version of the shapes; the app serves them
 (``ui.assets``). Their names carry a hash of the shapes and of this program's settings.
@@ -45,9 +46,8 @@ class Detail:
     """What a map carries of a layer's levels: level 0 and where the finer ones are.
 
     Attributes:
-        spec: ``{"key", "ids", "first": level 0 as a topology, "levels": [{"t": tolerance,
-            "chunks": [[minx, miny, maxx, maxy, file], …]}, …]}``; level 0 has no chunks,
-            the files are ``level_files``'s.
+        spec: ``{"key", "ids", "first": level 0 as a topology, "t": [tolerance of each
+            level, coarse to fine]}``; the finer levels are ``level_files``'s.
     """
 
     spec: dict
@@ -101,11 +101,9 @@ def levels_of(shapes: np.ndarray, kind: str) -> list[tuple[float, np.ndarray]]:
     Each level is simplified from the next finer one: the finest works on every vertex,
     the others on fewer and fewer.
     """
-    present = shapes[~shapely.is_empty(shapes) & ~shapely.is_missing(shapes)]
-    bounds = shapely.total_bounds(present) if len(present) else np.zeros(4)
     out: list[tuple[float, np.ndarray]] = []
     current = shapes
-    for tolerance in reversed(tolerances(bounds)):
+    for tolerance in reversed(tolerances(_bounds(shapes))):
         current = simplified(current, tolerance, kind)
         out.append((tolerance, current))
     return out[::-1]
@@ -155,48 +153,53 @@ def first_level(shapes: gpd.GeoSeries, kind: str, ids: Sequence[object] | None =
                 ) -> tuple[np.ndarray, Detail]:
     """Return level 0 of ``shapes`` (WGS-84 degrees) and the map's part of their detail.
 
-    The detail's spec holds level 0 as a topology and, for every finer level, its chunks
-    (box and file name); the files are ``level_files``'s. ``ids`` name the features
-    (default: their positions).
+    The map carries level 0 as a topology and every level's tolerance; where the finer
+    levels' chunks are (``<key>/index.json``) and the chunks are ``level_files``'s, fetched
+    when the user first zooms in. ``ids`` name the features (default: their positions).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     values = _values(shapes)
-    present = values[~shapely.is_empty(values) & ~shapely.is_missing(values)]
-    bounds = shapely.total_bounds(present) if len(present) else np.zeros(4)
-    steps = tolerances(bounds)
+    steps = tolerances(_bounds(values))
     first = simplified(values, steps[0], kind)
-    key = _key(values, kind)
-    boxes = shapely.bounds(values)
-    levels: list[dict] = [{"t": steps[0], "chunks": []}]
-    for k, tolerance in enumerate(steps[1:], start=1):
-        chunks = []
-        for cell, members in _cells(values, k).items():
-            box = boxes[members]
-            grown = (box[:, 0].min() - steps[0], box[:, 1].min() - steps[0],
-                     box[:, 2].max() + steps[0], box[:, 3].max() + steps[0])
-            chunks.append([*(round(float(v), 6) for v in grown), f"{key}/{k}-{cell}.json"])
-        levels.append({"t": tolerance, "chunks": chunks})
-    spec = {"key": key, "ids": list(range(len(values))) if ids is None else list(ids),
-            "first": encode(first, steps[0] / STEPS_PER_TOLERANCE), "levels": levels}
+    spec = {"key": _key(values, kind),
+            "ids": list(range(len(values))) if ids is None else list(ids),
+            "first": encode(first, steps[0] / STEPS_PER_TOLERANCE), "t": steps}
     return first, Detail(spec)
 
 
-def level_files(shapes: gpd.GeoSeries, kind: str) -> dict[str, bytes]:
-    """Return the chunk files of every finer level of ``shapes`` (as ``first_level`` names).
+def _bounds(values: np.ndarray) -> np.ndarray:
+    present = values[~shapely.is_empty(values) & ~shapely.is_missing(values)]
+    return shapely.total_bounds(present) if len(present) else np.zeros(4)
 
-    Seconds for a county, a minute or so for a province: built once per version of the
-    shapes, beside the app (the map draws level 0 meanwhile).
+
+def level_files(shapes: gpd.GeoSeries, kind: str) -> dict[str, bytes]:
+    """Return the files of every finer level of ``shapes`` and their index.
+
+    ``<key>/index.json`` lists, per level, its chunks (box grown by level 0's tolerance,
+    file name); ``<key>/<level>-<cell>.json`` is a chunk. Seconds for a county, a minute
+    or so for a province: built once per version of the shapes, beside the app (the map
+    draws level 0 meanwhile).
     """
     values = _values(shapes)
     key = _key(values, kind)
     files: dict[str, bytes] = {}
     levels = levels_of(values, kind)
+    margin = levels[0][0]
+    boxes = shapely.bounds(values)
+    index: list[list] = [[]]
     for k, (tolerance, level) in enumerate(levels[1:], start=1):
+        chunks = []
         for cell, members in _cells(values, k).items():
-            topo = encode(level[members], tolerance / STEPS_PER_TOLERANCE,
-                          ids=members.tolist())
-            files[f"{key}/{k}-{cell}.json"] = _json(topo)
+            name = f"{key}/{k}-{cell}.json"
+            files[name] = _json(encode(level[members], tolerance / STEPS_PER_TOLERANCE,
+                                       ids=members.tolist()))
+            box = boxes[members]
+            grown = (box[:, 0].min() - margin, box[:, 1].min() - margin,
+                     box[:, 2].max() + margin, box[:, 3].max() + margin)
+            chunks.append([*(round(float(v), 5) for v in grown), name])
+        index.append(chunks)
+    files[f"{key}/index.json"] = _json({"levels": index})
     return files
 
 
@@ -208,12 +211,11 @@ def as_drawn(shapes: gpd.GeoSeries, kind: str, ids: Sequence[object] | None = No
     change) and encoded.
     """
     values = _values(shapes)
+    tolerance = first_tolerance(_bounds(values))
     present = values[~shapely.is_empty(values) & ~shapely.is_missing(values)]
-    tolerance = first_tolerance(shapely.total_bounds(present) if len(present) else np.zeros(4))
     if kind == "coverage" and not shapely.coverage_is_valid(values):
         kind = "polygons"  # not one clean coverage: each polygon on its own
     first = simplified(values, tolerance, kind) if len(present) else values
     return Detail({"key": _key(values, kind),
                    "ids": list(range(len(values))) if ids is None else list(ids),
-                   "first": encode(first, tolerance / STEPS_PER_TOLERANCE),
-                   "levels": [{"t": tolerance, "chunks": []}]})
+                   "first": encode(first, tolerance / STEPS_PER_TOLERANCE), "t": [tolerance]})

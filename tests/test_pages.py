@@ -530,7 +530,7 @@ def test_the_monthly_trend_can_show_one_lead_department(
 def test_forest_zones_are_outlined_not_painted_like_a_danger_level(
         pages_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = _maps(_run("forest", pages_db, monkeypatch))[0]["script"]
-    assert '"dashArray": "4 3"' in script and '"fillOpacity": 0' in script, "zones outlined"
+    assert "dashArray: '4 3'" in script and "fillOpacity: 0}" in script, "zones outlined"
     assert "#66bb6a" not in script, "no green fill beside level 1's green"
 
 

@@ -162,24 +162,26 @@ def test_every_feature_is_in_one_chunk_of_every_level_and_within_its_tolerance(
     first, detail = first_level(clean.geometry, "coverage", codes)
     files = level_files(clean.geometry, "coverage")
     spec = detail.spec
-    assert spec["ids"] == codes and len(spec["levels"]) >= 3
-    named = {chunk[4] for level in spec["levels"] for chunk in level["chunks"]}
-    assert named == set(files), "the map names exactly the files built"
+    assert spec["ids"] == codes and len(spec["t"]) >= 3
+    index = json.loads(files.pop(f"{spec['key']}/index.json"))["levels"]
+    assert len(index) == len(spec["t"]) and index[0] == [], "level 0 is the map's own"
+    named = {chunk[4] for level in index for chunk in level}
+    assert named == set(files), "the index names exactly the chunk files built"
     full = np.asarray(clean.geometry.values, dtype=object)
     level0 = decode(spec["first"])
     for shape, drawn in zip(full, level0, strict=True):
-        t = spec["levels"][0]["t"]
-        assert shapely.hausdorff_distance(shape, drawn) <= 1.5 * t
+        assert shapely.hausdorff_distance(shape, drawn) <= 1.5 * spec["t"][0]
     assert shapely.get_num_coordinates(first).sum() < shapely.get_num_coordinates(full).sum()
-    for k, level in enumerate(spec["levels"][1:], start=1):
+    for k, chunks in enumerate(index[1:], start=1):
+        t = spec["t"][k]
         seen: list[int] = []
-        for *box, name in level["chunks"]:
+        for *box, name in chunks:
             topo = json.loads(files[name])
             ids = [g["id"] for g in topo["objects"]["shapes"]["geometries"]]
             seen += ids
             for i, drawn in zip(ids, decode(topo), strict=True):
-                assert shapely.hausdorff_distance(full[i], drawn) <= 1.5 * level["t"] + \
-                    level["t"] / STEPS_PER_TOLERANCE
+                assert shapely.hausdorff_distance(full[i], drawn) <= \
+                    1.5 * t + t / STEPS_PER_TOLERANCE
                 assert shapely.box(*box).contains(drawn), f"level {k}: in its chunk's box"
         assert sorted(seen) == list(range(len(full))), f"level {k}: each feature once"
 
@@ -195,8 +197,10 @@ def test_the_base_keeps_its_details_and_the_report(published: gpd.GeoDataFrame,
     again = BaseLayers.from_parts(base.parts())
     assert again.details == base.details and again.coverage == base.coverage
     files = base_level_files(towns, demo_frames["rivers"], roads)
-    named = {c[4] for d in base.details.values() for lv in d.spec["levels"] for c in lv["chunks"]}
-    assert named == set(files)
+    indexes = {f"{d.key}/index.json" for d in base.details.values()}
+    assert indexes <= set(files), "each layer's index is built"
+    named = {c[4] for name in indexes for lv in json.loads(files[name])["levels"] for c in lv}
+    assert named | indexes == set(files)
     assert isinstance(Detail.from_parts(base.details["roads"].parts()), Detail)
 
 
@@ -213,3 +217,22 @@ def test_the_first_paint_is_ten_times_lighter_than_the_naive_map(
     ours = suite.payload_bytes(suite.our_map(base, scores))
     naive = suite.payload_bytes(suite.naive_map(towns, demo_frames["geohazard_sites"]))
     assert naive / ours >= 10, f"{naive:,} / {ours:,} bytes"
+
+
+def test_the_import_sums_slivers_in_one_line_and_names_real_gaps(
+        published: gpd.GeoDataFrame) -> None:
+    from domain.schema import get_table
+    from geodata.locate import coverage_problems
+
+    towns = published.copy()
+    inside = towns.geometry.iloc[5].representative_point()
+    metric = coords.utm_crs(towns)
+    square = gpd.GeoSeries([inside], crs=4326).to_crs(metric).buffer(25, cap_style="square")
+    hole = square.to_crs(4326).iloc[0]  # a 50 m × 50 m hole: a real gap
+    towns.loc[5, "geometry"] = towns.geometry.iloc[5].difference(hole)
+    problems = coverage_problems(get_table("townships"), towns.geometry, metric,
+                                 sliver_width_m=2.0)
+    gaps = [p for p in problems if "gap between townships" in p.reason]
+    slivers = [p for p in problems if "slivers between" in p.reason]
+    assert len(slivers) == 1 and int(slivers[0].value.replace(",", "")) > 100
+    assert len(gaps) == 1 and "2,500 m²" in gaps[0].reason

@@ -15,6 +15,7 @@ folder of this process's own (made at start, removed at exit), named by a hash o
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import re
 import shutil
@@ -32,7 +33,7 @@ from maps.topolayer import STATIC
 
 _LEVELS_DIR = Path(tempfile.mkdtemp(prefix="riskmap-levels-"))
 atexit.register(shutil.rmtree, _LEVELS_DIR, ignore_errors=True)
-_LEVEL_NAME = re.compile(r"[0-9a-f]{20}/[0-9]+-[0-9]+-[0-9]+\.json")
+_LEVEL_NAME = re.compile(r"[0-9a-f]{20}/([0-9]+-[0-9]+-[0-9]+|index)\.json")
 """What a level file is called (``maps.detail``): nothing else is written."""
 
 _LEAFLET = components.declare_component("leaflet", path=leaflet.BASE_DIR)
@@ -40,6 +41,8 @@ _CLUSTER = components.declare_component("markercluster", path=cluster.BASE_DIR)
 _FOLIUM = components.declare_component("folium_js",
                                        path=str(Path(folium.__file__).parent / "templates"))
 _TOPO = components.declare_component("maptopo", path=str(STATIC))
+_TOPO_VERSION = hashlib.sha256((STATIC / "rm-topo.js").read_bytes()).hexdigest()[:12]
+"""In the script's URL: a browser holding an older copy fetches this one after an upgrade."""
 _LEVELS = components.declare_component("maplevels", path=str(_LEVELS_DIR))
 
 
@@ -54,7 +57,8 @@ def asset_urls() -> AssetUrls:
                      cluster_js=mc + "leaflet.markercluster.js",
                      cluster_css=(mc + "MarkerCluster.css", mc + "MarkerCluster.Default.css"),
                      heat_js=_base(_FOLIUM) + "leaflet_heat.min.js",
-                     topo_js=_base(_TOPO) + "rm-topo.js", levels=_base(_LEVELS))
+                     topo_js=f"{_base(_TOPO)}rm-topo.js?v={_TOPO_VERSION}",
+                     levels=_base(_LEVELS))
 
 
 def publish_levels(files: Mapping[str, bytes]) -> int:

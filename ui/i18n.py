@@ -153,6 +153,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "import.keep_outside": ("也导入位于本县之外的行", "Also import rows outside the county"),
     "import.replace_geometry": ("替换面积变化大或经修复的乡镇边界",
                                 "Replace township boundaries that change much or were repaired"),
+    "coverage.title": ("地图上的乡镇边界", "Township borders on the maps"),
+    "coverage.clean": ("相邻乡镇共用同一条边界，地图按原样绘制。",
+                       "Neighbouring townships share each border: the maps draw them as stored."),
+    "coverage.snapped": ("相邻乡镇边界上相距不超过 {snap} 米的 {moved} 个顶点已合并为共用顶点"
+                         "（仅用于地图显示，库中边界不变），乡镇面积最大变化 {share}"
+                         "（{m2} 平方米）。",
+                         "{moved} vertices of neighbouring borders within {snap} m were made one "
+                         "for the maps (the stored borders are unchanged); the largest change of "
+                         "a township's area is {share} ({m2} m²)."),
+    "coverage.cleaned": ("相邻乡镇边界的缝隙与重叠已为地图显示消除（库中边界不变），"
+                         "乡镇面积最大变化 {share}（{m2} 平方米）。",
+                         "Gaps and overlaps between neighbouring townships were removed for the "
+                         "maps (the stored borders are unchanged); the largest change of a "
+                         "township's area is {share} ({m2} m²)."),
+    "coverage.shapes": ("相邻乡镇边界不能合并为共用边界（{reason}），地图按各乡镇原样绘制，"
+                        "共用边界传送两次。请在 config/map.toml 的 [coverage] 中调整，"
+                        "或修正边界后重新导入。",
+                        "Neighbouring borders could not be made one ({reason}): the maps draw "
+                        "each township as stored, shared borders twice. Adjust [coverage] in "
+                        "config/map.toml, or correct the borders and import them again."),
     "import.mapping_file": ("映射文件（可选，TOML）", "Mapping file (optional, TOML)"),
     "import.save_mapping": ("保存这些选择为映射文件", "Save these choices as a mapping file"),
     "import.changes": ("将变更的 {n} 行：原值 → 新值", "The {n} rows that would change: "

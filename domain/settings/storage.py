@@ -50,11 +50,14 @@ class ImportChecks:
             share (or by a repaired shape) needs to be asked for.
         overlap_error_share: Townships overlapping by more than this share of the smaller
             one's area is an error.
+        sliver_width_m: Gaps between townships narrower than this (on average) are reported
+            together in one line.
     """
 
     outside_margin_m: float = 1000.0
     geometry_change_share: float = 0.05
     overlap_error_share: float = 0.01
+    sliver_width_m: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -97,5 +100,6 @@ def parse_storage(raw: Mapping[str, Any]) -> StorageSettings:
             read = ReadLimits(i.value("memory_mb", float), factors)
             checks = ImportChecks(i.value("outside_margin_m", float),
                                   i.value("geometry_change_share", float),
-                                  i.value("overlap_error_share", float))
+                                  i.value("overlap_error_share", float),
+                                  i.value("sliver_width_m", float))
     return StorageSettings(database, backup, read, checks)

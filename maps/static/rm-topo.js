@@ -79,9 +79,9 @@
 
   /* The coarsest level whose tolerance is at most one pixel at the current zoom. */
   Source.prototype.target = function () {
-    var pixel = 360 / 256 / Math.pow(2, this.map.getZoom()), levels = this.spec.levels;
-    for (var k = 0; k < levels.length; k++) if (levels[k].t <= pixel) return k;
-    return levels.length - 1;
+    var pixel = 360 / 256 / Math.pow(2, this.map.getZoom()), t = this.spec.t || [0];
+    for (var k = 0; k < t.length; k++) if (t[k] <= pixel) return k;
+    return t.length - 1;
   };
 
   Source.prototype.apply = function (shapes, level) {
@@ -98,14 +98,15 @@
     this.map.fire('rmdetail', {level: level});
   };
 
-  Source.prototype.load = function (name) {
+  /* A file of the levels, fetched once; one not there yet is asked for again later. */
+  Source.prototype.load = function (name, then) {
     var files = this.files;
     if (!files[name]) {
       files[name] = fetch(this.base + name).then(function (r) {
         if (!r.ok) throw new Error(r.status);
         return r.json();
-      }).then(decode).catch(function (e) {
-        delete files[name];  // not built yet, or the server restarted: asked again later
+      }).then(then).catch(function (e) {
+        delete files[name];  // not built yet, or the server restarted
         throw e;
       });
     }
@@ -122,13 +123,18 @@
       if (back.length) this.apply(back, 0);
       return;
     }
-    this.spec.levels[level].chunks.forEach(function (c) {
-      var box = L.latLngBounds([c[1], c[0]], [c[3], c[2]]);
-      if (!view.intersects(box)) return;
-      self.load(c[4]).then(function (shapes) {
-        if (self.level === level) self.apply(shapes, level);
-      }).catch(function () {});
-    });
+    this.load(this.spec.key + '/index.json', function (index) {
+      return index.levels;
+    }).then(function (levels) {
+      if (self.level !== level) return;
+      levels[level].forEach(function (c) {
+        var box = L.latLngBounds([c[1], c[0]], [c[3], c[2]]);
+        if (!view.intersects(box)) return;
+        self.load(c[4], decode).then(function (shapes) {
+          if (self.level === level) self.apply(shapes, level);
+        }).catch(function () {});
+      });
+    }).catch(function () {});
   };
 
   var sources = [];  // every source of the page, for whoever checks what is drawn

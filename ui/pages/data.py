@@ -13,6 +13,7 @@ from geodata.snapshot import Snapshot
 from ui.chrome import (
     account,
     audited,
+    base_layers,
     current_lang,
     saved_upload,
     start_page,
@@ -96,7 +97,20 @@ def _download(store) -> None:
                            file_name=name)
 
 
+def _map_borders(snap: Snapshot) -> None:
+    """Say what making the township borders one coverage did for the maps (with sizes)."""
+    if not snap.counts().get("townships"):
+        return
+    report = base_layers(snap).coverage
+    snap_m = snap.settings.maps.coverage.snap_m
+    st.caption(f"**{tr('coverage.title')}** · " + tr(
+        f"coverage.{report.method}", moved=f"{report.moved:,}", snap=f"{snap_m:g}",
+        share=f"{report.max_change:.3%}", m2=f"{report.max_change_m2:,.0f}",
+        reason=report.reason))
+
+
 snapshot = start_page("data", guide=False)  # where a county's first files go in
 if snapshot is not None:
     _import(snapshot)
+    _map_borders(snapshot)
     _download(snapshot.store)
