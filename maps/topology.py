@@ -15,7 +15,6 @@ import itertools
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import shapely
 
 _SHIFT = 1 << 32
@@ -69,7 +68,7 @@ def _keys(points: np.ndarray) -> np.ndarray:
     return points[:, 0] * _SHIFT + points[:, 1]
 
 
-def _junctions(rings: list[np.ndarray], lines: list[np.ndarray]) -> set[int]:
+def _junctions(rings: list[np.ndarray], lines: list[np.ndarray]) -> np.ndarray:
     """Return the points (keys) where arcs must break: where borders meet or part.
 
     A point met with other neighbours somewhere else is a junction, as are a line's ends.
@@ -81,14 +80,12 @@ def _junctions(rings: list[np.ndarray], lines: list[np.ndarray]) -> set[int]:
         before.append(np.roll(k, 1) if closed else np.r_[-1, k[:-1]])
         after.append(np.roll(k, -1) if closed else np.r_[k[1:], -1])
     if not keys:
-        return set()
+        return np.empty(0, dtype=np.int64)
     k, b, a = (np.concatenate(x) for x in (keys, before, after))
-    seen = pd.DataFrame({"k": k, "lo": np.minimum(a, b), "hi": np.maximum(a, b)})
-    neighbours = seen.drop_duplicates().groupby("k").size()
-    found = set(neighbours.index[neighbours.to_numpy() > 1].tolist())
-    for line in lines:
-        found.update((int(_keys(line[:1])[0]), int(_keys(line[-1:])[0])))
-    return found
+    seen = np.unique(np.column_stack([k, np.minimum(a, b), np.maximum(a, b)]), axis=0)
+    points, ways = np.unique(seen[:, 0], return_counts=True)
+    ends = [_keys(line[[0, -1]]) for line in lines]
+    return np.unique(np.concatenate([points[ways > 1], *ends]))
 
 
 class _Arcs:
@@ -110,10 +107,10 @@ class _Arcs:
         self.arcs.append(arc)
         return len(self.arcs) - 1
 
-    def cut(self, seq: np.ndarray, junctions: set[int], closed: bool) -> list[int]:
-        """Return the arc numbers of a ring or line, cut at its junctions."""
+    def cut(self, seq: np.ndarray, junctions: np.ndarray, closed: bool) -> list[int]:
+        """Return the arc numbers of a ring or line, cut at its junctions (sorted keys)."""
         keys = _keys(seq)
-        at = [i for i, key in enumerate(keys.tolist()) if key in junctions]
+        at = np.flatnonzero(np.isin(keys, junctions, assume_unique=False)).tolist()
         if closed:
             start = at[0] if at else int(np.argmin(keys))  # a ring alone: a fixed start
             seq = np.roll(seq, -start, axis=0)
