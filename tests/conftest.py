@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import geodata.demo as demo_module
 from geodata import derived
 from geodata.demo import build_demo_database, generate
 from geodata.store import Store
@@ -38,7 +40,7 @@ TIERS = {
              "test_partial", "test_signin"),
     "browser": ("test_browser", "test_jobs"),
 }
-DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}
+DEMO_FIXTURES = {"demo_generated", "demo_frames", "demo_db", "demo", "province_db"}
 """Fixtures of demo size: a test using one (directly or not) is slow."""
 SLOW_MODULES = {"test_import_property"}
 """Modules slow as a whole (hundreds of generated files): not in ``make test-fast``."""
@@ -99,14 +101,50 @@ def _nothing_held_in_memory() -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_frames() -> dict[str, pd.DataFrame]:
+def demo_generated() -> dict[str, pd.DataFrame]:
+    """The demo county as ``generate(42)`` returns it, made once per test process and never
+    handed to a test (``demo_frames`` is a copy): what the demo databases are written from."""
     return generate(42)
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_frames(demo_generated: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return _copies(demo_generated)
+
+
+def _copies(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: frame.copy() for name, frame in frames.items()}
+
+
+@contextmanager
+def generated_once(frames: dict[str, pd.DataFrame]) -> Iterator[None]:
+    """Within it, ``geodata.demo.generate(42)`` returns a copy of ``frames`` (the demo it
+    made earlier) instead of making the county again: ``build_demo_database`` and the
+    ``riskmap demo`` command run as they are, on the same content (the same seed gives the
+    same content: ``test_demo.test_same_seed_same_content``)."""
+    made = demo_module.generate
+
+    def generate_once(seed: int = demo_module.DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+        return _copies(frames) if seed == 42 else made(seed)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_module, "generate", generate_once)
+        yield
+
+
+@pytest.fixture
+def demo_made_once(demo_generated: dict[str, pd.DataFrame]) -> Iterator[None]:
+    """A test's ``riskmap demo`` writes the demo made once per process (``generated_once``)."""
+    with generated_once(demo_generated):
+        yield
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory,
+            demo_generated: dict[str, pd.DataFrame]) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo_database(path, seed=42)
+    with generated_once(demo_generated):
+        build_demo_database(path, seed=42)
     return path
 
 
@@ -127,11 +165,12 @@ def pg_cluster(worker_id: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def pg_demo(pg_cluster: str, worker_id: str) -> str:
+def pg_demo(pg_cluster: str, worker_id: str, demo_generated: dict[str, pd.DataFrame]) -> str:
     """The name of this test process's template database holding the demo county."""
     name = f"riskmap_demo_{worker_id}"
     template = pg.make_template(pg_cluster, name)
-    build_demo_database(template, seed=42)
+    with generated_once(demo_generated):
+        build_demo_database(template, seed=42)
     pg.seal(template)
     return name
 
