@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 import geodata.demo as demo_module
 from geodata import derived
@@ -59,10 +60,42 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
-LONGEST_FIRST = ("test_partial", "test_browser", "test_parity", "test_language", "test_jobs",
-                 "test_pages", "test_briefing", "test_backends", "test_cli", "test_import_cli")
-"""The modules that take longest, run first: ``make test`` hands whole modules to its two
-processes (``--dist loadfile``), and a long one started last would leave the other idle."""
+WHOLE_FIRST = ("test_browser", "test_jobs", "test_briefing", "test_signin",
+               "test_pages_postgres", "test_engine_demo")
+"""Modules that go whole to one process (their served app, browser or module fixture made
+once), the longest first: started before anything else, so that neither process is left
+with one of them at the end."""
+ONE_BY_ONE = ("test_partial", "test_language", "test_parity", "test_backends", "test_cli",
+              "test_import_cli", "test_demo", "test_ledger_excel", "test_ledger_events",
+              "test_security", "test_pages", "test_roundtrip", "test_access", "test_derived",
+              "test_ledger", "test_real_county", "test_app", "test_import_samples",
+              "test_migrations", "test_import_property")
+"""Modules whose tests are handed out one at a time, after ``WHOLE_FIRST`` (their module
+fixtures cost little, or are made on demand); every other module goes whole to one process,
+after these. ``make test`` schedules so: ``--dist loadscope --no-loadscope-reorder`` with
+the scopes of ``pytest_xdist_make_scheduler`` below, in the order of the collection."""
+
+
+class ModulesOrTests(LoadScopeScheduling):
+    """xdist's ``loadscope`` with a test of ``ONE_BY_ONE`` as its own unit of work.
+
+    (xdist's ``loadgroup`` would do with ``xdist_group`` marks, but under pytest 9 it never
+    groups: it renames the tests through a field pytest no longer reads.)
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = Path(nodeid.split("::", 1)[0]).stem
+        return nodeid if module in ONE_BY_ONE else module
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadScopeScheduling | None:
+    """``--dist loadscope``: whole modules, or single tests of ``ONE_BY_ONE``."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    return ModulesOrTests(config, log)
+
+
 FAST_ON_POSTGRES = {"test_store"}
 """Modules whose PostgreSQL runs are in ``make test-fast`` too (the others' only in the full
 suite: a database per test costs about half a second)."""
@@ -77,10 +110,11 @@ def _on_postgres(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each test with its module's tier, and ``slow`` when it runs on the demo.
 
-    Also slow: a test on PostgreSQL outside ``FAST_ON_POSTGRES``.
+    Also slow: a test on PostgreSQL outside ``FAST_ON_POSTGRES``. The tests are put in the
+    order of ``WHOLE_FIRST`` and ``ONE_BY_ONE``, then the others'.
     """
     tier_of = {module: tier for tier, modules in TIERS.items() for module in modules}
-    first = {module: rank for rank, module in enumerate(LONGEST_FIRST)}
+    first = {module: rank for rank, module in enumerate(WHOLE_FIRST + ONE_BY_ONE)}
     items.sort(key=lambda item: first.get(item.path.stem, len(first)))  # stable: in-module order
     for item in items:
         module = item.path.stem
