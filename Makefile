@@ -42,7 +42,7 @@ run: install
 ## throwaway PostgreSQL + PostGIS cluster for the tests that run on both databases
 test: install-test
 	$(BIN)/ruff check .
-	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --dist loadfile
+	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 ## make test-fast: the loop while working (no browser, nothing of demo size): under a minute
 test-fast: install-test

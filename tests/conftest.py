@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
+import geodata.demo as demo_module
 from geodata import derived
 from geodata.demo import build_demo_database, generate
 from geodata.store import Store
@@ -39,7 +42,7 @@ TIERS = {
              "test_partial", "test_signin"),
     "browser": ("test_browser", "test_jobs", "test_map_detail"),
 }
-DEMO_FIXTURES = {"demo_frames", "demo_db", "demo", "province_db"}
+DEMO_FIXTURES = {"demo_generated", "demo_frames", "demo_db", "demo", "province_db"}
 """Fixtures of demo size: a test using one (directly or not) is slow."""
 SLOW_MODULES = {"test_import_property"}
 """Modules slow as a whole (hundreds of generated files): not in ``make test-fast``."""
@@ -58,10 +61,42 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
-LONGEST_FIRST = ("test_partial", "test_browser", "test_parity", "test_language", "test_jobs",
-                 "test_pages", "test_briefing", "test_backends", "test_cli", "test_import_cli")
-"""The modules that take longest, run first: ``make test`` hands whole modules to its two
-processes (``--dist loadfile``), and a long one started last would leave the other idle."""
+WHOLE_FIRST = ("test_browser", "test_jobs", "test_briefing", "test_signin",
+               "test_pages_postgres", "test_engine_demo")
+"""Modules that go whole to one process (their served app, browser or module fixture made
+once), the longest first: started before anything else, so that neither process is left
+with one of them at the end."""
+ONE_BY_ONE = ("test_partial", "test_language", "test_parity", "test_backends", "test_cli",
+              "test_import_cli", "test_demo", "test_ledger_excel", "test_ledger_events",
+              "test_security", "test_pages", "test_roundtrip", "test_access", "test_derived",
+              "test_ledger", "test_real_county", "test_app", "test_import_samples",
+              "test_migrations", "test_import_property")
+"""Modules whose tests are handed out one at a time, after ``WHOLE_FIRST`` (their module
+fixtures cost little, or are made on demand); every other module goes whole to one process,
+after these. ``make test`` schedules so: ``--dist loadscope --no-loadscope-reorder`` with
+the scopes of ``pytest_xdist_make_scheduler`` below, in the order of the collection."""
+
+
+class ModulesOrTests(LoadScopeScheduling):
+    """xdist's ``loadscope`` with a test of ``ONE_BY_ONE`` as its own unit of work.
+
+    (xdist's ``loadgroup`` would do with ``xdist_group`` marks, but under pytest 9 it never
+    groups: it renames the tests through a field pytest no longer reads.)
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = Path(nodeid.split("::", 1)[0]).stem
+        return nodeid if module in ONE_BY_ONE else module
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadScopeScheduling | None:
+    """``--dist loadscope``: whole modules, or single tests of ``ONE_BY_ONE``."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    return ModulesOrTests(config, log)
+
+
 FAST_ON_POSTGRES = {"test_store"}
 """Modules whose PostgreSQL runs are in ``make test-fast`` too (the others' only in the full
 suite: a database per test costs about half a second)."""
@@ -76,10 +111,11 @@ def _on_postgres(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each test with its module's tier, and ``slow`` when it runs on the demo.
 
-    Also slow: a test on PostgreSQL outside ``FAST_ON_POSTGRES``.
+    Also slow: a test on PostgreSQL outside ``FAST_ON_POSTGRES``. The tests are put in the
+    order of ``WHOLE_FIRST`` and ``ONE_BY_ONE``, then the others'.
     """
     tier_of = {module: tier for tier, modules in TIERS.items() for module in modules}
-    first = {module: rank for rank, module in enumerate(LONGEST_FIRST)}
+    first = {module: rank for rank, module in enumerate(WHOLE_FIRST + ONE_BY_ONE)}
     items.sort(key=lambda item: first.get(item.path.stem, len(first)))  # stable: in-module order
     for item in items:
         module = item.path.stem
@@ -100,14 +136,50 @@ def _nothing_held_in_memory() -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_frames() -> dict[str, pd.DataFrame]:
+def demo_generated() -> dict[str, pd.DataFrame]:
+    """The demo county as ``generate(42)`` returns it, made once per test process and never
+    handed to a test (``demo_frames`` is a copy): what the demo databases are written from."""
     return generate(42)
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_frames(demo_generated: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return _copies(demo_generated)
+
+
+def _copies(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: frame.copy() for name, frame in frames.items()}
+
+
+@contextmanager
+def generated_once(frames: dict[str, pd.DataFrame]) -> Iterator[None]:
+    """Within it, ``geodata.demo.generate(42)`` returns a copy of ``frames`` (the demo it
+    made earlier) instead of making the county again: ``build_demo_database`` and the
+    ``riskmap demo`` command run as they are, on the same content (the same seed gives the
+    same content: ``test_demo.test_same_seed_same_content``)."""
+    made = demo_module.generate
+
+    def generate_once(seed: int = demo_module.DEFAULT_SEED) -> dict[str, pd.DataFrame]:
+        return _copies(frames) if seed == 42 else made(seed)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_module, "generate", generate_once)
+        yield
+
+
+@pytest.fixture
+def demo_made_once(demo_generated: dict[str, pd.DataFrame]) -> Iterator[None]:
+    """A test's ``riskmap demo`` writes the demo made once per process (``generated_once``)."""
+    with generated_once(demo_generated):
+        yield
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory,
+            demo_generated: dict[str, pd.DataFrame]) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo_database(path, seed=42)
+    with generated_once(demo_generated):
+        build_demo_database(path, seed=42)
     return path
 
 
@@ -128,11 +200,12 @@ def pg_cluster(worker_id: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def pg_demo(pg_cluster: str, worker_id: str) -> str:
+def pg_demo(pg_cluster: str, worker_id: str, demo_generated: dict[str, pd.DataFrame]) -> str:
     """The name of this test process's template database holding the demo county."""
     name = f"riskmap_demo_{worker_id}"
     template = pg.make_template(pg_cluster, name)
-    build_demo_database(template, seed=42)
+    with generated_once(demo_generated):
+        build_demo_database(template, seed=42)
     pg.seal(template)
     return name
 

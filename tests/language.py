@@ -59,17 +59,31 @@ class Screen:
 
     def __init__(self, allowed: set[str]) -> None:
         self.allowed = allowed
-        self._by_char: dict[str, list[str]] = {}
-        for value in sorted(allowed, key=len, reverse=True):
-            self._by_char.setdefault(value[0], []).append(value)
+        self._lengths: dict[str, list[int]] = {}
+        """The lengths of the allowed values, by their first character."""
+        for value in allowed:
+            self._lengths.setdefault(value[0], []).append(len(value))
+        self._lengths = {c: sorted(set(n)) for c, n in self._lengths.items()}
+        self._seen: dict[str, str] = {}
 
     def _without_data(self, text: str) -> str:
+        """Return ``text`` with every allowed value in it blanked, the longest first.
+
+        The values in it are found by looking up, at each position, the slices of the
+        lengths of the values starting with that character (a set lookup each), not by
+        searching the text for every value.
+        """
         if text in self.allowed:
             return ""
-        found = [v for char in set(text) for v in self._by_char.get(char, ()) if v in text]
-        for value in sorted(found, key=len, reverse=True):  # a name before a code inside it
-            text = text.replace(value, " ")
-        return text
+        if text in self._seen:
+            return self._seen[text]
+        found = {text[i:i + n] for i, char in enumerate(text)
+                 for n in self._lengths.get(char, ()) if text[i:i + n] in self.allowed}
+        rest = text
+        for value in sorted(found, key=lambda v: (-len(v), v)):  # a name before a code in it
+            rest = rest.replace(value, " ")
+        self._seen[text] = rest
+        return rest
 
     def foreign(self, texts: Iterable[str], lang: str) -> list[str]:
         """Return the pieces of ``texts`` written in the language other than ``lang``."""

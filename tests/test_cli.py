@@ -1,4 +1,8 @@
-"""The riskmap command: demo creates a labelled database, info counts every table."""
+"""The riskmap command: demo creates a labelled database, info counts every table.
+
+``riskmap demo`` runs as it is but writes the county made once per test process
+(``conftest.generated_once``): making the county is ``test_demo``'s to check.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ def test_demo_never_overwrites_without_force(tmp_path: Path,
     assert path.read_bytes() == b"not a database"
 
 
-@pytest.mark.slow  # it builds the demo county (15 s)
+@pytest.mark.usefixtures("demo_made_once")  # the county made once per process, written
 def test_demo_if_missing_fills_an_empty_database(tmp_path: Path) -> None:
     from geodata.store import Store
 
@@ -58,6 +62,7 @@ def test_unreadable_database_is_a_clear_error(tmp_path: Path,
     assert "cannot open database" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("demo_made_once")
 def test_force_replaces_the_data(tmp_path: Path, demo_db: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
     import geopandas as gpd
@@ -190,7 +195,7 @@ def test_ledger_commands_print_overdue_priorities_and_a_budget(
     assert (tmp_path / "台账.xlsx").stat().st_size > 10_000
 
 
-@pytest.mark.slow  # it builds the demo county (15 s)
+@pytest.mark.usefixtures("demo_made_once")
 def test_demo_if_missing_renews_an_older_demo_but_never_a_countys_data(
         tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import shutil

@@ -43,7 +43,8 @@ def _dashboard_ranking(db: Path, monkeypatch: pytest.MonkeyPatch) -> pd.DataFram
     return next(d.value for d in at.dataframe if "排名区间" in d.value.columns)
 
 
-def _check_scores(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _check_scores(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
+    """Compare the overview's ranking with ``riskmap score``'s; return the ranking shown."""
     shown = _dashboard_ranking(db, monkeypatch)
     out = tmp_path / "scores.json"
     assert main(["score", "--json", str(out), "--db", str(db)]) == 0
@@ -60,6 +61,7 @@ def _check_scores(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
             assert row["风险分值"] == f"{composite['score']:.2f}"
         assert row["排名区间"] == interval_text(*town["rank_interval"])
         assert row["依据"] == f"{town['layers_scored']}/4 图层"
+    return shown
 
 
 def test_score_command_equals_the_overview(demo_copy: Path, tmp_path: Path,
@@ -145,27 +147,45 @@ def test_as_of_is_one_rule_for_pages_and_commands(demo_copy: Path,
     assert given["overdue"] != overdue["overdue"]
 
 
+PROVINCE_COPIES = 8
+"""Demo counties in the province compared here (160 townships; ``make bench`` has 75)."""
+
+
 @pytest.fixture(scope="module")
-def province_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 75-county province without its monitoring and rain series (5 million rows).
+def province_db(demo_frames: dict[str, pd.DataFrame],
+                tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A province of ``PROVINCE_COPIES`` demo counties, made as ``make bench``'s 75 are.
 
-    The figures compared here are the scores and the overdue count at province size; the
-    county's tests compare them with every series present.
+    Survey-like township borders, the counties side by side, each table resized to its
+    share of the province's sizes (``scale.PROVINCE_SIZES``); no monitoring or rain series
+    (scoring does not read them). What is compared, each township's rank, interval, class
+    and score, does not depend on the number of counties: 160 townships give three-digit
+    ranks and wide intervals. The 75-county province: ``test_bench`` checks its sizes.
     """
-    from geodata.demo import build_demo_database
+    from geodata.demo import AS_OF, GENERATOR_VERSION
+    from geodata.demo.scale import PROVINCE_SIZES, province, survey_borders
 
+    detailed = dict(demo_frames, townships=survey_borders(demo_frames["townships"]))
+    sizes = {name: rows * PROVINCE_COPIES // 75 for name, rows in PROVINCE_SIZES.items()}
     path = tmp_path_factory.mktemp("province") / "province.duckdb"
-    build_demo_database(path, seed=42, size="province", series=False)
+    with Store(path) as store:
+        store.write_many(province(detailed, copies=PROVINCE_COPIES, sizes=sizes))
+        store.set_meta({"dataset": "demo", "dataset_label": "演示省（8 个演示县）",
+                        "dataset_label_en": "Demo province (8 demo counties)",
+                        "demo_seed": "42", "demo_as_of": AS_OF.isoformat(),
+                        "demo_generator_version": GENERATOR_VERSION})
     return path
 
 
 @pytest.mark.slow
 def test_province_scores_agree(province_db: Path, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """1,500 townships ranked alike by the command and the overview (ties and intervals).
+    """Every township of a province ranked alike by the command and the overview (ties,
+    intervals, three-digit ranks).
 
     The overdue count is one filter of the ledger at any size: compared on the county.
     """
     db = tmp_path / "province.duckdb"
     shutil.copyfile(province_db, db)
-    _check_scores(db, tmp_path, monkeypatch)
+    shown = _check_scores(db, tmp_path, monkeypatch)
+    assert len(shown) == 20 * PROVINCE_COPIES

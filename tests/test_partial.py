@@ -1,8 +1,9 @@
 """Day one of a real county: every page and command on every subset of the tables.
 
 The databases: empty; townships only; for each other entity table, the townships with just
-that table, and the demo without it. On each, every page runs (AppTest) and every command
-runs, with no exception, and what is missing is named.
+that table, and the demo without it (the demo's ledger thinned: ``LEDGER_SHARE``). On each,
+every page runs (AppTest) and every command runs, with no exception, and what is missing is
+named.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ VARIANTS = ["empty", "townships", *(f"only:{t}" for t in OTHERS),
 
 
 def _keep(variant: str) -> set[str]:
+    if variant == "all":
+        return set(ENTITY_TABLES)
     if variant == "empty":
         return set()
     if variant == "townships":
@@ -40,34 +43,58 @@ def _keep(variant: str) -> set[str]:
                                            else set())
 
 
-@pytest.fixture(scope="module")
-def databases(demo_db: Path, demo_frames: dict, tmp_path_factory: pytest.TempPathFactory
-              ) -> dict[str, Path]:
-    """One database per variant: the demo's kept tables, with its metadata when it has townships.
+LEDGER_SHARE = 10
+"""The databases keep one hazard in ``LEDGER_SHARE`` of the demo's ledger, with its history:
+what is checked (every page and command runs and names what is missing) does not depend on
+the ledger's length, and the ledger's pages and commands take time in proportion to it."""
 
-    A few tables are written into a new file; most of the demo is copied and one table
-    emptied (emptying a dozen costs more than writing two).
+
+class Databases:
+    """One database per variant, made the first time a test asks for it (the tests of one
+    variant may run in either test process: each makes only the variants it runs).
+
+    The demo's kept tables, with its metadata when it has townships. A few tables are
+    written into a new file; the variants missing one table copy the whole demo (written once)
+    and empty that table (emptying a dozen costs more than writing two).
     """
-    folder = tmp_path_factory.mktemp("partial")
-    with Store(demo_db, read_only=True) as demo:
-        meta = {k: v for k, v in demo.meta().items()
-                if k.startswith(("dataset", "demo_"))}
-    out = {}
-    for variant in VARIANTS:
-        path = folder / f"{variant.replace(':', '-')}.duckdb"
+
+    def __init__(self, folder: Path, frames: dict[str, pd.DataFrame], meta: dict[str, str]
+                 ) -> None:
+        self.folder, self.frames, self.meta = folder, frames, meta
+        self.made: dict[str, Path] = {}
+
+    def __getitem__(self, variant: str) -> Path:
+        if variant not in self.made:
+            self.made[variant] = self._make(variant)
+        return self.made[variant]
+
+    def _make(self, variant: str) -> Path:
+        path = self.folder / f"{variant.replace(':', '-')}.duckdb"
         kept = _keep(variant)
         if variant.startswith("without:"):
-            shutil.copyfile(demo_db, path)
+            shutil.copyfile(self["all"], path)
         with Store(path) as store:
             if variant.startswith("without:"):
                 dropped = [t for t in ENTITY_TABLES if t not in kept]
                 none = {t: store.read(t, {TABLES[t].primary_key[0]: []}) for t in dropped}
                 store.write_many(none, mode="replace")  # typed empty frames
             else:
-                store.write_many({t: demo_frames[t] for t in kept})
-                store.set_meta(meta if "townships" in kept else {"dataset": "real"})
-        out[variant] = path
-    return out
+                store.write_many({t: self.frames[t] for t in kept})
+                store.set_meta(self.meta if "townships" in kept else {"dataset": "real"})
+        return path
+
+
+@pytest.fixture(scope="module")
+def databases(demo_db: Path, demo_frames: dict, tmp_path_factory: pytest.TempPathFactory
+              ) -> Databases:
+    with Store(demo_db, read_only=True) as demo:
+        meta = {k: v for k, v in demo.meta().items()
+                if k.startswith(("dataset", "demo_"))}
+    ledger = demo_frames["hazard_ledger"].iloc[::LEDGER_SHARE]
+    events = demo_frames["ledger_events"]
+    frames = dict(demo_frames, hazard_ledger=ledger,
+                  ledger_events=events[events["hazard_id"].isin(ledger["hazard_id"])])
+    return Databases(tmp_path_factory.mktemp("partial"), frames, meta)
 
 
 def _explains_a_picked_township(at: AppTest, town: pd.Series, variant: str) -> None:
@@ -82,7 +109,7 @@ def _explains_a_picked_township(at: AppTest, town: pd.Series, variant: str) -> N
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_every_page_runs_and_names_what_is_missing(variant: str, databases: dict[str, Path],
+def test_every_page_runs_and_names_what_is_missing(variant: str, databases: Databases,
                                                     demo_frames: dict,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV, str(databases[variant]))
@@ -117,7 +144,7 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: dict
 
 
 def test_the_meeting_screen_on_borders_only_ranks_no_township(
-        databases: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+        databases: Databases, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DB_ENV, str(databases["townships"]))
     at = page_app(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["mode"] = "meeting"
@@ -160,7 +187,7 @@ def _commands(variant: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_every_command_runs_and_names_what_is_missing(
-        variant: str, databases: dict[str, Path], tmp_path: Path,
+        variant: str, databases: Databases, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "db.duckdb"
     shutil.copyfile(databases[variant], db)
@@ -194,7 +221,7 @@ def _map_script(at: AppTest) -> str:
 @pytest.mark.parametrize(("variant", "page"), [("only:road_segments", "roads"),
                                                ("only:forest_zones", "forest")])
 def test_a_page_map_without_its_measurements_is_not_low(variant: str, page: str,
-                                                        databases: dict[str, Path],
+                                                        databases: Databases,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Roads without accidents, forest without fire weather: 无数据 in the legend, no 低."""
     monkeypatch.setenv(DB_ENV, str(databases[variant]))
