@@ -61,7 +61,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
-WHOLE_FIRST = ("test_browser", "test_jobs", "test_briefing", "test_signin",
+WHOLE_FIRST = ("test_browser", "test_jobs", "test_briefing", "test_signin", "test_map_detail",
                "test_pages_postgres", "test_engine_demo")
 """Modules that go whole to one process (their served app, browser or module fixture made
 once), the longest first: started before anything else, so that neither process is left
