@@ -68,10 +68,7 @@ class TopoLayer(Layer):
           style: function (f) { var p = f.properties; return {{ this.style }}; },
           onEachFeature: function (f, l) {
             {%- if this.hover %}
-            l.on({mouseover: function (e) {
-                    e.target.setStyle({{ this.hover }});
-                    e.target.bringToFront();  // its whole outline over the neighbours'
-                  },
+            l.on({mouseover: function (e) { e.target.setStyle({{ this.hover }}); },
                   mouseout: function (e) { {{ this.get_name() }}.resetStyle(e.target); }});
             {%- endif %}
           }
