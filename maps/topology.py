@@ -110,7 +110,11 @@ class _Arcs:
     def cut(self, seq: np.ndarray, junctions: np.ndarray, closed: bool) -> list[int]:
         """Return the arc numbers of a ring or line, cut at its junctions (sorted keys)."""
         keys = _keys(seq)
-        at = np.flatnonzero(np.isin(keys, junctions, assume_unique=False)).tolist()
+        if len(junctions):  # sorted: a binary search each, not a set built per ring
+            found = junctions[np.minimum(np.searchsorted(junctions, keys), len(junctions) - 1)]
+            at = np.flatnonzero(found == keys).tolist()
+        else:
+            at = []
         if closed:
             start = at[0] if at else int(np.argmin(keys))  # a ring alone: a fixed start
             seq = np.roll(seq, -start, axis=0)
