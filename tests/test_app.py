@@ -53,7 +53,8 @@ def test_overview_renders_kpis_ranking_and_map(overview: AppTest) -> None:
     args = maps[0].proto.json_args
     assert not re.findall(r"https?://", args), "the map must load nothing from outside"
     parsed = json.loads(args)
-    assert [u.rsplit("/", 1)[1] for u in parsed["js_links"]] == ["leaflet.js"]
+    assert [u.rsplit("/", 1)[1].split("?")[0] for u in parsed["js_links"]] == [
+        "leaflet.js", "rm-topo.js"], "the app's own scripts, nothing else"
     assert json.dumps("演示数据")[1:-1] in parsed["script"], "the map says it shows demo data"
 
 
@@ -65,16 +66,19 @@ def _expected(db: Path) -> pd.DataFrame:
 
 
 def _drawn_colours(at: AppTest) -> dict[str, str]:
-    """Each township's fill colour, as the map's style function gives it to the browser."""
+    """Each township's fill colour, as the map's township layer gives it to the browser.
+
+    A ``TopoLayer`` writes its features' properties as a JSON list (``source.features([...])``);
+    the township layer's properties carry ``township_code`` and ``colour``.
+    """
     script = json.loads(_components(at)[0].proto.json_args)["script"]
-    styler = script[script.index("switch(feature.properties.township_code)"):]
-    styler = styler[:styler.index("}\n")]  # the switch's end
-    colours = {}
-    for cases, colour in re.findall(r'((?:case "\d{12}":\s*)+)return \{[^}]*"fillColor": '
-                                    r'"(#[0-9a-f]{6})"', styler):
-        colours |= dict.fromkeys(re.findall(r"\d{12}", cases), colour)
-    default = re.search(r'default:\s*return \{[^}]*"fillColor": "(#[0-9a-f]{6})"', styler)
-    return colours | ({"default": default.group(1)} if default else {})
+    decoder = json.JSONDecoder()
+    lists = [decoder.raw_decode(script, m.end())[0]
+             for m in re.finditer(r"\.features\(", script)]
+    towns = [props for props in lists
+             if props and {"township_code", "colour"} <= set(props[0])]
+    assert len(towns) == 1, "one township layer"
+    return {p["township_code"]: p["colour"] for p in towns[0]}
 
 
 @pytest.mark.parametrize("layer", ["road", "geohazard", "composite"])
@@ -90,9 +94,8 @@ def test_overview_switches_layer(overview: AppTest, app_db: Path, layer: str) ->
     assert shown["等级"].to_dict() == by_name[f"{layer}_class"].to_dict()
     colours = {"重大": "#d7191c", "较大": "#f97b1d", "一般": "#f5d10f", "低": "#2c7bb6"}
     drawn = _drawn_colours(overview)
-    default = drawn.pop("default", None)  # folium draws the commonest style as the default
-    assert {code: drawn.get(code, default) for code in scores.index} == {
-        code: colours.get(k, "#bdbdbd") for code, k in scores[f"{layer}_class"].items()}
+    assert drawn == {code: colours.get(k, "#bdbdbd") for code, k in
+                     scores[f"{layer}_class"].items()}
     if layer != "composite":
         assert (by_name[f"{layer}_score"] != by_name["composite_score"]).any()
 

@@ -228,6 +228,6 @@ def test_a_page_map_without_its_measurements_is_not_low(variant: str, page: str,
     at = page_app(str(ROOT / "ui" / "pages" / f"{page}.py"), default_timeout=120).run()
     script = _map_script(at)
     assert json.dumps("无数据")[1:-1] in script, "the legend names what grey means"
-    drawn = re.findall(r'"(?:colour|fillColor)": "(#[0-9a-f]{6}|url\(#rm-nodata\))"', script)
+    drawn = re.findall(r'"(?:colour|fillColor)":\s*"(#[0-9a-f]{6}|url\(#rm-nodata\))"', script)
     low = {"roads": "#2c7bb6", "forest": "#1a9641"}[page]
     assert drawn and low not in drawn, f"{page}: something unmeasured drawn as 低"
