@@ -16,6 +16,7 @@ from domain.settings import Settings
 from domain.settings.briefing import parse_briefing
 from domain.settings.ledger import parse_ledger
 from domain.settings.maps import parse_maps
+from domain.settings.readiness import parse_readiness
 from domain.settings.risk import parse_config
 from domain.settings.security import parse_security
 from domain.settings.storage import parse_storage
@@ -29,6 +30,7 @@ MAP_CONFIG = CONFIG_DIR / "map.toml"
 STORAGE_CONFIG = CONFIG_DIR / "storage.toml"
 BRIEF_CONFIG = CONFIG_DIR / "brief.toml"
 SECURITY_CONFIG = CONFIG_DIR / "security.toml"
+READINESS_CONFIG = CONFIG_DIR / "readiness.toml"
 
 
 def read_toml(path: str | Path | None = None) -> dict[str, Any]:
@@ -53,4 +55,5 @@ def load_settings(*, risk: str | Path | None = None) -> Settings:
                     maps=parse_maps(read_toml(MAP_CONFIG)),
                     storage=parse_storage(read_toml(STORAGE_CONFIG)),
                     briefing=parse_briefing(read_toml(BRIEF_CONFIG)),
-                    security=parse_security(read_toml(SECURITY_CONFIG)))
+                    security=parse_security(read_toml(SECURITY_CONFIG)),
+                    readiness=parse_readiness(read_toml(READINESS_CONFIG)))

@@ -31,6 +31,7 @@ STEPS: dict[int, tuple[str, ...]] = {
     6: (),  # 7: risk_indicators (created by the sync; older runs have no indicators kept)
     7: (),  # 8: accounts and audit_log (created by the sync)
     8: (),  # 9: derived_results (created by the sync)
+    9: (),  # 10: places and the readiness registers (created by the sync)
 }
 """Hand-written steps by the version they start from (empty: only the version moves)."""
 

@@ -25,6 +25,7 @@ from domain.access import Account
 from domain.errors import Problem, RiskMapError, ValidationError
 from domain.schema import ENTITY_TABLES, RECORD_TABLES, RESULT_TABLES, get_table
 from geodata.backup import MANIFEST, BackupError, BackupLimits, backup, restore
+from geodata.demo import AS_OF, DATASET_LABEL
 from geodata.exporter import export_frame
 from geodata.files import UnsafePathError, evidence_file, inside, upload_path
 from geodata.fingerprint import content_hash
@@ -91,6 +92,32 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
 
 
 # --- 2. backups --------------------------------------------------------------------------
+
+
+SHARE = 10
+"""The module's demo keeps one row in ``SHARE`` of the ledger and of the time series."""
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_frames: dict[str, pd.DataFrame], tmp_path_factory: pytest.TempPathFactory
+            ) -> Path:
+    """The demo county with a tenth of its ledger, readings and rain (every table kept).
+
+    What this module checks (refusals, paths, evidence) does not depend on size, and its tests
+    hash the whole database before and after: the demo's full size only made that slower.
+    """
+    ledger = demo_frames["hazard_ledger"].iloc[::SHARE]
+    events = demo_frames["ledger_events"]
+    frames = dict(demo_frames, hazard_ledger=ledger,
+                  ledger_events=events[events["hazard_id"].isin(ledger["hazard_id"])],
+                  monitoring_readings=demo_frames["monitoring_readings"].iloc[::SHARE],
+                  rainfall=demo_frames["rainfall"].iloc[::SHARE])
+    path = tmp_path_factory.mktemp("small") / "demo.duckdb"
+    with Store(path) as store:
+        store.write_many(frames)
+        store.set_meta({"dataset": "demo", "dataset_label": DATASET_LABEL[0],
+                        "demo_as_of": AS_OF.isoformat()})
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +246,7 @@ CRAFTED: dict[str, Callable[[Path, Path], Path]] = {
 
 
 def _state(db: Path) -> tuple[str, set[str]]:
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True) as store, store.session():  # one opening for all
         return content_hash({n: store.read(n) for n in EVERY}), _tree(db.parent)
 
 

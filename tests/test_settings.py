@@ -22,6 +22,7 @@ from domain.settings import Settings
 from domain.settings.briefing import parse_briefing
 from domain.settings.ledger import parse_ledger
 from domain.settings.maps import parse_maps
+from domain.settings.readiness import parse_readiness
 from domain.settings.risk import SECTIONS, parse_config
 from domain.settings.security import parse_security
 from domain.settings.storage import parse_storage
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PARSERS: dict[str, Callable[[Mapping[str, Any]], object]] = {
     "risk.toml": parse_config, "warning.toml": parse_warning, "ledger.toml": parse_ledger,
     "map.toml": parse_maps, "storage.toml": parse_storage, "brief.toml": parse_briefing,
-    "security.toml": parse_security,
+    "security.toml": parse_security, "readiness.toml": parse_readiness,
 }
 CODE = [p for folder in ("analytics", "maps", "ui", "geodata", "riskmap", "domain")
         for p in (ROOT / folder).rglob("*.py") if p.name != "reader.py"]
@@ -105,6 +106,8 @@ FREE_TABLES = {
     ("warning.toml", "thresholds", "site"), ("warning.toml", "monitoring"),
     ("ledger.toml", "severity", "level"), ("ledger.toml", "severity", "domain"),
     ("ledger.toml", "exposure", "township_class"), ("storage.toml", "import", "memory_per_byte"),
+    ("readiness.toml", "supplies", "minimum", "default"),
+    ("readiness.toml", "supplies", "minimum", "warehouses"),
 }
 """Tables whose keys are names (hazard types, layers, township codes), not settings."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from domain.settings.briefing import BriefingSettings
 from domain.settings.ledger import LedgerSettings
 from domain.settings.maps import MapSettings
+from domain.settings.readiness import ReadinessSettings
 from domain.settings.risk import RiskConfig
 from domain.settings.security import SecuritySettings
 from domain.settings.storage import StorageSettings
@@ -20,7 +21,8 @@ from domain.settings.warning import WarningSettings
 
 @dataclass(frozen=True)
 class Settings:
-    """The configuration of one run: risk, warning, priorities, maps, files, briefing, security."""
+    """The configuration of one run: risk, warning, priorities, maps, files, briefing, security,
+    sweeps and readiness."""
 
     risk: RiskConfig
     warning: WarningSettings
@@ -29,9 +31,11 @@ class Settings:
     storage: StorageSettings
     briefing: BriefingSettings = field(default_factory=BriefingSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    readiness: ReadinessSettings = field(default_factory=ReadinessSettings)
 
     @property
     def digest(self) -> str:
         """Return a short hash of every setting (part of cache keys)."""
-        text = repr((self.risk.config_hash, self.warning, self.ledger, self.maps, self.storage))
+        text = repr((self.risk.config_hash, self.warning, self.ledger, self.maps, self.storage,
+                     self.readiness))
         return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -16,7 +16,17 @@ import pandas as pd
 import shapely
 
 from domain.schema import STORAGE_CRS, TABLES
-from geodata.demo import forest, geohazards, ledger, places, roads, terrain, townships, weather
+from geodata.demo import (
+    forest,
+    geohazards,
+    ledger,
+    places,
+    registers,
+    roads,
+    terrain,
+    townships,
+    weather,
+)
 from geodata.store import Store
 
 DEFAULT_SEED = 42
@@ -31,7 +41,7 @@ GENERATOR_VERSION = "2"
 """Raised when the demo changes in a way a user sees (2: its label in each language)."""
 
 _PARTS = ("terrain", "townships", "roads", "accidents", "sites", "events", "forest", "fires",
-          "weather", "monitoring", "places", "ledger")
+          "weather", "monitoring", "places", "ledger", "registers")
 
 
 def _streams(seed: int) -> dict[str, np.random.Generator]:
@@ -119,7 +129,25 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     out["ledger_events"] = _to_schema("ledger_events", history)
     for name in ("road_segments", "forest_zones"):
         out[name] = _clip_to_townships(out[name], out["townships"])
+    out |= _registers(rng["registers"], towns, facilities, out["hazard_ledger"])
     return out
+
+
+def _registers(rng: np.random.Generator, towns: gpd.GeoDataFrame,
+               facilities: gpd.GeoDataFrame, ledger_rows: pd.DataFrame
+               ) -> dict[str, pd.DataFrame]:
+    """Return the sweeps' places and the readiness registers.
+
+    Drawn from their own random stream, after everything else: no other table changes.
+    """
+    frames = {
+        "places": registers.make_places(rng, towns, facilities, ledger_rows, as_of=AS_OF),
+        "duty_roster": registers.make_roster(rng, towns, as_of=AS_OF),
+        "emergency_plans": registers.make_plans(rng, towns, as_of=AS_OF),
+        "rescue_teams": registers.make_teams(rng, facilities, as_of=AS_OF),
+        "supplies": registers.make_supplies(rng, facilities),
+    }
+    return {name: _to_schema(name, frame) for name, frame in frames.items()}
 
 
 def planted_black_spots(seed: int = DEFAULT_SEED) -> list[str]:

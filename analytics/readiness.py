@@ -1,0 +1,122 @@
+"""Emergency readiness (应急准备): who is on duty, which plans, teams and stocks fall short.
+
+One rule each, used by the readiness page, the meeting screen, the evacuation list and the
+command line:
+
+- a township or department has **no one on duty** on a day when the roster holds no row of
+  it for that day (a township's rows: its code, or its name as the unit); the departments
+  looked at are those the roster names within ``ROSTER_DAYS`` of the day;
+- a plan is **due for revision** when last revised more than ``revise_years`` before the
+  as-of day (or never), **due for a drill** likewise after ``drill_days``;
+- a team is **due for training** after ``training_days`` without one;
+- a warehouse is **short** of an item when it holds less than the minimum (an item it does
+  not list counts as 0).
+
+Pure functions on frames: no file, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+ROSTER_DAYS = 31
+"""A department named in the roster this many days before or after a day is expected on duty
+that day."""
+ROLES = ("带班领导", "值班员")
+
+
+def _day(value: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def duty_on(roster: pd.DataFrame, townships: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Return who is on duty on ``day``: one row per township, then per department.
+
+    Columns: ``duty_unit``, ``township_code`` (NA for a department), ``带班领导`` and
+    ``值班员`` (name and phone as ``name（phone）``), ``on_duty`` (False: no one on duty).
+    """
+    day = _day(day)
+    dates = pd.to_datetime(roster["duty_date"], errors="coerce").dt.normalize()
+    names = dict(zip(townships["township_name"], townships["township_code"], strict=True))
+    code = roster["township_code"].astype("string").fillna(
+        roster["duty_unit"].map(names).astype("string"))
+    rows = roster.assign(code=code, date=dates)
+    near = rows[(rows["date"] - day).abs() <= pd.Timedelta(days=ROSTER_DAYS)]
+    departments = sorted(near.loc[near["code"].isna(), "duty_unit"].dropna().unique())
+    units = pd.DataFrame({
+        "duty_unit": [*townships["township_name"], *departments],
+        "township_code": pd.array([*townships["township_code"], *[pd.NA] * len(departments)],
+                                  dtype="string")})
+    today = rows[rows["date"] == day]
+    unit_key = today["code"].fillna(today["duty_unit"])
+    units_key = units["township_code"].fillna(units["duty_unit"])
+    for role in ROLES:
+        mine = today[(today["duty_role"] == role).to_numpy(bool)]
+        said = mine["duty_person"].astype("string") + mine["duty_phone"].map(
+            lambda p: f"（{p}）" if isinstance(p, str) and p else "")
+        units[role] = units_key.map(dict(zip(unit_key.loc[mine.index], said, strict=True)))
+    units["on_duty"] = units_key.isin(set(unit_key)).to_numpy()
+    return units
+
+
+def duty_officers(roster: pd.DataFrame, townships: pd.DataFrame, day: pd.Timestamp
+                  ) -> pd.Series:
+    """Return each township's person on duty on ``day``, indexed by township code.
+
+    ``name（phone）`` of the leader on duty, else of the duty officer; NA where no one is.
+    """
+    duty = duty_on(roster, townships, day)
+    towns = duty[duty["township_code"].notna()].set_index("township_code")
+    return towns[ROLES[0]].fillna(towns[ROLES[1]])
+
+
+def _older_than(dates: pd.Series, as_of: pd.Timestamp, limit: pd.DateOffset) -> pd.Series:
+    """Return whether each date is missing or before ``as_of − limit``."""
+    when = pd.to_datetime(dates, errors="coerce")
+    return (when.isna() | (when < _day(as_of) - limit)).to_numpy(bool)
+
+
+def plan_status(plans: pd.DataFrame, *, as_of: pd.Timestamp, revise_years: int,
+                drill_days: int) -> pd.DataFrame:
+    """Return the plans with ``revision_due``, ``drill_due`` and ``no_experts`` flags."""
+    return plans.assign(
+        revision_due=_older_than(plans["last_revised"], as_of,
+                                 pd.DateOffset(years=revise_years)),
+        drill_due=_older_than(plans["last_drill"], as_of, pd.DateOffset(days=drill_days)),
+        no_experts=plans["expert_group"].astype("string").fillna("").str.strip().eq(
+            "").to_numpy(bool))
+
+
+def team_status(teams: pd.DataFrame, *, as_of: pd.Timestamp, training_days: int
+                ) -> pd.DataFrame:
+    """Return the teams with a ``training_due`` flag."""
+    return teams.assign(training_due=_older_than(teams["last_training"], as_of,
+                                                 pd.DateOffset(days=training_days)))
+
+
+def supply_shortfalls(supplies: pd.DataFrame,
+                      minimum_of: Callable[[str], Mapping[str, float]]) -> pd.DataFrame:
+    """Return every item a warehouse holds less of than its minimum (by warehouse, largest first).
+
+    Columns: ``warehouse_name``, ``township_code``, ``item_name``, ``quantity``,
+    ``minimum``, ``short`` (minimum − quantity), ``item_unit``.
+    """
+    rows = []
+    for warehouse, stock in supplies.groupby("warehouse_name", sort=True):
+        held = dict(zip(stock["item_name"], stock["quantity"], strict=True))
+        units = dict(zip(stock["item_name"], stock["item_unit"], strict=True))
+        town = stock["township_code"].dropna()
+        for item, least in minimum_of(str(warehouse)).items():
+            have = float(held.get(item, 0) if pd.notna(held.get(item, 0)) else 0)
+            if have < least:
+                rows.append({"warehouse_name": warehouse,
+                             "township_code": town.iloc[0] if len(town) else pd.NA,
+                             "item_name": item, "quantity": have, "minimum": float(least),
+                             "short": float(least) - have, "item_unit": units.get(item, pd.NA)})
+    columns = ["warehouse_name", "township_code", "item_name", "quantity", "minimum", "short",
+               "item_unit"]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(["warehouse_name", "short"], ascending=[True, False],
+                           ignore_index=True)
