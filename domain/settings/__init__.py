@@ -21,8 +21,7 @@ from domain.settings.warning import WarningSettings
 
 @dataclass(frozen=True)
 class Settings:
-    """The configuration of one run: risk, warning, priorities, maps, files, briefing, security,
-    sweeps and readiness."""
+    """The configuration of one run: every file of ``config/``, typed."""
 
     risk: RiskConfig
     warning: WarningSettings
