@@ -12,6 +12,8 @@ PAGES = [  # (script, title key, icon, url path)
     ("roads", "roads", "directions_car", "roads"),
     ("ledger", "ledger", "checklist", "ledger"),
     ("resources", "resources", "home_work", "resources"),
+    ("places", "places", "storefront", "places"),
+    ("readiness", "readiness", "emergency", "readiness"),
     ("data", "data", "database", "data"),
 ]
 ADMIN_PAGES = [("accounts", "accounts", "admin_panel_settings", "accounts")]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.spatial import metric_crs
-from domain.labels import SHORT_OF_ROOM, heading, warning_label
+from domain.labels import NOBODY_ON_DUTY, SHORT_OF_ROOM, heading, warning_label
 from domain.schema import Lang, labels
 
 NEAREST = 16
@@ -17,15 +17,17 @@ NEAREST = 16
 
 
 def evacuation_list(levels: pd.DataFrame, sites: gpd.GeoDataFrame, facilities: pd.DataFrame,
-                    townships: pd.DataFrame, *, worst: int = 2) -> pd.DataFrame:
+                    townships: pd.DataFrame, *, worst: int = 2,
+                    on_duty: pd.Series | None = None) -> pd.DataFrame:
     """Return every site at level ``worst`` or more severe, with whom to move and call.
 
     Threatened households and people, the monitor's name and phone, the township's lead,
-    and a shelter: sites are served in order (most severe, then most people), each from the
-    nearest shelter whose remaining capacity (capacity − occupants − people already sent
-    there) holds all its people, else the nearest with any room left, flagged ``short``.
-    Distances in metres in a projected CRS; ``shelter_remaining`` is the room left before
-    this site's people arrive.
+    who is on duty in the township that day (``on_duty``: ``analytics.readiness.duty_officers``;
+    ``NOBODY_ON_DUTY`` where the roster names no one, NA without a roster), and a shelter:
+    sites are served in order (most severe, then most people), each from the nearest shelter
+    whose remaining capacity (capacity − occupants − people already sent there) holds all its
+    people, else the nearest with any room left, flagged ``short``. Distances in metres in a
+    projected CRS; ``shelter_remaining`` is the room left before this site's people arrive.
     """
     hit = levels[levels["level"].notna() & (levels["level"] <= worst)]
     out = hit[["site_id", "site_name", "township_code", "level", "threatened_households",
@@ -38,6 +40,9 @@ def evacuation_list(levels: pd.DataFrame, sites: gpd.GeoDataFrame, facilities: p
     for column in ("lead_name", "lead_phone"):
         out[column] = (leads[column].to_numpy() if column in leads
                        else pd.Series(pd.NA, index=out.index))
+    duty = (out["township_code"].map(on_duty).astype(object).fillna(NOBODY_ON_DUTY[0])
+            if on_duty is not None else pd.Series(pd.NA, index=out.index, dtype=object))
+    out["duty_officer"] = duty.to_numpy()
     shelters = facilities[facilities["facility_category"] == "避难场所"]
     columns = ["shelter", "shelter_m", "shelter_remaining", "short"]
     if not len(out) or not len(shelters):
@@ -84,7 +89,7 @@ def _distances(points: gpd.GeoDataFrame, shelters: gpd.GeoDataFrame) -> np.ndarr
 
 SHEET_COLUMNS = ("level", "site_name", "township_name", "threatened_households",
                  "threatened_people", "monitor_name", "monitor_phone", "lead_name",
-                 "lead_phone", "shelter", "shelter_m", "shelter_remaining", "short")
+                 "lead_phone", "duty_officer", "shelter", "shelter_m", "shelter_remaining", "short")
 """The evacuation list as printed: the columns in order."""
 
 
@@ -99,7 +104,10 @@ def evacuation_sheet(evacuation: pd.DataFrame, names: Mapping[str, str],
         level=evacuation["level"].map(lambda v: warning_label(int(v), lang) if pd.notna(v)
                                       else ""),
         short=evacuation["short"].map(lambda v: SHORT_OF_ROOM[lang == "en"] if v is True
-                                      else ""))
+                                      else ""),
+        duty_officer=evacuation["duty_officer"].map(
+            lambda v: "" if pd.isna(v) else NOBODY_ON_DUTY[lang == "en"]
+            if v == NOBODY_ON_DUTY[0] else v))
     sites = labels("geohazard_sites", lang)
     return pd.DataFrame(table[list(SHEET_COLUMNS)]).rename(columns={
         c: sites[c] if c in sites else heading(c, lang) for c in SHEET_COLUMNS})

@@ -27,6 +27,7 @@ from analytics.rainfall import (
     per_site,
     recent,
 )
+from analytics.readiness import duty_officers
 from domain import rules
 from domain.labels import warning_label
 from domain.settings.warning import WarningSettings
@@ -326,8 +327,12 @@ def warn_county(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
     roll = township_rollup(levels).reindex(towns.index)
     roll = roll.fillna({c: 0 for c in roll.columns if c != "level"})
     roll.insert(0, "township_name", towns["township_name"])
+    roster = tables.get("duty_roster")
+    on_duty = (duty_officers(roster, tables["townships"], as_of)
+               if roster is not None and len(roster) else None)
     evacuation = evacuation_list(levels, gpd.GeoDataFrame(sites), tables["facilities"],
-                                 tables["townships"], worst=settings.evacuate_at)
+                                 tables["townships"], worst=settings.evacuate_at,
+                                 on_duty=on_duty)
     return WarningRun(as_of, levels, roll, evacuation, settings.method_version)
 
 

@@ -61,6 +61,7 @@ EVACUATION_HEADINGS: dict[str, tuple[str, str]] = {
     "township_name": ("乡镇", "Township"),
     "lead_name": ("乡镇责任领导", "Township lead"),
     "lead_phone": ("领导电话", "Lead phone"),
+    "duty_officer": ("乡镇当日值班（电话）", "Township on duty that day (phone)"),
     "shelter": ("安置避难场所", "Shelter"),
     "shelter_m": ("距离（米）", "Distance (m)"),
     "shelter_remaining": ("剩余容量（人）", "Room left (people)"),
@@ -68,6 +69,8 @@ EVACUATION_HEADINGS: dict[str, tuple[str, str]] = {
 }
 """Headings of the evacuation list's columns that are not fields of the site register."""
 SHORT_OF_ROOM = ("容量不足", "short of room")
+NOBODY_ON_DUTY = ("无人值班", "no one on duty")
+"""What the evacuation list says of a township the duty roster names no one for."""
 
 
 def heading(column: str, lang: Lang = "zh") -> str:

@@ -31,6 +31,16 @@ LOAD_ORDER: tuple[tuple[str, str, str], ...] = (
     ("rainfall", "雨量：地质灾害气象风险预警", "rainfall: the geohazard warning"),
     ("monitoring_readings", "监测数据：隐患点的位移、裂缝与雨量计",
      "monitoring readings: displacement, cracks, rain gauges at sites"),
+    ("places", "重点场所和企业：专项排查进度、场所图层、暴露与未检查的高等级场所",
+     "places and enterprises: the sweeps' progress, the places layer, exposure, uninspected "
+     "high-grade places"),
+    ("duty_roster", "值班表：今晚谁值班，转移名单上的值班人员",
+     "the duty roster: who is on duty tonight, named on the evacuation list"),
+    ("emergency_plans", "应急预案：修订与演练是否到期、专家组",
+     "emergency plans: revisions and drills due, expert groups"),
+    ("rescue_teams", "救援队伍：人员、装备与训练", "rescue teams: members, equipment, training"),
+    ("supplies", "应急物资：各储备库对照最低储备的缺口",
+     "emergency supplies: each warehouse against its minimum stock"),
     ("rivers", "河流：底图", "rivers: the base map"),
 )
 """Every entity table but the ledger's history, in the order a county best loads it."""

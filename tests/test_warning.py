@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from analytics.evacuation import evacuation_list
+from analytics.evacuation import evacuation_list, evacuation_sheet
 from analytics.rainfall import idw, region_townships, scenario_rows
+from analytics.readiness import duty_officers
 from analytics.warning import level_changes, level_from, site_levels, township_rollup
 from geodata.config import load_settings
 
@@ -133,6 +134,30 @@ def test_evacuation_list_people_total_nearest_shelter_and_lead() -> None:
     assert out.loc[0, "shelter"] == "近" and 100 < out.loc[0, "shelter_m"] < 120
     assert (out.loc[0, "lead_name"], out.loc[0, "lead_phone"]) == ("李镇长", "13800000000")
     assert out.loc[0, "shelter_remaining"] == 500 and not out.loc[0, "short"]
+
+
+def test_the_evacuation_list_names_who_is_on_duty_in_the_township_that_day() -> None:
+    sites = _geo_sites()
+    levels = site_levels(sites, pd.DataFrame([_rain("T", 200)]), NO_READINGS, as_of=AS_OF,
+                         settings=SETTINGS)
+    day = AS_OF.normalize()
+    roster = pd.DataFrame({"duty_date": [day, day, day - pd.Timedelta(days=1)],
+                           "duty_unit": ["甲镇", "甲镇", "甲镇"],
+                           "duty_role": ["值班员", "带班领导", "带班领导"],
+                           "township_code": [None, None, None],
+                           "duty_person": ["赵值班", "钱带班", "昨天的人"],
+                           "duty_phone": ["13700000001", "13700000002", "13700000003"]})
+    out = evacuation_list(levels, sites, _shelters([500, 900], [None, None]), TOWNS,
+                          on_duty=duty_officers(roster, TOWNS, AS_OF))
+    assert out["duty_officer"].tolist() == ["钱带班（13700000002）"] * 2, "the leader that day"
+    gap = duty_officers(roster[roster["duty_date"] < day], TOWNS, AS_OF)
+    out = evacuation_list(levels, sites, _shelters([500, 900], [None, None]), TOWNS,
+                          on_duty=gap)
+    sheet = evacuation_sheet(out, {"T": "甲镇"}, "en")
+    assert sheet["Township on duty that day (phone)"].tolist() == ["no one on duty"] * 2
+    no_roster = evacuation_sheet(evacuation_list(levels, sites, _shelters([500, 900], [0, 0]),
+                                                 TOWNS), {"T": "甲镇"})
+    assert no_roster["乡镇当日值班（电话）"].tolist() == ["", ""], "no roster: nothing made up"
 
 
 def test_a_full_shelter_sends_people_to_the_next_one() -> None:

@@ -9,6 +9,7 @@ their heading from the text table (``col.<name>``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 
 import pandas as pd
 
@@ -49,6 +50,8 @@ def choice_format(field: str, lang: Lang) -> Callable[[object], str]:
 
 
 def _values(values: pd.Series, lang: Lang) -> pd.Series:
+    if _days(values):  # days with gaps: an empty cell (no "" among dates: Arrow refuses it)
+        return values.astype(object).where(values.notna(), None)
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         values = values.where(values.notna(), "")  # never "None" on screen
     field = FIELDS.get(str(values.name))
@@ -56,6 +59,14 @@ def _values(values: pd.Series, lang: Lang) -> pd.Series:
         return values
     return values.astype(object).map(
         lambda v: field.choice_label(v, lang) if isinstance(v, str) else v)
+
+
+def _days(values: pd.Series) -> bool:
+    """Return whether ``values`` are days (``plain_dates``' dates), some of them missing."""
+    if values.dtype != object or not values.isna().any():
+        return False
+    given = values.dropna()
+    return len(given) > 0 and all(isinstance(v, date) for v in given)
 
 
 def in_language(frame: pd.DataFrame, lang: Lang,

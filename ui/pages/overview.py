@@ -37,6 +37,7 @@ from ui.chrome import (
     tr,
 )
 from ui.compare import baseline, changes, moves, trend
+from ui.readiness_views import meeting_strip
 
 LAYER_KEYS = ("composite", *LAYERS)
 
@@ -203,6 +204,7 @@ def _meeting(snap: Snapshot, result) -> None:
     with right:
         _kpis(snap, keys=MEETING_FIGURES, per_row=1)
         _top(result, "composite")
+        meeting_strip(snap)
         st.button(tr("meeting.leave"), on_click=leave_meeting, key="leave_meeting")
 
 

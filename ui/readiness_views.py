@@ -1,0 +1,106 @@
+"""What the places, readiness and meeting pages show of the sweeps and readiness registers.
+
+The figures come from ``analytics.sweeps`` and ``analytics.readiness`` (one rule each); this
+module only lays them out, in the page's language, with user text escaped where it goes into
+HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from analytics.readiness import duty_on, plan_status, supply_shortfalls, team_status
+from analytics.sweeps import inspected, sweep_progress
+from geodata.snapshot import Snapshot
+from ui.chrome import settings, show_table, tr
+
+GROUPS = ("county", "township_code", "department")
+
+
+def sweep_table(snap: Snapshot, places: pd.DataFrame, ledger: pd.DataFrame, *,
+                key: str) -> None:
+    """The sweep's progress per ledger domain, for the county, per township or department."""
+    config = settings().readiness
+    by = st.segmented_control(tr("sweep.by"), GROUPS, default="county",
+                              format_func=lambda g: tr(f"sweep.by.{g}"), key=key) or "county"
+    table = sweep_progress(places, ledger, as_of=snap.as_of, window_days=config.window_days,
+                           domains=config.domains, by=None if by == "county" else by)
+    if by == "township_code":
+        table["township_code"] = table["township_code"].map(snap.township_names()).fillna(
+            table["township_code"])
+    st.caption(tr("sweep.rule", days=config.window_days))
+    for share in ("inspected_share", "rectified_share"):
+        table[share] = table[share].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
+    show_table(table, hide_index=True, headings={
+        "township_code": tr("township"), "department": tr("col.department"),
+        **{c: tr(f"col.sweep_{c}") for c in ("places", "inspected", "inspected_share",
+                                              "found", "major_found", "rectified",
+                                              "rectified_share")}})
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """The readiness registers on one day, with what falls short.
+
+    Attributes:
+        day: The day the roster is read for (the as-of day unless chosen).
+        duty: ``analytics.readiness.duty_on`` (empty when no roster is loaded).
+        plans: The plans with their ``*_due`` flags.
+        teams: The teams with ``training_due``.
+        short: Every item below its warehouse's minimum.
+    """
+
+    day: pd.Timestamp
+    duty: pd.DataFrame
+    plans: pd.DataFrame
+    teams: pd.DataFrame
+    short: pd.DataFrame
+
+
+def readiness(snap: Snapshot, day: pd.Timestamp | None = None) -> Readiness:
+    """Return the readiness registers of ``snap`` on ``day`` (default: the as-of day)."""
+    config = settings().readiness
+    data = snap.tables(("townships", "duty_roster", "emergency_plans", "rescue_teams",
+                        "supplies"))
+    day = pd.Timestamp(day if day is not None else snap.as_of).normalize()
+    roster = data["duty_roster"]
+    duty = duty_on(roster, data["townships"], day) if len(roster) else pd.DataFrame()
+    return Readiness(
+        day=day, duty=duty,
+        plans=plan_status(data["emergency_plans"], as_of=snap.as_of,
+                          revise_years=config.revise_years, drill_days=config.drill_days),
+        teams=team_status(data["rescue_teams"], as_of=snap.as_of,
+                          training_days=config.training_days),
+        short=supply_shortfalls(data["supplies"], config.minimum_of))
+
+
+def meeting_strip(snap: Snapshot) -> None:
+    """The meeting screen's readiness box: tonight's gaps, plans, teams, stocks, sweeps."""
+    state = readiness(snap)
+    lines = []
+    if state.duty.empty:
+        lines.append(tr("ready.no_roster"))
+    else:
+        gaps = state.duty.loc[~state.duty["on_duty"], "duty_unit"].tolist()
+        lines.append(tr("ready.nobody", units="、".join(gaps)) if gaps
+                     else tr("ready.all_on_duty"))
+    if len(state.plans):
+        lines.append(tr("ready.plans_due", revise=int(state.plans["revision_due"].sum()),
+                        drill=int(state.plans["drill_due"].sum())))
+    if len(state.teams):
+        lines.append(tr("ready.teams_due", n=int(state.teams["training_due"].sum()),
+                        total=len(state.teams)))
+    if len(snap.table("supplies")):
+        lines.append(tr("ready.short", n=len(state.short),
+                        warehouses=state.short["warehouse_name"].nunique()))
+    places = snap.table("places")
+    if len(places):
+        done = inspected(places, as_of=snap.as_of, window_days=settings().readiness.window_days)
+        lines.append(tr("ready.swept", done=int(done.sum()), total=len(places)))
+    body = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    st.markdown(f'<div class="rm-top"><div class="rm-top-title">{escape(tr("readiness"))}'
+                f'</div><ul class="rm-ready">{body}</ul></div>', unsafe_allow_html=True)
