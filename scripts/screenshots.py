@@ -24,7 +24,8 @@ from tests.server import (  # noqa: E402  (the test suite's app runner)
     running_app,
 )
 
-PAGES = ("", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data")
+PAGES = ("", "geohazards", "warning", "forest", "roads", "ledger", "resources", "places",
+         "readiness", "data")
 """URL paths of the pages; the empty path is the overview."""
 
 

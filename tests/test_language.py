@@ -20,7 +20,8 @@ from tests.language import Screen, data_values, frame_texts
 from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
+PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources",
+         "places", "readiness", "data"]
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "warning", "info",
                  "error", "success", "text", "exception")
 WIDGETS = ("selectbox", "multiselect", "radio", "select_slider", "text_input", "number_input",

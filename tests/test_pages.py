@@ -19,8 +19,9 @@ from geodata.store import DB_ENV, Store
 from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
-WITH_MAP = PAGES[:-1]
+PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources",
+         "places", "readiness", "data"]
+WITH_MAP = [p for p in PAGES if p not in ("readiness", "data")]
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,8 @@ from riskmap.cli import main
 from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources", "data"]
+PAGES = ["overview", "geohazards", "warning", "forest", "roads", "ledger", "resources",
+         "places", "readiness", "data"]
 OTHERS = [t for t in ENTITY_TABLES if t not in ("townships", "ledger_events")]
 VARIANTS = ["empty", "townships", *(f"only:{t}" for t in OTHERS),
             *(f"without:{t}" for t in OTHERS)]
@@ -101,6 +102,8 @@ def databases(demo_db: Path, demo_frames: dict, tmp_path_factory: pytest.TempPat
 BASE_TABLES = {"townships", "rivers", "road_segments"}
 """Tables drawn on every page's map (the base layers)."""
 EVERY_TABLE = ("overview", "data")
+NO_MAP = ("readiness", "data")
+"""Pages without a map."""
 """Pages run on every database: the overview scores every table, the data page lists them."""
 
 
@@ -158,7 +161,7 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: Data
         if variant in ("empty", "townships"):  # borders alone are not data as of a day
             assert "数据截至" not in shown, page
             assert page == "overview" or "尚无数据" in shown, page
-            if variant == "townships" and page not in ("overview", "data"):
+            if variant == "townships" and page not in ("overview", *NO_MAP):
                 maps = [e for e in at.main if type(e).__name__ == "UnknownElement"
                         and e.proto.DESCRIPTOR.name == "ComponentInstance"]
                 assert "数据截至" not in maps[0].proto.json_args, f"{page}: map caption"
@@ -171,7 +174,7 @@ def test_every_page_runs_and_names_what_is_missing(variant: str, databases: Data
         for table in _needed(page):
             if table not in kept:
                 assert TABLES[table].zh in shown, f"{variant} {page}: {table} not named"
-        if page != "data":  # every map page shows the county, with or without its data
+        if page not in NO_MAP:  # every map page shows the county, with or without its data
             maps = [e for e in at.main if type(e).__name__ == "UnknownElement"
                     and e.proto.DESCRIPTOR.name == "ComponentInstance"]
             assert len(maps) == 1, f"{variant} {page}: no map"
@@ -194,6 +197,8 @@ def _needed(page: str) -> tuple[str, ...]:
     return {"geohazards": ("geohazard_sites",), "warning": ("geohazard_sites",),
             "forest": ("forest_zones",), "roads": ("road_segments",),
             "ledger": ("hazard_ledger",), "resources": ("relocation_sites", "facilities"),
+            "places": ("places",),
+            "readiness": ("duty_roster", "emergency_plans", "rescue_teams", "supplies"),
             }.get(page, ())
 
 

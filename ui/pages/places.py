@@ -15,7 +15,7 @@ from ui.chrome import (
     current_lang,
     display,
     filter_pick,
-    need,
+    need_or_base_map,
     points_or_totals,
     settings,
     show_map,
@@ -77,7 +77,7 @@ if snapshot is not None:
     data = snapshot.tables()
     config = settings().readiness
     places, ledger = data["places"], data["hazard_ledger"]
-    if need(snapshot, "places"):
+    if need_or_base_map(snapshot, "places", "places", "src.places"):
         places = places.assign(
             sweep_status=sweep_status(places, as_of=snapshot.as_of,
                                       window_days=config.window_days),
