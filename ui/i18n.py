@@ -138,10 +138,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.officer_on_duty": ("值班员", "Duty officer"),
     "col.on_duty": ("值班情况", "Duty"),
     "ready.plans": ("应急预案", "Emergency plans"),
-    "ready.plans_rule": ("超过 {years} 年未修订为“应修订”，超过 {days} 天未演练为“应演练”"
-                         "（config/readiness.toml）。",
-                         "Due for revision after {years} years, for a drill after {days} days "
-                         "(config/readiness.toml)."),
+    "ready.plans_rule": ("超过 {years} 年未修订为“应修订”，超过 {days} 天未演练为“应演练”。",
+                         "Due for revision after {years} years, for a drill after {days} "
+                         "days."),
     "col.revision_due": ("应修订", "Revision due"),
     "col.drill_due": ("应演练", "Drill due"),
     "ready.teams": ("救援队伍", "Rescue teams"),
