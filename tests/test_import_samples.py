@@ -333,3 +333,57 @@ def test_a_clash_found_inside_the_transaction_rolls_the_whole_import_back(
     assert {name: store.count(name) for name in before} == before
     assert store.read("hazard_ledger").empty, "the rows written before the clash are gone"
     assert store.versions() == versions, "no write stamp: nothing was committed"
+
+
+REGISTERS = {  # table: (file, rows, one row's values by its name column)
+    "places": ("register_places.xlsx", 3, ("place_name", "城关加油站", {
+        "place_kind": "危化品企业", "township_code": CHENGGUAN, "place_grade": "三级",
+        "place_people": 12, "inspection_result": "未发现隐患",
+        "last_inspection_date": pd.Timestamp("2026-10-08")})),
+    "duty_roster": ("register_duty.xlsx", 4, ("duty_person", "李华", {
+        "duty_unit": "城关镇", "duty_role": "值班员", "duty_date": pd.Timestamp("2026-10-31")})),
+    "emergency_plans": ("register_plans.xlsx", 2, ("plan_name", "演示县地质灾害应急预案", {
+        "plan_kind": "专项预案", "last_revised": pd.Timestamp("2022-06-01"),
+        "expert_group": "王工、李工、张工"})),
+    "rescue_teams": ("register_teams.xlsx", 2, ("team_name", "双河镇应急救援队", {
+        "team_kind": "乡镇应急", "township_code": SHUANGHE, "members": 22,
+        "last_training": pd.Timestamp("2026-06-30")})),
+    "supplies": ("register_supplies.xlsx", 3, ("item_name", "棉被", {
+        "warehouse_name": "演示县应急物资储备库", "quantity": 1200.0, "item_unit": "床"})),
+}
+
+
+@pytest.mark.parametrize("table", list(REGISTERS))
+def test_a_departments_register_imports_as_kept(store: Store, table: str) -> None:
+    """A title row, who filled it in, the department's own headers and spellings of values."""
+    name, count, (key, value, expected) = REGISTERS[table]
+    report = _run(store, table, name)
+    assert report.written, report.problems
+    assert [p for p in report.problems if p.severity == "error"] == []
+    rows = store.read(table)
+    assert len(rows) == count
+    row = rows[rows[key] == value].iloc[0]
+    assert {c: row[c] for c in expected} == expected
+
+
+def test_imported_registers_answer_the_committees_questions(store: Store) -> None:
+    """Who is on duty tonight, which place was not inspected, which stock is short."""
+    from analytics.readiness import duty_on, supply_shortfalls
+    from analytics.sweeps import sweep_status
+
+    for table, (name, _, _) in REGISTERS.items():
+        assert _run(store, table, name).written
+    towns = store.read("townships")
+    duty = duty_on(store.read("duty_roster"), towns, pd.Timestamp("2026-10-31")).set_index(
+        "duty_unit")
+    assert duty["on_duty"].to_dict() == {"城关镇": True, "双河镇": False, "白岩镇": False,
+                                         "县应急管理局": True}
+    places = store.read("places").set_index("place_name")
+    status = sweep_status(places, as_of=pd.Timestamp("2026-10-31 23:59"), window_days=90)
+    assert status.to_dict() == {"双河镇敬老院": "发现隐患", "城关加油站": "未发现隐患",
+                                "白岩采石场": "未检查"}
+    minimum = {"演示县应急物资储备库": {"帐篷": 200, "棉被": 1000},
+               "双河镇应急物资储备点": {"帐篷": 20}}
+    short = supply_shortfalls(store.read("supplies"), lambda w: minimum[w])
+    assert short[["warehouse_name", "item_name", "short"]].values.tolist() == [
+        ["演示县应急物资储备库", "帐篷", 50.0]]
