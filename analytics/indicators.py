@@ -28,7 +28,9 @@ from analytics.spatial import (
     to_metric,
     within_distance,
 )
+from analytics.sweeps import high_grades, inspected, is_high, window_days
 from domain import rules
+from domain.schema import PEOPLE_PLACE_KINDS
 from domain.settings.risk import RiskConfig
 
 Tables = Mapping[str, pd.DataFrame]
@@ -62,12 +64,13 @@ INDICATORS: dict[str, IndicatorInfo] = {
                                  "起", "近十年发生地质灾害 {n_events} 起、死亡 {event_deaths} 人",
                                  "{n_events} geological disasters and {event_deaths} deaths in ten"
                                  " years"),
-    "exposed_people": IndicatorInfo("隐患点附近的安置点、学校、医院人数",
-                                    "people in relocation sites, schools, hospitals near sites",
-                                    "人", "隐患点 {exposure_m:.0f} 米内有安置点、学校、医院 "
-                                    "{exposed_people:,.0f} 人",
-                                    "{exposed_people:,.0f} people in relocation sites, schools and"
-                                    " hospitals within {exposure_m:.0f} m of a site"),
+    "exposed_people": IndicatorInfo("隐患点附近的安置点、学校、医院、养老机构人数",
+                                    "people in relocation sites, schools, hospitals, care homes "
+                                    "near sites",
+                                    "人", "隐患点 {exposure_m:.0f} 米内有安置点、学校、医院、"
+                                    "养老机构 {exposed_people:,.0f} 人",
+                                    "{exposed_people:,.0f} people in relocation sites, schools, "
+                                    "hospitals and care homes within {exposure_m:.0f} m of a site"),
     "unmonitored_people": IndicatorInfo("无监测员隐患点威胁人数",
                                         "people threatened by sites without a monitor", "人",
                                         "{unmonitored_sites} 处隐患点无群测群防员",
@@ -139,6 +142,16 @@ INDICATORS: dict[str, IndicatorInfo] = {
                              "{overdue_hazards} 项隐患超过整改时限，整改率 {rectified_pct:.0f}%",
                              "{overdue_hazards} hazards past their deadline; rectification rate "
                              "{rectified_pct:.0f}%"),
+    "uninspected_high_grade": IndicatorInfo(
+        "排查期内未检查的高等级场所", "high-grade places not inspected in the sweep", "处",
+        "{uninspected_high_grade} 处高等级场所在排查期（{window_days} 天）内未检查",
+        "{uninspected_high_grade} high-grade places not inspected in the sweep's "
+        "{window_days} days"),
+    "chemical_exposure": IndicatorInfo(
+        "危化品企业附近的安置点人数", "people in relocation sites near hazardous chemicals", "人",
+        "危化品企业 {chemical_m:.0f} 米内的安置点住有 {chemical_exposed_people:,.0f} 人",
+        "{chemical_exposed_people:,.0f} people live in relocation sites within {chemical_m:.0f} m"
+        " of a hazardous-chemicals enterprise"),
     "unsupervised_major": IndicatorInfo("无挂牌督办领导的重大隐患",
                                         "open major hazards without a supervising leader", "项",
                                         "{unsupervised_major} 项重大隐患未落实挂牌督办",
@@ -148,11 +161,12 @@ INDICATORS: dict[str, IndicatorInfo] = {
 
 
 LAYER_TABLES: dict[str, tuple[str, ...]] = {
-    "geohazard": ("geohazard_sites", "geohazard_events", "facilities", "relocation_sites"),
+    "geohazard": ("geohazard_sites", "geohazard_events", "facilities", "relocation_sites",
+                  "places"),
     "forest_fire": ("forest_zones", "fire_weather", "fire_events", "facilities",
                     "relocation_sites", "road_segments"),
     "road": ("road_segments", "road_accidents"),
-    "ledger": ("hazard_ledger",),
+    "ledger": ("hazard_ledger", "places", "relocation_sites"),
 }
 """The tables each layer's indicators read besides the townships (``Inputs.only`` holds a
 layer to them): a change to any other table leaves the layer's indicators as they were."""
@@ -301,20 +315,38 @@ def _nearest_km(points: gpd.GeoDataFrame, targets: gpd.GeoDataFrame) -> pd.Serie
     return nearest_distance(points, targets) / 1000.0
 
 
-def _exposed_people(inp: Inputs, sites: gpd.GeoDataFrame, dist_m: float) -> pd.Series:
-    """People in relocation sites, schools and hospitals within ``dist_m`` of an active site.
+def _people_places(inp: Inputs) -> gpd.GeoDataFrame:
+    """Return the schools, hospitals and care homes with their people (``_people``), located.
 
-    Missing (NaN) when neither relocation sites nor facilities were ever loaded.
+    From the places register when it lists any of them (students, patients, residents), else
+    the facilities' schools and hospitals (their capacity): never both, so no one counts twice.
+    """
+    places = inp.table("places")
+    if not places.empty:
+        kept = places[places["place_kind"].isin(PEOPLE_PLACE_KINDS).to_numpy(bool)]
+        kept = kept[kept.geometry.notna() & ~kept.geometry.is_empty]
+        if len(kept):
+            return kept.assign(_people=kept["place_people"].fillna(0).astype(float))
+    facilities = _facilities(inp, "学校", "医院")
+    return facilities.assign(_people=facilities["capacity"].fillna(0).astype(float)) \
+        if not facilities.empty else facilities
+
+
+def _exposed_people(inp: Inputs, sites: gpd.GeoDataFrame, dist_m: float) -> pd.Series:
+    """People in relocation sites, schools, hospitals and care homes near an active site.
+
+    Within ``dist_m``; schools, hospitals and care homes as ``_people_places`` gives them.
+    Missing (NaN) when no relocation site, facility or place was ever loaded.
     """
     reloc = inp.table("relocation_sites")
-    if reloc.empty and inp.table("facilities").empty:
+    if reloc.empty and inp.table("facilities").empty and inp.table("places").empty:
         return pd.Series(np.nan, index=inp.index)
-    places = _facilities(inp, "学校", "医院")
+    places = _people_places(inp)
     parts = []
     if not reloc.empty:
         parts.append(reloc.assign(_people=reloc["people"].fillna(0).astype(float)))
     if not places.empty:
-        parts.append(places.assign(_people=places["capacity"].fillna(0).astype(float)))
+        parts.append(places)
     if not parts or len(sites) == 0:
         return pd.Series(0.0, index=inp.index)
     exposed = pd.concat(parts, ignore_index=True)
@@ -460,6 +492,30 @@ def road_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame, gpd.GeoDat
     return raw, facts, spots
 
 
+def _place_indicators(inp: Inputs) -> tuple[pd.Series, pd.Series]:
+    """Return high-grade places not inspected in the sweep, and people near chemicals.
+
+    The second: people in relocation sites within ``chemical_m`` of a hazardous-chemicals
+    enterprise. Both missing (NaN) where the places register was never loaded; the second
+    also where relocation sites never were (a register without such an enterprise: 0).
+    """
+    places = inp.table("places")
+    if places.empty:
+        return pd.Series(np.nan, index=inp.index), pd.Series(np.nan, index=inp.index)
+    late = is_high(places, high_grades(inp.config)) & ~inspected(
+        places, as_of=inp.as_of, window_days=window_days(inp.config))
+    uninspected = inp.sums(late.astype(float), places["township_code"].fillna(""))
+    reloc = inp.table("relocation_sites")
+    if reloc.empty:
+        return uninspected, pd.Series(np.nan, index=inp.index)
+    chemicals = places[(places["place_kind"] == "危化品企业").to_numpy(bool)]
+    chemicals = chemicals[chemicals.geometry.notna() & ~chemicals.geometry.is_empty]
+    near = within_distance(reloc, chemicals,
+                           float(inp.config.section("distances")["chemical_m"]))
+    return uninspected, inp.sums(reloc["people"].fillna(0).astype(float).where(near, 0.0),
+                                 reloc["township_code"])
+
+
 def open_weight(levels: pd.Series, overdue_days: pd.Series,
                 cfg: Mapping[str, Any]) -> pd.Series:
     """Return an open hazard's weight: level weight × (1 + days overdue / scale, capped)."""
@@ -472,8 +528,10 @@ def ledger_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the hidden-hazard ledger indicators and facts per township."""
     cfg = inp.config.section("ledger")
     ledger = inp.table("hazard_ledger")
-    if ledger.empty:
-        return _nothing(inp, "ledger", missing=True), pd.DataFrame(
+    if ledger.empty:  # no ledger: the places, if loaded, still speak for the layer
+        uninspected, exposed = _place_indicators(inp)
+        return _nothing(inp, "ledger", missing=True).assign(
+            uninspected_high_grade=uninspected, chemical_exposure=exposed), pd.DataFrame(
             {"open_major_hazards": 0}, index=inp.index)
     codes = ledger["township_code"].fillna("")
     is_open = rules.is_open(ledger)
@@ -489,7 +547,13 @@ def ledger_indicators(inp: Inputs) -> tuple[pd.DataFrame, pd.DataFrame]:
         "overdue": inp.sums(overdue.astype(float), codes),
         "unsupervised_major": inp.sums(unsupervised.astype(float), codes),
     }, index=inp.index)
+    uninspected, exposed = _place_indicators(inp)
+    raw["uninspected_high_grade"], raw["chemical_exposure"] = uninspected, exposed
     facts = pd.DataFrame({
+        "uninspected_high_grade": uninspected.fillna(0).astype(int),
+        "window_days": window_days(inp.config),
+        "chemical_exposed_people": exposed.fillna(0),
+        "chemical_m": float(inp.config.section("distances")["chemical_m"]),
         "open_hazards": inp.counts(is_open, codes),
         "open_major_hazards": inp.counts(major_open, codes),
         "overdue_hazards": inp.counts(overdue, codes),

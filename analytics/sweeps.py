@@ -4,7 +4,8 @@ One rule for each figure, used by the places page, the meeting screen, the risk 
 the command line:
 
 - a place is **inspected** when its last inspection lies in the sweep window, the
-  ``window_days`` up to and including the as-of day;
+  ``window_days`` up to and including the as-of day (``[places]`` of ``config/risk.toml``:
+  ``window_days``);
 - a place's **hazards** are the ledger rows whose responsible unit (责任单位, the enterprise's
   name in a ledger) is the place's name, in the same township when both name one;
 - a domain's **hazards found** are its ledger rows found in the window, **rectified** those of
@@ -22,6 +23,7 @@ import pandas as pd
 
 from domain.rules import is_closed, is_major, is_open
 from domain.schema import LEDGER_DOMAINS
+from domain.settings.risk import RiskConfig
 
 SWEEP_STATUSES = ("未检查", "已检查", "未发现隐患", "发现隐患", "停业整改")
 """A place's status in the sweep: not inspected in the window, or inspected with its result
@@ -29,6 +31,16 @@ SWEEP_STATUSES = ("未检查", "已检查", "未发现隐患", "发现隐患", "
 NOT_INSPECTED = SWEEP_STATUSES[0]
 NO_TOWNSHIP = "—"
 """The group of places and hazards whose township is not given."""
+
+
+def window_days(config: RiskConfig) -> int:
+    """Return the sweep window in days (``[places] inspection_window_days`` of risk.toml)."""
+    return int(config.section("places")["inspection_window_days"])
+
+
+def high_grades(config: RiskConfig) -> tuple[str, ...]:
+    """Return the place grades counted as high (``[places] high_grades`` of risk.toml)."""
+    return tuple(str(g) for g in config.section("places")["high_grades"])
 
 
 def _window(as_of: pd.Timestamp, days: int) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -376,3 +376,51 @@ def test_explanations_and_rules_are_written_in_english_too(config) -> None:
     assert rule.shown("zh") == "有特大型或大型险情的地灾隐患点"
     assert rule.shown("en") == "a site of large or extra-large threat"
     assert all(info.fact_en for info in INDICATORS.values()), "each has its English fact"
+
+
+def _place(i: int, name: str, kind: str, people: int, dy_m: float, **more: object) -> dict:
+    return {"place_id": name, "place_name": name, "place_kind": kind, "township_code": CODES[i],
+            "place_people": people, "geometry": _centre(i, dy_m), **more}
+
+
+def _raw(result, layer: str, indicator: str) -> pd.Series:
+    table = result.indicators
+    rows = table[(table["layer"] == layer) & (table["indicator"] == indicator)]
+    return rows.set_index("township_code")["raw"]
+
+
+def test_a_school_next_to_a_site_is_exposed_from_the_places_register(config) -> None:
+    """T0: a school of 300 beside its site (200 m), a care home of 40 at 2 km. The register
+    lists schools, so the facilities' school of 999 beside the site is not counted again."""
+    school = {"facility_id": "F1", "facility_name": "旧校", "facility_category": "学校",
+              "township_code": CODES[0], "capacity": 999, "geometry": _centre(0, 100)}
+    tables = _tables()
+    tables["facilities"] = pd.concat([tables["facilities"], _table("facilities", [school])])
+    without = _raw(_score(tables, config), "geohazard", "exposed_people")
+    assert without[CODES[0]] == 999, "without a register: the facilities' school"
+    tables["places"] = _table("places", [_place(0, "中心小学", "学校", 300, 200),
+                                         _place(0, "敬老院", "养老机构", 40, 2000)])
+    exposed = _raw(_score(tables, config), "geohazard", "exposed_people")
+    assert exposed[CODES[0]] == 300 and exposed[CODES[1]] == 0
+
+
+def test_high_grade_places_not_inspected_and_people_near_chemicals(config) -> None:
+    """T0: a grade-1 depot inspected 100 days ago (window 90) and a grade-3 one never; a
+    relocation site of 120 people 600 m from the depot (within 1,000 m). T1: a grade-2 mine
+    inspected 10 days ago, a relocation site of 80 far from any depot."""
+    places = [_place(0, "油库", "危化品企业", 10, 0, place_grade="一级",
+                     last_inspection_date=AS_OF - pd.Timedelta(days=100)),
+              _place(0, "加油站", "危化品企业", 5, 5000, place_grade="三级"),
+              _place(1, "采石场", "非煤矿山", 20, 0, place_grade="二级",
+                     last_inspection_date=AS_OF - pd.Timedelta(days=10))]
+    reloc = [{"reloc_id": f"A{i}", "reloc_name": f"安置点{i}", "township_code": CODES[i],
+              "people": people, "geometry": _centre(i, dy)}
+             for i, people, dy in ((0, 120, 600), (1, 80, 0))]
+    result = _score(_tables(places=places, relocation_sites=reloc), config)
+    assert _raw(result, "ledger", "uninspected_high_grade").to_dict() == {
+        CODES[0]: 1, CODES[1]: 0, CODES[2]: 0}
+    assert _raw(result, "ledger", "chemical_exposure").to_dict() == {
+        CODES[0]: 120, CODES[1]: 0, CODES[2]: 0}
+    no_register = _score(_tables(relocation_sites=reloc), config)
+    assert _raw(no_register, "ledger", "uninspected_high_grade").isna().all(), \
+        "no register: not measured, never 0"

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.readiness import duty_on, plan_status, supply_shortfalls, team_status
-from analytics.sweeps import inspected, sweep_progress
+from analytics.sweeps import inspected, sweep_progress, window_days
 from geodata.snapshot import Snapshot
 from ui.chrome import settings, show_table, tr
 
@@ -27,12 +27,13 @@ def sweep_table(snap: Snapshot, places: pd.DataFrame, ledger: pd.DataFrame, *,
     config = settings().readiness
     by = st.segmented_control(tr("sweep.by"), GROUPS, default="county",
                               format_func=lambda g: tr(f"sweep.by.{g}"), key=key) or "county"
-    table = sweep_progress(places, ledger, as_of=snap.as_of, window_days=config.window_days,
+    days = window_days(snap.settings.risk)
+    table = sweep_progress(places, ledger, as_of=snap.as_of, window_days=days,
                            domains=config.domains, by=None if by == "county" else by)
     if by == "township_code":
         table["township_code"] = table["township_code"].map(snap.township_names()).fillna(
             table["township_code"])
-    st.caption(tr("sweep.rule", days=config.window_days))
+    st.caption(tr("sweep.rule", days=days))
     for share in ("inspected_share", "rectified_share"):
         table[share] = table[share].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
     show_table(table, hide_index=True, headings={
@@ -99,7 +100,7 @@ def meeting_strip(snap: Snapshot) -> None:
                         warehouses=state.short["warehouse_name"].nunique()))
     places = snap.table("places")
     if len(places):
-        done = inspected(places, as_of=snap.as_of, window_days=settings().readiness.window_days)
+        done = inspected(places, as_of=snap.as_of, window_days=window_days(snap.settings.risk))
         lines.append(tr("ready.swept", done=int(done.sum()), total=len(places)))
     body = "".join(f"<li>{escape(line)}</li>" for line in lines)
     st.markdown(f'<div class="rm-top"><div class="rm-top-title">{escape(tr("readiness"))}'

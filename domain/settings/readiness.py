@@ -16,8 +16,6 @@ class ReadinessSettings:
     """What counts as inspected, overdue and short; see ``config/readiness.toml``.
 
     Attributes:
-        window_days: A place is inspected when its last inspection is this recent.
-        high_grades: Place grades counted as high.
         domains: The ledger domain of each place kind.
         revise_years: A plan last revised longer ago is due for revision.
         drill_days: A plan not drilled for longer is due for a drill.
@@ -26,8 +24,6 @@ class ReadinessSettings:
         warehouse_minimum: Minimum stock per item of the warehouses named.
     """
 
-    window_days: int = 90
-    high_grades: tuple[str, ...] = ("一级", "二级")
     domains: Mapping[str, str] = field(default_factory=dict)
     revise_years: int = 3
     drill_days: int = 365
@@ -66,8 +62,6 @@ def parse_readiness(raw: Mapping[str, Any]) -> ReadinessSettings:
     """
     with Section(raw, "readiness.toml") as top:
         with top.table("sweeps") as sweeps:
-            window = sweeps.value("window_days", int)
-            grades = tuple(str(g) for g in sweeps.raw("high_grades"))
             domains = _domains(sweeps)
         with top.table("plans") as plans:
             revise, drill = plans.value("revise_years", int), plans.value("drill_days", int)
@@ -77,6 +71,6 @@ def parse_readiness(raw: Mapping[str, Any]) -> ReadinessSettings:
             default = _quantities(minimum, "default")
             with minimum.table("warehouses") as named:
                 by_name = {name: _quantities(named, name) for name in named.names()}
-    return ReadinessSettings(window_days=window, high_grades=grades, domains=domains,
+    return ReadinessSettings(domains=domains,
                              revise_years=revise, drill_days=drill, training_days=training,
                              minimum=default, warehouse_minimum=by_name)

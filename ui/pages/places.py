@@ -3,7 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.sweeps import SWEEP_STATUSES, hazards_per_place, place_hazards, sweep_status
+from analytics.sweeps import (
+    SWEEP_STATUSES,
+    hazards_per_place,
+    place_hazards,
+    sweep_status,
+    window_days,
+)
 from domain.schema import PLACE_KINDS, label
 from geodata.snapshot import Snapshot
 from maps.compose import page_map
@@ -17,7 +23,6 @@ from ui.chrome import (
     filter_pick,
     need_or_base_map,
     points_or_totals,
-    settings,
     show_map,
     show_table,
     start_page,
@@ -75,12 +80,12 @@ def _table(places: pd.DataFrame, ledger: pd.DataFrame) -> None:
 snapshot = start_page("places")
 if snapshot is not None:
     data = snapshot.tables()
-    config = settings().readiness
+    days = window_days(snapshot.settings.risk)
     places, ledger = data["places"], data["hazard_ledger"]
     if need_or_base_map(snapshot, "places", "places", "src.places"):
         places = places.assign(
             sweep_status=sweep_status(places, as_of=snapshot.as_of,
-                                      window_days=config.window_days),
+                                      window_days=days),
             township_name=places["township_code"].map(snapshot.township_names()),
         ).join(hazards_per_place(places, ledger))
         left, right = st.columns(2)
@@ -96,7 +101,7 @@ if snapshot is not None:
         if statuses:
             keep &= places["sweep_status"].isin(statuses)
         chosen = places[keep.to_numpy()]
-        st.caption(tr("places.window", days=config.window_days, n=len(chosen),
+        st.caption(tr("places.window", days=days, n=len(chosen),
                       total=len(places)))
         _map(snapshot, chosen)
         _table(chosen, ledger)
