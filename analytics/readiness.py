@@ -18,8 +18,11 @@ Pure functions on frames: no file, no database.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
+
+from domain.settings.readiness import ReadinessSettings
 
 ROSTER_DAYS = 31
 """A department named in the roster this many days before or after a day is expected on duty
@@ -104,9 +107,9 @@ def supply_shortfalls(supplies: pd.DataFrame,
     ``minimum``, ``short`` (minimum − quantity), ``item_unit``.
     """
     rows = []
+    units = dict(zip(supplies["item_name"], supplies["item_unit"], strict=True))  # one unit an item
     for warehouse, stock in supplies.groupby("warehouse_name", sort=True):
         held = dict(zip(stock["item_name"], stock["quantity"], strict=True))
-        units = dict(zip(stock["item_name"], stock["item_unit"], strict=True))
         town = stock["township_code"].dropna()
         for item, least in minimum_of(str(warehouse)).items():
             have = float(held.get(item, 0) if pd.notna(held.get(item, 0)) else 0)
@@ -120,3 +123,46 @@ def supply_shortfalls(supplies: pd.DataFrame,
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["warehouse_name", "short"], ascending=[True, False],
                            ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """The readiness registers on one day, with what falls short.
+
+    Attributes:
+        day: The day the roster is read for (the as-of day unless chosen).
+        duty: ``duty_on`` the day (empty when no roster is loaded).
+        plans: The plans with their ``*_due`` flags.
+        teams: The teams with ``training_due``.
+        short: Every item below its warehouse's minimum.
+    """
+
+    day: pd.Timestamp
+    duty: pd.DataFrame
+    plans: pd.DataFrame
+    teams: pd.DataFrame
+    short: pd.DataFrame
+
+    @property
+    def nobody(self) -> list[str]:
+        """Return the townships and departments with no one on duty on the day."""
+        return [] if self.duty.empty else self.duty.loc[~self.duty["on_duty"],
+                                                         "duty_unit"].tolist()
+
+
+def readiness_on(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
+                 settings: ReadinessSettings, day: pd.Timestamp | None = None) -> Readiness:
+    """Return the registers of ``tables`` on ``day`` (default: the as-of day), as of ``as_of``.
+
+    The one computation of the readiness page, the meeting screen and ``riskmap readiness``.
+    """
+    day = _day(day if day is not None else as_of)
+    roster = tables["duty_roster"]
+    return Readiness(
+        day=day,
+        duty=duty_on(roster, tables["townships"], day) if len(roster) else pd.DataFrame(),
+        plans=plan_status(tables["emergency_plans"], as_of=as_of,
+                          revise_years=settings.revise_years, drill_days=settings.drill_days),
+        teams=team_status(tables["rescue_teams"], as_of=as_of,
+                          training_days=settings.training_days),
+        short=supply_shortfalls(tables["supplies"], settings.minimum_of))

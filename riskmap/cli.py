@@ -326,6 +326,24 @@ def _add_brief(sub: argparse._SubParsersAction) -> None:
     brief.set_defaults(func=_cmd_brief)
 
 
+def _cmd_readiness(args: argparse.Namespace) -> int:
+    from riskmap.readiness import run_readiness
+
+    with Store(_db(args)) as store:
+        snap = _snapshot(store, args)
+        return run_readiness(snap, args) if _needs(snap, "townships") else 1
+
+
+def _add_readiness(sub: argparse._SubParsersAction) -> None:
+    ready = sub.add_parser("readiness", help="who is on duty, plans and teams due, supplies "
+                                             "short, the sweeps' progress")
+    ready.add_argument("--day", type=day, help="the duty day (default: the as-of day)")
+    _add_as_of(ready)
+    ready.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    _add_db(ready)
+    ready.set_defaults(func=_cmd_readiness)
+
+
 def _cmd_ledger(args: argparse.Namespace) -> int:
     from riskmap import ledger
 
@@ -442,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_warn(sub)
     _add_brief(sub)
     _add_ledger(sub)
+    _add_readiness(sub)
     add_commands(sub, _add_db, _db)
     return parser
 

@@ -7,13 +7,12 @@ HTML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
 import streamlit as st
 
-from analytics.readiness import duty_on, plan_status, supply_shortfalls, team_status
+from analytics.readiness import Readiness, readiness_on
 from analytics.sweeps import inspected, sweep_progress, window_days
 from geodata.snapshot import Snapshot
 from ui.chrome import settings, show_table, tr
@@ -43,40 +42,13 @@ def sweep_table(snap: Snapshot, places: pd.DataFrame, ledger: pd.DataFrame, *,
                                               "rectified_share")}})
 
 
-@dataclass(frozen=True)
-class Readiness:
-    """The readiness registers on one day, with what falls short.
-
-    Attributes:
-        day: The day the roster is read for (the as-of day unless chosen).
-        duty: ``analytics.readiness.duty_on`` (empty when no roster is loaded).
-        plans: The plans with their ``*_due`` flags.
-        teams: The teams with ``training_due``.
-        short: Every item below its warehouse's minimum.
-    """
-
-    day: pd.Timestamp
-    duty: pd.DataFrame
-    plans: pd.DataFrame
-    teams: pd.DataFrame
-    short: pd.DataFrame
+READINESS_TABLES = ("townships", "duty_roster", "emergency_plans", "rescue_teams", "supplies")
 
 
 def readiness(snap: Snapshot, day: pd.Timestamp | None = None) -> Readiness:
     """Return the readiness registers of ``snap`` on ``day`` (default: the as-of day)."""
-    config = settings().readiness
-    data = snap.tables(("townships", "duty_roster", "emergency_plans", "rescue_teams",
-                        "supplies"))
-    day = pd.Timestamp(day if day is not None else snap.as_of).normalize()
-    roster = data["duty_roster"]
-    duty = duty_on(roster, data["townships"], day) if len(roster) else pd.DataFrame()
-    return Readiness(
-        day=day, duty=duty,
-        plans=plan_status(data["emergency_plans"], as_of=snap.as_of,
-                          revise_years=config.revise_years, drill_days=config.drill_days),
-        teams=team_status(data["rescue_teams"], as_of=snap.as_of,
-                          training_days=config.training_days),
-        short=supply_shortfalls(data["supplies"], config.minimum_of))
+    return readiness_on(snap.tables(READINESS_TABLES), as_of=snap.as_of,
+                        settings=settings().readiness, day=day)
 
 
 def meeting_strip(snap: Snapshot) -> None:
@@ -86,7 +58,7 @@ def meeting_strip(snap: Snapshot) -> None:
     if state.duty.empty:
         lines.append(tr("ready.no_roster"))
     else:
-        gaps = state.duty.loc[~state.duty["on_duty"], "duty_unit"].tolist()
+        gaps = state.nobody
         lines.append(tr("ready.nobody", units="、".join(gaps)) if gaps
                      else tr("ready.all_on_duty"))
     if len(state.plans):
