@@ -16,6 +16,7 @@ from domain.access import Account
 from geodata.derived import forget
 from geodata.snapshot import Snapshot
 from geodata.store import DB_ENV, Store
+from riskmap.cli import main
 from tests.signin import page_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -564,3 +565,41 @@ def test_a_township_filter_zooms_and_a_picked_site_is_ringed_and_centred(
     south, west, north, east = _fitted(script)
     assert south < site.geometry.y < north and west < site.geometry.x < east
     assert north - south < (whole[2] - whole[0]) / 4, "and centred close up"
+
+
+def test_readiness_page_and_command_give_the_same_numbers(pages_db: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    """The demo leaves two townships and a department without anyone on its as-of day."""
+    at = _run("readiness", pages_db, monkeypatch)
+    assert not at.exception, at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert main(["readiness", "--json", "--db", str(pages_db)]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert shown["无人值班"] == str(len(said["no_one_on_duty"])) == "3"
+    assert shown["物资缺口（项）"] == str(len(said["supplies_short"]))
+    assert shown["队伍应训练"] == str(len(said["teams_due_training"]))
+    due = set(said["plans_due_revision"]) | set(said["plans_due_drill"])
+    assert shown["预案应修订或演练"] == str(len(due))
+    duty = at.dataframe[0].value
+    nobody = duty[duty.iloc[:, -1] == "无人值班"].iloc[:, 0].tolist()
+    assert nobody == said["no_one_on_duty"], "listed first, in the command's order"
+    at.date_input(key="readiness-day").set_value(pd.Timestamp("2026-10-30").date()).run()
+    assert at.subheader[0].value == "2026-10-30 值班", "another day, its roster"
+    assert main(["readiness", "--json", "--day", "2026-10-30", "--db", str(pages_db)]) == 0
+    that_day = json.loads(capsys.readouterr().out)["no_one_on_duty"]
+    assert {m.label: m.value for m in at.metric}["无人值班"] == str(len(that_day))
+
+
+def test_places_page_filters_by_sweep_status(pages_db: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    at = _run("places", pages_db, monkeypatch)
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    at.multiselect(key="places-status").set_value(["未检查"]).run()
+    narrowed = at.dataframe[0].value
+    assert 0 < len(narrowed) < len(table)
+    assert set(narrowed["排查状态"]) == {"排查期内未检查"}
+    assert len(_maps(at)) == 1
