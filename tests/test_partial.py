@@ -191,6 +191,8 @@ def test_the_meeting_screen_on_borders_only_ranks_no_township(
     top = next(m.value for m in at.markdown if "rm-top" in m.value)
     assert "尚无数据" in head and "数据截至" not in head
     assert "<tr>" not in top and "尚无乡镇评出综合风险" in top
+    ready = next(m.value for m in at.markdown if "rm-ready" in m.value)
+    assert "尚无值班表" in ready and "物资缺口" not in ready, "nothing loaded: nothing claimed"
 
 
 def _needed(page: str) -> tuple[str, ...]:
