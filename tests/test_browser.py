@@ -132,9 +132,9 @@ def _inside(frame, selector: str) -> dict:
 @pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
 def test_meeting_screen_fits_one_window(browser: Browser, app_server: str,
                                         size: tuple[int, int]) -> None:
-    """Map, legend, caption, key figures and the top townships on one screen, no scrolling;
-    names and legend at least 20 px on the projector; a layer switch keeps the map's frame
-    (no blank flash) and draws the new layer."""
+    """Map, legend, caption, key figures, the top townships and readiness on one screen, no
+    scrolling; names and legend at least 20 px on the projector; a layer switch keeps the
+    map's frame (no blank flash) and draws the new layer."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]},
                                   locale="zh-CN")
     tab = context.new_page()
@@ -152,6 +152,7 @@ def test_meeting_screen_fits_one_window(browser: Browser, app_server: str,
     for figure in tab.locator("[data-testid='stMetric']").all():
         _inside(figure, ":scope")
     _inside(tab, ".rm-top tr:nth-child(3)")
+    _inside(tab, ".rm-ready")  # readiness under the map
     if size == (1920, 1080):
         for part in (".rm-label", ".rm-legend", ".rm-caption"):
             px = frame.locator(part).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")

@@ -69,7 +69,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stToolb
 [data-testid="stMainBlockContainer"] { padding: 0.5rem 1rem 0 1rem !important;
   max-width: 100% !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; overflow: hidden; }
-iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 4.2rem) !important; }
+iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 7.6rem) !important; }
 .rm-head { font-size: 1.4rem; line-height: 2.2rem; height: 2.5rem; white-space: nowrap;
   overflow: hidden; text-overflow: ellipsis; }
 .rm-head .rm-demo { color: #b00020; font-weight: 700; }
@@ -81,6 +81,8 @@ iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 4.2rem) !impor
 .rm-top-title { font-weight: 700; margin: 0.3rem 0; }
 .rm-top table { border-collapse: collapse; width: 100%; }
 .rm-top td { padding: 0.15rem 0.3rem; border: none; }
+.rm-ready { font-size: 1.05rem; line-height: 1.35; display: -webkit-box;
+  -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .rm-chip { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em;
   border: 1px solid #555; }
 [data-testid="stVerticalBlock"] { gap: 0.4rem; }
@@ -88,6 +90,7 @@ iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 4.2rem) !impor
   html, body, [data-testid="stAppViewContainer"] { font-size: 17px; }
   [data-testid="stMetricValue"] { font-size: 1.7rem !important; }
   .rm-top tr:nth-child(n+4) { display: none; }
+  .rm-ready { font-size: 0.85rem; }
 }
 </style>
 """

@@ -52,7 +52,11 @@ def readiness(snap: Snapshot, day: pd.Timestamp | None = None) -> Readiness:
 
 
 def meeting_strip(snap: Snapshot) -> None:
-    """The meeting screen's readiness box: tonight's gaps, plans, teams, stocks, sweeps."""
+    """The meeting screen's readiness lines under the map.
+
+    Gaps on duty first, then plans, teams, stocks and sweeps, in one paragraph of at most two
+    lines (``ui.chrome.MEETING_CSS``): the screen holds it without scrolling.
+    """
     state = readiness(snap)
     lines = []
     if state.duty.empty:
@@ -74,6 +78,6 @@ def meeting_strip(snap: Snapshot) -> None:
     if len(places):
         done = inspected(places, as_of=snap.as_of, window_days=window_days(snap.settings.risk))
         lines.append(tr("ready.swept", done=int(done.sum()), total=len(places)))
-    body = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    st.markdown(f'<div class="rm-top"><div class="rm-top-title">{escape(tr("readiness"))}'
-                f'</div><ul class="rm-ready">{body}</ul></div>', unsafe_allow_html=True)
+    body = " · ".join(escape(line) for line in lines)
+    st.markdown(f'<div class="rm-ready"><b>{escape(tr("readiness"))}</b>：{body}</div>',
+                unsafe_allow_html=True)

@@ -201,10 +201,10 @@ def _meeting(snap: Snapshot, result) -> None:
                         details=base.details)
         st_folium(m, height=640, use_container_width=True, key="overview-meeting",
                   render=False, returned_objects=[])
+        meeting_strip(snap)
     with right:
         _kpis(snap, keys=MEETING_FIGURES, per_row=1)
         _top(result, "composite")
-        meeting_strip(snap)
         st.button(tr("meeting.leave"), on_click=leave_meeting, key="leave_meeting")
 
 
