@@ -103,8 +103,9 @@ def supply_shortfalls(supplies: pd.DataFrame,
                       minimum_of: Callable[[str], Mapping[str, float]]) -> pd.DataFrame:
     """Return every item a warehouse holds less of than its minimum (by warehouse, largest first).
 
-    Columns: ``warehouse_name``, ``township_code``, ``item_name``, ``quantity``,
-    ``minimum``, ``short`` (minimum − quantity), ``item_unit``.
+    Columns: ``warehouse_name``, ``township_code``, ``item_name``, ``quantity`` (NA for an
+    item the warehouse does not list: short by all its minimum), ``minimum``, ``short``
+    (minimum − quantity), ``item_unit``, ``listed`` (whether the register lists the item).
     """
     rows = []
     units = dict(zip(supplies["item_name"], supplies["item_unit"], strict=True))  # one unit an item
@@ -112,14 +113,16 @@ def supply_shortfalls(supplies: pd.DataFrame,
         held = dict(zip(stock["item_name"], stock["quantity"], strict=True))
         town = stock["township_code"].dropna()
         for item, least in minimum_of(str(warehouse)).items():
-            have = float(held.get(item, 0) if pd.notna(held.get(item, 0)) else 0)
+            listed = item in held
+            have = float(held[item]) if listed and pd.notna(held[item]) else 0.0
             if have < least:
                 rows.append({"warehouse_name": warehouse,
                              "township_code": town.iloc[0] if len(town) else pd.NA,
-                             "item_name": item, "quantity": have, "minimum": float(least),
-                             "short": float(least) - have, "item_unit": units.get(item, pd.NA)})
+                             "item_name": item, "quantity": have if listed else pd.NA,
+                             "minimum": float(least), "short": float(least) - have,
+                             "item_unit": units.get(item, pd.NA), "listed": listed})
     columns = ["warehouse_name", "township_code", "item_name", "quantity", "minimum", "short",
-               "item_unit"]
+               "item_unit", "listed"]
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["warehouse_name", "short"], ascending=[True, False],
                            ignore_index=True)
@@ -142,12 +145,24 @@ class Readiness:
     plans: pd.DataFrame
     teams: pd.DataFrame
     short: pd.DataFrame
+    roster_days: tuple[pd.Timestamp, pd.Timestamp] | None = None
+
+    @property
+    def covered(self) -> bool:
+        """Return whether the roster reaches the day at all.
+
+        A day before its first or after its last day is not a day with no one on duty: it is
+        a day not planned yet.
+        """
+        return self.roster_days is not None and (
+            self.roster_days[0] <= self.day <= self.roster_days[1])
 
     @property
     def nobody(self) -> list[str]:
-        """Return the townships and departments with no one on duty on the day."""
-        return [] if self.duty.empty else self.duty.loc[~self.duty["on_duty"],
-                                                         "duty_unit"].tolist()
+        """Return the townships and departments with no one on duty on a covered day."""
+        if self.duty.empty or not self.covered:
+            return []
+        return self.duty.loc[~self.duty["on_duty"], "duty_unit"].tolist()
 
 
 def readiness_on(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
@@ -158,8 +173,9 @@ def readiness_on(tables: Mapping[str, pd.DataFrame], *, as_of: pd.Timestamp,
     """
     day = _day(day if day is not None else as_of)
     roster = tables["duty_roster"]
+    dates = pd.to_datetime(roster["duty_date"], errors="coerce").dt.normalize().dropna()
     return Readiness(
-        day=day,
+        day=day, roster_days=(dates.min(), dates.max()) if len(dates) else None,
         duty=duty_on(roster, tables["townships"], day) if len(roster) else pd.DataFrame(),
         plans=plan_status(tables["emergency_plans"], as_of=as_of,
                           revise_years=settings.revise_years, drill_days=settings.drill_days),

@@ -87,9 +87,15 @@ def place_hazards(place: Mapping[str, object], ledger: pd.DataFrame) -> pd.DataF
 
 
 def hazards_per_place(places: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
-    """Return each place's ledger rows counted: ``hazards`` and ``open_hazards`` per place."""
-    out = pd.DataFrame({"hazards": 0, "open_hazards": 0}, index=places.index)
-    if places.empty or ledger.empty:
+    """Return each place's ledger rows counted: ``hazards`` and ``open_hazards`` per place.
+
+    Missing (NA), not 0, while no ledger is loaded.
+    """
+    if ledger.empty:
+        return pd.DataFrame({"hazards": pd.NA, "open_hazards": pd.NA}, index=places.index,
+                            dtype="Int64")
+    out = pd.DataFrame({"hazards": 0, "open_hazards": 0}, index=places.index, dtype="Int64")
+    if places.empty:
         return out
     rows = pd.DataFrame({"unit": _key(ledger["responsible_unit"]),
                          "town": ledger["township_code"].astype("string"),
@@ -114,6 +120,8 @@ def sweep_progress(places: pd.DataFrame, ledger: pd.DataFrame, *, as_of: pd.Time
     department, a hazard's lead department). Columns: ``domain``, the group, ``places``,
     ``inspected``, ``inspected_share`` (NaN where the domain has no place registered),
     ``found``, ``major_found``, ``rectified``, ``rectified_share`` (NaN where none found).
+    What a register not loaded would count is missing (NA), never 0: the places' columns
+    without a places register, the hazards' without a ledger.
     """
     place_group = _group(places, "supervising_department", by)
     hazard_group = _group(ledger, "lead_department", by)
@@ -132,9 +140,13 @@ def sweep_progress(places: pd.DataFrame, ledger: pd.DataFrame, *, as_of: pd.Time
                             "closed": is_closed(recent).astype(int)}
                            ).groupby(keys, dropna=False).agg(
         found=("major", "size"), major_found=("major", "sum"), rectified=("closed", "sum"))
-    out = counted.join(hazards, how="outer").fillna(0).astype(int).reset_index()
+    out = counted.join(hazards, how="outer").fillna(0).astype("Int64").reset_index()
     out["inspected_share"] = (out["inspected"] / out["places"]).where(out["places"] > 0)
     out["rectified_share"] = (out["rectified"] / out["found"]).where(out["found"] > 0)
+    for loaded, columns in ((places, ["places", "inspected"]),
+                            (ledger, ["found", "major_found", "rectified"])):
+        if loaded.empty:
+            out[columns] = pd.NA
     order = {d: i for i, d in enumerate(LEDGER_DOMAINS)}
     return out.sort_values(keys, key=lambda s: s.map(order) if s.name == "domain" else s,
                            ignore_index=True)

@@ -61,7 +61,7 @@ EVACUATION_HEADINGS: dict[str, tuple[str, str]] = {
     "township_name": ("乡镇", "Township"),
     "lead_name": ("乡镇责任领导", "Township lead"),
     "lead_phone": ("领导电话", "Lead phone"),
-    "duty_officer": ("乡镇当日值班（电话）", "Township on duty that day (phone)"),
+    "duty_officer": ("当日值班（电话）", "On duty (phone)"),
     "shelter": ("安置避难场所", "Shelter"),
     "shelter_m": ("距离（米）", "Distance (m)"),
     "shelter_remaining": ("剩余容量（人）", "Room left (people)"),

@@ -31,7 +31,8 @@ def readiness_report(snap: Snapshot, day: pd.Timestamp | None = None) -> dict:
     plans, teams = state.plans, state.teams
     return {
         "as_of": snap.as_of.isoformat(), "day": f"{state.day:%Y-%m-%d}",
-        "no_one_on_duty": state.nobody if counts.get("duty_roster") else None,
+        "no_one_on_duty": state.nobody if counts.get("duty_roster") and state.covered
+        else None,
         "plans_due_revision": plans.loc[plans["revision_due"], "plan_name"].tolist()
         if counts.get("emergency_plans") else None,
         "plans_due_drill": plans.loc[plans["drill_due"], "plan_name"].tolist()
@@ -49,7 +50,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def _line(label: str, items: list[str] | None) -> str:
     if items is None:
-        return f"{label}: 未导入 not loaded"
+        return f"{label}: 未导入或未排到 not loaded or not planned"
     return f"{label}: {len(items)}" + (f" — {'、'.join(items)}" if items else "")
 
 
@@ -72,7 +73,10 @@ def run_readiness(snap: Snapshot, args: argparse.Namespace) -> int:
     else:
         print(f"物资缺口 supplies short: {len(short)}")
         if len(short):
-            print(short.drop(columns="township_code").to_string(index=False))
+            print(short.drop(columns="township_code").fillna("—").to_string(index=False))
     print("\n专项排查整治进度 sweep progress")
-    print(progress.to_string(index=False))
+    shown = progress.copy()
+    for share in ("inspected_share", "rectified_share"):
+        shown[share] = shown[share].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
+    print(shown.fillna("—").to_string(index=False) if len(shown) else "（无 none）")
     return 0

@@ -9,6 +9,7 @@ from analytics.readiness import (
     duty_officers,
     duty_on,
     plan_status,
+    readiness_on,
     supply_shortfalls,
     team_status,
 )
@@ -83,6 +84,20 @@ def test_sweep_progress_per_township_and_department() -> None:
         1, 1, 1, 1]
 
 
+def test_what_a_register_not_loaded_would_count_is_missing_not_zero() -> None:
+    no_ledger = _ledger().iloc[:0]
+    counts = hazards_per_place(_places(), no_ledger)
+    assert counts.isna().all().all(), "no ledger: a place's hazards are unknown, not 0"
+    progress = sweep_progress(_places(), no_ledger, as_of=AS_OF, window_days=90,
+                              domains=DOMAINS).set_index("domain")
+    assert progress[["found", "major_found", "rectified"]].isna().all().all()
+    assert progress.loc["危化品", "inspected"] == 1, "the places still count"
+    no_places = sweep_progress(_places().iloc[:0], _ledger(), as_of=AS_OF, window_days=90,
+                               domains=DOMAINS).set_index("domain")
+    assert no_places[["places", "inspected"]].isna().all().all()
+    assert no_places.loc["危化品", "found"] == 2
+
+
 def test_a_place_finds_its_ledger_rows_by_name_and_township() -> None:
     places, ledger = _places(), _ledger()
     assert place_hazards(places.iloc[0], ledger)["hazard_id"].tolist() == ["H1", "H2"]
@@ -116,6 +131,20 @@ def test_no_one_on_duty_where_the_roster_has_a_gap() -> None:
     assert pd.isna(officers["529901101000"]), "no one on duty: no name made up"
 
 
+def test_a_day_the_roster_does_not_reach_is_not_a_day_without_anyone() -> None:
+    tables = {"townships": TOWNS, "duty_roster": _roster(),
+              "emergency_plans": pd.DataFrame(columns=["last_revised", "last_drill",
+                                                       "expert_group"]),
+              "rescue_teams": pd.DataFrame(columns=["last_training"]),
+              "supplies": pd.DataFrame(columns=["warehouse_name", "item_name", "township_code",
+                                                "quantity", "item_unit"])}
+    config = load_settings().readiness
+    tonight = readiness_on(tables, as_of=AS_OF, settings=config)
+    assert tonight.covered and tonight.nobody == ["青龙镇", "县气象局"]
+    later = readiness_on(tables, as_of=AS_OF, settings=config, day=pd.Timestamp("2026-11-20"))
+    assert not later.covered and later.nobody == [], "not planned yet, said as such"
+
+
 def test_plans_and_teams_due() -> None:
     plans = pd.DataFrame({"plan_name": ["甲", "乙", "丙"],
                           "last_revised": pd.to_datetime(["2023-10-30", "2023-11-01", None]),
@@ -139,5 +168,7 @@ def test_supplies_below_minimum_are_listed_and_a_missing_item_counts_as_none() -
                              "quantity": [5.0, 200.0, 80.0], "item_unit": ["顶", "床", "顶"]})
     minimum = {"甲库": {"帐篷": 20, "棉被": 100, "发电机": 2}, "乙库": {"帐篷": 50}}
     short = supply_shortfalls(supplies, lambda w: minimum[w])
-    assert short[["warehouse_name", "item_name", "quantity", "minimum", "short"]].values.tolist(
-    ) == [["甲库", "帐篷", 5.0, 20.0, 15.0], ["甲库", "发电机", 0.0, 2.0, 2.0]]
+    assert short[["warehouse_name", "item_name", "minimum", "short", "listed"]].values.tolist(
+    ) == [["甲库", "帐篷", 20.0, 15.0, True], ["甲库", "发电机", 2.0, 2.0, False]]
+    assert short["quantity"].iloc[0] == 5.0
+    assert pd.isna(short["quantity"].iloc[1]), "not listed: no quantity made up"

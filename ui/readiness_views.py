@@ -18,6 +18,9 @@ from geodata.snapshot import Snapshot
 from ui.chrome import settings, show_table, tr
 
 GROUPS = ("county", "township_code", "department")
+NAMED_GAPS = 4
+"""The meeting screen names this many units with no one on duty (all are counted): its two
+lines must keep room for the other figures."""
 
 
 def sweep_table(snap: Snapshot, places: pd.DataFrame, ledger: pd.DataFrame, *,
@@ -33,9 +36,15 @@ def sweep_table(snap: Snapshot, places: pd.DataFrame, ledger: pd.DataFrame, *,
         table["township_code"] = table["township_code"].map(snap.township_names()).fillna(
             table["township_code"])
     st.caption(tr("sweep.rule", days=days))
+    if places.empty and ledger.empty:
+        st.caption(tr("sweep.nothing"))
+        return
     for share in ("inspected_share", "rectified_share"):
         table[share] = table[share].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
-    show_table(table, hide_index=True, headings={
+    for count in ("places", "inspected", "found", "major_found", "rectified"):
+        table[count] = table[count].map(lambda v: "—" if pd.isna(v) else int(v))
+    show_table(table, hide_index=True, height=min(36 * (len(table) + 1) + 3, 600),
+               headings={
         "township_code": tr("township"), "department": tr("col.department"),
         **{c: tr(f"col.sweep_{c}") for c in ("places", "inspected", "inspected_share",
                                               "found", "major_found", "rectified",
@@ -58,13 +67,18 @@ def meeting_strip(snap: Snapshot) -> None:
     lines (``ui.chrome.MEETING_CSS``): the screen holds it without scrolling.
     """
     state = readiness(snap)
+    day = f"{state.day:%m-%d}"
     lines = []
     if state.duty.empty:
         lines.append(tr("ready.no_roster"))
+    elif not state.covered:
+        lines.append(tr("ready.not_planned", day=day))
     else:
         gaps = state.nobody
-        lines.append(tr("ready.nobody", units="、".join(gaps)) if gaps
-                     else tr("ready.all_on_duty"))
+        named = tr("list.names").join(gaps[:NAMED_GAPS]) + (tr("list.more")
+                                                          if len(gaps) > NAMED_GAPS else "")
+        lines.append(tr("ready.nobody", day=day, n=len(gaps), units=named) if gaps
+                     else tr("ready.all_on_duty", day=day))
     if len(state.plans):
         lines.append(tr("ready.plans_due", revise=int(state.plans["revision_due"].sum()),
                         drill=int(state.plans["drill_due"].sum())))
@@ -79,5 +93,5 @@ def meeting_strip(snap: Snapshot) -> None:
         done = inspected(places, as_of=snap.as_of, window_days=window_days(snap.settings.risk))
         lines.append(tr("ready.swept", done=int(done.sum()), total=len(places)))
     body = " · ".join(escape(line) for line in lines)
-    st.markdown(f'<div class="rm-ready"><b>{escape(tr("readiness"))}</b>：{body}</div>',
-                unsafe_allow_html=True)
+    st.markdown(f'<div class="rm-ready"><b>{escape(tr("readiness"))}</b>{tr("list.colon")}'
+                f'{body}</div>', unsafe_allow_html=True)

@@ -50,8 +50,8 @@ def choice_format(field: str, lang: Lang) -> Callable[[object], str]:
 
 
 def _values(values: pd.Series, lang: Lang) -> pd.Series:
-    if _days(values):  # days with gaps: an empty cell (no "" among dates: Arrow refuses it)
-        return values.astype(object).where(values.notna(), None)
+    if _days(values):  # days with gaps: written out, "" for none (Arrow refuses "" among dates)
+        return values.map(lambda v: "" if pd.isna(v) else v.isoformat()).astype(object)
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         values = values.where(values.notna(), "")  # never "None" on screen
     field = FIELDS.get(str(values.name))

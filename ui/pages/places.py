@@ -1,5 +1,7 @@
 """重点场所与专项排查 Places & sweeps — where the places are, which were inspected, progress."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -58,11 +60,19 @@ def _map(snap: Snapshot, places: pd.DataFrame) -> None:
 
 def _table(places: pd.DataFrame, ledger: pd.DataFrame) -> None:
     """The places shown, one picked: its ledger rows below."""
+    if places.empty:
+        st.caption(tr("table.empty"))
+        return
     columns = ["place_name", "place_kind", "township_name", "supervising_department",
                "place_grade", "last_inspection_date", "status", "hazards", "open_hazards"]
-    shown = places.assign(status=places["sweep_status"].map(lambda v: tr(f"sweep.{v}")))
+    shown = places.assign(status=places["sweep_status"].map(lambda v: tr(f"sweep.{v}")),
+                          **{c: places[c].map(lambda v: "—" if pd.isna(v) else int(v))
+                             for c in ("hazards", "open_hazards")})
+    # keyed by the places shown: a filter change clears the pick (a row number would now
+    # point at another place)
+    shown_key = hashlib.sha256("|".join(places["place_id"]).encode()).hexdigest()[:12]
     picked = show_table(shown[columns], hide_index=True, on_select="rerun",
-                        selection_mode="single-row", key="places-table",
+                        selection_mode="single-row", key=f"places-table-{shown_key}",
                         headings={"status": tr("col.sweep_status"),
                                   "hazards": tr("col.place_hazards"),
                                   "open_hazards": tr("col.place_open_hazards")})

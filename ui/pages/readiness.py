@@ -13,19 +13,25 @@ def _figures(snap: Snapshot, state: Readiness) -> None:
     loaded = snap.counts()
     plans, teams = state.plans, state.teams
     figures = [
-        ("ready.fig.nobody", "duty_roster", lambda: (~state.duty["on_duty"]).sum()),
+        ("ready.fig.nobody", "duty_roster", lambda: len(state.nobody)),
         ("ready.fig.plans", "emergency_plans",
          lambda: (plans["revision_due"] | plans["drill_due"]).sum()),
         ("ready.fig.teams", "rescue_teams", lambda: teams["training_due"].sum()),
         ("ready.fig.short", "supplies", lambda: len(state.short)),
     ]
     for col, (key, table, count) in zip(st.columns(4), figures, strict=True):
-        col.metric(tr(key), f"{int(count()):,}" if loaded.get(table) else "—")
+        known = loaded.get(table) and (table != "duty_roster" or state.covered)
+        col.metric(tr(key), f"{int(count()):,}" if known else "—")
 
 
 def _duty(snap: Snapshot, state: Readiness) -> None:
     st.subheader(tr("ready.duty", day=f"{state.day:%Y-%m-%d}"))
     if not need(snap, "duty_roster"):
+        return
+    if not state.covered:  # not planned yet: never "no one on duty" for every township
+        first, last = state.roster_days
+        st.info(tr("ready.not_covered", first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"),
+                icon=":material/event_busy:")
         return
     table = state.duty.assign(on_duty=state.duty["on_duty"].map(
         lambda v: tr("ready.on") if v else tr("ready.off")))
@@ -66,9 +72,12 @@ def _supplies(snap: Snapshot, state: Readiness) -> None:
     if state.short.empty:
         st.success(tr("ready.no_short"))
         return
-    show_table(state.short[["warehouse_name", "item_name", "quantity", "minimum", "short",
-                            "item_unit"]], hide_index=True,
-               headings={"minimum": tr("col.minimum"), "short": tr("col.short")})
+    short = state.short.assign(listed=state.short["listed"].map(
+        lambda v: "" if v else tr("ready.not_listed")))
+    show_table(short[["warehouse_name", "item_name", "quantity", "minimum", "short",
+                      "item_unit", "listed"]], hide_index=True,
+               headings={"minimum": tr("col.minimum"), "short": tr("col.short_by"),
+                         "listed": tr("col.listed")})
 
 
 snapshot = start_page("readiness")
