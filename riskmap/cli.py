@@ -9,6 +9,7 @@ the same as-of rule (``domain.asof``), the same settings, the same numbers.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -473,6 +474,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RiskMapError as exc:
         print(f"riskmap: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped (`riskmap … | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
