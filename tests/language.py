@@ -18,8 +18,9 @@ from geodata.store import Store
 
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_'’-]*[A-Za-z]")
-CODE = re.compile(r"`[^`]*`|<style>.*?</style>|<[^<>]+>", re.DOTALL)
-"""Code spans, style sheets and HTML tags: not text a user reads."""
+CODE = re.compile(r"`[^`]*`|<style>.*?</style>|<[^<>]+>|\b[0-9a-f]{12,64}\b", re.DOTALL)
+"""Code spans, style sheets, HTML tags and hexadecimal fingerprints (a configuration's hash
+such as ``35fa4a2f266e2a52``): not text a user reads."""
 TECHNICAL = {
     # units, formats, standards and names written the same in both languages
     "mm", "km", "ha", "MB", "KB", "CSV", "XLSX", "GeoJSON", "GEOJSON", "GPKG", "SHP", "KML",

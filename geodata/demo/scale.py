@@ -34,9 +34,15 @@ PROVINCE_SIZES: dict[str, int] = {
 
 
 def _key_columns(name: str) -> list[str]:
-    """Return the ID columns (own and referenced) and the township code of a table."""
-    return [c for c in get_table(name).columns
-            if (c.endswith("_id") and FIELDS[c].type == "text") or c == "township_code"]
+    """Return what differs between copies of a table.
+
+    Its ID columns (own and referenced), the township code, and the names that key it (a duty
+    roster's units, a warehouse).
+    """
+    table = get_table(name)
+    return [c for c in table.columns
+            if (c.endswith("_id") and FIELDS[c].type == "text") or c == "township_code"
+            or (c in table.primary_key and FIELDS[c].type == "text" and not FIELDS[c].choices)]
 
 
 def _tile(frame: pd.DataFrame, name: str, k: int, dx: float, dy: float) -> pd.DataFrame:
