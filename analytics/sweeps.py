@@ -16,7 +16,6 @@ Pure functions on frames: no file, no database.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -70,8 +69,8 @@ def is_high(places: pd.DataFrame, high_grades: tuple[str, ...]) -> pd.Series:
 
 def _key(names: pd.Series) -> pd.Series:
     """Return names compared as one: without white space and brackets' width differences."""
-    text = names.astype("string").fillna("")
-    return text.map(lambda v: re.sub(r"\s+", "", v).replace("（", "(").replace("）", ")"))
+    text = names.astype("string").fillna("").str.replace(r"\s+", "", regex=True)
+    return text.str.replace("（", "(", regex=False).str.replace("）", ")", regex=False)
 
 
 def place_hazards(place: Mapping[str, object], ledger: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from analytics.readiness import Readiness, readiness_on
 from analytics.sweeps import inspected, sweep_progress, window_days
 from geodata.snapshot import Snapshot
 from ui.chrome import settings, show_table, tr
+from ui.tables import counts_or_dash
 
 GROUPS = ("county", "township_code", "department")
 NAMED_GAPS = 4
@@ -42,7 +43,7 @@ def sweep_table(snap: Snapshot, places: pd.DataFrame, ledger: pd.DataFrame, *,
     for share in ("inspected_share", "rectified_share"):
         table[share] = table[share].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
     for count in ("places", "inspected", "found", "major_found", "rectified"):
-        table[count] = table[count].map(lambda v: "—" if pd.isna(v) else int(v))
+        table[count] = counts_or_dash(table[count])
     show_table(table, hide_index=True, height=min(36 * (len(table) + 1) + 3, 600),
                headings={
         "township_code": tr("township"), "department": tr("col.department"),

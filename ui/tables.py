@@ -61,6 +61,11 @@ def _values(values: pd.Series, lang: Lang) -> pd.Series:
         lambda v: field.choice_label(v, lang) if isinstance(v, str) else v)
 
 
+def counts_or_dash(values: pd.Series) -> pd.Series:
+    """Return counts as whole numbers, "—" where missing (a register not loaded, never 0)."""
+    return values.map(lambda v: "—" if pd.isna(v) else int(v))
+
+
 def _days(values: pd.Series) -> bool:
     """Return whether ``values`` are days (``plain_dates``' dates), some of them missing."""
     if values.dtype != object or not values.isna().any():

@@ -33,7 +33,7 @@ from ui.chrome import (
     tr,
 )
 from ui.readiness_views import sweep_table
-from ui.tables import choice_format
+from ui.tables import choice_format, counts_or_dash
 
 STATUS_COLOURS = {"未检查": "#d7191c", "发现隐患": "#f97b1d", "停业整改": "#7b3294",
                   "已检查": "#2c7bb6", "未发现隐患": "#1a9641"}
@@ -66,8 +66,7 @@ def _table(places: pd.DataFrame, ledger: pd.DataFrame) -> None:
     columns = ["place_name", "place_kind", "township_name", "supervising_department",
                "place_grade", "last_inspection_date", "status", "hazards", "open_hazards"]
     shown = places.assign(status=places["sweep_status"].map(lambda v: tr(f"sweep.{v}")),
-                          **{c: places[c].map(lambda v: "—" if pd.isna(v) else int(v))
-                             for c in ("hazards", "open_hazards")})
+                          **{c: counts_or_dash(places[c]) for c in ("hazards", "open_hazards")})
     # keyed by the places shown: a filter change clears the pick (a row number would now
     # point at another place)
     shown_key = hashlib.sha256("|".join(places["place_id"]).encode()).hexdigest()[:12]
