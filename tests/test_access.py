@@ -82,7 +82,8 @@ def test_a_department_editor_is_refused_another_departments_row(county: Path) ->
 
 def test_every_workflow_write_leaves_one_audit_row_with_the_account(county: Path) -> None:
     with Store(county) as store:
-        department = store.read("hazard_ledger")["lead_department"].iloc[0]
+        ledger = store.read("hazard_ledger")
+        department = ledger.loc[ledger["hazard_status"] == "待整改", "lead_department"].iloc[0]
         editor = Account("zj", "department", department=department)
         ours = _row(store, department, other=False)
         before = len(audit.search(store))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -16,15 +22,41 @@ from geodata.demo.geohazards import CRACK_RATE_WARNING_MM_PER_DAY
 from geodata.demo.terrain import WORK_CRS
 from geodata.demo.townships import COUNTY_POPULATION
 from geodata.demo.weather import days_without_rain
-from geodata.fingerprint import content_hash
+from geodata.fingerprint import content_hash, frame_hash
 
+ROOT = Path(__file__).resolve().parent.parent
 POINT_TABLES = ("geohazard_sites", "geohazard_events", "fire_events", "road_accidents",
                 "relocation_sites", "facilities", "hazard_ledger")
 
 
-def test_same_seed_same_content(demo_frames: dict) -> None:
-    again = generate(42)
-    assert content_hash(again) == content_hash(demo_frames)
+FINGERPRINTS = """
+import json
+from geodata.demo import generate
+from geodata.fingerprint import frame_hash
+print(json.dumps({name: frame_hash(frame) for name, frame in generate(42).items()}))
+"""
+
+
+def _vector_kernels() -> list[str]:
+    """Return the instruction-set groups (AVX2, AVX-512 …) NumPy dispatches to here."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    return [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+
+
+def test_same_seed_same_content_on_every_processor(demo_frames: dict) -> None:
+    """Drawn again in a new process with NumPy's vector kernels switched off, the demo is the
+    same, table by table (a default sort orders equal values by the processor's kernel)."""
+    kernels = _vector_kernels()
+    assert kernels, f"NumPy {np.__version__} dispatches no kernel here: nothing to compare"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NPY_DISABLE_CPU_FEATURES": " ".join(kernels)}
+    done = subprocess.run([sys.executable, "-c", FINGERPRINTS], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    plain = json.loads(done.stdout)
+    here = {name: frame_hash(frame) for name, frame in demo_frames.items()}
+    differ = sorted(name for name in here if here[name] != plain.get(name))
+    assert not differ and set(plain) == set(here), f"drawn differently without {kernels}: {differ}"
 
 
 def test_other_seed_other_content(demo_frames: dict) -> None:

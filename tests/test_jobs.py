@@ -95,7 +95,7 @@ def _stored_rain_levels(page: Page) -> dict[str, int]:
     return found
 
 
-def test_jobs_run_while_a_page_is_open_and_the_page_sees_their_rain(
+def test_jobs_and_scripts_run_while_a_page_is_open_and_the_page_sees_their_rain(
         served: tuple[str, Path], page: Page, tmp_path: Path) -> None:
     url, db = served
     open_signed_in(page, f"{url}/warning")
@@ -114,6 +114,31 @@ def test_jobs_run_while_a_page_is_open_and_the_page_sees_their_rain(
     after = _stored_rain_levels(page)
     assert after["红色（很高）"] == after_cli["1"] > before["红色（很高）"]
     assert after["无雨量数据"] == after_cli["unknown"]
+    _the_scripts_run_beside_the_app(db, tmp_path / "cron")
+
+
+def _the_scripts_run_beside_the_app(db: Path, folder: Path) -> None:
+    """scripts/hourly-warning.sh and nightly-backup.sh, as cron runs them, a page open."""
+    inbox, out, backups = folder / "inbox", folder / "out", folder / "backups"
+    inbox.mkdir(parents=True)
+    shutil.move(_rain_file(db, folder), inbox / "rain-0800.csv")
+    (inbox / "rain-0900.csv").write_text("乡镇,雨量\n城关镇,很多\n", encoding="utf-8")
+    env = {**os.environ, "RISKMAP_DB": str(db), "RISKMAP_INBOX": str(inbox),
+           "RISKMAP_OUT": str(out), "RISKMAP_BACKUPS": str(backups),
+           "RISKMAP": str(Path(sys.executable).parent / "riskmap")}
+    for script in ("hourly-warning.sh", "nightly-backup.sh"):
+        done = subprocess.run([str(ROOT / "scripts" / script)], env=env, capture_output=True,
+                              text=True, timeout=300, check=False)
+        assert done.returncode == 0, f"{script}: {done.stderr}"
+    assert (inbox / "done" / "rain-0800.csv").exists()
+    assert (inbox / "refused" / "rain-0900.csv").exists()
+    assert (inbox / "refused" / "rain-0900.csv.report.csv").stat().st_size > 0
+    warning = json.loads((out / "warning-latest.json").read_text(encoding="utf-8"))
+    assert warning["counts"]["1"] > 0, "the imported rain is in the warning"
+    message = (out / "message-latest.txt").read_text(encoding="utf-8")
+    assert message.startswith("【地质灾害气象风险预警】") and "需转移" in message
+    assert list(out.glob("evacuation-*.xlsx"))
+    assert [p.name[:8] for p in backups.iterdir()] == ["riskmap-"]
 
 
 def zip_members(path: Path) -> list[str]:
@@ -253,31 +278,3 @@ def test_a_locked_database_is_waited_for_then_the_holder_named(
     assert holder.wait(timeout=30) == 0
     waiting.join(timeout=60)
     assert counted == [0], "it waited for the lock, then read"
-
-
-def test_the_hourly_and_nightly_scripts_run_beside_the_app(
-        served: tuple[str, Path], page: Page, tmp_path: Path) -> None:
-    """scripts/hourly-warning.sh and nightly-backup.sh, as cron runs them, app open."""
-    url, db = served
-    open_signed_in(page, f"{url}/warning")
-    _stored_rain_levels(page)
-    inbox, out, backups = tmp_path / "inbox", tmp_path / "out", tmp_path / "backups"
-    inbox.mkdir()
-    shutil.move(_rain_file(db, tmp_path), inbox / "rain-0800.csv")
-    (inbox / "rain-0900.csv").write_text("乡镇,雨量\n城关镇,很多\n", encoding="utf-8")
-    env = {**os.environ, "RISKMAP_DB": str(db), "RISKMAP_INBOX": str(inbox),
-           "RISKMAP_OUT": str(out), "RISKMAP_BACKUPS": str(backups),
-           "RISKMAP": str(Path(sys.executable).parent / "riskmap")}
-    for script in ("hourly-warning.sh", "nightly-backup.sh"):
-        done = subprocess.run([str(ROOT / "scripts" / script)], env=env, capture_output=True,
-                              text=True, timeout=300, check=False)
-        assert done.returncode == 0, f"{script}: {done.stderr}"
-    assert (inbox / "done" / "rain-0800.csv").exists()
-    assert (inbox / "refused" / "rain-0900.csv").exists()
-    assert (inbox / "refused" / "rain-0900.csv.report.csv").stat().st_size > 0
-    warning = json.loads((out / "warning-latest.json").read_text(encoding="utf-8"))
-    assert warning["counts"]["1"] > 0, "the imported rain is in the warning"
-    message = (out / "message-latest.txt").read_text(encoding="utf-8")
-    assert message.startswith("【地质灾害气象风险预警】") and "需转移" in message
-    assert list(out.glob("evacuation-*.xlsx"))
-    assert [p.name[:8] for p in backups.iterdir()] == ["riskmap-"]

@@ -115,7 +115,7 @@ def make_fires(rng: np.random.Generator, terrain: Terrain, kinds: np.ndarray,
         + [None] * n_hotspots,
         "confidence": [None] * n_fires + list(rng.integers(30, 96, n_hotspots)),
     }, geometry=as_points(np.vstack([fire_xy, hot_xy])), crs=WORK_CRS)
-    fires = fires.sort_values("fire_time", ignore_index=True)
+    fires = fires.sort_values("fire_time", ignore_index=True, kind="stable")
     fires["fire_id"] = [("RD" if s == "卫星热点" else "HQ") + f"{t:%Y%m%d}{i:03d}"
                         for i, (s, t) in enumerate(zip(fires["fire_source"], fires["fire_time"],
                                                        strict=True))]

@@ -66,7 +66,8 @@ def _add_size(rng: np.random.Generator, sites: gpd.GeoDataFrame, seat_km: np.nda
                              for t, v in zip(sites["hazard_type"], sites["volume_10k_m3"],
                                              strict=True)]
     people = np.round(rng.lognormal(np.log(22), 1.0, n) * (1 + 2 * np.exp(-seat_km / 3000)))
-    big = np.argsort(seat_km)[:6]  # the slopes above town seats threaten the most people
+    # the slopes above town seats threaten the most people
+    big = np.argsort(seat_km, kind="stable")[:6]
     people[big] = [1200, 1050, 800, 650, 560, 520]
     sites["threatened_people"] = people.astype(int)
     sites["threatened_households"] = np.maximum(
@@ -131,7 +132,7 @@ def make_events(rng: np.random.Generator, terrain: Terrain, sites: gpd.GeoDataFr
         "direct_loss_wan": np.round(rng.lognormal(np.log(25), 1.1, N_EVENTS), 1),
         "trigger": trigger,
         "data_source": "县自然资源局灾情报表（演示数据）",
-    }, geometry=geom, crs=WORK_CRS).sort_values("event_date", ignore_index=True)
+    }, geometry=geom, crs=WORK_CRS).sort_values("event_date", ignore_index=True, kind="stable")
     events["event_id"] = [f"ZQ{d:%Y%m%d}{i:03d}" for i, d in enumerate(events["event_date"])]
     events["event_description"] = [
         f"{d:%Y年%m月%d日}{t}诱发{k}" + (f"，造成{n}人死亡" if n else "，未造成人员伤亡")

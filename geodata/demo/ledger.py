@@ -149,7 +149,7 @@ def make_ledger(rng: np.random.Generator, towns: gpd.GeoDataFrame,
         "deadline": [(f + timedelta(days=int(k))).replace(hour=0, minute=0)
                      for f, k in zip(found, limit, strict=True)],
     }, geometry=points, crs=WORK_CRS)
-    return ledger.sort_values("found_time", ignore_index=True)
+    return ledger.sort_values("found_time", ignore_index=True, kind="stable")
 
 
 def _found_times(rng: np.random.Generator, n: int, as_of: datetime) -> list[datetime]:

@@ -203,7 +203,8 @@ def _accident_rows(rng: np.random.Generator, roads: gpd.GeoDataFrame, seg_idx: n
         "deaths": deaths,
         "injuries": rng.poisson(1.1, n),
         "accident_type": kinds,
-    }, geometry=geom, crs=WORK_CRS).sort_values("accident_time", ignore_index=True)
+    }, geometry=geom, crs=WORK_CRS).sort_values("accident_time", ignore_index=True,
+                                                    kind="stable")
     frame.insert(0, "accident_id", [f"SG{t:%Y%m%d}{i:04d}"
                                     for i, t in enumerate(frame["accident_time"])])
     return frame

@@ -130,7 +130,7 @@ def _populations(rng: np.random.Generator, frame: gpd.GeoDataFrame) -> np.ndarra
     share = weight / weight.sum() * COUNTY_POPULATION
     pop = np.floor(share).astype(int)
     remainder = COUNTY_POPULATION - pop.sum()
-    pop[np.argsort(share - pop)[::-1][:remainder]] += 1
+    pop[np.argsort(pop - share, kind="stable")[:remainder]] += 1
     return pop
 
 
