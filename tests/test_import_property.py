@@ -100,7 +100,7 @@ def _check(report: ImportReport | None) -> None:
 
 
 @pytest.mark.parametrize("table", IMPORTABLE)
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=15, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_csv_of_random_cells_is_accepted_or_reported(store: Store, table: str,
@@ -113,7 +113,7 @@ def test_a_csv_of_random_cells_is_accepted_or_reported(store: Store, table: str,
 
 
 @pytest.mark.parametrize("table", [t for t in IMPORTABLE if get_table(t).geometry])
-@settings(max_examples=15, deadline=None, derandomize=True,
+@settings(max_examples=10, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_vector_file_of_random_cells_is_accepted_or_reported(store: Store, table: str,
