@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -23,8 +22,8 @@ from geodata.demo.terrain import WORK_CRS
 from geodata.demo.townships import COUNTY_POPULATION
 from geodata.demo.weather import days_without_rain
 from geodata.fingerprint import content_hash, frame_hash
+from tests.server import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 POINT_TABLES = ("geohazard_sites", "geohazard_events", "fire_events", "road_accidents",
                 "relocation_sites", "facilities", "hazard_ledger")
 
